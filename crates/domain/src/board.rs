@@ -1,0 +1,178 @@
+//! The board: the common operating picture of one incident as one viewer may
+//! see it at one moment. The live board is read from the store's tables; a
+//! board "as of" a past moment is folded from the journal
+//! ([`crate::state::IncidentState`]). Both produce this same type, and a
+//! contract test holds them equal.
+
+use crate::geo::{AreaInput, Point};
+use crate::ids::*;
+use crate::time::{Timestamp, Zone};
+use crate::vocab::*;
+use serde::{Deserialize, Serialize};
+
+/// How many significant entries, decisions and recent entries a board shows.
+pub const BOARD_SIGNIFICANT: usize = 15;
+pub const BOARD_DECISIONS: usize = 8;
+pub const BOARD_RECENT: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IncidentView {
+    pub id: IncidentId,
+    pub kind: IncidentKind,
+    pub title: String,
+    pub country: String,
+    pub place: Point,
+    pub area: Option<AreaInput>,
+    pub severity: Severity,
+    pub time_zone: Zone,
+    pub summary: String,
+    pub status: IncidentStatus,
+    pub opened_at: Timestamp,
+    pub opened_by: Option<UserId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Person {
+    pub id: UserId,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HqView {
+    pub id: HqId,
+    pub name: String,
+    pub kind: HqKind,
+    pub time_zone: Zone,
+    pub activated_at: Timestamp,
+    pub members: usize,
+    pub on_duty: Vec<Person>,
+    pub report_every_minutes: Option<u32>,
+    pub last_report_at: Option<Timestamp>,
+    /// When the next status report is due, if a cadence is set.
+    pub report_due_at: Option<Timestamp>,
+    pub report_overdue: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EntryView {
+    pub id: EntryId,
+    /// 1, 2, 3… in the order entries were entered in this incident.
+    pub number: i64,
+    pub hq: HqId,
+    pub author: Option<UserId>,
+    pub occurred_at: Timestamp,
+    pub reported_at: Timestamp,
+    pub entered_at: Timestamp,
+    pub source: Option<SourceId>,
+    pub source_name: String,
+    pub reliability: Reliability,
+    pub credibility: Credibility,
+    pub category: Category,
+    pub release: Release,
+    pub significant: bool,
+    pub text: String,
+    pub supersedes: Option<EntryId>,
+    pub superseded_by: Option<EntryId>,
+    pub links: Vec<EntryId>,
+    pub released_to: Vec<HqId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DecisionView {
+    pub id: DecisionId,
+    pub hq: HqId,
+    pub decided_at: Timestamp,
+    pub decided_by: String,
+    pub recorded_by: Option<UserId>,
+    pub recorded_at: Timestamp,
+    pub title: String,
+    pub options: Vec<String>,
+    pub rationale: String,
+    pub based_on: Vec<EntryId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskView {
+    pub id: TaskId,
+    pub hq: HqId,
+    pub title: String,
+    pub owner: String,
+    pub due_at: Option<Timestamp>,
+    pub status: TaskStatus,
+    pub note: String,
+    pub created_at: Timestamp,
+    pub created_by: Option<UserId>,
+    pub updated_at: Timestamp,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Counts {
+    pub entries: i64,
+    pub significant: i64,
+    pub open_tasks: i64,
+    pub overdue_tasks: i64,
+    pub decisions: i64,
+    pub on_duty: i64,
+    pub hqs_without_duty: i64,
+    pub reports_overdue: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Board {
+    pub incident: IncidentView,
+    pub as_of: Timestamp,
+    /// The journal position the board reflects.
+    pub seq: i64,
+    pub hqs: Vec<HqView>,
+    pub significant: Vec<EntryView>,
+    pub recent: Vec<EntryView>,
+    pub tasks: Vec<TaskView>,
+    pub decisions: Vec<DecisionView>,
+    pub counts: Counts,
+}
+
+pub fn task_overdue(status: TaskStatus, due_at: Option<Timestamp>, at: Timestamp) -> bool {
+    !status.is_closed() && due_at.is_some_and(|d| d < at)
+}
+
+/// Open tasks: overdue first, then by due time (none last), then by creation.
+pub fn sort_tasks(tasks: &mut [TaskView]) {
+    tasks.sort_by(|a, b| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then_with(|| match (a.due_at, b.due_at) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+            .then_with(|| a.created_at.cmp(&b.created_at))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+/// When the next report is due and whether it is late.
+pub fn report_due(
+    every_minutes: Option<u32>,
+    activated_at: Timestamp,
+    last_report_at: Option<Timestamp>,
+    at: Timestamp,
+) -> (Option<Timestamp>, bool) {
+    match every_minutes {
+        Some(m) if m > 0 => {
+            let due =
+                last_report_at.unwrap_or(activated_at) + chrono::Duration::minutes(i64::from(m));
+            (Some(due), due < at)
+        }
+        _ => (None, false),
+    }
+}

@@ -1,0 +1,323 @@
+//! What users ask for, as it arrives (JSON body, form, CLI, demo file).
+//! Every struct refuses unknown fields; the store's command handlers parse
+//! each field with the functions of this crate, which name the field that is
+//! wrong, and only then decide.
+
+use crate::geo::AreaInput;
+use crate::ids::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewHq {
+    pub name: String,
+    /// ministry, cabinet, local or other
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// IANA zone of the headquarters (`Asia/Tokyo`).
+    pub time_zone: String,
+    /// Minutes between the status reports this HQ is expected to file.
+    #[serde(default)]
+    pub report_every_minutes: Option<u32>,
+    /// Username of the head; defaults to the user who activates it.
+    #[serde(default)]
+    pub head: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OpenIncident {
+    /// hostage_taking, kidnapping, armed_attack, bombing, civil_unrest, natural_disaster, evacuation, other
+    pub kind: String,
+    pub title: String,
+    /// ISO 3166-1 alpha-2
+    pub country: String,
+    pub lat: f64,
+    pub lon: f64,
+    #[serde(default)]
+    pub area: Option<AreaInput>,
+    /// extreme, severe, moderate, minor, unknown (default unknown)
+    #[serde(default)]
+    pub severity: Option<String>,
+    /// IANA zone of the place, for "local time".
+    pub time_zone: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Headquarters to activate with it; the opener joins the first as duty officer.
+    #[serde(default)]
+    pub hqs: Vec<NewHq>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangeStatus {
+    /// monitoring, active, resolved, closed
+    pub status: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AmendIncident {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub severity: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub area: Option<AreaInput>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AddMember {
+    /// Username of the member.
+    pub user: String,
+    /// head, deputy, duty_officer, liaison, analyst, family_liaison, logistics, scribe, or a defined role
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetCadence {
+    /// Minutes between expected status reports; null to stop expecting them.
+    #[serde(default)]
+    pub every_minutes: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Duty {
+    /// true to sign on, false to sign off.
+    pub on: bool,
+    /// Username; defaults to the caller. Signing someone else needs hq_manage.
+    #[serde(default)]
+    pub user: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FileReport {
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RegisterSource {
+    pub name: String,
+    /// embassy, host_government, partner_government, agency, media, open_source, hostage_family, other
+    pub kind: String,
+    /// A (completely reliable) to F (cannot be judged)
+    pub reliability: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RegradeSource {
+    pub reliability: String,
+    pub reason: String,
+}
+
+/// A situation-log entry. Only `text` is required: it then happened and was
+/// reported now, its source is the author (reliability F), credibility 6,
+/// category information, released to all HQs of the incident.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewEntry {
+    pub text: String,
+    /// The HQ it is written at; defaults to the author's HQ in the incident.
+    #[serde(default)]
+    pub hq: Option<HqId>,
+    /// RFC 3339 with offset.
+    #[serde(default)]
+    pub occurred_at: Option<String>,
+    /// RFC 3339 with offset.
+    #[serde(default)]
+    pub reported_at: Option<String>,
+    /// A registered source.
+    #[serde(default)]
+    pub source: Option<SourceId>,
+    /// 1 (confirmed) to 6 (cannot be judged)
+    #[serde(default)]
+    pub credibility: Option<serde_json::Value>,
+    /// information, decision, action, communication, statement, media
+    #[serde(default)]
+    pub category: Option<String>,
+    /// hq, incident, partners, families, public
+    #[serde(default)]
+    pub release: Option<String>,
+    #[serde(default)]
+    pub significant: Option<bool>,
+    /// The entry this one corrects (same incident).
+    #[serde(default)]
+    pub supersedes: Option<EntryId>,
+    #[serde(default)]
+    pub links: Vec<EntryId>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MarkSignificant {
+    pub significant: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseEntry {
+    pub to_hq: HqId,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RecordDecision {
+    #[serde(default)]
+    pub hq: Option<HqId>,
+    /// When it was decided (RFC 3339 with offset); defaults to now.
+    #[serde(default)]
+    pub decided_at: Option<String>,
+    /// Who decided (a name or office); defaults to the recorder.
+    #[serde(default)]
+    pub decided_by: Option<String>,
+    pub title: String,
+    #[serde(default)]
+    pub options: Vec<String>,
+    pub rationale: String,
+    /// Log entries the decision rests on.
+    #[serde(default)]
+    pub based_on: Vec<EntryId>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AssignTask {
+    #[serde(default)]
+    pub hq: Option<HqId>,
+    pub title: String,
+    /// An agency, unit or person.
+    pub owner: String,
+    /// RFC 3339 with offset.
+    #[serde(default)]
+    pub due_at: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTask {
+    /// open, in_progress, blocked, done, cancelled
+    pub status: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IssueHandover {
+    pub hq: HqId,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct IssueSitrep {
+    /// Start of the reporting window (RFC 3339 with offset).
+    pub from: String,
+    /// End of the reporting window; defaults to now.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// immediate, expected, future, past, unknown
+    #[serde(default)]
+    pub urgency: Option<String>,
+    /// fully_confident, highly_confident, moderately_confident, somewhat_confident, not_confident
+    #[serde(default)]
+    pub confidence: Option<String>,
+    #[serde(default)]
+    pub authorized_by: Option<String>,
+    #[serde(default)]
+    pub action_plan: Option<String>,
+    /// When the next report will be issued (RFC 3339 with offset).
+    #[serde(default)]
+    pub next_contact: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    pub username: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    pub password: String,
+    /// admin, officer, reader, or none
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetGlobalRole {
+    /// admin, officer, reader, or null for none
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateToken {
+    pub name: String,
+    /// Username the token acts for; defaults to the caller (others need admin).
+    #[serde(default)]
+    pub user: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DefineRole {
+    pub name: String,
+    pub label: String,
+    pub capabilities: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// en or ja
+    #[serde(default)]
+    pub locale: Option<String>,
+    /// IANA zone used for "HQ time" when the user belongs to no HQ of the incident.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}

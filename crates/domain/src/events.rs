@@ -1,0 +1,288 @@
+//! Events: the only way anything changes. The store appends them to the
+//! hash-chained journal and applies them to the read models in one
+//! transaction. An event carries every value its projection needs (ids are
+//! chosen before it is appended), so replaying the journal rebuilds the same
+//! state.
+//!
+//! Once written, an event's JSON form is part of the chain: fields may be
+//! added (with `#[serde(default)]`), never renamed or removed.
+
+use crate::geo::{AreaInput, Point};
+use crate::ids::*;
+use crate::time::{Timestamp, Zone};
+use crate::vocab::*;
+use serde::{Deserialize, Serialize};
+
+/// An event before it is appended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// When it was recorded (for the demo, the scenario's time).
+    pub at: Timestamp,
+    /// Who did it; `None` for the system itself.
+    pub actor: Option<UserId>,
+    /// The incident it belongs to, if any; streams and "as of" replays filter on it.
+    pub incident: Option<IncidentId>,
+    pub body: Body,
+}
+
+/// An event as the journal holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Committed {
+    pub seq: i64,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Body {
+    // --- accounts and access -------------------------------------------------
+    UserCreated {
+        user: UserId,
+        username: String,
+        display_name: String,
+        password_hash: String,
+        global_role: Option<GlobalRole>,
+        locale: Option<String>,
+    },
+    UserSettingsChanged {
+        user: UserId,
+        display_name: Option<String>,
+        locale: Option<String>,
+        time_zone: Option<Zone>,
+    },
+    PasswordChanged {
+        user: UserId,
+        password_hash: String,
+    },
+    GlobalRoleSet {
+        user: UserId,
+        role: Option<GlobalRole>,
+    },
+    TokenCreated {
+        token: TokenId,
+        user: UserId,
+        name: String,
+        /// SHA-256 of the secret; the secret itself is shown once and never stored.
+        token_hash: String,
+    },
+    TokenRevoked {
+        token: TokenId,
+    },
+    LoginSucceeded {
+        user: UserId,
+        method: String,
+    },
+    LoginFailed {
+        username: String,
+        reason: String,
+    },
+    LoggedOut {
+        user: UserId,
+    },
+    AccessRefused {
+        user: Option<UserId>,
+        action: String,
+        target: String,
+    },
+    RoleDefined {
+        name: RoleName,
+        label: String,
+        capabilities: Vec<Capability>,
+    },
+
+    // --- incidents and headquarters -----------------------------------------
+    IncidentOpened {
+        kind: IncidentKind,
+        title: String,
+        country: String,
+        place: Point,
+        area: Option<AreaInput>,
+        severity: Severity,
+        time_zone: Zone,
+        summary: String,
+    },
+    IncidentAmended {
+        title: Option<String>,
+        severity: Option<Severity>,
+        summary: Option<String>,
+        place: Option<Point>,
+        area: Option<AreaInput>,
+        reason: String,
+    },
+    IncidentStatusChanged {
+        from: IncidentStatus,
+        to: IncidentStatus,
+        reason: String,
+    },
+    HqActivated {
+        hq: HqId,
+        name: String,
+        kind: HqKind,
+        time_zone: Zone,
+        report_every_minutes: Option<u32>,
+    },
+    HqMemberAdded {
+        hq: HqId,
+        user: UserId,
+        role: RoleName,
+    },
+    HqMemberRemoved {
+        hq: HqId,
+        user: UserId,
+    },
+    ReportCadenceSet {
+        hq: HqId,
+        every_minutes: Option<u32>,
+    },
+    DutyStarted {
+        hq: HqId,
+        user: UserId,
+    },
+    DutyEnded {
+        hq: HqId,
+        user: UserId,
+    },
+    StatusReportFiled {
+        report: ReportId,
+        hq: HqId,
+        text: String,
+    },
+
+    // --- the situation log ---------------------------------------------------
+    SourceRegistered {
+        source: SourceId,
+        name: String,
+        kind: SourceKind,
+        reliability: Reliability,
+    },
+    SourceRegraded {
+        source: SourceId,
+        reliability: Reliability,
+        reason: String,
+    },
+    EntryLogged(Box<EntryLogged>),
+    EntrySignificance {
+        entry: EntryId,
+        significant: bool,
+    },
+    EntryReleased {
+        entry: EntryId,
+        to_hq: HqId,
+    },
+
+    // --- decisions, tasks, briefs, reports --------------------------------
+    DecisionRecorded {
+        decision: DecisionId,
+        hq: HqId,
+        decided_at: Timestamp,
+        decided_by: String,
+        title: String,
+        options: Vec<String>,
+        rationale: String,
+        based_on: Vec<EntryId>,
+    },
+    TaskAssigned {
+        task: TaskId,
+        hq: HqId,
+        title: String,
+        owner: String,
+        due_at: Option<Timestamp>,
+        note: String,
+    },
+    TaskStatusChanged {
+        task: TaskId,
+        status: TaskStatus,
+        note: String,
+    },
+    HandoverIssued {
+        handover: HandoverId,
+        hq: HqId,
+        since: Option<Timestamp>,
+        /// The brief as the incoming officer read it.
+        brief: serde_json::Value,
+    },
+    HandoverAcknowledged {
+        handover: HandoverId,
+    },
+    SitrepIssued {
+        sitrep: SitrepId,
+        /// The EDXL-SitRep document as issued (its reportNumber is assigned by the store).
+        document: serde_json::Value,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryLogged {
+    pub entry: EntryId,
+    pub hq: HqId,
+    pub occurred_at: Timestamp,
+    pub reported_at: Timestamp,
+    pub source: Option<SourceId>,
+    /// The source's name and reliability when the entry was made: a later
+    /// regrading of the source does not rewrite what the officer saw.
+    pub source_name: String,
+    pub reliability: Reliability,
+    pub credibility: Credibility,
+    pub category: Category,
+    pub release: Release,
+    pub significant: bool,
+    pub text: String,
+    pub supersedes: Option<EntryId>,
+    #[serde(default)]
+    pub links: Vec<EntryId>,
+}
+
+impl Body {
+    /// The event's type as written in the journal (`entry_logged`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Body::UserCreated { .. } => "user_created",
+            Body::UserSettingsChanged { .. } => "user_settings_changed",
+            Body::PasswordChanged { .. } => "password_changed",
+            Body::GlobalRoleSet { .. } => "global_role_set",
+            Body::TokenCreated { .. } => "token_created",
+            Body::TokenRevoked { .. } => "token_revoked",
+            Body::LoginSucceeded { .. } => "login_succeeded",
+            Body::LoginFailed { .. } => "login_failed",
+            Body::LoggedOut { .. } => "logged_out",
+            Body::AccessRefused { .. } => "access_refused",
+            Body::RoleDefined { .. } => "role_defined",
+            Body::IncidentOpened { .. } => "incident_opened",
+            Body::IncidentAmended { .. } => "incident_amended",
+            Body::IncidentStatusChanged { .. } => "incident_status_changed",
+            Body::HqActivated { .. } => "hq_activated",
+            Body::HqMemberAdded { .. } => "hq_member_added",
+            Body::HqMemberRemoved { .. } => "hq_member_removed",
+            Body::ReportCadenceSet { .. } => "report_cadence_set",
+            Body::DutyStarted { .. } => "duty_started",
+            Body::DutyEnded { .. } => "duty_ended",
+            Body::StatusReportFiled { .. } => "status_report_filed",
+            Body::SourceRegistered { .. } => "source_registered",
+            Body::SourceRegraded { .. } => "source_regraded",
+            Body::EntryLogged(_) => "entry_logged",
+            Body::EntrySignificance { .. } => "entry_significance",
+            Body::EntryReleased { .. } => "entry_released",
+            Body::DecisionRecorded { .. } => "decision_recorded",
+            Body::TaskAssigned { .. } => "task_assigned",
+            Body::TaskStatusChanged { .. } => "task_status_changed",
+            Body::HandoverIssued { .. } => "handover_issued",
+            Body::HandoverAcknowledged { .. } => "handover_acknowledged",
+            Body::SitrepIssued { .. } => "sitrep_issued",
+        }
+    }
+
+    /// Security events are recorded but never shown on an incident's stream.
+    pub fn is_security(&self) -> bool {
+        matches!(
+            self,
+            Body::LoginSucceeded { .. }
+                | Body::LoginFailed { .. }
+                | Body::LoggedOut { .. }
+                | Body::AccessRefused { .. }
+                | Body::TokenCreated { .. }
+                | Body::TokenRevoked { .. }
+                | Body::PasswordChanged { .. }
+        )
+    }
+}

@@ -1,0 +1,26 @@
+//! honbu's domain: the types a crisis desk works with, the rules that turn a
+//! request into events, and the access policy.
+//!
+//! Invariants kept here:
+//! - No IO: nothing in this crate touches a database, a socket or the clock.
+//!   Every function that needs "now" takes it as an argument, so the demo can
+//!   replay 1996 and tests can pin time.
+//! - Every value that enters the system passes a `parse` that names the field
+//!   that is wrong ([`FieldError`]); past that point types are valid by
+//!   construction.
+//! - Every change is an [`events::Event`]; the state of an incident at any
+//!   moment is the fold of its events ([`state::IncidentState`]).
+
+pub mod access;
+pub mod board;
+pub mod commands;
+pub mod error;
+pub mod events;
+pub mod geo;
+pub mod ids;
+pub mod reports;
+pub mod state;
+pub mod time;
+pub mod vocab;
+
+pub use error::FieldError;

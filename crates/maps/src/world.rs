@@ -1,0 +1,289 @@
+//! Country outlines from Natural Earth (via world-atlas `countries-50m.json`).
+//!
+//! Guarantees: the embedded TopoJSON is decoded once, on first use, and kept
+//! for the life of the process; every polygon carries its bounding box and
+//! the ISO country it belongs to, if any. If the embedded data could not be
+//! decoded (a build with a broken data file), the world is empty: maps draw
+//! no land and `country_at` answers `None`, but nothing panics. The unit
+//! tests make sure the shipped file decodes.
+
+use crate::geo::{normalize_lon, point_in_rings, ring_area, BBox};
+use crate::iso::{self, Country};
+use crate::topojson::{self, Ring};
+use std::sync::OnceLock;
+
+const COUNTRIES_50M: &str = include_str!("../data/countries-50m.json");
+
+/// One polygon (outer ring plus holes) of a country outline.
+#[derive(Debug)]
+pub(crate) struct Poly {
+    pub rings: Vec<Ring>,
+    pub bbox: BBox,
+    /// Rough area, for picking a country's main landmass.
+    pub area: f64,
+    pub country: Option<&'static Country>,
+    /// Index into `World::features`.
+    #[cfg_attr(not(test), allow(dead_code))] // the data checks in the tests read it
+    pub feature: usize,
+}
+
+/// One feature of the file as published (a country or a territory).
+#[derive(Debug)]
+#[cfg_attr(not(test), allow(dead_code))] // the data checks in the tests read it
+pub(crate) struct Feature {
+    pub id: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct World {
+    pub polys: Vec<Poly>,
+    pub features: Vec<Feature>,
+}
+
+pub(crate) fn world() -> &'static World {
+    static WORLD: OnceLock<World> = OnceLock::new();
+    WORLD.get_or_init(|| build(COUNTRIES_50M).unwrap_or_default())
+}
+
+fn build(json: &str) -> Result<World, topojson::TopoError> {
+    let geometries = topojson::decode(json, "countries")?;
+    let mut world = World::default();
+    for (feature, g) in geometries.into_iter().enumerate() {
+        let by_id =
+            g.id.as_deref()
+                .and_then(|id| id.parse::<u16>().ok())
+                .and_then(iso::by_numeric);
+        for rings in g.polygons {
+            let rings = planar_rings(rings);
+            let Some(outer) = rings.first() else { continue };
+            let bbox = BBox::of(outer);
+            if !bbox.is_valid() {
+                continue;
+            }
+            let country = by_id.or_else(|| unnumbered(g.name.as_deref(), &bbox));
+            world.polys.push(Poly {
+                area: ring_area(outer),
+                rings,
+                bbox,
+                country,
+                feature,
+            });
+        }
+        world.features.push(Feature {
+            id: g.id,
+            name: g.name,
+        });
+    }
+    Ok(world)
+}
+
+/// Makes a polygon's rings mean on the plane what they mean on the sphere.
+///
+/// world-atlas keeps spherical topology: a ring that crosses the
+/// antimeridian jumps between +180° and −180°, and Antarctica is a ring
+/// running once around the globe, paired with a zero-area ring along the
+/// pole. On the plane those become: longitudes unwrapped to run continuously
+/// (so they may lie beyond ±180°; users of the outlines test shifted copies),
+/// rings that circle a pole closed through that pole, zero-area rings
+/// dropped, and every ring brought to the copy nearest the outer ring.
+fn planar_rings(rings: Vec<Ring>) -> Vec<Ring> {
+    let mut out: Vec<Ring> = Vec::with_capacity(rings.len());
+    let mut outer_centre: Option<f64> = None;
+    for ring in rings {
+        let (Some(&first), true) = (ring.first(), ring.len() >= 4) else {
+            continue;
+        };
+        let b = BBox::of(&ring);
+        if !b.is_valid() || b.max_lat - b.min_lat < 1e-6 {
+            continue;
+        }
+        let mut r: Ring = Vec::with_capacity(ring.len() + 2);
+        for &(lon, lat) in &ring {
+            let lon = match r.last() {
+                Some(&(prev, _)) => prev + normalize_lon(lon - prev),
+                None => lon,
+            };
+            r.push((lon, lat));
+        }
+        if let Some(&(last_lon, _)) = r.last() {
+            if (last_lon - first.0).abs() > 180.0 {
+                let mean_lat = r.iter().map(|p| p.1).sum::<f64>() / r.len() as f64;
+                let pole = if mean_lat < 0.0 { -90.0 } else { 90.0 };
+                r.push((last_lon, pole));
+                r.push((first.0, pole));
+                r.push(first);
+            }
+        }
+        let b = BBox::of(&r);
+        let centre = (b.min_lon + b.max_lon) / 2.0;
+        let target = outer_centre.unwrap_or_else(|| normalize_lon(centre));
+        let shift = 360.0 * ((target - centre) / 360.0).round();
+        if shift != 0.0 {
+            for p in &mut r {
+                p.0 += shift;
+            }
+        }
+        outer_centre.get_or_insert(centre + shift);
+        out.push(r);
+    }
+    out
+}
+
+/// Natural Earth leaves a few areas without an ISO numeric code. Those that
+/// lie within an ISO 3166-1 country (as ISO and the UN count them) are given
+/// to it, so that `country_at` finds a country for a place there; Kosovo (no
+/// officially assigned code) and the Siachen Glacier (disputed) stay without.
+fn unnumbered(name: Option<&str>, bbox: &BBox) -> Option<&'static Country> {
+    let alpha2 = match name? {
+        "Somaliland" => "SO",
+        "N. Cyprus" => "CY",
+        // Christmas Island (105.6°E) and the Cocos (Keeling) Islands (96.8°E)
+        // share one feature.
+        "Indian Ocean Ter." if bbox.max_lon < 100.0 => "CC",
+        "Indian Ocean Ter." => "CX",
+        _ => return None,
+    };
+    iso::country(alpha2)
+}
+
+/// The country whose outline contains the point, `None` at sea, outside any
+/// country and for a latitude that is not finite and within ±90°. Longitudes
+/// outside ±180° are wrapped.
+pub fn country_at(lat: f64, lon: f64) -> Option<&'static Country> {
+    if !lat.is_finite() || !lon.is_finite() || !(-90.0..=90.0).contains(&lat) {
+        return None;
+    }
+    let lon = normalize_lon(lon);
+    world()
+        .polys
+        .iter()
+        .find(|p| {
+            [lon, lon + 360.0, lon - 360.0]
+                .iter()
+                .any(|&l| p.bbox.contains(l, lat) && point_in_rings(&p.rings, l, lat))
+        })
+        .and_then(|p| p.country)
+}
+
+/// Bounding box of the country's largest polygon: its main landmass, so that
+/// overseas parts (French Guiana, Alaska, …) do not blow up the frame.
+pub(crate) fn main_bbox(country: &Country) -> Option<BBox> {
+    world()
+        .polys
+        .iter()
+        .filter(|p| p.country.is_some_and(|c| c.alpha2 == country.alpha2))
+        .max_by(|a, b| a.area.total_cmp(&b.area))
+        .map(|p| p.bbox)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_peru() {
+        let w = world();
+        assert_eq!(w.features.len(), 241);
+        let peru: Vec<&Poly> = w
+            .polys
+            .iter()
+            .filter(|p| p.country.map(|c| c.alpha2) == Some("PE"))
+            .collect();
+        assert!(!peru.is_empty());
+        let f = &w.features[peru[0].feature];
+        assert_eq!(
+            (f.id.as_deref(), f.name.as_deref()),
+            (Some("604"), Some("Peru"))
+        );
+        let main = main_bbox(iso::country("PE").expect("PE")).expect("bbox");
+        // Peru spans about 81.3°W..68.7°W and 18.4°S..0.0°.
+        assert!((main.min_lon + 81.3).abs() < 0.2, "{main:?}");
+        assert!((main.max_lon + 68.7).abs() < 0.2, "{main:?}");
+        assert!((main.min_lat + 18.35).abs() < 0.2, "{main:?}");
+        assert!(main.max_lat.abs() < 0.2, "{main:?}");
+        for p in &peru {
+            for r in &p.rings {
+                assert!(r.len() >= 4);
+                assert_eq!(r.first(), r.last());
+            }
+        }
+    }
+
+    #[test]
+    fn finds_countries_by_point() {
+        let at = |lat, lon| country_at(lat, lon).map(|c| c.alpha2);
+        assert_eq!(at(-12.09, -77.03), Some("PE"), "Lima");
+        assert_eq!(at(35.68, 139.76), Some("JP"), "Tokyo");
+        assert_eq!(at(0.0, -30.0), None, "Atlantic");
+        assert_eq!(at(48.86, 2.35), Some("FR"), "Paris");
+        assert_eq!(
+            at(-29.31, 27.48),
+            Some("LS"),
+            "Maseru, a hole in South Africa"
+        );
+        assert_eq!(at(-26.2, 28.05), Some("ZA"), "Johannesburg");
+        assert_eq!(at(9.56, 44.06), Some("SO"), "Hargeisa");
+        assert_eq!(at(35.19, 33.36), Some("CY"), "Nicosia");
+        assert_eq!(at(-10.49, 105.62), Some("CX"), "Christmas Island");
+        assert_eq!(at(42.66, 21.16), None, "Pristina: Kosovo has no ISO code");
+        assert_eq!(at(64.8, 176.0), Some("RU"), "near Anadyr");
+        assert_eq!(at(66.0, 175.0), Some("RU"), "Chukotka west of 180°");
+        assert_eq!(at(-17.8, 178.0), Some("FJ"), "Viti Levu");
+        assert_eq!(at(-16.5, 180.05), Some("FJ"), "wrapped longitude");
+        assert_eq!(at(65.5, -179.5), Some("RU"), "Chukotka east of 180°");
+        assert_eq!(at(-16.5, -179.95), Some("FJ"), "Taveuni's eastern tip");
+        assert_eq!(at(-16.53, 179.995), Some("FJ"), "Taveuni west of 180°");
+        for lon in [-179.0, -120.0, -60.0, 0.0, 60.0, 120.0, 179.0] {
+            assert_eq!(at(-85.0, lon), Some("AQ"), "inland Antarctica at {lon}");
+        }
+        assert_eq!(at(-89.99, 0.0), Some("AQ"), "South Pole");
+        assert_eq!(at(-60.0, 0.0), None, "Southern Ocean");
+        for (lat, lon) in [
+            (f64::NAN, 0.0),
+            (0.0, f64::INFINITY),
+            (91.0, 0.0),
+            (-90.1, 0.0),
+        ] {
+            assert_eq!(at(lat, lon), None);
+        }
+    }
+
+    /// Every world-atlas id is an officially assigned numeric code, and the
+    /// ISO countries without an outline at 1:50m are counted. With
+    /// world-atlas 2.0.2, 237 of the 249 codes have an outline and these 12
+    /// have none: too small for 1:50m (BV, GI, TK, TV, UM), or folded by
+    /// Natural Earth into their sovereign's feature (BQ into NL; GF, GP, MQ,
+    /// RE, YT into FR; SJ into NO), so `country_at` answers the sovereign
+    /// there.
+    #[test]
+    fn iso_codes_cover_the_outlines() {
+        let w = world();
+        for f in &w.features {
+            if let Some(id) = &f.id {
+                let n: u16 = id.parse().expect("numeric id");
+                assert!(
+                    iso::by_numeric(n).is_some(),
+                    "world-atlas id {id} ({:?})",
+                    f.name
+                );
+            }
+        }
+        let missing: Vec<&str> = iso::countries()
+            .iter()
+            .filter(|c| main_bbox(c).is_none())
+            .map(|c| c.alpha2)
+            .collect();
+        eprintln!("ISO codes without an outline at 1:50m: {missing:?}");
+        assert_eq!(missing.len(), 12, "{missing:?}");
+        for p in &w.polys {
+            let name = w.features[p.feature].name.as_deref();
+            if p.country.is_none() {
+                assert!(
+                    matches!(name, Some("Kosovo" | "Siachen Glacier")),
+                    "{name:?}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! The store contract on SQLite, plus what only a file database can show:
+//! tampering with the file itself is caught by `journal verify`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use honbu_store::journal::{JournalKey, Verdict};
+use honbu_store::Store;
+use honbu_store_sqlite::{Durability, Sqlite};
+use std::path::PathBuf;
+
+fn temp_db() -> PathBuf {
+    let dir = tempfile::Builder::new()
+        .prefix("honbu-test-")
+        .tempdir()
+        .unwrap()
+        .keep();
+    dir.join("honbu.db")
+}
+
+fn make() -> Option<Store> {
+    Some(
+        Store::new(
+            Box::new(Sqlite::open(&temp_db(), Durability::Normal).unwrap()),
+            JournalKey::generate(),
+        )
+        .unwrap(),
+    )
+}
+
+honbu_store::contract_tests!(make);
+
+#[test]
+fn tampering_with_the_database_file_is_named_by_verify() {
+    let path = temp_db();
+    let key = JournalKey::generate();
+    let target;
+    {
+        let backend = Sqlite::open(&path, Durability::Full).unwrap();
+        let store = Store::new(Box::new(backend), key.clone()).unwrap();
+        let w = honbu_store::contract::world(&store);
+        for i in 0..5 {
+            honbu_store::contract::run(
+                &store,
+                "mofa.head",
+                honbu_store::contract::t0(),
+                |c, ctx| {
+                    honbu_store::service::log_entry(
+                        c,
+                        ctx,
+                        w.incident,
+                        &honbu_domain::commands::NewEntry {
+                            text: format!("cable number {i} TAMPERME{i}"),
+                            ..Default::default()
+                        },
+                    )
+                },
+            )
+            .unwrap();
+        }
+        target = store
+            .read_blocking(|c| {
+                c.query_one(
+                    "SELECT seq FROM journal WHERE payload LIKE '%TAMPERME3%'",
+                    &[],
+                )
+            })
+            .unwrap()
+            .unwrap()
+            .int(0)
+            .unwrap();
+        assert!(matches!(
+            store.verify_blocking(&mut |_, _| {}).unwrap(),
+            Verdict::Intact { .. }
+        ));
+    }
+    // Fold the WAL into the file, then change one byte of the stored payload
+    // with no SQL at all, as someone with the file in hand could.
+    Sqlite::open(&path, Durability::Full)
+        .unwrap()
+        .checkpoint()
+        .unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    let needle = b"TAMPERME3";
+    let places: Vec<usize> = bytes
+        .windows(needle.len())
+        .enumerate()
+        .filter(|(_, w)| w == needle)
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!places.is_empty(), "the payload bytes are in the file");
+    // Every copy: the journal's and the read model's.
+    for pos in places {
+        bytes[pos + needle.len() - 1] = b'8';
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let store = Store::new(
+        Box::new(Sqlite::open(&path, Durability::Full).unwrap()),
+        key,
+    )
+    .unwrap();
+    let v = store.verify_blocking(&mut |_, _| {}).unwrap();
+    assert_eq!(
+        v,
+        Verdict::Broken {
+            seq: target,
+            problem: "content was changed after it was written".into()
+        }
+    );
+}
+
+#[test]
+fn a_different_key_does_not_verify() {
+    let path = temp_db();
+    {
+        let store = Store::new(
+            Box::new(Sqlite::open(&path, Durability::Normal).unwrap()),
+            JournalKey::generate(),
+        )
+        .unwrap();
+        honbu_store::contract::world(&store);
+    }
+    let store = Store::new(
+        Box::new(Sqlite::open(&path, Durability::Normal).unwrap()),
+        JournalKey::generate(),
+    )
+    .unwrap();
+    assert!(matches!(
+        store.verify_blocking(&mut |_, _| {}).unwrap(),
+        Verdict::Broken { .. }
+    ));
+}

@@ -1,0 +1,324 @@
+//! The journal: append-only and hash-chained. Each row carries
+//! HMAC-SHA-256(key, prev_hash ‖ canonical bytes of the row), where the
+//! canonical bytes are its sequence number, time, incident, actor, kind and
+//! payload exactly as stored. A row changed, removed or moved breaks the
+//! chain at that row; a tail cut off disagrees with `journal_head`.
+//!
+//! The key lives outside the database (a file or an environment variable),
+//! so whoever can write the database file cannot forge a chain.
+
+use crate::sql::{t, Conn, Dialect, Value};
+use crate::StoreError;
+use hmac::{Hmac, Mac};
+use honbu_domain::events::{Body, Committed, Event};
+use honbu_domain::time;
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The secret that keys the chain.
+#[derive(Clone)]
+pub struct JournalKey(Vec<u8>);
+
+impl JournalKey {
+    pub fn new(bytes: Vec<u8>) -> Result<Self, StoreError> {
+        if bytes.len() < 16 {
+            return Err(StoreError::Config(
+                "the journal key must be at least 16 bytes".into(),
+            ));
+        }
+        Ok(JournalKey(bytes))
+    }
+
+    pub fn generate() -> Self {
+        use rand::RngCore;
+        let mut k = vec![0u8; 32];
+        rand::thread_rng().fill_bytes(&mut k);
+        JournalKey(k)
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(&self.0)
+    }
+
+    pub fn from_hex(s: &str) -> Result<Self, StoreError> {
+        let bytes = hex::decode(s.trim())
+            .map_err(|_| StoreError::Config("the journal key must be hex".into()))?;
+        Self::new(bytes)
+    }
+
+    fn mac(&self) -> HmacSha256 {
+        // HMAC takes keys of any length; this cannot fail.
+        match HmacSha256::new_from_slice(&self.0) {
+            Ok(m) => m,
+            Err(_) => unreachable_mac(),
+        }
+    }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_mac() -> HmacSha256 {
+    panic!("HMAC accepts keys of any length")
+}
+
+impl std::fmt::Debug for JournalKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JournalKey(..)")
+    }
+}
+
+/// One stored row, as read back for verification.
+pub struct RawRow {
+    pub seq: i64,
+    pub at: String,
+    pub incident: Option<String>,
+    pub actor: Option<String>,
+    pub kind: String,
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+pub fn chain_hash(
+    key: &JournalKey,
+    prev: &str,
+    seq: i64,
+    at: &str,
+    incident: &str,
+    actor: &str,
+    kind: &str,
+    payload: &str,
+) -> String {
+    let mut m = key.mac();
+    for part in [prev, &seq.to_string(), at, incident, actor, kind, payload] {
+        m.update(part.as_bytes());
+        m.update(b"\n");
+    }
+    hex::encode(m.finalize().into_bytes())
+}
+
+/// The head is keyed too, so cutting entries off the end and moving the
+/// head back to an earlier row is caught.
+fn head_mac(key: &JournalKey, seq: i64, hash: &str) -> String {
+    chain_hash(key, "head", seq, hash, "", "", "", "")
+}
+
+/// Appends events inside the caller's write transaction and returns them
+/// with their sequence numbers. The caller applies them to the read models
+/// in the same transaction.
+pub fn append(
+    c: &mut dyn Conn,
+    key: &JournalKey,
+    events: Vec<Event>,
+) -> Result<Vec<Committed>, StoreError> {
+    let lock = match c.dialect() {
+        // Serialises writers across every instance sharing the database.
+        Dialect::Postgres => "SELECT seq, hash FROM journal_head WHERE id = 1 FOR UPDATE",
+        // A SQLite write transaction already holds the database's one write lock.
+        Dialect::Sqlite => "SELECT seq, hash FROM journal_head WHERE id = 1",
+    };
+    let head = c
+        .query_one(lock, &[])?
+        .ok_or_else(|| StoreError::Corrupt("journal_head row is missing".into()))?;
+    let (mut seq, mut prev) = (head.int(0)?, head.text(1)?);
+    let mut out = Vec::with_capacity(events.len());
+    for event in events {
+        seq += 1;
+        let at = time::to_db(&event.at);
+        let incident = event.incident.map(|i| i.to_string());
+        let actor = event.actor.map(|a| a.to_string());
+        let kind = event.body.kind();
+        let payload =
+            serde_json::to_string(&event.body).map_err(|e| StoreError::Decode(e.to_string()))?;
+        let hash = chain_hash(
+            key,
+            &prev,
+            seq,
+            &at,
+            incident.as_deref().unwrap_or(""),
+            actor.as_deref().unwrap_or(""),
+            kind,
+            &payload,
+        );
+        c.exec(
+            "INSERT INTO journal (seq, at, incident_id, actor, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[Value::Int(seq), Value::Text(at), incident.into(), actor.into(), t(kind), Value::Text(payload), Value::Text(prev), Value::Text(hash.clone())],
+        )?;
+        prev = hash;
+        out.push(Committed { seq, event });
+    }
+    let mac = head_mac(key, seq, &prev);
+    c.exec(
+        "UPDATE journal_head SET seq = $1, hash = $2, mac = $3 WHERE id = 1",
+        &[Value::Int(seq), Value::Text(prev), Value::Text(mac)],
+    )?;
+    Ok(out)
+}
+
+fn decode(row: &RawRow) -> Result<Committed, StoreError> {
+    let body: Body = serde_json::from_str(&row.payload).map_err(|e| {
+        StoreError::Corrupt(format!(
+            "journal entry {}: payload does not decode: {e}",
+            row.seq
+        ))
+    })?;
+    let bad = |what: &str| StoreError::Corrupt(format!("journal entry {}: bad {what}", row.seq));
+    Ok(Committed {
+        seq: row.seq,
+        event: Event {
+            at: time::from_db(&row.at).ok_or_else(|| bad("time"))?,
+            actor: row
+                .actor
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|_| bad("actor"))?,
+            incident: row
+                .incident
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .map_err(|_| bad("incident"))?,
+            body,
+        },
+    })
+}
+
+const COLUMNS: &str = "seq, at, incident_id, actor, kind, payload, prev_hash, hash";
+
+fn raw(r: &crate::sql::Row) -> Result<RawRow, StoreError> {
+    Ok(RawRow {
+        seq: r.int(0)?,
+        at: r.text(1)?,
+        incident: r.opt_text(2)?,
+        actor: r.opt_text(3)?,
+        kind: r.text(4)?,
+        payload: r.text(5)?,
+        prev_hash: r.text(6)?,
+        hash: r.text(7)?,
+    })
+}
+
+/// Reads raw rows after `after`, in order, `limit` at a time.
+pub fn read_raw(c: &mut dyn Conn, after: i64, limit: i64) -> Result<Vec<RawRow>, StoreError> {
+    c.query(
+        &format!("SELECT {COLUMNS} FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2"),
+        &[Value::Int(after), Value::Int(limit)],
+    )?
+    .iter()
+    .map(raw)
+    .collect()
+}
+
+/// Decoded events after `after` (all incidents), `limit` at a time.
+pub fn read(c: &mut dyn Conn, after: i64, limit: i64) -> Result<Vec<Committed>, StoreError> {
+    read_raw(c, after, limit)?.iter().map(decode).collect()
+}
+
+/// The events of one incident, up to and including time `until`.
+pub fn read_incident(
+    c: &mut dyn Conn,
+    incident: honbu_domain::ids::IncidentId,
+    until: Option<&time::Timestamp>,
+) -> Result<Vec<Committed>, StoreError> {
+    let rows = match until {
+        Some(u) => c.query(
+            &format!(
+                "SELECT {COLUMNS} FROM journal WHERE incident_id = $1 AND at <= $2 ORDER BY seq"
+            ),
+            &[t(incident), Value::from(u)],
+        )?,
+        None => c.query(
+            &format!("SELECT {COLUMNS} FROM journal WHERE incident_id = $1 ORDER BY seq"),
+            &[t(incident)],
+        )?,
+    };
+    rows.iter()
+        .map(|r| raw(r).and_then(|r| decode(&r)))
+        .collect()
+}
+
+/// The outcome of walking the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Intact { events: i64, head: String },
+    Broken { seq: i64, problem: String },
+}
+
+/// Walks the whole chain in batches and names the first row that does not
+/// hold. `progress` is called after each batch with the rows checked so far
+/// and the total.
+pub fn verify(
+    c: &mut dyn Conn,
+    key: &JournalKey,
+    progress: &mut dyn FnMut(i64, i64),
+) -> Result<Verdict, StoreError> {
+    const BATCH: i64 = 20_000;
+    let head = c
+        .query_one("SELECT seq, hash, mac FROM journal_head WHERE id = 1", &[])?
+        .ok_or_else(|| StoreError::Corrupt("journal_head row is missing".into()))?;
+    let (head_seq, head_hash, mac) = (head.int(0)?, head.text(1)?, head.text(2)?);
+    if head_seq > 0 && mac != head_mac(key, head_seq, &head_hash) {
+        return Ok(Verdict::Broken {
+            seq: head_seq,
+            problem: "the journal head was changed (or the journal key is not the one it was written with)".into(),
+        });
+    }
+    let total = c
+        .query_one("SELECT COUNT(*) FROM journal", &[])?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0);
+    let mut expect_seq = 1i64;
+    let mut prev = crate::schema::GENESIS.to_string();
+    loop {
+        let rows = read_raw(c, expect_seq - 1, BATCH)?;
+        if rows.is_empty() {
+            break;
+        }
+        for r in &rows {
+            if r.seq != expect_seq {
+                return Ok(Verdict::Broken {
+                    seq: expect_seq,
+                    problem: format!("entry {expect_seq} is missing (next present is {})", r.seq),
+                });
+            }
+            if r.prev_hash != prev {
+                return Ok(Verdict::Broken {
+                    seq: r.seq,
+                    problem: "does not follow the entry before it (removed or reordered)".into(),
+                });
+            }
+            let h = chain_hash(
+                key,
+                &r.prev_hash,
+                r.seq,
+                &r.at,
+                r.incident.as_deref().unwrap_or(""),
+                r.actor.as_deref().unwrap_or(""),
+                &r.kind,
+                &r.payload,
+            );
+            if h != r.hash {
+                return Ok(Verdict::Broken {
+                    seq: r.seq,
+                    problem: "content was changed after it was written".into(),
+                });
+            }
+            prev = r.hash.clone();
+            expect_seq += 1;
+        }
+        progress(expect_seq - 1, total);
+    }
+    let last = expect_seq - 1;
+    if last != head_seq || prev != head_hash {
+        return Ok(Verdict::Broken {
+            seq: last + 1,
+            problem: format!("the journal ends at entry {last} but its head records entry {head_seq}: entries were removed from the end"),
+        });
+    }
+    Ok(Verdict::Intact {
+        events: last,
+        head: prev,
+    })
+}

@@ -1,0 +1,284 @@
+//! honbu's store. Every change goes one way (see ARCHITECTURE.md):
+//! a command handler ([`service`]) checks access and rules inside a write
+//! transaction, turns the request into events, [`journal::append`]s them to
+//! the hash-chained journal and [`project::apply`]s them to the read models
+//! — all in that one transaction — and after commit the events go to live
+//! subscribers.
+//!
+//! Backends (SQLite, PostgreSQL) implement [`Backend`]: connections,
+//! transactions and parameter binding. Everything else — schema, journal,
+//! projections, queries, rules — is written once here, and the
+//! [`contract`] suite holds every backend to it.
+
+pub mod contract;
+pub mod journal;
+pub mod project;
+pub mod queries;
+pub mod schema;
+pub mod service;
+pub mod sql;
+
+use honbu_domain::events::{Committed, Event};
+use honbu_domain::FieldError;
+use journal::JournalKey;
+use sql::{Conn, Dialect};
+use std::sync::Arc;
+use tokio::sync::broadcast;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(String),
+    #[error("stored data does not decode: {0}")]
+    Decode(String),
+    #[error("the journal is damaged: {0}")]
+    Corrupt(String),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("{0}")]
+    Invalid(FieldError),
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("the database is busy; try again")]
+    Busy,
+}
+
+impl From<FieldError> for StoreError {
+    fn from(e: FieldError) -> Self {
+        StoreError::Invalid(e)
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A database the store can run on.
+pub trait Backend: Send + Sync + 'static {
+    fn dialect(&self) -> Dialect;
+    /// Runs `f` on a connection that sees one consistent snapshot.
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()>;
+    /// Runs `f` inside a write transaction; commits when it returns `Ok`,
+    /// rolls back otherwise.
+    fn write(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()>;
+    /// Whether other processes may append (PostgreSQL): then committed
+    /// events reach subscribers through [`Backend::listen`], not directly.
+    fn shared(&self) -> bool {
+        false
+    }
+    /// Blocks, calling `notify` until it returns false: with 0 once listening
+    /// (to catch up), with each sequence number a writer announces, and with
+    /// -1 at least every second when idle. Only for shared backends.
+    fn listen(&self, _notify: &mut dyn FnMut(i64) -> bool) -> Result<()> {
+        Ok(())
+    }
+    /// A human-readable description for logs (`sqlite:./honbu-data/honbu.db`).
+    fn describe(&self) -> String;
+}
+
+/// Runs a closure that returns a value through the object-safe backend API.
+fn run<T>(b: &dyn Backend, write: bool, f: impl FnOnce(&mut dyn Conn) -> Result<T>) -> Result<T> {
+    let mut f = Some(f);
+    let mut out = None;
+    let mut call = |c: &mut dyn Conn| -> Result<()> {
+        if let Some(f) = f.take() {
+            out = Some(f(c)?);
+        }
+        Ok(())
+    };
+    if write {
+        b.write(&mut call)?;
+    } else {
+        b.read(&mut call)?;
+    }
+    out.ok_or_else(|| StoreError::Db("transaction closure did not run".into()))
+}
+
+/// The store: a backend, the journal key and the live event bus.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    backend: Box<dyn Backend>,
+    key: JournalKey,
+    bus: broadcast::Sender<Arc<Committed>>,
+}
+
+impl Store {
+    pub fn new(backend: Box<dyn Backend>, key: JournalKey) -> Result<Self> {
+        run(&*backend, true, |c| schema::migrate(c))?;
+        let (bus, _) = broadcast::channel(4096);
+        let store = Store {
+            inner: Arc::new(Inner { backend, key, bus }),
+        };
+        if store.inner.backend.shared() {
+            store.spawn_listener();
+        }
+        Ok(store)
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.inner.backend.dialect()
+    }
+
+    pub fn describe(&self) -> String {
+        self.inner.backend.describe()
+    }
+
+    pub fn key(&self) -> &JournalKey {
+        &self.inner.key
+    }
+
+    /// Live committed events, in journal order.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Committed>> {
+        self.inner.bus.subscribe()
+    }
+
+    /// Synchronous read; call from blocking contexts (CLI, tests, benches).
+    pub fn read_blocking<T>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T>) -> Result<T> {
+        run(&*self.inner.backend, false, f)
+    }
+
+    /// Synchronous write transaction. `f` returns the events to append; they
+    /// are appended and projected in the same transaction and published
+    /// after commit.
+    pub fn write_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<(Vec<Event>, T)>,
+    ) -> Result<(Vec<Committed>, T)> {
+        let key = self.inner.key.clone();
+        let (committed, out) = run(&*self.inner.backend, true, move |c| {
+            let (events, out) = f(c)?;
+            let committed = journal::append(c, &key, events)?;
+            for ev in &committed {
+                project::apply(c, ev)?;
+            }
+            if let (Dialect::Postgres, Some(last)) = (c.dialect(), committed.last()) {
+                // Delivered to every listening instance when this transaction commits.
+                c.exec(
+                    "SELECT pg_notify('honbu_journal', $1)",
+                    &[sql::Value::Text(last.seq.to_string())],
+                )?;
+            }
+            Ok((committed, out))
+        })?;
+        if !self.inner.backend.shared() {
+            for ev in &committed {
+                // No subscriber is not an error.
+                let _ = self.inner.bus.send(Arc::new(ev.clone()));
+            }
+        }
+        Ok((committed, out))
+    }
+
+    /// Appends ready-made events (demo loading, benchmarks, tests).
+    pub fn append_blocking(&self, events: Vec<Event>) -> Result<Vec<Committed>> {
+        self.write_blocking(|_| Ok((events, ()))).map(|(c, ())| c)
+    }
+
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let s = self.clone();
+        tokio::task::spawn_blocking(move || s.read_blocking(f))
+            .await
+            .map_err(|e| StoreError::Db(format!("worker failed: {e}")))?
+    }
+
+    pub async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut dyn Conn) -> Result<(Vec<Event>, T)> + Send + 'static,
+    ) -> Result<(Vec<Committed>, T)> {
+        let s = self.clone();
+        tokio::task::spawn_blocking(move || s.write_blocking(f))
+            .await
+            .map_err(|e| StoreError::Db(format!("worker failed: {e}")))?
+    }
+
+    /// Walks the chain; see [`journal::verify`].
+    pub fn verify_blocking(&self, progress: &mut dyn FnMut(i64, i64)) -> Result<journal::Verdict> {
+        let key = self.inner.key.clone();
+        self.read_blocking(move |c| journal::verify(c, &key, progress))
+    }
+
+    /// Empties the read models and replays the whole journal into them, in
+    /// one transaction. Sessions are dropped (everyone signs in again).
+    pub fn rebuild_blocking(&self) -> Result<i64> {
+        run(&*self.inner.backend, true, |c| {
+            for table in schema::READ_MODELS.iter().chain(["sessions"].iter()) {
+                c.exec(&format!("DELETE FROM {table}"), &[])?;
+            }
+            let mut after = 0;
+            loop {
+                let batch = journal::read(c, after, 5_000)?;
+                let Some(last) = batch.last() else { break };
+                after = last.seq;
+                for ev in &batch {
+                    project::apply(c, ev)?;
+                }
+            }
+            Ok(after)
+        })
+    }
+
+    fn spawn_listener(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        std::thread::Builder::new()
+            .name("honbu-listen".into())
+            .spawn(move || listen_loop(weak))
+            .map(|_| ())
+            .unwrap_or_else(|e| tracing::error!("cannot start the journal listener: {e}"));
+    }
+}
+
+/// For shared backends: every committed event, ours or another instance's,
+/// reaches local subscribers from here, in journal order, exactly once.
+fn listen_loop(weak: std::sync::Weak<Inner>) {
+    let mut last = match weak.upgrade() {
+        Some(inner) => run(&*inner.backend, false, |c| {
+            c.query_one("SELECT seq FROM journal_head WHERE id = 1", &[])?
+                .map(|r| r.int(0))
+                .transpose()
+        })
+        .ok()
+        .flatten()
+        .unwrap_or(0),
+        None => return,
+    };
+    loop {
+        let Some(inner) = weak.upgrade() else { return };
+        let mut forward = |seq: i64| -> bool {
+            // -1 is an idle tick: only check whether the store is still wanted.
+            while seq >= 0 {
+                let batch = match run(&*inner.backend, false, |c| journal::read(c, last, 1000)) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        tracing::warn!("journal listener: {e}");
+                        return true;
+                    }
+                };
+                if batch.is_empty() {
+                    break;
+                }
+                for ev in batch {
+                    last = ev.seq;
+                    let _ = inner.bus.send(Arc::new(ev));
+                }
+            }
+            // Stop listening when the store is gone (only the bus holds us).
+            Arc::strong_count(&inner) > 1
+        };
+        if let Err(e) = inner.backend.listen(&mut forward) {
+            tracing::warn!("journal listener: {e}; reconnecting");
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
+        if Arc::strong_count(&inner) <= 1 {
+            return;
+        }
+    }
+}

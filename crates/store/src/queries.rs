@@ -1,0 +1,1068 @@
+//! Reads. Every query that returns incident data takes the viewer and
+//! applies the need-to-know rules in SQL, so that lists, counts and pages
+//! never include what the viewer may not see.
+
+use crate::sql::{placeholders, t, Conn, Row, Value};
+use crate::{Result, StoreError};
+use honbu_domain::access::{EntryFilter, Membership, Principal};
+use honbu_domain::board::*;
+use honbu_domain::geo::Point;
+use honbu_domain::ids::*;
+use honbu_domain::time::{Timestamp, Zone};
+use honbu_domain::vocab::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One page of a list, with the total the viewer may see.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+pub const MAX_LIMIT: i64 = 1000;
+
+fn zone(r: &Row, i: usize) -> Result<Zone> {
+    let s = r.text(i)?;
+    Zone::parse("time_zone", &s).map_err(|_| StoreError::Decode(format!("bad zone {s:?}")))
+}
+
+fn vocab<T>(
+    r: &Row,
+    i: usize,
+    parse: fn(&str, &str) -> Result<T, honbu_domain::FieldError>,
+) -> Result<T> {
+    let s = r.text(i)?;
+    parse("", &s).map_err(|_| StoreError::Decode(format!("bad code {s:?}")))
+}
+
+// ---------------------------------------------------------------- principals
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UserRow {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub global_role: Option<GlobalRole>,
+    pub locale: Option<String>,
+    pub time_zone: Option<Zone>,
+    pub created_at: Timestamp,
+}
+
+const USER_COLS: &str = "id, username, display_name, global_role, locale, time_zone, created_at";
+
+fn user_row(r: &Row) -> Result<UserRow> {
+    Ok(UserRow {
+        id: r.parse(0)?,
+        username: r.text(1)?,
+        display_name: r.text(2)?,
+        global_role: r
+            .opt_text(3)?
+            .map(|s| GlobalRole::parse("", &s))
+            .transpose()
+            .map_err(|_| StoreError::Decode("role".into()))?,
+        locale: r.opt_text(4)?,
+        time_zone: r.opt_text(5)?.and_then(|s| Zone::parse("", &s).ok()),
+        created_at: r.time(6)?,
+    })
+}
+
+pub fn user_by_name(c: &mut dyn Conn, username: &str) -> Result<Option<(UserRow, String)>> {
+    let row = c.query_one(
+        &format!("SELECT {USER_COLS}, password_hash FROM users WHERE username = $1"),
+        &[username.into()],
+    )?;
+    row.map(|r| Ok((user_row(&r)?, r.text(7)?))).transpose()
+}
+
+pub fn user(c: &mut dyn Conn, id: UserId) -> Result<Option<UserRow>> {
+    c.query_one(
+        &format!("SELECT {USER_COLS} FROM users WHERE id = $1"),
+        &[t(id)],
+    )?
+    .map(|r| user_row(&r))
+    .transpose()
+}
+
+pub fn users(c: &mut dyn Conn) -> Result<Vec<UserRow>> {
+    c.query(
+        &format!("SELECT {USER_COLS} FROM users ORDER BY username"),
+        &[],
+    )?
+    .iter()
+    .map(user_row)
+    .collect()
+}
+
+pub fn user_count(c: &mut dyn Conn) -> Result<i64> {
+    Ok(c.query_one("SELECT COUNT(*) FROM users", &[])?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+/// Capabilities of every role an administrator defined.
+fn custom_roles(c: &mut dyn Conn) -> Result<HashMap<String, Vec<Capability>>> {
+    let mut out = HashMap::new();
+    for r in c.query("SELECT name, capabilities FROM roles", &[])? {
+        let caps = r
+            .text(1)?
+            .split(',')
+            .filter_map(|s| Capability::parse("", s).ok())
+            .collect();
+        out.insert(r.text(0)?, caps);
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleRow {
+    pub name: String,
+    pub label: String,
+    pub capabilities: Vec<Capability>,
+    pub builtin: bool,
+}
+
+pub fn roles(c: &mut dyn Conn) -> Result<Vec<RoleRow>> {
+    let mut out: Vec<RoleRow> = BUILTIN_ROLES
+        .iter()
+        .filter_map(|n| RoleName::parse("", n).ok())
+        .map(|n| RoleRow {
+            name: n.to_string(),
+            label: String::new(),
+            capabilities: n.builtin_capabilities().unwrap_or_default(),
+            builtin: true,
+        })
+        .collect();
+    for r in c.query(
+        "SELECT name, label, capabilities FROM roles ORDER BY name",
+        &[],
+    )? {
+        out.push(RoleRow {
+            name: r.text(0)?,
+            label: r.text(1)?,
+            capabilities: r
+                .text(2)?
+                .split(',')
+                .filter_map(|s| Capability::parse("", s).ok())
+                .collect(),
+            builtin: false,
+        });
+    }
+    Ok(out)
+}
+
+pub fn role_capabilities(c: &mut dyn Conn, role: &RoleName) -> Result<Option<Vec<Capability>>> {
+    if let Some(caps) = role.builtin_capabilities() {
+        return Ok(Some(caps));
+    }
+    Ok(custom_roles(c)?.remove(role.as_str()))
+}
+
+pub fn principal(c: &mut dyn Conn, id: UserId) -> Result<Option<Principal>> {
+    let Some(u) = user(c, id)? else {
+        return Ok(None);
+    };
+    let custom = custom_roles(c)?;
+    let mut memberships = vec![];
+    for r in c.query("SELECT incident_id, hq_id, role FROM hq_members WHERE user_id = $1 ORDER BY incident_id, hq_id", &[t(id)])? {
+        let role = RoleName::parse("", &r.text(2)?).map_err(|_| StoreError::Decode("role".into()))?;
+        let capabilities =
+            role.builtin_capabilities().or_else(|| custom.get(role.as_str()).cloned()).unwrap_or_default();
+        memberships.push(Membership { incident: r.parse(0)?, hq: r.parse(1)?, role, capabilities });
+    }
+    Ok(Some(Principal {
+        user: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        global_role: u.global_role,
+        memberships,
+    }))
+}
+
+/// The user behind a live session, and the session's CSRF token.
+pub fn session(
+    c: &mut dyn Conn,
+    token_hash: &str,
+    now: &Timestamp,
+) -> Result<Option<(UserId, String)>> {
+    c.query_one(
+        "SELECT user_id, csrf FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+        &[token_hash.into(), now.into()],
+    )?
+    .map(|r| Ok((r.parse(0)?, r.text(1)?)))
+    .transpose()
+}
+
+pub fn token_user(c: &mut dyn Conn, token_hash: &str) -> Result<Option<UserId>> {
+    c.query_one(
+        "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        &[token_hash.into()],
+    )?
+    .map(|r| r.parse(0))
+    .transpose()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TokenRow {
+    pub id: TokenId,
+    pub user: UserId,
+    pub username: String,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+pub fn tokens(c: &mut dyn Conn, of: Option<UserId>) -> Result<Vec<TokenRow>> {
+    let (filter, params) = match of {
+        Some(u) => ("WHERE k.user_id = $1", vec![t(u)]),
+        None => ("", vec![]),
+    };
+    c.query(
+        &format!("SELECT k.id, k.user_id, u.username, k.name, k.created_at, k.revoked_at FROM api_tokens k JOIN users u ON u.id = k.user_id {filter} ORDER BY k.created_at DESC"),
+        &params,
+    )?
+    .iter()
+    .map(|r| Ok(TokenRow { id: r.parse(0)?, user: r.parse(1)?, username: r.text(2)?, name: r.text(3)?, created_at: r.time(4)?, revoked_at: r.opt_time(5)? }))
+    .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecurityRow {
+    pub seq: i64,
+    pub at: Timestamp,
+    pub kind: String,
+    pub username: Option<String>,
+    pub detail: String,
+}
+
+pub fn security_log(c: &mut dyn Conn, limit: i64) -> Result<Vec<SecurityRow>> {
+    c.query(
+        "SELECT seq, at, kind, username, detail FROM security_log ORDER BY seq DESC LIMIT $1",
+        &[Value::Int(limit)],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(SecurityRow {
+            seq: r.int(0)?,
+            at: r.time(1)?,
+            kind: r.text(2)?,
+            username: r.opt_text(3)?,
+            detail: r.text(4)?,
+        })
+    })
+    .collect()
+}
+
+/// Display names by id, for everyone named on a page.
+pub fn names(c: &mut dyn Conn) -> Result<HashMap<UserId, String>> {
+    c.query("SELECT id, display_name FROM users", &[])?
+        .iter()
+        .map(|r| Ok((r.parse(0)?, r.text(1)?)))
+        .collect()
+}
+
+// ----------------------------------------------------------------- incidents
+
+const INCIDENT_COLS: &str =
+    "id, kind, title, country, lat, lon, area, severity, time_zone, summary, status, opened_at, opened_by";
+
+fn incident_row(r: &Row) -> Result<IncidentView> {
+    Ok(IncidentView {
+        id: r.parse(0)?,
+        kind: vocab(r, 1, IncidentKind::parse)?,
+        title: r.text(2)?,
+        country: r.text(3)?,
+        place: Point {
+            lat: r.real(4)?,
+            lon: r.real(5)?,
+        },
+        area: r
+            .opt_text(6)?
+            .map(|s| serde_json::from_str(&s))
+            .transpose()
+            .map_err(|e| StoreError::Decode(e.to_string()))?,
+        severity: vocab(r, 7, Severity::parse)?,
+        time_zone: zone(r, 8)?,
+        summary: r.text(9)?,
+        status: vocab(r, 10, IncidentStatus::parse)?,
+        opened_at: r.time(11)?,
+        opened_by: r.opt_parse(12)?,
+    })
+}
+
+/// The SQL condition for "incidents this viewer may know exist".
+fn incident_vis(p: &Principal, col: &str, start: usize) -> (String, Vec<Value>) {
+    if p.can_see_incident(IncidentId(uuid::Uuid::nil())) {
+        // Admin or global reader: every incident.
+        return ("1=1".into(), vec![]);
+    }
+    let mut ids: Vec<IncidentId> = p.memberships.iter().map(|m| m.incident).collect();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return ("1=0".into(), vec![]);
+    }
+    (
+        format!("{col} IN ({})", placeholders(start, ids.len())),
+        ids.into_iter().map(t).collect(),
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IncidentSummary {
+    #[serde(flatten)]
+    pub incident: IncidentView,
+    pub updated_at: Timestamp,
+}
+
+pub fn incidents(
+    c: &mut dyn Conn,
+    p: &Principal,
+    limit: i64,
+    offset: i64,
+) -> Result<Page<IncidentSummary>> {
+    let (vis, mut params) = incident_vis(p, "id", 1);
+    let total = c
+        .query_one(
+            &format!("SELECT COUNT(*) FROM incidents WHERE {vis}"),
+            &params,
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0);
+    let n = params.len();
+    params.push(Value::Int(limit));
+    params.push(Value::Int(offset));
+    let items = c
+        .query(
+            &format!(
+                "SELECT {INCIDENT_COLS}, updated_at FROM incidents WHERE {vis} \
+                 ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'monitoring' THEN 1 WHEN 'resolved' THEN 2 ELSE 3 END, opened_at DESC, id \
+                 LIMIT ${} OFFSET ${}",
+                n + 1,
+                n + 2
+            ),
+            &params,
+        )?
+        .iter()
+        .map(|r| Ok(IncidentSummary { incident: incident_row(r)?, updated_at: r.time(13)? }))
+        .collect::<Result<Vec<_>>>()?;
+    let next =
+        (offset + (items.len() as i64) < total).then(|| (offset + items.len() as i64).to_string());
+    Ok(Page {
+        items,
+        total,
+        next_cursor: next,
+    })
+}
+
+/// The incident if it exists; the caller checks whether the viewer may know it.
+pub fn incident_raw(c: &mut dyn Conn, id: IncidentId) -> Result<Option<IncidentView>> {
+    c.query_one(
+        &format!("SELECT {INCIDENT_COLS} FROM incidents WHERE id = $1"),
+        &[t(id)],
+    )?
+    .map(|r| incident_row(&r))
+    .transpose()
+}
+
+/// The incident as the viewer may see it: `None` both when it does not exist
+/// and when the viewer may not know it does.
+pub fn incident(c: &mut dyn Conn, p: &Principal, id: IncidentId) -> Result<Option<IncidentView>> {
+    if !p.can_see_incident(id) {
+        return Ok(None);
+    }
+    incident_raw(c, id)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StatusChange {
+    pub at: Timestamp,
+    pub actor: Option<UserId>,
+    pub from: IncidentStatus,
+    pub to: IncidentStatus,
+    pub reason: String,
+}
+
+pub fn status_history(c: &mut dyn Conn, id: IncidentId) -> Result<Vec<StatusChange>> {
+    c.query("SELECT at, actor, from_status, to_status, reason FROM incident_status_history WHERE incident_id = $1 ORDER BY seq", &[t(id)])?
+        .iter()
+        .map(|r| {
+            Ok(StatusChange {
+                at: r.time(0)?,
+                actor: r.opt_parse(1)?,
+                from: vocab(r, 2, IncidentStatus::parse)?,
+                to: vocab(r, 3, IncidentStatus::parse)?,
+                reason: r.text(4)?,
+            })
+        })
+        .collect()
+}
+
+// ----------------------------------------------------------------------- HQs
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberRow {
+    pub user: UserId,
+    pub username: String,
+    pub name: String,
+    pub role: String,
+    pub on_duty_since: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HqDetail {
+    #[serde(flatten)]
+    pub hq: HqView,
+    pub member_list: Vec<MemberRow>,
+}
+
+pub fn hq_views(c: &mut dyn Conn, incident: IncidentId, now: Timestamp) -> Result<Vec<HqView>> {
+    let mut duty: HashMap<HqId, Vec<Person>> = HashMap::new();
+    for r in c.query(
+        "SELECT d.hq_id, d.user_id, u.display_name FROM duty d JOIN hqs h ON h.id = d.hq_id JOIN users u ON u.id = d.user_id WHERE h.incident_id = $1",
+        &[t(incident)],
+    )? {
+        duty.entry(r.parse(0)?).or_default().push(Person { id: r.parse(1)?, name: r.text(2)? });
+    }
+    let mut members: HashMap<HqId, usize> = HashMap::new();
+    for r in c.query(
+        "SELECT hq_id, COUNT(*) FROM hq_members WHERE incident_id = $1 GROUP BY hq_id",
+        &[t(incident)],
+    )? {
+        members.insert(r.parse(0)?, r.int(1)? as usize);
+    }
+    c.query(
+        "SELECT id, name, kind, time_zone, activated_at, report_every_minutes, last_report_at FROM hqs WHERE incident_id = $1 ORDER BY ordinal",
+        &[t(incident)],
+    )?
+    .iter()
+    .map(|r| {
+        let id: HqId = r.parse(0)?;
+        let every = r.opt_int(5)?.map(|m| m as u32);
+        let activated_at = r.time(4)?;
+        let last = r.opt_time(6)?;
+        let (due, overdue) = report_due(every, activated_at, last, now);
+        let mut on_duty = duty.remove(&id).unwrap_or_default();
+        on_duty.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        Ok(HqView {
+            id,
+            name: r.text(1)?,
+            kind: vocab(r, 2, HqKind::parse)?,
+            time_zone: zone(r, 3)?,
+            activated_at,
+            members: members.get(&id).copied().unwrap_or(0),
+            on_duty,
+            report_every_minutes: every,
+            last_report_at: last,
+            report_due_at: due,
+            report_overdue: overdue,
+        })
+    })
+    .collect()
+}
+
+pub fn hq_details(c: &mut dyn Conn, incident: IncidentId, now: Timestamp) -> Result<Vec<HqDetail>> {
+    let views = hq_views(c, incident, now)?;
+    let mut out = vec![];
+    for hq in views {
+        let member_list = c
+            .query(
+                "SELECT m.user_id, u.username, u.display_name, m.role, d.since FROM hq_members m JOIN users u ON u.id = m.user_id \
+                 LEFT JOIN duty d ON d.hq_id = m.hq_id AND d.user_id = m.user_id WHERE m.hq_id = $1 \
+                 ORDER BY CASE m.role WHEN 'head' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END, u.display_name",
+                &[t(hq.id)],
+            )?
+            .iter()
+            .map(|r| Ok(MemberRow { user: r.parse(0)?, username: r.text(1)?, name: r.text(2)?, role: r.text(3)?, on_duty_since: r.opt_time(4)? }))
+            .collect::<Result<Vec<_>>>()?;
+        out.push(HqDetail { hq, member_list });
+    }
+    Ok(out)
+}
+
+/// (hq id, incident id) of a headquarters.
+pub fn hq_incident(c: &mut dyn Conn, hq: HqId) -> Result<Option<IncidentId>> {
+    c.query_one("SELECT incident_id FROM hqs WHERE id = $1", &[t(hq)])?
+        .map(|r| r.parse(0))
+        .transpose()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportRow {
+    pub id: ReportId,
+    pub hq: HqId,
+    pub at: Timestamp,
+    pub author: Option<UserId>,
+    pub text: String,
+}
+
+pub fn reports(
+    c: &mut dyn Conn,
+    incident: IncidentId,
+    since: Option<Timestamp>,
+    limit: i64,
+) -> Result<Vec<ReportRow>> {
+    c.query(
+        "SELECT id, hq_id, at, author, text FROM status_reports WHERE incident_id = $1 AND at >= $2 ORDER BY at DESC, id LIMIT $3",
+        &[t(incident), since.map(Value::from).unwrap_or(Value::Text(String::new())), Value::Int(limit)],
+    )?
+    .iter()
+    .map(|r| Ok(ReportRow { id: r.parse(0)?, hq: r.parse(1)?, at: r.time(2)?, author: r.opt_parse(3)?, text: r.text(4)? }))
+    .collect()
+}
+
+// ------------------------------------------------------------------- sources
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceRow {
+    pub id: SourceId,
+    pub name: String,
+    pub kind: SourceKind,
+    pub reliability: Reliability,
+}
+
+pub fn sources(c: &mut dyn Conn) -> Result<Vec<SourceRow>> {
+    c.query(
+        "SELECT id, name, kind, reliability FROM sources ORDER BY name",
+        &[],
+    )?
+    .iter()
+    .map(source_row)
+    .collect()
+}
+
+fn source_row(r: &Row) -> Result<SourceRow> {
+    Ok(SourceRow {
+        id: r.parse(0)?,
+        name: r.text(1)?,
+        kind: vocab(r, 2, SourceKind::parse)?,
+        reliability: vocab(r, 3, Reliability::parse)?,
+    })
+}
+
+pub fn source(c: &mut dyn Conn, id: SourceId) -> Result<Option<SourceRow>> {
+    c.query_one(
+        "SELECT id, name, kind, reliability FROM sources WHERE id = $1",
+        &[t(id)],
+    )?
+    .map(|r| source_row(&r))
+    .transpose()
+}
+
+// ------------------------------------------------------------------- entries
+
+const ENTRY_COLS: &str = "e.id, e.number, e.hq_id, e.author, e.occurred_at, e.reported_at, e.entered_at, e.source_id, e.source_name, \
+     e.reliability, e.credibility, e.category, e.release, e.significant, e.text, e.supersedes, e.superseded_by, e.links";
+
+fn entry_row(r: &Row) -> Result<EntryView> {
+    Ok(EntryView {
+        id: r.parse(0)?,
+        number: r.int(1)?,
+        hq: r.parse(2)?,
+        author: r.opt_parse(3)?,
+        occurred_at: r.time(4)?,
+        reported_at: r.time(5)?,
+        entered_at: r.time(6)?,
+        source: r.opt_parse(7)?,
+        source_name: r.text(8)?,
+        reliability: vocab(r, 9, Reliability::parse)?,
+        credibility: vocab(r, 10, Credibility::parse)?,
+        category: vocab(r, 11, Category::parse)?,
+        release: vocab(r, 12, Release::parse)?,
+        significant: r.bool(13)?,
+        text: r.text(14)?,
+        supersedes: r.opt_parse(15)?,
+        superseded_by: r.opt_parse(16)?,
+        links: r.json(17)?,
+        released_to: vec![],
+    })
+}
+
+/// The SQL condition for "entries this viewer may read" (alias `e`).
+fn entry_vis(p: &Principal, incident: IncidentId, start: usize) -> (String, Vec<Value>) {
+    match p.entry_filter(incident) {
+        EntryFilter::All => ("1=1".into(), vec![]),
+        EntryFilter::Restricted { hqs } if hqs.is_empty() => ("e.release <> 'hq'".into(), vec![]),
+        EntryFilter::Restricted { hqs } => {
+            let a = placeholders(start, hqs.len());
+            let b = placeholders(start + hqs.len(), hqs.len());
+            let mut params: Vec<Value> = hqs.iter().map(|h| t(h)).collect();
+            params.extend(hqs.iter().map(|h| t(h)));
+            (
+                format!("(e.release <> 'hq' OR e.hq_id IN ({a}) OR EXISTS (SELECT 1 FROM entry_releases r WHERE r.entry_id = e.id AND r.hq_id IN ({b})))"),
+                params,
+            )
+        }
+    }
+}
+
+fn fill_releases(c: &mut dyn Conn, entries: &mut [EntryView]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Value> = entries.iter().map(|e| t(e.id)).collect();
+    let rows = c.query(
+        &format!(
+            "SELECT entry_id, hq_id FROM entry_releases WHERE entry_id IN ({}) ORDER BY hq_id",
+            placeholders(1, ids.len())
+        ),
+        &ids,
+    )?;
+    let mut map: HashMap<EntryId, Vec<HqId>> = HashMap::new();
+    for r in rows {
+        map.entry(r.parse(0)?).or_default().push(r.parse(1)?);
+    }
+    for e in entries.iter_mut() {
+        if let Some(v) = map.remove(&e.id) {
+            e.released_to = v;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EntryQuery {
+    pub significant_only: bool,
+    /// Entries numbered below this (the cursor of the previous page).
+    pub before: Option<i64>,
+    pub limit: i64,
+    /// Oldest first instead of newest first.
+    pub ascending: bool,
+    pub entered_from: Option<Timestamp>,
+    pub entered_to: Option<Timestamp>,
+}
+
+pub fn entries(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    q: &EntryQuery,
+) -> Result<Page<EntryView>> {
+    if !p.can_see_incident(incident) {
+        return Ok(Page {
+            items: vec![],
+            total: 0,
+            next_cursor: None,
+        });
+    }
+    let mut params: Vec<Value> = vec![t(incident)];
+    let (vis, vp) = entry_vis(p, incident, 2);
+    params.extend(vp);
+    let mut cond = format!("e.incident_id = $1 AND {vis}");
+    if q.significant_only {
+        cond.push_str(" AND e.significant = 1");
+    }
+    if let Some(f) = q.entered_from {
+        params.push(Value::from(f));
+        cond.push_str(&format!(" AND e.entered_at >= ${}", params.len()));
+    }
+    if let Some(to) = q.entered_to {
+        params.push(Value::from(to));
+        cond.push_str(&format!(" AND e.entered_at <= ${}", params.len()));
+    }
+    let total = c
+        .query_one(
+            &format!("SELECT COUNT(*) FROM entries e WHERE {cond}"),
+            &params,
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0);
+    if let Some(b) = q.before {
+        params.push(Value::Int(b));
+        cond.push_str(&format!(
+            " AND e.number {} ${}",
+            if q.ascending { ">" } else { "<" },
+            params.len()
+        ));
+    }
+    let limit = q.limit.clamp(1, MAX_LIMIT);
+    params.push(Value::Int(limit));
+    let order = if q.ascending { "ASC" } else { "DESC" };
+    let mut items = c
+        .query(&format!("SELECT {ENTRY_COLS} FROM entries e WHERE {cond} ORDER BY e.number {order} LIMIT ${}", params.len()), &params)?
+        .iter()
+        .map(entry_row)
+        .collect::<Result<Vec<_>>>()?;
+    fill_releases(c, &mut items)?;
+    let next = if items.len() as i64 == limit {
+        items.last().map(|e| e.number.to_string())
+    } else {
+        None
+    };
+    Ok(Page {
+        items,
+        total,
+        next_cursor: next,
+    })
+}
+
+/// One entry if it exists and the viewer may read it.
+pub fn entry(
+    c: &mut dyn Conn,
+    p: &Principal,
+    id: EntryId,
+) -> Result<Option<(IncidentId, EntryView)>> {
+    let Some(r) = c.query_one(
+        &format!("SELECT {ENTRY_COLS}, e.incident_id FROM entries e WHERE e.id = $1"),
+        &[t(id)],
+    )?
+    else {
+        return Ok(None);
+    };
+    let incident: IncidentId = r.parse(18)?;
+    let mut e = vec![entry_row(&r)?];
+    fill_releases(c, &mut e)?;
+    let e = e.remove(0);
+    Ok(p.can_read_entry(incident, e.hq, e.release, &e.released_to)
+        .then_some((incident, e)))
+}
+
+/// The incident and origin HQ of an entry, whoever asks (for rule checks).
+pub fn entry_home(c: &mut dyn Conn, id: EntryId) -> Result<Option<(IncidentId, HqId)>> {
+    c.query_one(
+        "SELECT incident_id, hq_id FROM entries WHERE id = $1",
+        &[t(id)],
+    )?
+    .map(|r| Ok((r.parse(0)?, r.parse(1)?)))
+    .transpose()
+}
+
+// ----------------------------------------------------- decisions and tasks
+
+const DECISION_COLS: &str = "id, hq_id, decided_at, decided_by, recorded_by, recorded_at, title, options, rationale, based_on";
+
+fn decision_row(r: &Row) -> Result<DecisionView> {
+    Ok(DecisionView {
+        id: r.parse(0)?,
+        hq: r.parse(1)?,
+        decided_at: r.time(2)?,
+        decided_by: r.text(3)?,
+        recorded_by: r.opt_parse(4)?,
+        recorded_at: r.time(5)?,
+        title: r.text(6)?,
+        options: r.json(7)?,
+        rationale: r.text(8)?,
+        based_on: r.json(9)?,
+    })
+}
+
+pub fn decisions(
+    c: &mut dyn Conn,
+    incident: IncidentId,
+    limit: i64,
+    offset: i64,
+) -> Result<Page<DecisionView>> {
+    let total = c
+        .query_one(
+            "SELECT COUNT(*) FROM decisions WHERE incident_id = $1",
+            &[t(incident)],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0);
+    let items = c
+        .query(
+            &format!("SELECT {DECISION_COLS} FROM decisions WHERE incident_id = $1 ORDER BY recorded_at DESC, id DESC LIMIT $2 OFFSET $3"),
+            &[t(incident), Value::Int(limit.clamp(1, MAX_LIMIT)), Value::Int(offset)],
+        )?
+        .iter()
+        .map(decision_row)
+        .collect::<Result<Vec<_>>>()?;
+    let next =
+        (offset + (items.len() as i64) < total).then(|| (offset + items.len() as i64).to_string());
+    Ok(Page {
+        items,
+        total,
+        next_cursor: next,
+    })
+}
+
+const TASK_COLS: &str =
+    "id, hq_id, title, owner, due_at, status, note, created_at, created_by, updated_at";
+
+fn task_row(r: &Row, now: Timestamp) -> Result<TaskView> {
+    let status = vocab(r, 5, TaskStatus::parse)?;
+    let due_at = r.opt_time(4)?;
+    Ok(TaskView {
+        id: r.parse(0)?,
+        hq: r.parse(1)?,
+        title: r.text(2)?,
+        owner: r.text(3)?,
+        due_at,
+        status,
+        note: r.text(6)?,
+        created_at: r.time(7)?,
+        created_by: r.opt_parse(8)?,
+        updated_at: r.time(9)?,
+        overdue: task_overdue(status, due_at, now),
+    })
+}
+
+/// Tasks of an incident, overdue first; closed ones only when asked.
+pub fn tasks(
+    c: &mut dyn Conn,
+    incident: IncidentId,
+    include_closed: bool,
+    now: Timestamp,
+) -> Result<Vec<TaskView>> {
+    let filter = if include_closed {
+        ""
+    } else {
+        " AND status NOT IN ('done', 'cancelled')"
+    };
+    let mut items = c
+        .query(
+            &format!("SELECT {TASK_COLS} FROM tasks WHERE incident_id = $1{filter}"),
+            &[t(incident)],
+        )?
+        .iter()
+        .map(|r| task_row(r, now))
+        .collect::<Result<Vec<_>>>()?;
+    sort_tasks(&mut items);
+    if include_closed {
+        // Closed tasks after the open ones, most recently closed first.
+        items.sort_by_key(|t| t.status.is_closed());
+    }
+    Ok(items)
+}
+
+pub fn task(
+    c: &mut dyn Conn,
+    id: TaskId,
+    now: Timestamp,
+) -> Result<Option<(IncidentId, TaskView)>> {
+    c.query_one(
+        &format!("SELECT {TASK_COLS}, incident_id FROM tasks WHERE id = $1"),
+        &[t(id)],
+    )?
+    .map(|r| Ok((r.parse(10)?, task_row(&r, now)?)))
+    .transpose()
+}
+
+// --------------------------------------------------------------------- board
+
+/// The live board, read from the tables.
+pub fn board(
+    c: &mut dyn Conn,
+    p: &Principal,
+    id: IncidentId,
+    now: Timestamp,
+) -> Result<Option<Board>> {
+    let Some(incident) = incident(c, p, id)? else {
+        return Ok(None);
+    };
+    let Some(meta) = c.query_one(
+        "SELECT last_seq, entries_total, significant_total, entries_open, significant_open FROM incidents WHERE id = $1",
+        &[t(id)],
+    )?
+    else {
+        return Ok(None);
+    };
+    let seq = meta.int(0)?;
+    let (vis, vp) = entry_vis(p, id, 2);
+    let mut params = vec![t(id)];
+    params.extend(vp);
+    let (entries, significant) = match p.entry_filter(id) {
+        EntryFilter::All => (meta.int(1)?, meta.int(2)?),
+        EntryFilter::Restricted { .. } => {
+            // Entries released to the incident or wider are counted as they
+            // are written; only the HQ-only ones this viewer may read are counted here.
+            let hq_only = c
+                .query_one(
+                    &format!("SELECT COUNT(*), CAST(COALESCE(SUM(e.significant), 0) AS BIGINT) FROM entries e WHERE e.incident_id = $1 AND e.release = 'hq' AND {vis}"),
+                    &params,
+                )?
+                .ok_or_else(|| StoreError::Db("count returned no row".into()))?;
+            (
+                meta.int(3)? + hq_only.int(0)?,
+                meta.int(4)? + hq_only.int(1)?,
+            )
+        }
+    };
+    let n = params.len();
+    let mut significant_list = c
+        .query(
+            &format!("SELECT {ENTRY_COLS} FROM entries e WHERE e.incident_id = $1 AND e.significant = 1 AND {vis} ORDER BY e.number DESC LIMIT ${}", n + 1),
+            &[params.clone(), vec![Value::Int(BOARD_SIGNIFICANT as i64)]].concat(),
+        )?
+        .iter()
+        .map(entry_row)
+        .collect::<Result<Vec<_>>>()?;
+    fill_releases(c, &mut significant_list)?;
+    let mut recent = c
+        .query(
+            &format!("SELECT {ENTRY_COLS} FROM entries e WHERE e.incident_id = $1 AND {vis} ORDER BY e.number DESC LIMIT ${}", n + 1),
+            &[params, vec![Value::Int(BOARD_RECENT as i64)]].concat(),
+        )?
+        .iter()
+        .map(entry_row)
+        .collect::<Result<Vec<_>>>()?;
+    fill_releases(c, &mut recent)?;
+    let tasks = tasks(c, id, false, now)?;
+    let decisions = decisions(c, id, BOARD_DECISIONS as i64, 0)?;
+    let hqs = hq_views(c, id, now)?;
+    let counts = Counts {
+        entries,
+        significant,
+        open_tasks: tasks.len() as i64,
+        overdue_tasks: tasks.iter().filter(|t| t.overdue).count() as i64,
+        decisions: decisions.total,
+        on_duty: hqs.iter().map(|h| h.on_duty.len() as i64).sum(),
+        hqs_without_duty: hqs.iter().filter(|h| h.on_duty.is_empty()).count() as i64,
+        reports_overdue: hqs.iter().filter(|h| h.report_overdue).count() as i64,
+    };
+    Ok(Some(Board {
+        incident,
+        as_of: now,
+        seq,
+        hqs,
+        significant: significant_list,
+        recent,
+        tasks,
+        decisions: decisions.items,
+        counts,
+    }))
+}
+
+/// The board as it stood at `at`, folded from the journal.
+pub fn board_as_of(
+    c: &mut dyn Conn,
+    p: &Principal,
+    id: IncidentId,
+    at: Timestamp,
+) -> Result<Option<Board>> {
+    if !p.can_see_incident(id) {
+        return Ok(None);
+    }
+    let events = crate::journal::read_incident(c, id, Some(&at))?;
+    let state = honbu_domain::state::IncidentState::fold(&events);
+    let names = names(c)?;
+    Ok(state.board(p, at, &|u| {
+        names.get(&u).cloned().unwrap_or_else(|| u.to_string())
+    }))
+}
+
+// --------------------------------------------------- handovers and sitreps
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HandoverRow {
+    pub id: HandoverId,
+    pub incident: IncidentId,
+    pub hq: HqId,
+    pub issued_at: Timestamp,
+    pub issued_by: Option<UserId>,
+    pub since: Option<Timestamp>,
+    pub brief: serde_json::Value,
+    pub acknowledged_at: Option<Timestamp>,
+    pub acknowledged_by: Option<UserId>,
+}
+
+const HANDOVER_COLS: &str =
+    "id, incident_id, hq_id, issued_at, issued_by, since, brief, acknowledged_at, acknowledged_by";
+
+fn handover_row(r: &Row) -> Result<HandoverRow> {
+    Ok(HandoverRow {
+        id: r.parse(0)?,
+        incident: r.parse(1)?,
+        hq: r.parse(2)?,
+        issued_at: r.time(3)?,
+        issued_by: r.opt_parse(4)?,
+        since: r.opt_time(5)?,
+        brief: r.json(6)?,
+        acknowledged_at: r.opt_time(7)?,
+        acknowledged_by: r.opt_parse(8)?,
+    })
+}
+
+pub fn handovers(c: &mut dyn Conn, incident: IncidentId) -> Result<Vec<HandoverRow>> {
+    c.query(&format!("SELECT {HANDOVER_COLS} FROM handovers WHERE incident_id = $1 ORDER BY issued_at DESC, id"), &[t(incident)])?
+        .iter()
+        .map(handover_row)
+        .collect()
+}
+
+pub fn handover(c: &mut dyn Conn, id: HandoverId) -> Result<Option<HandoverRow>> {
+    c.query_one(
+        &format!("SELECT {HANDOVER_COLS} FROM handovers WHERE id = $1"),
+        &[t(id)],
+    )?
+    .map(|r| handover_row(&r))
+    .transpose()
+}
+
+/// The last acknowledged handover of an HQ: where the next brief starts.
+pub fn last_handover(c: &mut dyn Conn, hq: HqId) -> Result<Option<HandoverRow>> {
+    c.query_one(
+        &format!("SELECT {HANDOVER_COLS} FROM handovers WHERE hq_id = $1 AND acknowledged_at IS NOT NULL ORDER BY acknowledged_at DESC LIMIT 1"),
+        &[t(hq)],
+    )?
+    .map(|r| handover_row(&r))
+    .transpose()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SitrepRow {
+    pub id: SitrepId,
+    pub incident: IncidentId,
+    pub number: i64,
+    pub issued_at: Timestamp,
+    pub issued_by: Option<UserId>,
+    pub document: serde_json::Value,
+}
+
+const SITREP_COLS: &str = "id, incident_id, number, issued_at, issued_by, document";
+
+fn sitrep_row(r: &Row) -> Result<SitrepRow> {
+    Ok(SitrepRow {
+        id: r.parse(0)?,
+        incident: r.parse(1)?,
+        number: r.int(2)?,
+        issued_at: r.time(3)?,
+        issued_by: r.opt_parse(4)?,
+        document: r.json(5)?,
+    })
+}
+
+pub fn sitreps(c: &mut dyn Conn, incident: IncidentId) -> Result<Vec<SitrepRow>> {
+    c.query(
+        &format!("SELECT {SITREP_COLS} FROM sitreps WHERE incident_id = $1 ORDER BY number DESC"),
+        &[t(incident)],
+    )?
+    .iter()
+    .map(sitrep_row)
+    .collect()
+}
+
+pub fn sitrep(c: &mut dyn Conn, id: SitrepId) -> Result<Option<SitrepRow>> {
+    c.query_one(
+        &format!("SELECT {SITREP_COLS} FROM sitreps WHERE id = $1"),
+        &[t(id)],
+    )?
+    .map(|r| sitrep_row(&r))
+    .transpose()
+}
+
+pub fn journal_seq(c: &mut dyn Conn) -> Result<i64> {
+    Ok(
+        c.query_one("SELECT seq FROM journal_head WHERE id = 1", &[])?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0),
+    )
+}
+
+/// Every read-model row, as text, for comparing a rebuilt database with the
+/// live one.
+pub fn dump_read_models(c: &mut dyn Conn) -> Result<Vec<(String, Vec<Row>)>> {
+    let mut out = vec![];
+    for table in crate::schema::READ_MODELS {
+        let rows = c.query(&format!("SELECT * FROM {table} ORDER BY 1, 2"), &[])?;
+        out.push((table.to_string(), rows));
+    }
+    Ok(out)
+}

@@ -1,0 +1,296 @@
+//! The schema, written once for both backends (see `sql.rs` for the subset
+//! used). Migrations are numbered and applied in order inside one
+//! transaction each; a database records the versions it has.
+
+use crate::sql::{Conn, Value};
+use crate::StoreError;
+
+/// Genesis value of the chain: the `prev_hash` of journal entry 1.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1)];
+
+const V1: &str = r#"
+CREATE TABLE journal (
+    seq BIGINT PRIMARY KEY,
+    at TEXT NOT NULL,
+    incident_id TEXT,
+    actor TEXT,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX journal_by_incident ON journal (incident_id, seq);
+CREATE TABLE journal_head (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL, mac TEXT NOT NULL);
+INSERT INTO journal_head (id, seq, hash, mac) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', '');
+
+CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    global_role TEXT,
+    locale TEXT,
+    time_zone TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE TABLE roles (
+    name TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    capabilities TEXT NOT NULL,
+    defined_at TEXT NOT NULL
+);
+CREATE TABLE security_log (
+    seq BIGINT PRIMARY KEY,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    user_id TEXT,
+    username TEXT,
+    detail TEXT NOT NULL
+);
+
+CREATE TABLE incidents (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    country TEXT NOT NULL,
+    lat DOUBLE PRECISION NOT NULL,
+    lon DOUBLE PRECISION NOT NULL,
+    area TEXT,
+    severity TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    status TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    opened_by TEXT,
+    updated_at TEXT NOT NULL,
+    last_seq BIGINT NOT NULL,
+    entries_total BIGINT NOT NULL,
+    significant_total BIGINT NOT NULL,
+    entries_open BIGINT NOT NULL,
+    significant_open BIGINT NOT NULL
+);
+CREATE INDEX incidents_by_opened ON incidents (opened_at);
+CREATE TABLE incident_status_history (
+    seq BIGINT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT,
+    from_status TEXT NOT NULL,
+    to_status TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX status_history_by_incident ON incident_status_history (incident_id, seq);
+
+CREATE TABLE hqs (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    activated_at TEXT NOT NULL,
+    report_every_minutes BIGINT,
+    last_report_at TEXT,
+    ordinal BIGINT NOT NULL
+);
+CREATE INDEX hqs_by_incident ON hqs (incident_id, ordinal);
+CREATE TABLE hq_members (
+    hq_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (hq_id, user_id)
+);
+CREATE INDEX members_by_user ON hq_members (user_id);
+CREATE TABLE duty (
+    hq_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    since TEXT NOT NULL,
+    PRIMARY KEY (hq_id, user_id)
+);
+CREATE TABLE duty_log (
+    seq BIGINT PRIMARY KEY,
+    hq_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    on_duty BIGINT NOT NULL
+);
+CREATE INDEX duty_log_by_hq ON duty_log (hq_id, seq);
+CREATE TABLE status_reports (
+    id TEXT PRIMARY KEY,
+    hq_id TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    author TEXT,
+    text TEXT NOT NULL
+);
+CREATE INDEX reports_by_hq ON status_reports (hq_id, at);
+
+CREATE TABLE sources (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    reliability TEXT NOT NULL,
+    registered_at TEXT NOT NULL,
+    registered_by TEXT
+);
+CREATE TABLE entries (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    number BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    hq_id TEXT NOT NULL,
+    author TEXT,
+    occurred_at TEXT NOT NULL,
+    reported_at TEXT NOT NULL,
+    entered_at TEXT NOT NULL,
+    source_id TEXT,
+    source_name TEXT NOT NULL,
+    reliability TEXT NOT NULL,
+    credibility TEXT NOT NULL,
+    category TEXT NOT NULL,
+    release TEXT NOT NULL,
+    significant BIGINT NOT NULL,
+    text TEXT NOT NULL,
+    supersedes TEXT,
+    superseded_by TEXT,
+    links TEXT NOT NULL
+);
+CREATE UNIQUE INDEX entries_by_number ON entries (incident_id, number);
+CREATE INDEX entries_significant ON entries (incident_id, significant, number);
+CREATE INDEX entries_by_release ON entries (incident_id, release, number);
+CREATE TABLE entry_releases (
+    entry_id TEXT NOT NULL,
+    hq_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT,
+    PRIMARY KEY (entry_id, hq_id)
+);
+CREATE INDEX releases_by_hq ON entry_releases (hq_id);
+
+CREATE TABLE decisions (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    hq_id TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    recorded_by TEXT,
+    recorded_at TEXT NOT NULL,
+    title TEXT NOT NULL,
+    options TEXT NOT NULL,
+    rationale TEXT NOT NULL,
+    based_on TEXT NOT NULL
+);
+CREATE INDEX decisions_by_incident ON decisions (incident_id, recorded_at);
+CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    hq_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    due_at TEXT,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX tasks_by_incident ON tasks (incident_id, status);
+CREATE TABLE task_history (
+    seq BIGINT PRIMARY KEY,
+    task_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL
+);
+CREATE INDEX task_history_by_task ON task_history (task_id, seq);
+CREATE TABLE handovers (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    hq_id TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    issued_by TEXT,
+    since TEXT,
+    brief TEXT NOT NULL,
+    acknowledged_at TEXT,
+    acknowledged_by TEXT
+);
+CREATE INDEX handovers_by_hq ON handovers (hq_id, issued_at);
+CREATE TABLE sitreps (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    number BIGINT NOT NULL,
+    issued_at TEXT NOT NULL,
+    issued_by TEXT,
+    document TEXT NOT NULL
+);
+CREATE UNIQUE INDEX sitreps_by_number ON sitreps (incident_id, number);
+"#;
+
+/// Tables that are projections of the journal, in the order a rebuild
+/// empties them. Not listed: the journal itself, its head, the migrations
+/// record, and sessions (operational state that a rebuild signs out).
+pub const READ_MODELS: &[&str] = &[
+    "users",
+    "api_tokens",
+    "roles",
+    "security_log",
+    "incidents",
+    "incident_status_history",
+    "hqs",
+    "hq_members",
+    "duty",
+    "duty_log",
+    "status_reports",
+    "sources",
+    "entries",
+    "entry_releases",
+    "decisions",
+    "tasks",
+    "task_history",
+    "handovers",
+    "sitreps",
+];
+
+/// Applies the migrations this database has not seen. Called inside a write
+/// transaction by the backend when it opens.
+pub fn migrate(c: &mut dyn Conn) -> Result<(), StoreError> {
+    c.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")?;
+    let have: Vec<i64> = c
+        .query("SELECT version FROM schema_migrations", &[])?
+        .iter()
+        .map(|r| r.int(0))
+        .collect::<Result<_, _>>()?;
+    for (v, sql) in MIGRATIONS {
+        if have.contains(v) {
+            continue;
+        }
+        c.batch(sql)?;
+        c.exec(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+            &[
+                Value::Int(*v),
+                Value::Text(honbu_domain::time::to_db(&chrono::Utc::now())),
+            ],
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,1492 @@
+//! Command handlers. Each runs inside the write transaction: it parses the
+//! request (naming the field at fault), checks the viewer's rights against
+//! the current state, and returns the events to append — or a refusal, in
+//! which case nothing is written.
+//!
+//! A viewer who may not know an incident exists gets `NotFound`, never
+//! `Forbidden`, so refusals leak nothing.
+
+use crate::queries;
+use crate::sql::{t, Conn, Value};
+use crate::{Result, StoreError};
+use honbu_domain::access::Principal;
+use honbu_domain::board::*;
+use honbu_domain::commands::*;
+use honbu_domain::error::text;
+use honbu_domain::events::{Body, EntryLogged, Event};
+use honbu_domain::geo::{parse_country, Area, Point};
+use honbu_domain::ids::*;
+use honbu_domain::reports::*;
+use honbu_domain::time::{parse_time, Timestamp, Zone};
+use honbu_domain::vocab::*;
+use honbu_domain::FieldError;
+
+/// Who acts, and when.
+pub struct Ctx<'a> {
+    pub p: &'a Principal,
+    pub now: Timestamp,
+}
+
+impl Ctx<'_> {
+    fn ev(&self, incident: Option<IncidentId>, body: Body) -> Event {
+        Event {
+            at: self.now,
+            actor: Some(self.p.user),
+            incident,
+            body,
+        }
+    }
+}
+
+fn forbid(what: &str) -> StoreError {
+    StoreError::Forbidden(what.to_string())
+}
+
+fn reason(s: &str) -> Result<String> {
+    Ok(text("reason", s, 1, 2000)?)
+}
+
+/// The incident if the viewer may know it, else `NotFound`.
+fn visible_incident(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: IncidentId,
+) -> Result<honbu_domain::board::IncidentView> {
+    queries::incident(c, ctx.p, id)?.ok_or(StoreError::NotFound)
+}
+
+/// The HQ, which must belong to `incident`, and the check that the viewer
+/// may act there with `cap`.
+fn hq_in(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    incident: IncidentId,
+    hq: HqId,
+    field: &str,
+    cap: Capability,
+) -> Result<()> {
+    match queries::hq_incident(c, hq)? {
+        Some(i) if i == incident => {}
+        _ => return Err(FieldError::new(field, "is not a headquarters of this incident").into()),
+    }
+    if !ctx.p.can(hq, cap) {
+        return Err(forbid(&format!("{} in this headquarters", cap.as_str())));
+    }
+    Ok(())
+}
+
+/// The HQ to act from when the request names none: the viewer's first HQ
+/// in the incident that grants `cap` (an administrator's: the first HQ).
+fn default_hq(c: &mut dyn Conn, ctx: &Ctx, incident: IncidentId, cap: Capability) -> Result<HqId> {
+    if let Some(m) = ctx
+        .p
+        .memberships
+        .iter()
+        .find(|m| m.incident == incident && m.capabilities.contains(&cap))
+    {
+        return Ok(m.hq);
+    }
+    if ctx.p.is_admin() {
+        if let Some(r) = c.query_one(
+            "SELECT id FROM hqs WHERE incident_id = $1 ORDER BY ordinal LIMIT 1",
+            &[t(incident)],
+        )? {
+            return Ok(r.parse(0)?);
+        }
+        return Err(FieldError::new("hq", "this incident has no headquarters yet").into());
+    }
+    Err(forbid(cap.as_str()))
+}
+
+fn user_id(c: &mut dyn Conn, field: &str, username: &str) -> Result<UserId> {
+    queries::user_by_name(c, username.trim())?
+        .map(|(u, _)| u.id)
+        .ok_or_else(|| {
+            FieldError::new(field, format!("no user named {:?}", username.trim())).into()
+        })
+}
+
+fn opt_time(field: &str, v: &Option<String>, default: Timestamp) -> Result<Timestamp> {
+    match v {
+        Some(s) => Ok(honbu_domain::time::trunc(parse_time(field, s)?)),
+        None => Ok(default),
+    }
+}
+
+// ------------------------------------------------------------------ incidents
+
+fn parse_hq(c: &mut dyn Conn, ctx: &Ctx, h: &NewHq, field: &str) -> Result<(HqId, Vec<Body>)> {
+    let name = text("name", &h.name, 1, 200).map_err(|e| e.under(field))?;
+    let kind = match &h.kind {
+        Some(k) => HqKind::parse("kind", k).map_err(|e| e.under(field))?,
+        None => HqKind::Other,
+    };
+    let zone = Zone::parse("time_zone", &h.time_zone).map_err(|e| e.under(field))?;
+    if let Some(m) = h.report_every_minutes {
+        if m == 0 || m > 7 * 24 * 60 {
+            return Err(FieldError::new(
+                format!("{field}.report_every_minutes"),
+                "must be between 1 and 10080 minutes",
+            )
+            .into());
+        }
+    }
+    let head = match &h.head {
+        Some(u) => user_id(c, &format!("{field}.head"), u)?,
+        None => ctx.p.user,
+    };
+    let hq = HqId::new();
+    Ok((
+        hq,
+        vec![
+            Body::HqActivated {
+                hq,
+                name,
+                kind,
+                time_zone: zone,
+                report_every_minutes: h.report_every_minutes,
+            },
+            Body::HqMemberAdded {
+                hq,
+                user: head,
+                role: RoleName::head(),
+            },
+        ],
+    ))
+}
+
+pub fn open_incident(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    r: &OpenIncident,
+) -> Result<(Vec<Event>, IncidentId)> {
+    if !ctx.p.can_open_incident() {
+        return Err(forbid("open incidents"));
+    }
+    let kind = IncidentKind::parse("kind", &r.kind)?;
+    let title = text("title", &r.title, 1, 300)?;
+    let country = parse_country("country", &r.country)?;
+    let place = Point::parse(r.lat, r.lon)?;
+    let area = match &r.area {
+        Some(a) => {
+            Area::parse(a)?;
+            Some(a.clone())
+        }
+        None => None,
+    };
+    let severity = match &r.severity {
+        Some(s) => Severity::parse("severity", s)?,
+        None => Severity::Unknown,
+    };
+    let time_zone = Zone::parse("time_zone", &r.time_zone)?;
+    let summary = text("summary", r.summary.as_deref().unwrap_or(""), 0, 5000)?;
+    if r.hqs.len() > 20 {
+        return Err(FieldError::new("hqs", "at most 20 headquarters at opening").into());
+    }
+    let id = IncidentId::new();
+    let mut events = vec![ctx.ev(
+        Some(id),
+        Body::IncidentOpened {
+            kind,
+            title,
+            country,
+            place,
+            area,
+            severity,
+            time_zone,
+            summary,
+        },
+    )];
+    for (i, h) in r.hqs.iter().enumerate() {
+        let (hq, bodies) = parse_hq(c, ctx, h, &format!("hqs[{i}]"))?;
+        events.extend(bodies.into_iter().map(|b| ctx.ev(Some(id), b)));
+        if i == 0 && h.head.is_some() && h.head.as_deref() != Some(ctx.p.username.as_str()) {
+            events.push(ctx.ev(
+                Some(id),
+                Body::HqMemberAdded {
+                    hq,
+                    user: ctx.p.user,
+                    role: RoleName::parse("role", "duty_officer")?,
+                },
+            ));
+        }
+    }
+    Ok((events, id))
+}
+
+pub fn change_status(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: IncidentId,
+    r: &ChangeStatus,
+) -> Result<(Vec<Event>, ())> {
+    let inc = visible_incident(c, ctx, id)?;
+    let to = IncidentStatus::parse("status", &r.status)?;
+    let reason = reason(&r.reason)?;
+    if !ctx.p.can_in_incident(id, Capability::IncidentManage) {
+        return Err(forbid("change the status of this incident"));
+    }
+    if !inc.status.can_move_to(to) {
+        return Err(FieldError::new(
+            "status",
+            format!("cannot move from {} to {}", inc.status, to),
+        )
+        .into());
+    }
+    Ok((
+        vec![ctx.ev(
+            Some(id),
+            Body::IncidentStatusChanged {
+                from: inc.status,
+                to,
+                reason,
+            },
+        )],
+        (),
+    ))
+}
+
+pub fn amend_incident(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: IncidentId,
+    r: &AmendIncident,
+) -> Result<(Vec<Event>, ())> {
+    let inc = visible_incident(c, ctx, id)?;
+    let reason = reason(&r.reason)?;
+    let title = r
+        .title
+        .as_deref()
+        .map(|s| text("title", s, 1, 300))
+        .transpose()?;
+    let severity = r
+        .severity
+        .as_deref()
+        .map(|s| Severity::parse("severity", s))
+        .transpose()?;
+    let summary = r
+        .summary
+        .as_deref()
+        .map(|s| text("summary", s, 0, 5000))
+        .transpose()?;
+    let place = match (r.lat, r.lon) {
+        (Some(lat), Some(lon)) => Some(Point::parse(lat, lon)?),
+        (None, None) => None,
+        _ => return Err(FieldError::new("lat", "give lat and lon together").into()),
+    };
+    if let Some(a) = &r.area {
+        Area::parse(a)?;
+    }
+    if !ctx.p.can_in_incident(id, Capability::IncidentManage) {
+        return Err(forbid("amend this incident"));
+    }
+    if inc.status == IncidentStatus::Closed {
+        return Err(StoreError::Conflict("the incident is closed".into()));
+    }
+    Ok((
+        vec![ctx.ev(
+            Some(id),
+            Body::IncidentAmended {
+                title,
+                severity,
+                summary,
+                place,
+                area: r.area.clone(),
+                reason,
+            },
+        )],
+        (),
+    ))
+}
+
+// ------------------------------------------------------------------------ HQs
+
+pub fn activate_hq(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: IncidentId,
+    r: &NewHq,
+) -> Result<(Vec<Event>, HqId)> {
+    visible_incident(c, ctx, id)?;
+    if !ctx.p.can_in_incident(id, Capability::IncidentManage) {
+        return Err(forbid("activate headquarters"));
+    }
+    let (hq, bodies) = parse_hq(c, ctx, r, "hq")?;
+    let bodies = bodies.into_iter().map(|b| match b {
+        Body::HqActivated {
+            hq,
+            name,
+            kind,
+            time_zone,
+            report_every_minutes,
+        } => Body::HqActivated {
+            hq,
+            name: name.trim().to_string(),
+            kind,
+            time_zone,
+            report_every_minutes,
+        },
+        b => b,
+    });
+    Ok((bodies.map(|b| ctx.ev(Some(id), b)).collect(), hq))
+}
+
+/// The incident of an HQ the viewer may know, or `NotFound`.
+fn hq_home(c: &mut dyn Conn, ctx: &Ctx, hq: HqId) -> Result<IncidentId> {
+    let inc = queries::hq_incident(c, hq)?.ok_or(StoreError::NotFound)?;
+    if !ctx.p.can_see_incident(inc) {
+        return Err(StoreError::NotFound);
+    }
+    Ok(inc)
+}
+
+pub fn add_member(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    hq: HqId,
+    r: &AddMember,
+) -> Result<(Vec<Event>, UserId)> {
+    let inc = hq_home(c, ctx, hq)?;
+    let user = user_id(c, "user", &r.user)?;
+    let role = RoleName::parse("role", &r.role)?;
+    if queries::role_capabilities(c, &role)?.is_none() {
+        return Err(FieldError::new("role", "is not a defined role").into());
+    }
+    if !ctx.p.can(hq, Capability::HqManage) {
+        return Err(forbid("manage the members of this headquarters"));
+    }
+    Ok((
+        vec![ctx.ev(Some(inc), Body::HqMemberAdded { hq, user, role })],
+        user,
+    ))
+}
+
+pub fn remove_member(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    hq: HqId,
+    username: &str,
+) -> Result<(Vec<Event>, ())> {
+    let inc = hq_home(c, ctx, hq)?;
+    let user = user_id(c, "user", username)?;
+    if !ctx.p.can(hq, Capability::HqManage) {
+        return Err(forbid("manage the members of this headquarters"));
+    }
+    let member = c.query_one(
+        "SELECT role FROM hq_members WHERE hq_id = $1 AND user_id = $2",
+        &[t(hq), t(user)],
+    )?;
+    if member.is_none() {
+        return Err(FieldError::new("user", "is not a member of this headquarters").into());
+    }
+    Ok((
+        vec![ctx.ev(Some(inc), Body::HqMemberRemoved { hq, user })],
+        (),
+    ))
+}
+
+pub fn set_cadence(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    hq: HqId,
+    r: &SetCadence,
+) -> Result<(Vec<Event>, ())> {
+    let inc = hq_home(c, ctx, hq)?;
+    if let Some(m) = r.every_minutes {
+        if m == 0 || m > 7 * 24 * 60 {
+            return Err(
+                FieldError::new("every_minutes", "must be between 1 and 10080 minutes").into(),
+            );
+        }
+    }
+    if !ctx.p.can(hq, Capability::HqManage) {
+        return Err(forbid("set the report cadence of this headquarters"));
+    }
+    Ok((
+        vec![ctx.ev(
+            Some(inc),
+            Body::ReportCadenceSet {
+                hq,
+                every_minutes: r.every_minutes,
+            },
+        )],
+        (),
+    ))
+}
+
+pub fn duty(c: &mut dyn Conn, ctx: &Ctx, hq: HqId, r: &Duty) -> Result<(Vec<Event>, ())> {
+    let inc = hq_home(c, ctx, hq)?;
+    let user = match &r.user {
+        Some(u) => user_id(c, "user", u)?,
+        None => ctx.p.user,
+    };
+    if user != ctx.p.user && !ctx.p.can(hq, Capability::HqManage) {
+        return Err(forbid("sign another member on or off duty"));
+    }
+    let member = c.query_one(
+        "SELECT role FROM hq_members WHERE hq_id = $1 AND user_id = $2",
+        &[t(hq), t(user)],
+    )?;
+    if member.is_none() {
+        return Err(if user == ctx.p.user {
+            forbid("go on duty in a headquarters you are not a member of")
+        } else {
+            FieldError::new("user", "is not a member of this headquarters").into()
+        });
+    }
+    let on = c
+        .query_one(
+            "SELECT since FROM duty WHERE hq_id = $1 AND user_id = $2",
+            &[t(hq), t(user)],
+        )?
+        .is_some();
+    if on == r.on {
+        return Err(StoreError::Conflict(if on {
+            "already on duty".into()
+        } else {
+            "not on duty".into()
+        }));
+    }
+    let body = if r.on {
+        Body::DutyStarted { hq, user }
+    } else {
+        Body::DutyEnded { hq, user }
+    };
+    Ok((vec![ctx.ev(Some(inc), body)], ()))
+}
+
+pub fn file_report(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    hq: HqId,
+    r: &FileReport,
+) -> Result<(Vec<Event>, ReportId)> {
+    let inc = hq_home(c, ctx, hq)?;
+    let text = text("text", &r.text, 1, 20_000)?;
+    if !ctx.p.can(hq, Capability::ReportFile) {
+        return Err(forbid("file status reports for this headquarters"));
+    }
+    let report = ReportId::new();
+    Ok((
+        vec![ctx.ev(Some(inc), Body::StatusReportFiled { report, hq, text })],
+        report,
+    ))
+}
+
+// -------------------------------------------------------------------- sources
+
+fn may_grade_sources(p: &Principal) -> bool {
+    p.can_open_incident()
+        || p.memberships
+            .iter()
+            .any(|m| m.capabilities.contains(&Capability::LogWrite))
+}
+
+pub fn register_source(
+    _c: &mut dyn Conn,
+    ctx: &Ctx,
+    r: &RegisterSource,
+) -> Result<(Vec<Event>, SourceId)> {
+    let name = text("name", &r.name, 1, 200)?;
+    let kind = SourceKind::parse("kind", &r.kind)?;
+    let reliability = Reliability::parse("reliability", &r.reliability)?;
+    if !may_grade_sources(ctx.p) {
+        return Err(forbid("register sources"));
+    }
+    let source = SourceId::new();
+    Ok((
+        vec![ctx.ev(
+            None,
+            Body::SourceRegistered {
+                source,
+                name,
+                kind,
+                reliability,
+            },
+        )],
+        source,
+    ))
+}
+
+pub fn regrade_source(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: SourceId,
+    r: &RegradeSource,
+) -> Result<(Vec<Event>, ())> {
+    let reliability = Reliability::parse("reliability", &r.reliability)?;
+    let reason = reason(&r.reason)?;
+    if !may_grade_sources(ctx.p) {
+        return Err(forbid("grade sources"));
+    }
+    queries::source(c, id)?.ok_or(StoreError::NotFound)?;
+    Ok((
+        vec![ctx.ev(
+            None,
+            Body::SourceRegraded {
+                source: id,
+                reliability,
+                reason,
+            },
+        )],
+        (),
+    ))
+}
+
+// -------------------------------------------------------------------- entries
+
+pub fn log_entry(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: IncidentId,
+    r: &NewEntry,
+) -> Result<(Vec<Event>, EntryId)> {
+    let inc = visible_incident(c, ctx, id)?;
+    let text = text("text", &r.text, 1, 20_000)?;
+    let occurred_at = opt_time("occurred_at", &r.occurred_at, ctx.now)?;
+    let reported_at = opt_time("reported_at", &r.reported_at, ctx.now.max(occurred_at))?;
+    if reported_at < occurred_at {
+        return Err(FieldError::new("reported_at", "must not be before occurred_at").into());
+    }
+    if occurred_at > ctx.now + chrono::Duration::minutes(5) {
+        return Err(FieldError::new("occurred_at", "must not be in the future").into());
+    }
+    let credibility = match &r.credibility {
+        None | Some(serde_json::Value::Null) => Credibility::C6,
+        Some(serde_json::Value::Number(n)) => Credibility::from_number(
+            "credibility",
+            n.as_i64().ok_or_else(|| {
+                FieldError::new("credibility", "must be a credibility grade from 1 to 6")
+            })?,
+        )?,
+        Some(serde_json::Value::String(s)) => {
+            Credibility::parse("credibility", s).map_err(|_| {
+                FieldError::new("credibility", "must be a credibility grade from 1 to 6")
+            })?
+        }
+        Some(_) => {
+            return Err(
+                FieldError::new("credibility", "must be a credibility grade from 1 to 6").into(),
+            )
+        }
+    };
+    let category = r
+        .category
+        .as_deref()
+        .map(|s| Category::parse("category", s))
+        .transpose()?
+        .unwrap_or(Category::Information);
+    let release = r
+        .release
+        .as_deref()
+        .map(|s| Release::parse("release", s))
+        .transpose()?
+        .unwrap_or(Release::Incident);
+    let (source, source_name, reliability) = match r.source {
+        Some(s) => {
+            let row = queries::source(c, s)?
+                .ok_or_else(|| FieldError::new("source", "is not a registered source"))?;
+            (Some(s), row.name, row.reliability)
+        }
+        None => (None, ctx.p.display_name.clone(), Reliability::F),
+    };
+    if let Some(old) = r.supersedes {
+        match queries::entry_home(c, old)? {
+            Some((i, _)) if i == id => {}
+            _ => {
+                return Err(
+                    FieldError::new("supersedes", "is not an entry of this incident").into(),
+                )
+            }
+        }
+        let already = c.query_one("SELECT superseded_by FROM entries WHERE id = $1", &[t(old)])?;
+        if let Some(row) = already {
+            if row.opt_text(0)?.is_some() {
+                return Err(FieldError::new(
+                    "supersedes",
+                    "that entry has already been superseded; correct the newer one",
+                )
+                .into());
+            }
+        }
+    }
+    if r.links.len() > 50 {
+        return Err(FieldError::new("links", "at most 50 links").into());
+    }
+    for (i, l) in r.links.iter().enumerate() {
+        match queries::entry_home(c, *l)? {
+            Some((inc_id, _)) if inc_id == id => {}
+            _ => {
+                return Err(FieldError::new(
+                    format!("links[{i}]"),
+                    "is not an entry of this incident",
+                )
+                .into())
+            }
+        }
+    }
+    let hq = match r.hq {
+        Some(h) => {
+            hq_in(c, ctx, id, h, "hq", Capability::LogWrite)?;
+            h
+        }
+        None => default_hq(c, ctx, id, Capability::LogWrite)?,
+    };
+    if inc.status == IncidentStatus::Closed {
+        return Err(StoreError::Conflict(
+            "the incident is closed; its log is final".into(),
+        ));
+    }
+    let entry = EntryId::new();
+    let body = Body::EntryLogged(Box::new(EntryLogged {
+        entry,
+        hq,
+        occurred_at,
+        reported_at,
+        source,
+        source_name,
+        reliability,
+        credibility,
+        category,
+        release,
+        significant: r.significant.unwrap_or(false),
+        text,
+        supersedes: r.supersedes,
+        links: r.links.clone(),
+    }));
+    Ok((vec![ctx.ev(Some(id), body)], entry))
+}
+
+/// The entry, readable by the viewer, and its incident.
+fn readable_entry(c: &mut dyn Conn, ctx: &Ctx, entry: EntryId) -> Result<(IncidentId, EntryView)> {
+    queries::entry(c, ctx.p, entry)?.ok_or(StoreError::NotFound)
+}
+
+pub fn mark_significant(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    entry: EntryId,
+    r: &MarkSignificant,
+) -> Result<(Vec<Event>, ())> {
+    let (inc, e) = readable_entry(c, ctx, entry)?;
+    if !ctx.p.can_in_incident(inc, Capability::LogWrite) {
+        return Err(forbid("mark entries significant"));
+    }
+    if e.significant == r.significant {
+        return Ok((vec![], ()));
+    }
+    Ok((
+        vec![ctx.ev(
+            Some(inc),
+            Body::EntrySignificance {
+                entry,
+                significant: r.significant,
+            },
+        )],
+        (),
+    ))
+}
+
+pub fn release_entry(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    entry: EntryId,
+    r: &ReleaseEntry,
+) -> Result<(Vec<Event>, ())> {
+    let (inc, e) = readable_entry(c, ctx, entry)?;
+    match queries::hq_incident(c, r.to_hq)? {
+        Some(i) if i == inc => {}
+        _ => return Err(FieldError::new("to_hq", "is not a headquarters of this incident").into()),
+    }
+    if !ctx.p.can(e.hq, Capability::LogRelease) {
+        return Err(forbid(
+            "release entries of the headquarters that wrote them",
+        ));
+    }
+    if r.to_hq == e.hq || e.released_to.contains(&r.to_hq) || e.release >= Release::Incident {
+        return Err(StoreError::Conflict(
+            "that headquarters can already read this entry".into(),
+        ));
+    }
+    Ok((
+        vec![ctx.ev(
+            Some(inc),
+            Body::EntryReleased {
+                entry,
+                to_hq: r.to_hq,
+            },
+        )],
+        (),
+    ))
+}
+
+// ---------------------------------------------------------- decisions, tasks
+
+pub fn record_decision(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: IncidentId,
+    r: &RecordDecision,
+) -> Result<(Vec<Event>, DecisionId)> {
+    visible_incident(c, ctx, id)?;
+    let title = text("title", &r.title, 1, 300)?;
+    let rationale = text("rationale", &r.rationale, 1, 20_000)?;
+    let decided_at = opt_time("decided_at", &r.decided_at, ctx.now)?;
+    let decided_by = match &r.decided_by {
+        Some(s) => text("decided_by", s, 1, 200)?,
+        None => ctx.p.display_name.clone(),
+    };
+    if r.options.len() > 20 {
+        return Err(FieldError::new("options", "at most 20 options").into());
+    }
+    let options = r
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| text(&format!("options[{i}]"), o, 1, 2000))
+        .collect::<Result<Vec<_>, _>>()?;
+    if r.based_on.len() > 50 {
+        return Err(FieldError::new("based_on", "at most 50 entries").into());
+    }
+    for (i, e) in r.based_on.iter().enumerate() {
+        match queries::entry(c, ctx.p, *e)? {
+            Some((inc, _)) if inc == id => {}
+            _ => {
+                return Err(FieldError::new(
+                    format!("based_on[{i}]"),
+                    "is not an entry of this incident",
+                )
+                .into())
+            }
+        }
+    }
+    let hq = match r.hq {
+        Some(h) => {
+            hq_in(c, ctx, id, h, "hq", Capability::DecisionRecord)?;
+            h
+        }
+        None => default_hq(c, ctx, id, Capability::DecisionRecord)?,
+    };
+    let decision = DecisionId::new();
+    Ok((
+        vec![ctx.ev(
+            Some(id),
+            Body::DecisionRecorded {
+                decision,
+                hq,
+                decided_at,
+                decided_by,
+                title,
+                options,
+                rationale,
+                based_on: r.based_on.clone(),
+            },
+        )],
+        decision,
+    ))
+}
+
+pub fn assign_task(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: IncidentId,
+    r: &AssignTask,
+) -> Result<(Vec<Event>, TaskId)> {
+    visible_incident(c, ctx, id)?;
+    let title = text("title", &r.title, 1, 300)?;
+    let owner = text("owner", &r.owner, 1, 200)?;
+    let due_at = r
+        .due_at
+        .as_deref()
+        .map(|s| parse_time("due_at", s).map(honbu_domain::time::trunc))
+        .transpose()?;
+    let note = text("note", r.note.as_deref().unwrap_or(""), 0, 5000)?;
+    let hq = match r.hq {
+        Some(h) => {
+            hq_in(c, ctx, id, h, "hq", Capability::TaskManage)?;
+            h
+        }
+        None => default_hq(c, ctx, id, Capability::TaskManage)?,
+    };
+    let task = TaskId::new();
+    Ok((
+        vec![ctx.ev(
+            Some(id),
+            Body::TaskAssigned {
+                task,
+                hq,
+                title,
+                owner,
+                due_at,
+                note,
+            },
+        )],
+        task,
+    ))
+}
+
+pub fn update_task(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: TaskId,
+    r: &UpdateTask,
+) -> Result<(Vec<Event>, ())> {
+    let (inc, task) = queries::task(c, id, ctx.now)?.ok_or(StoreError::NotFound)?;
+    if !ctx.p.can_see_incident(inc) {
+        return Err(StoreError::NotFound);
+    }
+    let status = TaskStatus::parse("status", &r.status)?;
+    let note = text("note", r.note.as_deref().unwrap_or(""), 0, 5000)?;
+    if !ctx.p.can_in_incident(inc, Capability::TaskManage) {
+        return Err(forbid("update tasks"));
+    }
+    if task.status == status && task.note == note {
+        return Err(StoreError::Conflict(format!(
+            "the task is already {status}"
+        )));
+    }
+    Ok((
+        vec![ctx.ev(
+            Some(inc),
+            Body::TaskStatusChanged {
+                task: id,
+                status,
+                note,
+            },
+        )],
+        (),
+    ))
+}
+
+// ------------------------------------------------------------ handover brief
+
+pub fn build_brief(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId, hq: HqId) -> Result<Brief> {
+    let board = queries::board(c, ctx.p, id, ctx.now)?.ok_or(StoreError::NotFound)?;
+    let hqv = board
+        .hqs
+        .iter()
+        .find(|h| h.id == hq)
+        .cloned()
+        .ok_or_else(|| FieldError::new("hq", "is not a headquarters of this incident"))?;
+    let since = queries::last_handover(c, hq)?
+        .and_then(|h| h.acknowledged_at)
+        .unwrap_or(board.incident.opened_at);
+    let status_changes = queries::status_history(c, id)?
+        .into_iter()
+        .filter(|s| s.at > since)
+        .map(|s| StatusChangeItem {
+            at: s.at,
+            from: s.from,
+            to: s.to,
+            reason: s.reason,
+        })
+        .collect();
+    let q = queries::EntryQuery {
+        limit: MAX_BRIEF_ENTRIES,
+        entered_from: Some(since),
+        ..Default::default()
+    };
+    let page = queries::entries(c, ctx.p, id, &q)?;
+    let mut changes = page.items;
+    changes.sort_by(|a, b| {
+        b.significant
+            .cmp(&a.significant)
+            .then(b.number.cmp(&a.number))
+    });
+    let decisions = queries::decisions(c, id, 100, 0)?
+        .items
+        .into_iter()
+        .filter(|d| d.recorded_at > since)
+        .collect();
+    let reports_due = board
+        .hqs
+        .iter()
+        .filter_map(|h| {
+            Some(ReportDue {
+                hq: h.id,
+                hq_name: h.name.clone(),
+                every_minutes: h.report_every_minutes?,
+                last_report_at: h.last_report_at,
+                due_at: h.report_due_at?,
+                overdue: h.report_overdue,
+            })
+        })
+        .collect();
+    let horizon = ctx.now + chrono::Duration::hours(12);
+    let mut contacts_due: Vec<ContactDue> = board
+        .tasks
+        .iter()
+        .filter(|t| t.due_at.is_some_and(|d| d <= horizon))
+        .filter_map(|t| {
+            Some(ContactDue {
+                what: t.title.clone(),
+                with: t.owner.clone(),
+                due_at: t.due_at?,
+                overdue: t.overdue,
+            })
+        })
+        .collect();
+    if let Some(s) = queries::sitreps(c, id)?.into_iter().next() {
+        if let Some(next) = s
+            .document
+            .get("nextContact")
+            .and_then(|v| v.as_str())
+            .and_then(|v| parse_time("", v).ok())
+        {
+            contacts_due.push(ContactDue {
+                what: format!("SITREP {}", s.number + 1),
+                with: board.incident.title.clone(),
+                due_at: next,
+                overdue: next < ctx.now,
+            });
+        }
+    }
+    contacts_due.sort_by_key(|c| c.due_at);
+    Ok(Brief {
+        incident: board.incident,
+        hq,
+        hq_name: hqv.name,
+        since,
+        until: ctx.now,
+        counts: board.counts,
+        on_duty: hqv.on_duty,
+        status_changes,
+        changes,
+        changes_total: page.total,
+        decisions,
+        tasks: board.tasks,
+        reports_due,
+        contacts_due,
+    })
+}
+
+const MAX_BRIEF_ENTRIES: i64 = 50;
+
+pub fn issue_handover(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: IncidentId,
+    r: &IssueHandover,
+) -> Result<(Vec<Event>, HandoverId)> {
+    visible_incident(c, ctx, id)?;
+    match queries::hq_incident(c, r.hq)? {
+        Some(i) if i == id => {}
+        _ => return Err(FieldError::new("hq", "is not a headquarters of this incident").into()),
+    }
+    if ctx.p.role_in(r.hq).is_none() && !ctx.p.is_admin() {
+        return Err(forbid(
+            "take over a shift in a headquarters you are not a member of",
+        ));
+    }
+    let brief = build_brief(c, ctx, id, r.hq)?;
+    let since = Some(brief.since);
+    let brief = serde_json::to_value(&brief).map_err(|e| StoreError::Decode(e.to_string()))?;
+    let handover = HandoverId::new();
+    Ok((
+        vec![ctx.ev(
+            Some(id),
+            Body::HandoverIssued {
+                handover,
+                hq: r.hq,
+                since,
+                brief,
+            },
+        )],
+        handover,
+    ))
+}
+
+pub fn acknowledge_handover(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: HandoverId,
+) -> Result<(Vec<Event>, ())> {
+    let h = queries::handover(c, id)?.ok_or(StoreError::NotFound)?;
+    if !ctx.p.can_see_incident(h.incident) {
+        return Err(StoreError::NotFound);
+    }
+    if ctx.p.role_in(h.hq).is_none() && !ctx.p.is_admin() {
+        return Err(forbid(
+            "acknowledge a brief of a headquarters you are not a member of",
+        ));
+    }
+    if h.acknowledged_at.is_some() {
+        return Err(StoreError::Conflict(
+            "this brief has already been acknowledged".into(),
+        ));
+    }
+    Ok((
+        vec![ctx.ev(
+            Some(h.incident),
+            Body::HandoverAcknowledged { handover: id },
+        )],
+        (),
+    ))
+}
+
+// ---------------------------------------------------------------------- SITREP
+
+pub fn issue_sitrep(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: IncidentId,
+    r: &IssueSitrep,
+) -> Result<(Vec<Event>, SitrepId)> {
+    let inc = visible_incident(c, ctx, id)?;
+    let from = honbu_domain::time::trunc(parse_time("from", &r.from)?);
+    let to = opt_time("to", &r.to, ctx.now)?;
+    if to < from {
+        return Err(FieldError::new("to", "must not be before from").into());
+    }
+    if to > ctx.now + chrono::Duration::minutes(5) {
+        return Err(FieldError::new("to", "must not be in the future").into());
+    }
+    let urgency = r
+        .urgency
+        .as_deref()
+        .map(|s| Urgency::parse("urgency", s))
+        .transpose()?
+        .unwrap_or(Urgency::Unknown);
+    let confidence = r
+        .confidence
+        .as_deref()
+        .map(|s| Confidence::parse("confidence", s))
+        .transpose()?
+        .unwrap_or(Confidence::SomewhatConfident);
+    let authorized_by = text(
+        "authorized_by",
+        r.authorized_by.as_deref().unwrap_or(&ctx.p.display_name),
+        1,
+        200,
+    )?;
+    let action_plan = text(
+        "action_plan",
+        r.action_plan.as_deref().unwrap_or(""),
+        0,
+        20_000,
+    )?;
+    let next_contact = r
+        .next_contact
+        .as_deref()
+        .map(|s| parse_time("next_contact", s).map(honbu_domain::time::trunc))
+        .transpose()?;
+    if !ctx.p.can_in_incident(id, Capability::SitrepIssue) {
+        return Err(forbid("issue situation reports"));
+    }
+    let board = queries::board(c, ctx.p, id, ctx.now)?.ok_or(StoreError::NotFound)?;
+    let q = queries::EntryQuery {
+        significant_only: true,
+        limit: 200,
+        entered_from: Some(from),
+        entered_to: Some(to),
+        ..Default::default()
+    };
+    let significant = queries::entries(c, ctx.p, id, &q)?.items;
+    let decisions: Vec<DecisionView> = queries::decisions(c, id, MAX_LIMIT_DECISIONS, 0)?
+        .items
+        .into_iter()
+        .filter(|d| d.recorded_at >= from && d.recorded_at <= to)
+        .collect();
+    let number = c
+        .query_one(
+            "SELECT COUNT(*) + 1 FROM sitreps WHERE incident_id = $1",
+            &[t(id)],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(1);
+    let sitrep = SitrepId::new();
+    let doc = Sitrep {
+        message_id: sitrep,
+        incident_id: id,
+        incident_name: inc.title.clone(),
+        prepared_by: SitrepPerson {
+            person_name: ctx.p.display_name.clone(),
+            organisation: None,
+            time_signed: Some(ctx.now),
+        },
+        authorized_by: SitrepPerson {
+            person_name: authorized_by,
+            organisation: None,
+            time_signed: None,
+        },
+        report_number: number,
+        report_version: if inc.status == IncidentStatus::Closed {
+            "Final".into()
+        } else if number == 1 {
+            "Initial".into()
+        } else {
+            "Update".into()
+        },
+        for_time_period: TimePeriod { from, to },
+        report_title: format!("SITREP {number}: {}", inc.title),
+        urgency,
+        report_confidence: confidence,
+        severity: inc.severity,
+        action_plan,
+        next_contact,
+        issued_at: ctx.now,
+        status: inc.status,
+        summary: inc.summary.clone(),
+        counts: board.counts,
+        significant,
+        decisions,
+        tasks: board.tasks,
+    };
+    let document = serde_json::to_value(&doc).map_err(|e| StoreError::Decode(e.to_string()))?;
+    Ok((
+        vec![ctx.ev(Some(id), Body::SitrepIssued { sitrep, document })],
+        sitrep,
+    ))
+}
+
+const MAX_LIMIT_DECISIONS: i64 = 1000;
+
+// ------------------------------------------------------------------- accounts
+
+/// Argon2id with the crate's defaults (19 MiB, 2 passes).
+pub fn hash_password(password: &str) -> Result<String> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Db(format!("password hashing failed: {e}")))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash).is_ok_and(|h| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+pub fn parse_username(s: &str) -> Result<String> {
+    let s = s.trim();
+    let ok = (2..=64).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric());
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(FieldError::new(
+            "username",
+            "must be 2 to 64 characters of a-z, 0-9, '.', '_' and '-'",
+        )
+        .into())
+    }
+}
+
+pub fn check_password_strength(p: &str) -> Result<()> {
+    if p.chars().count() < 10 {
+        return Err(FieldError::new("password", "must be at least 10 characters").into());
+    }
+    if p.len() > 1024 {
+        return Err(FieldError::new("password", "must be at most 1024 bytes").into());
+    }
+    Ok(())
+}
+
+/// Creates a user. `actor` is `None` when the CLI does it (the operator of
+/// the machine), else it must be an administrator. The password is hashed
+/// by the caller, outside the transaction.
+pub fn create_user(
+    c: &mut dyn Conn,
+    actor: Option<&Principal>,
+    now: Timestamp,
+    username: &str,
+    display_name: Option<&str>,
+    password_hash: String,
+    role: Option<&str>,
+    locale: Option<&str>,
+) -> Result<(Vec<Event>, UserId)> {
+    if let Some(p) = actor {
+        if !p.is_admin() {
+            return Err(forbid("create users"));
+        }
+    }
+    let username = parse_username(username)?;
+    let display_name = text("display_name", display_name.unwrap_or(&username), 1, 200)?;
+    let global_role = match role.map(str::trim) {
+        None | Some("") | Some("none") => None,
+        Some(r) => Some(GlobalRole::parse("role", r)?),
+    };
+    if queries::user_by_name(c, &username)?.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "a user named {username} already exists"
+        )));
+    }
+    let locale = locale.map(|l| parse_locale(l)).transpose()?;
+    let user = UserId::new();
+    Ok((
+        vec![Event {
+            at: now,
+            actor: actor.map(|p| p.user),
+            incident: None,
+            body: Body::UserCreated {
+                user,
+                username,
+                display_name,
+                password_hash,
+                global_role,
+                locale,
+            },
+        }],
+        user,
+    ))
+}
+
+pub const LOCALES: &[&str] = &["en", "ja"];
+
+pub fn parse_locale(s: &str) -> Result<String, FieldError> {
+    let s = s.trim();
+    if LOCALES.contains(&s) {
+        Ok(s.to_string())
+    } else {
+        Err(FieldError::new(
+            "locale",
+            format!("must be one of: {}", LOCALES.join(", ")),
+        ))
+    }
+}
+
+pub fn set_global_role(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    username: &str,
+    r: &SetGlobalRole,
+) -> Result<(Vec<Event>, ())> {
+    if !ctx.p.is_admin() {
+        return Err(forbid("grant global roles"));
+    }
+    let user = user_id(c, "user", username)?;
+    let role = match r.role.as_deref().map(str::trim) {
+        None | Some("") | Some("none") => None,
+        Some(s) => Some(GlobalRole::parse("role", s)?),
+    };
+    if user == ctx.p.user && role != Some(GlobalRole::Admin) {
+        return Err(StoreError::Conflict(
+            "administrators cannot remove their own rights".into(),
+        ));
+    }
+    Ok((vec![ctx.ev(None, Body::GlobalRoleSet { user, role })], ()))
+}
+
+/// Creates an API token; returns the secret, shown once.
+pub fn create_token(
+    c: &mut dyn Conn,
+    actor: Option<&Principal>,
+    now: Timestamp,
+    r: &CreateToken,
+) -> Result<(Vec<Event>, (TokenId, String))> {
+    let name = text("name", &r.name, 1, 100)?;
+    let user = match (&r.user, actor) {
+        (Some(u), _) => user_id(c, "user", u)?,
+        (None, Some(p)) => p.user,
+        (None, None) => {
+            return Err(FieldError::new("user", "name the user the token acts for").into())
+        }
+    };
+    if let Some(p) = actor {
+        if user != p.user && !p.is_admin() {
+            return Err(forbid("create tokens for other users"));
+        }
+    }
+    let secret = format!("honbu_{}", random_hex(32));
+    let token = TokenId::new();
+    Ok((
+        vec![Event {
+            at: now,
+            actor: actor.map(|p| p.user),
+            incident: None,
+            body: Body::TokenCreated {
+                token,
+                user,
+                name,
+                token_hash: sha256_hex(&secret),
+            },
+        }],
+        (token, secret),
+    ))
+}
+
+pub fn revoke_token(c: &mut dyn Conn, ctx: &Ctx, id: TokenId) -> Result<(Vec<Event>, ())> {
+    let row = c
+        .query_one(
+            "SELECT user_id, revoked_at FROM api_tokens WHERE id = $1",
+            &[t(id)],
+        )?
+        .ok_or(StoreError::NotFound)?;
+    let owner: UserId = row.parse(0)?;
+    if owner != ctx.p.user && !ctx.p.is_admin() {
+        return Err(StoreError::NotFound);
+    }
+    if row.opt_text(1)?.is_some() {
+        return Err(StoreError::Conflict("already revoked".into()));
+    }
+    Ok((vec![ctx.ev(None, Body::TokenRevoked { token: id })], ()))
+}
+
+pub fn define_role(c: &mut dyn Conn, ctx: &Ctx, r: &DefineRole) -> Result<(Vec<Event>, ())> {
+    if !ctx.p.is_admin() {
+        return Err(forbid("define roles"));
+    }
+    let name = RoleName::parse("name", &r.name)?;
+    if name.is_builtin() {
+        return Err(FieldError::new("name", "is a built-in role").into());
+    }
+    let label = text("label", &r.label, 1, 100)?;
+    let mut caps = r
+        .capabilities
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Capability::parse(&format!("capabilities[{i}]"), s))
+        .collect::<Result<Vec<_>, _>>()?;
+    caps.sort();
+    caps.dedup();
+    let _ = c;
+    Ok((
+        vec![ctx.ev(
+            None,
+            Body::RoleDefined {
+                name,
+                label,
+                capabilities: caps,
+            },
+        )],
+        (),
+    ))
+}
+
+pub fn settings(_c: &mut dyn Conn, ctx: &Ctx, r: &Settings) -> Result<(Vec<Event>, ())> {
+    let display_name = r
+        .display_name
+        .as_deref()
+        .map(|s| text("display_name", s, 1, 200))
+        .transpose()?;
+    let locale = r.locale.as_deref().map(parse_locale).transpose()?;
+    let time_zone = r
+        .time_zone
+        .as_deref()
+        .map(|s| Zone::parse("time_zone", s))
+        .transpose()?;
+    Ok((
+        vec![ctx.ev(
+            None,
+            Body::UserSettingsChanged {
+                user: ctx.p.user,
+                display_name,
+                locale,
+                time_zone,
+            },
+        )],
+        (),
+    ))
+}
+
+pub fn change_password(ctx: &Ctx, password_hash: String) -> Vec<Event> {
+    vec![ctx.ev(
+        None,
+        Body::PasswordChanged {
+            user: ctx.p.user,
+            password_hash,
+        },
+    )]
+}
+
+// ------------------------------------------------------------------- sessions
+
+pub fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut b = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+pub const SESSION_HOURS: i64 = 12;
+
+/// Opens a session (operational state, outside the projections) and records
+/// the login. Returns (session secret, CSRF token).
+pub fn open_session(
+    c: &mut dyn Conn,
+    user: UserId,
+    now: Timestamp,
+) -> Result<(Vec<Event>, (String, String))> {
+    let secret = random_hex(32);
+    let csrf = random_hex(16);
+    c.exec(
+        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        &[sha256_hex(&secret).into(), t(user), csrf.clone().into(), now.into(), (now + chrono::Duration::hours(SESSION_HOURS)).into()],
+    )?;
+    c.exec(
+        "DELETE FROM sessions WHERE expires_at < $1",
+        &[Value::from(now)],
+    )?;
+    Ok((
+        vec![Event {
+            at: now,
+            actor: Some(user),
+            incident: None,
+            body: Body::LoginSucceeded {
+                user,
+                method: "password".into(),
+            },
+        }],
+        (secret, csrf),
+    ))
+}
+
+pub fn close_session(
+    c: &mut dyn Conn,
+    secret: &str,
+    user: UserId,
+    now: Timestamp,
+) -> Result<(Vec<Event>, ())> {
+    c.exec(
+        "DELETE FROM sessions WHERE token_hash = $1",
+        &[sha256_hex(secret).into()],
+    )?;
+    Ok((
+        vec![Event {
+            at: now,
+            actor: Some(user),
+            incident: None,
+            body: Body::LoggedOut { user },
+        }],
+        (),
+    ))
+}
+
+pub fn login_failed(username: &str, reason: &str, now: Timestamp) -> Vec<Event> {
+    let username: String = username.chars().take(64).collect();
+    vec![Event {
+        at: now,
+        actor: None,
+        incident: None,
+        body: Body::LoginFailed {
+            username,
+            reason: reason.into(),
+        },
+    }]
+}
+
+pub fn refused(p: Option<&Principal>, action: &str, target: &str, now: Timestamp) -> Vec<Event> {
+    vec![Event {
+        at: now,
+        actor: p.map(|p| p.user),
+        incident: None,
+        body: Body::AccessRefused {
+            user: p.map(|p| p.user),
+            action: action.chars().take(200).collect(),
+            target: target.chars().take(300).collect(),
+        },
+    }]
+}

@@ -1,0 +1,180 @@
+//! The one SQL surface both backends offer. Statements are written once, in
+//! the subset of SQL that SQLite and PostgreSQL share, with `$1`-style
+//! parameters; each backend binds [`Value`]s and returns [`Row`]s.
+//!
+//! Portable on purpose: TEXT for ids, times (fixed-width UTC RFC 3339, so
+//! text order is time order) and JSON; BIGINT for integers and booleans;
+//! DOUBLE PRECISION for coordinates.
+
+use crate::StoreError;
+use honbu_domain::time::{self, Timestamp};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(s.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(s)
+    }
+}
+impl From<&String> for Value {
+    fn from(s: &String) -> Self {
+        Value::Text(s.clone())
+    }
+}
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Self {
+        Value::Int(i64::from(v))
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Self {
+        Value::Real(v)
+    }
+}
+impl From<&Timestamp> for Value {
+    fn from(t: &Timestamp) -> Self {
+        Value::Text(time::to_db(t))
+    }
+}
+impl From<Timestamp> for Value {
+    fn from(t: Timestamp) -> Self {
+        Value::Text(time::to_db(&t))
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// Anything with a string form (ids, vocabularies) binds as text.
+pub fn t(v: impl std::fmt::Display) -> Value {
+    Value::Text(v.to_string())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    fn get(&self, i: usize) -> Result<&Value, StoreError> {
+        self.0
+            .get(i)
+            .ok_or_else(|| StoreError::Decode(format!("column {i} missing")))
+    }
+    pub fn text(&self, i: usize) -> Result<String, StoreError> {
+        match self.get(i)? {
+            Value::Text(s) => Ok(s.clone()),
+            Value::Int(v) => Ok(v.to_string()),
+            v => Err(StoreError::Decode(format!(
+                "column {i}: expected text, got {v:?}"
+            ))),
+        }
+    }
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        match self.get(i)? {
+            Value::Null => Ok(None),
+            _ => self.text(i).map(Some),
+        }
+    }
+    pub fn int(&self, i: usize) -> Result<i64, StoreError> {
+        match self.get(i)? {
+            Value::Int(v) => Ok(*v),
+            Value::Null => Ok(0),
+            Value::Real(v) => Ok(*v as i64),
+            v => Err(StoreError::Decode(format!(
+                "column {i}: expected integer, got {v:?}"
+            ))),
+        }
+    }
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        match self.get(i)? {
+            Value::Null => Ok(None),
+            _ => self.int(i).map(Some),
+        }
+    }
+    pub fn real(&self, i: usize) -> Result<f64, StoreError> {
+        match self.get(i)? {
+            Value::Real(v) => Ok(*v),
+            Value::Int(v) => Ok(*v as f64),
+            v => Err(StoreError::Decode(format!(
+                "column {i}: expected number, got {v:?}"
+            ))),
+        }
+    }
+    pub fn bool(&self, i: usize) -> Result<bool, StoreError> {
+        Ok(self.int(i)? != 0)
+    }
+    pub fn time(&self, i: usize) -> Result<Timestamp, StoreError> {
+        let s = self.text(i)?;
+        time::from_db(&s).ok_or_else(|| StoreError::Decode(format!("column {i}: bad time {s:?}")))
+    }
+    pub fn opt_time(&self, i: usize) -> Result<Option<Timestamp>, StoreError> {
+        match self.opt_text(i)? {
+            None => Ok(None),
+            Some(s) => time::from_db(&s)
+                .map(Some)
+                .ok_or_else(|| StoreError::Decode(format!("column {i}: bad time {s:?}"))),
+        }
+    }
+    pub fn parse<T: std::str::FromStr>(&self, i: usize) -> Result<T, StoreError> {
+        let s = self.text(i)?;
+        s.parse()
+            .map_err(|_| StoreError::Decode(format!("column {i}: cannot parse {s:?}")))
+    }
+    pub fn opt_parse<T: std::str::FromStr>(&self, i: usize) -> Result<Option<T>, StoreError> {
+        match self.opt_text(i)? {
+            None => Ok(None),
+            Some(s) => s
+                .parse()
+                .map(Some)
+                .map_err(|_| StoreError::Decode(format!("column {i}: cannot parse {s:?}"))),
+        }
+    }
+    pub fn json<T: serde::de::DeserializeOwned>(&self, i: usize) -> Result<T, StoreError> {
+        let s = self.text(i)?;
+        serde_json::from_str(&s).map_err(|e| StoreError::Decode(format!("column {i}: {e}")))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection inside a transaction (writes) or a read snapshot.
+pub trait Conn {
+    fn dialect(&self) -> Dialect;
+    fn exec(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
+    /// Runs statements without parameters (migrations).
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
+
+    fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+}
+
+/// `$1, $2, …` for `n` values starting at `start`, for `IN (...)` lists.
+pub fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
