@@ -6,8 +6,9 @@
 
 use crate::geo::{AreaInput, Point};
 use crate::ids::*;
-use crate::time::{Timestamp, Zone};
+use crate::time::Zone;
 use crate::vocab::*;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// How many significant entries, decisions and recent entries a board shows.
@@ -28,7 +29,7 @@ pub struct IncidentView {
     pub time_zone: Zone,
     pub summary: String,
     pub status: IncidentStatus,
-    pub opened_at: Timestamp,
+    pub opened_at: DateTime<Utc>,
     pub opened_by: Option<UserId>,
 }
 
@@ -46,13 +47,13 @@ pub struct HqView {
     pub name: String,
     pub kind: HqKind,
     pub time_zone: Zone,
-    pub activated_at: Timestamp,
+    pub activated_at: DateTime<Utc>,
     pub members: usize,
     pub on_duty: Vec<Person>,
     pub report_every_minutes: Option<u32>,
-    pub last_report_at: Option<Timestamp>,
+    pub last_report_at: Option<DateTime<Utc>>,
     /// When the next status report is due, if a cadence is set.
-    pub report_due_at: Option<Timestamp>,
+    pub report_due_at: Option<DateTime<Utc>>,
     pub report_overdue: bool,
 }
 
@@ -64,9 +65,9 @@ pub struct EntryView {
     pub number: i64,
     pub hq: HqId,
     pub author: Option<UserId>,
-    pub occurred_at: Timestamp,
-    pub reported_at: Timestamp,
-    pub entered_at: Timestamp,
+    pub occurred_at: DateTime<Utc>,
+    pub reported_at: DateTime<Utc>,
+    pub entered_at: DateTime<Utc>,
     pub source: Option<SourceId>,
     pub source_name: String,
     pub reliability: Reliability,
@@ -86,10 +87,10 @@ pub struct EntryView {
 pub struct DecisionView {
     pub id: DecisionId,
     pub hq: HqId,
-    pub decided_at: Timestamp,
+    pub decided_at: DateTime<Utc>,
     pub decided_by: String,
     pub recorded_by: Option<UserId>,
-    pub recorded_at: Timestamp,
+    pub recorded_at: DateTime<Utc>,
     pub title: String,
     pub options: Vec<String>,
     pub rationale: String,
@@ -103,12 +104,12 @@ pub struct TaskView {
     pub hq: HqId,
     pub title: String,
     pub owner: String,
-    pub due_at: Option<Timestamp>,
+    pub due_at: Option<DateTime<Utc>>,
     pub status: TaskStatus,
     pub note: String,
-    pub created_at: Timestamp,
+    pub created_at: DateTime<Utc>,
     pub created_by: Option<UserId>,
-    pub updated_at: Timestamp,
+    pub updated_at: DateTime<Utc>,
     pub overdue: bool,
 }
 
@@ -129,7 +130,7 @@ pub struct Counts {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Board {
     pub incident: IncidentView,
-    pub as_of: Timestamp,
+    pub as_of: DateTime<Utc>,
     /// The journal position the board reflects.
     pub seq: i64,
     pub hqs: Vec<HqView>,
@@ -140,7 +141,7 @@ pub struct Board {
     pub counts: Counts,
 }
 
-pub fn task_overdue(status: TaskStatus, due_at: Option<Timestamp>, at: Timestamp) -> bool {
+pub fn task_overdue(status: TaskStatus, due_at: Option<DateTime<Utc>>, at: DateTime<Utc>) -> bool {
     !status.is_closed() && due_at.is_some_and(|d| d < at)
 }
 
@@ -163,10 +164,10 @@ pub fn sort_tasks(tasks: &mut [TaskView]) {
 /// When the next report is due and whether it is late.
 pub fn report_due(
     every_minutes: Option<u32>,
-    activated_at: Timestamp,
-    last_report_at: Option<Timestamp>,
-    at: Timestamp,
-) -> (Option<Timestamp>, bool) {
+    activated_at: DateTime<Utc>,
+    last_report_at: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+) -> (Option<DateTime<Utc>>, bool) {
     match every_minutes {
         Some(m) if m > 0 => {
             let due =

@@ -5,14 +5,14 @@
 
 use crate::board::*;
 use crate::ids::*;
-use crate::time::Timestamp;
 use crate::vocab::*;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusChangeItem {
-    pub at: Timestamp,
+    pub at: DateTime<Utc>,
     pub from: IncidentStatus,
     pub to: IncidentStatus,
     pub reason: String,
@@ -24,8 +24,8 @@ pub struct ReportDue {
     pub hq: HqId,
     pub hq_name: String,
     pub every_minutes: u32,
-    pub last_report_at: Option<Timestamp>,
-    pub due_at: Timestamp,
+    pub last_report_at: Option<DateTime<Utc>>,
+    pub due_at: DateTime<Utc>,
     pub overdue: bool,
 }
 
@@ -34,7 +34,7 @@ pub struct ReportDue {
 pub struct ContactDue {
     pub what: String,
     pub with: String,
-    pub due_at: Timestamp,
+    pub due_at: DateTime<Utc>,
     pub overdue: bool,
 }
 
@@ -46,8 +46,8 @@ pub struct Brief {
     pub hq: HqId,
     pub hq_name: String,
     /// The previous acknowledged handover of this HQ (or the incident's opening).
-    pub since: Timestamp,
-    pub until: Timestamp,
+    pub since: DateTime<Utc>,
+    pub until: DateTime<Utc>,
     pub counts: Counts,
     pub on_duty: Vec<Person>,
     pub status_changes: Vec<StatusChangeItem>,
@@ -78,16 +78,16 @@ pub struct SitrepPerson {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub time_signed: Option<Timestamp>,
+    pub time_signed: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimePeriod {
     #[serde(rename = "fromDateTime")]
-    pub from: Timestamp,
+    pub from: DateTime<Utc>,
     #[serde(rename = "toDateTime")]
-    pub to: Timestamp,
+    pub to: DateTime<Utc>,
 }
 
 /// A situation report: the EDXL-SitRep header fields, then the body.
@@ -125,9 +125,9 @@ pub struct Sitrep {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub next_contact: Option<Timestamp>,
+    pub next_contact: Option<DateTime<Utc>>,
     #[serde(rename = "dateTimeIssued")]
-    pub issued_at: Timestamp,
+    pub issued_at: DateTime<Utc>,
     /// Not part of EDXL: what the report says.
     pub status: IncidentStatus,
     pub summary: String,

@@ -1,1 +1,281 @@
-fn main() {}
+//! `honbu`: the server, the CLI and the demo in one binary.
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use honbu::{open_store, DEFAULT_DATABASE};
+use honbu_store::journal::Verdict;
+use honbu_store::service;
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "honbu",
+    version,
+    about = "honbu (本部): the crisis desk's emergency headquarters"
+)]
+struct Cli {
+    /// Database: sqlite://PATH (the default, embedded) or postgres://USER@HOST:PORT/DB.
+    #[arg(long, global = true, env = "HONBU_DATABASE_URL", default_value = DEFAULT_DATABASE)]
+    database: String,
+    /// The journal's HMAC key, hex (else read from --key-file).
+    #[arg(long, global = true, env = "HONBU_JOURNAL_KEY", hide_env_values = true)]
+    journal_key: Option<String>,
+    /// File holding the journal key; made on first start. Default: journal.key beside the SQLite file, or ./honbu-data/journal.key.
+    #[arg(long, global = true, env = "HONBU_JOURNAL_KEY_FILE")]
+    key_file: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web interface and the JSON API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "HONBU_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Load the Lima 1996–97 scenario (once) and print a login.
+        #[arg(long, env = "HONBU_DEMO")]
+        demo: bool,
+        /// Mark cookies Secure (when served behind TLS).
+        #[arg(long, env = "HONBU_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The hash-chained journal.
+    Journal {
+        #[command(subcommand)]
+        command: JournalCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input. Without --role
+    /// the user has no rights until a headquarters takes them in.
+    Add {
+        name: String,
+        /// admin, officer (may open incidents) or reader (sees every incident).
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a bearer token for user NAME and print it (only its hash is kept).
+    Create {
+        name: String,
+        /// A label for the token.
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum JournalCommand {
+    /// Walk the chain; exit 1 naming the first entry changed, removed or reordered.
+    Verify,
+    /// Empty the read models and rebuild them from the journal.
+    Rebuild,
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HONBU_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("honbu: {e:#}");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<i32> {
+    let store = open_store(
+        &cli.database,
+        cli.journal_key.as_deref(),
+        cli.key_file.as_deref(),
+    )?;
+    match cli.command {
+        Command::Serve {
+            listen,
+            demo,
+            secure_cookies,
+        } => serve(store, &listen, demo, secure_cookies),
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    display_name,
+                },
+        } => {
+            let password = read_password()?;
+            service::check_password_strength(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = service::hash_password(&password)?;
+            let now = honbu_domain::time::trunc(chrono::Utc::now());
+            let (_, id) = store
+                .write_blocking(|c| {
+                    service::create_user(
+                        c,
+                        None,
+                        now,
+                        &name,
+                        display_name.as_deref(),
+                        hash,
+                        role.as_deref(),
+                        None,
+                    )
+                })
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("user {name} created ({id})");
+            Ok(0)
+        }
+        Command::Token {
+            command: TokenCommand::Create { name, label },
+        } => {
+            let now = honbu_domain::time::trunc(chrono::Utc::now());
+            let r = honbu_domain::commands::CreateToken {
+                name: label,
+                user: Some(name),
+            };
+            let (_, (_, secret)) = store
+                .write_blocking(|c| service::create_token(c, None, now, &r))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{secret}");
+            Ok(0)
+        }
+        Command::Journal {
+            command: JournalCommand::Verify,
+        } => {
+            let started = std::time::Instant::now();
+            let tty = std::io::stderr().is_terminal();
+            let verdict = store.verify_blocking(&mut |done, total| {
+                if tty {
+                    eprint!("\rverifying {done} of {total} events");
+                }
+            })?;
+            if tty {
+                eprintln!();
+            }
+            match verdict {
+                Verdict::Intact { events, head } => {
+                    println!(
+                        "journal intact: {events} events, head {head} ({:.2} s)",
+                        started.elapsed().as_secs_f64()
+                    );
+                    Ok(0)
+                }
+                Verdict::Broken { seq, problem } => {
+                    println!("journal BROKEN at entry {seq}: {problem}");
+                    Ok(1)
+                }
+            }
+        }
+        Command::Journal {
+            command: JournalCommand::Rebuild,
+        } => {
+            let n = store.rebuild_blocking()?;
+            println!("read models rebuilt from {n} events");
+            Ok(0)
+        }
+    }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut s = String::new();
+    if std::io::stdin().is_terminal() {
+        eprint!("password: ");
+        std::io::stderr().flush().ok();
+        std::io::stdin().read_line(&mut s)?;
+    } else {
+        std::io::stdin().read_to_string(&mut s)?;
+    }
+    let s = s.trim_end_matches(['\n', '\r']).to_string();
+    if s.is_empty() {
+        bail!("no password on standard input");
+    }
+    Ok(s)
+}
+
+fn serve(
+    store: honbu_store::Store,
+    listen: &str,
+    demo: bool,
+    secure_cookies: bool,
+) -> anyhow::Result<i32> {
+    let mut config = honbu_web::Config {
+        secure_cookies,
+        demo_note: None,
+    };
+    let mut login = None;
+    if demo {
+        let incident = if honbu::demo::loaded(&store)? {
+            None
+        } else {
+            eprintln!("loading the Lima 1996–97 scenario…");
+            let tty = std::io::stderr().is_terminal();
+            let loaded = honbu::demo::load(&store, &mut |n, total| {
+                if tty && (n % 25 == 0 || n == total) {
+                    eprint!("\r  step {n} of {total}");
+                }
+            })?;
+            if tty {
+                eprintln!();
+            }
+            eprintln!(
+                "  {} log entries, {} journal events",
+                loaded.entries, loaded.events
+            );
+            Some(loaded.incident)
+        };
+        let password = honbu::demo::demo_login(&store, incident)?;
+        config.demo_note = Some(format!(
+            "Demo: sign in as {} / {password}",
+            honbu::demo::DEMO_USER
+        ));
+        login = Some(password);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let addr = listener.local_addr()?;
+        println!(
+            "honbu is serving at http://{addr}  (database: {})",
+            store.describe()
+        );
+        if let Some(pw) = &login {
+            println!("demo login: user {}  password {pw}", honbu::demo::DEMO_USER);
+        }
+        std::io::stdout().flush().ok();
+        honbu_web::serve(listener, store, config, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+        Ok::<_, anyhow::Error>(0)
+    })
+}

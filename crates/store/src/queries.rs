@@ -4,17 +4,19 @@
 
 use crate::sql::{placeholders, t, Conn, Row, Value};
 use crate::{Result, StoreError};
+use chrono::{DateTime, Utc};
 use honbu_domain::access::{EntryFilter, Membership, Principal};
 use honbu_domain::board::*;
 use honbu_domain::geo::Point;
 use honbu_domain::ids::*;
-use honbu_domain::time::{Timestamp, Zone};
+use honbu_domain::time::Zone;
 use honbu_domain::vocab::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
 /// One page of a list, with the total the viewer may see.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
@@ -41,6 +43,7 @@ fn vocab<T>(
 // ---------------------------------------------------------------- principals
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRow {
     pub id: UserId,
     pub username: String,
@@ -48,7 +51,7 @@ pub struct UserRow {
     pub global_role: Option<GlobalRole>,
     pub locale: Option<String>,
     pub time_zone: Option<Zone>,
-    pub created_at: Timestamp,
+    pub created_at: DateTime<Utc>,
 }
 
 const USER_COLS: &str = "id, username, display_name, global_role, locale, time_zone, created_at";
@@ -118,6 +121,7 @@ fn custom_roles(c: &mut dyn Conn) -> Result<HashMap<String, Vec<Capability>>> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleRow {
     pub name: String,
     pub label: String,
@@ -186,7 +190,7 @@ pub fn principal(c: &mut dyn Conn, id: UserId) -> Result<Option<Principal>> {
 pub fn session(
     c: &mut dyn Conn,
     token_hash: &str,
-    now: &Timestamp,
+    now: &DateTime<Utc>,
 ) -> Result<Option<(UserId, String)>> {
     c.query_one(
         "SELECT user_id, csrf FROM sessions WHERE token_hash = $1 AND expires_at > $2",
@@ -206,13 +210,14 @@ pub fn token_user(c: &mut dyn Conn, token_hash: &str) -> Result<Option<UserId>> 
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenRow {
     pub id: TokenId,
     pub user: UserId,
     pub username: String,
     pub name: String,
-    pub created_at: Timestamp,
-    pub revoked_at: Option<Timestamp>,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 pub fn tokens(c: &mut dyn Conn, of: Option<UserId>) -> Result<Vec<TokenRow>> {
@@ -230,9 +235,10 @@ pub fn tokens(c: &mut dyn Conn, of: Option<UserId>) -> Result<Vec<TokenRow>> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecurityRow {
     pub seq: i64,
-    pub at: Timestamp,
+    pub at: DateTime<Utc>,
     pub kind: String,
     pub username: Option<String>,
     pub detail: String,
@@ -312,10 +318,11 @@ fn incident_vis(p: &Principal, col: &str, start: usize) -> (String, Vec<Value>) 
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IncidentSummary {
     #[serde(flatten)]
     pub incident: IncidentView,
-    pub updated_at: Timestamp,
+    pub updated_at: DateTime<Utc>,
 }
 
 pub fn incidents(
@@ -379,8 +386,9 @@ pub fn incident(c: &mut dyn Conn, p: &Principal, id: IncidentId) -> Result<Optio
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusChange {
-    pub at: Timestamp,
+    pub at: DateTime<Utc>,
     pub actor: Option<UserId>,
     pub from: IncidentStatus,
     pub to: IncidentStatus,
@@ -405,22 +413,24 @@ pub fn status_history(c: &mut dyn Conn, id: IncidentId) -> Result<Vec<StatusChan
 // ----------------------------------------------------------------------- HQs
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberRow {
     pub user: UserId,
     pub username: String,
     pub name: String,
     pub role: String,
-    pub on_duty_since: Option<Timestamp>,
+    pub on_duty_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HqDetail {
     #[serde(flatten)]
     pub hq: HqView,
     pub member_list: Vec<MemberRow>,
 }
 
-pub fn hq_views(c: &mut dyn Conn, incident: IncidentId, now: Timestamp) -> Result<Vec<HqView>> {
+pub fn hq_views(c: &mut dyn Conn, incident: IncidentId, now: DateTime<Utc>) -> Result<Vec<HqView>> {
     let mut duty: HashMap<HqId, Vec<Person>> = HashMap::new();
     for r in c.query(
         "SELECT d.hq_id, d.user_id, u.display_name FROM duty d JOIN hqs h ON h.id = d.hq_id JOIN users u ON u.id = d.user_id WHERE h.incident_id = $1",
@@ -465,7 +475,11 @@ pub fn hq_views(c: &mut dyn Conn, incident: IncidentId, now: Timestamp) -> Resul
     .collect()
 }
 
-pub fn hq_details(c: &mut dyn Conn, incident: IncidentId, now: Timestamp) -> Result<Vec<HqDetail>> {
+pub fn hq_details(
+    c: &mut dyn Conn,
+    incident: IncidentId,
+    now: DateTime<Utc>,
+) -> Result<Vec<HqDetail>> {
     let views = hq_views(c, incident, now)?;
     let mut out = vec![];
     for hq in views {
@@ -492,10 +506,11 @@ pub fn hq_incident(c: &mut dyn Conn, hq: HqId) -> Result<Option<IncidentId>> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportRow {
     pub id: ReportId,
     pub hq: HqId,
-    pub at: Timestamp,
+    pub at: DateTime<Utc>,
     pub author: Option<UserId>,
     pub text: String,
 }
@@ -503,7 +518,7 @@ pub struct ReportRow {
 pub fn reports(
     c: &mut dyn Conn,
     incident: IncidentId,
-    since: Option<Timestamp>,
+    since: Option<DateTime<Utc>>,
     limit: i64,
 ) -> Result<Vec<ReportRow>> {
     c.query(
@@ -518,6 +533,7 @@ pub fn reports(
 // ------------------------------------------------------------------- sources
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceRow {
     pub id: SourceId,
     pub name: String,
@@ -632,8 +648,8 @@ pub struct EntryQuery {
     pub limit: i64,
     /// Oldest first instead of newest first.
     pub ascending: bool,
-    pub entered_from: Option<Timestamp>,
-    pub entered_to: Option<Timestamp>,
+    pub entered_from: Option<DateTime<Utc>>,
+    pub entered_to: Option<DateTime<Utc>>,
 }
 
 pub fn entries(
@@ -785,7 +801,7 @@ pub fn decisions(
 const TASK_COLS: &str =
     "id, hq_id, title, owner, due_at, status, note, created_at, created_by, updated_at";
 
-fn task_row(r: &Row, now: Timestamp) -> Result<TaskView> {
+fn task_row(r: &Row, now: DateTime<Utc>) -> Result<TaskView> {
     let status = vocab(r, 5, TaskStatus::parse)?;
     let due_at = r.opt_time(4)?;
     Ok(TaskView {
@@ -808,7 +824,7 @@ pub fn tasks(
     c: &mut dyn Conn,
     incident: IncidentId,
     include_closed: bool,
-    now: Timestamp,
+    now: DateTime<Utc>,
 ) -> Result<Vec<TaskView>> {
     let filter = if include_closed {
         ""
@@ -834,7 +850,7 @@ pub fn tasks(
 pub fn task(
     c: &mut dyn Conn,
     id: TaskId,
-    now: Timestamp,
+    now: DateTime<Utc>,
 ) -> Result<Option<(IncidentId, TaskView)>> {
     c.query_one(
         &format!("SELECT {TASK_COLS}, incident_id FROM tasks WHERE id = $1"),
@@ -851,7 +867,7 @@ pub fn board(
     c: &mut dyn Conn,
     p: &Principal,
     id: IncidentId,
-    now: Timestamp,
+    now: DateTime<Utc>,
 ) -> Result<Option<Board>> {
     let Some(incident) = incident(c, p, id)? else {
         return Ok(None);
@@ -934,7 +950,7 @@ pub fn board_as_of(
     c: &mut dyn Conn,
     p: &Principal,
     id: IncidentId,
-    at: Timestamp,
+    at: DateTime<Utc>,
 ) -> Result<Option<Board>> {
     if !p.can_see_incident(id) {
         return Ok(None);
@@ -950,15 +966,17 @@ pub fn board_as_of(
 // --------------------------------------------------- handovers and sitreps
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandoverRow {
     pub id: HandoverId,
     pub incident: IncidentId,
     pub hq: HqId,
-    pub issued_at: Timestamp,
+    pub issued_at: DateTime<Utc>,
     pub issued_by: Option<UserId>,
-    pub since: Option<Timestamp>,
+    pub since: Option<DateTime<Utc>>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub brief: serde_json::Value,
-    pub acknowledged_at: Option<Timestamp>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
     pub acknowledged_by: Option<UserId>,
 }
 
@@ -1006,12 +1024,14 @@ pub fn last_handover(c: &mut dyn Conn, hq: HqId) -> Result<Option<HandoverRow>> 
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SitrepRow {
     pub id: SitrepId,
     pub incident: IncidentId,
     pub number: i64,
-    pub issued_at: Timestamp,
+    pub issued_at: DateTime<Utc>,
     pub issued_by: Option<UserId>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub document: serde_json::Value,
 }
 

@@ -860,7 +860,37 @@ pub fn update_task(
 
 // ------------------------------------------------------------ handover brief
 
+/// The brief is read by the members of one HQ, so it is built with exactly
+/// what a member of that HQ (and no other) may see, whoever issues it.
+fn member_of(p: &Principal, incident: IncidentId, hq: HqId) -> Principal {
+    Principal {
+        global_role: None,
+        memberships: vec![honbu_domain::access::Membership {
+            incident,
+            hq,
+            role: RoleName::head(),
+            capabilities: vec![],
+        }],
+        ..p.clone()
+    }
+}
+
+/// A SITREP goes to everyone who knows the incident, so it holds only what
+/// is released to all its HQs.
+fn incident_wide(p: &Principal) -> Principal {
+    Principal {
+        global_role: Some(GlobalRole::Reader),
+        memberships: vec![],
+        ..p.clone()
+    }
+}
+
 pub fn build_brief(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId, hq: HqId) -> Result<Brief> {
+    let viewer = member_of(ctx.p, id, hq);
+    let ctx = &Ctx {
+        p: &viewer,
+        now: ctx.now,
+    };
     let board = queries::board(c, ctx.p, id, ctx.now)?.ok_or(StoreError::NotFound)?;
     let hqv = board
         .hqs
@@ -1073,7 +1103,8 @@ pub fn issue_sitrep(
     if !ctx.p.can_in_incident(id, Capability::SitrepIssue) {
         return Err(forbid("issue situation reports"));
     }
-    let board = queries::board(c, ctx.p, id, ctx.now)?.ok_or(StoreError::NotFound)?;
+    let wide = incident_wide(ctx.p);
+    let board = queries::board(c, &wide, id, ctx.now)?.ok_or(StoreError::NotFound)?;
     let q = queries::EntryQuery {
         significant_only: true,
         limit: 200,
@@ -1081,7 +1112,7 @@ pub fn issue_sitrep(
         entered_to: Some(to),
         ..Default::default()
     };
-    let significant = queries::entries(c, ctx.p, id, &q)?.items;
+    let significant = queries::entries(c, &wide, id, &q)?.items;
     let decisions: Vec<DecisionView> = queries::decisions(c, id, MAX_LIMIT_DECISIONS, 0)?
         .items
         .into_iter()

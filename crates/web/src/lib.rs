@@ -1,1 +1,136 @@
+//! honbu's web face. One router serves:
+//! - the JSON API under `/api/v1`, described by the OpenAPI 3.1 document at
+//!   `/api/openapi.json` (every API route is registered through
+//!   `utoipa_axum::routes!`, so a route cannot exist without its entry);
+//! - the server-rendered pages, readable without JavaScript;
+//! - live updates over Server-Sent Events.
+//!
+//! Handlers parse, call the store's command handlers or queries, and render.
+//! They hold no rules of their own: access and validation live in
+//! `honbu-domain` and `honbu-store`.
 
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod live;
+pub mod views;
+
+use axum::body::Body;
+use axum::extract::{MatchedPath, State};
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use honbu_store::Store;
+use std::sync::Arc;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Largest request body accepted (a log entry is at most 20,000 characters).
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Mark cookies `Secure` (behind TLS).
+    pub secure_cookies: bool,
+    /// Shown on the login page of a demo instance.
+    pub demo_note: Option<String>,
+}
+
+pub fn router(store: Store, config: Config) -> Router {
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+    };
+    let (api, openapi) = api::router().split_for_parts();
+    let openapi = Arc::new(openapi);
+    Router::new()
+        .merge(api)
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let doc = openapi.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .merge(views::router())
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), record_refusals))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"),
+        ))
+        .with_state(state)
+}
+
+async fn not_found(req: Request<Body>) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route").into_response()
+    } else {
+        views::not_found_page(&req).into_response()
+    }
+}
+
+/// Every refusal is recorded in the journal: 401, 403 and 404 on a real
+/// route (a 404 there means "not yours to see" as often as "not there").
+async fn record_refusals(
+    State(state): State<AppState>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
+    let matched = req.extensions().get::<MatchedPath>().is_some();
+    let headers = req.headers().clone();
+    let action = req.method().to_string();
+    let target = req.uri().path().to_string();
+    let res = next.run(req).await;
+    let s = res.status();
+    if matched
+        && matches!(
+            s,
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        )
+    {
+        let who = auth::resolve(&state, &headers)
+            .await
+            .ok()
+            .flatten()
+            .map(|v| v.p);
+        let events = honbu_store::service::refused(
+            who.as_ref(),
+            &format!("{action} ({})", s.as_u16()),
+            &target,
+            chrono::Utc::now(),
+        );
+        if let Err(e) = state.store.write(move |_| Ok((events, ()))).await {
+            tracing::warn!("could not record a refusal: {e}");
+        }
+    }
+    res
+}
+
+/// Serves on a bound listener until the future `shutdown` completes; tests
+/// bind port 0 and read the address back.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // Decode the world outline now rather than on the first board.
+    let _ = honbu_maps::country_at(0.0, 0.0);
+    axum::serve(listener, router(store, config))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,283 @@
+//! Accounts, tokens, roles, the security log and the journal check.
+
+use super::{created, exec, now, Created};
+use crate::auth::ApiViewer;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use honbu_domain::commands::*;
+use honbu_domain::ids::*;
+use honbu_store::journal::Verdict;
+use honbu_store::queries::{self, RoleRow, SecurityRow, TokenRow, UserRow};
+use honbu_store::service;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    #[serde(flatten)]
+    pub user: UserRow,
+    pub memberships: Vec<MembershipOut>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MembershipOut {
+    pub incident: IncidentId,
+    pub hq: HqId,
+    pub role: String,
+    pub capabilities: Vec<honbu_domain::vocab::Capability>,
+}
+
+/// The caller, their global role and their places in headquarters.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+pub async fn me(State(s): State<AppState>, ApiViewer(v): ApiViewer) -> Result<Json<Me>, ApiError> {
+    let id = v.p.user;
+    let user = s
+        .store
+        .read(move |c| queries::user(c, id))
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    let memberships =
+        v.p.memberships
+            .iter()
+            .map(|m| MembershipOut {
+                incident: m.incident,
+                hq: m.hq,
+                role: m.role.to_string(),
+                capabilities: m.capabilities.clone(),
+            })
+            .collect();
+    Ok(Json(Me { user, memberships }))
+}
+
+/// Changes the caller's display name, language or time zone.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "accounts", request_body = Settings,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_me(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(r): ApiJson<Settings>,
+) -> Result<StatusCode, ApiError> {
+    exec(&s, &v, move |c, ctx| service::settings(c, ctx, &r)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn admin(v: &crate::auth::Viewer) -> Result<(), ApiError> {
+    if v.p.is_admin() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("administrators only"))
+    }
+}
+
+/// All users (administrators only).
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
+    responses((status = 200, body = Vec<UserRow>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_users(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+) -> Result<Json<Vec<UserRow>>, ApiError> {
+    admin(&v)?;
+    Ok(Json(s.store.read(queries::users).await?))
+}
+
+/// Creates a user (administrators only). Without `role` the user has no
+/// rights until a headquarters takes them in.
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = CreateUser,
+    responses((status = 201, body = Created), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_user(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(r): ApiJson<CreateUser>,
+) -> Result<impl IntoResponse, ApiError> {
+    admin(&v)?;
+    service::check_password_strength(&r.password)?;
+    service::parse_username(&r.username)?;
+    let pw = r.password.clone();
+    let hash = tokio::task::spawn_blocking(move || service::hash_password(&pw))
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "hashing failed",
+            )
+        })??;
+    let p = v.p.clone();
+    let (_, id) = s
+        .store
+        .write(move |c| {
+            service::create_user(
+                c,
+                Some(&p),
+                now(),
+                &r.username,
+                r.display_name.as_deref(),
+                hash,
+                r.role.as_deref(),
+                None,
+            )
+        })
+        .await?;
+    Ok(created(id.0))
+}
+
+/// Sets a user's global role: admin, officer, reader, or none.
+#[utoipa::path(put, path = "/api/v1/users/{username}/role", tag = "accounts", params(("username" = String, Path)), request_body = SetGlobalRole,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_role(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(user): ApiPath<String>,
+    ApiJson(r): ApiJson<SetGlobalRole>,
+) -> Result<StatusCode, ApiError> {
+    exec(&s, &v, move |c, ctx| {
+        service::set_global_role(c, ctx, &user, &r)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// API tokens: the caller's own (all of them for an administrator).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
+    responses((status = 200, body = Vec<TokenRow>), (status = 401, body = ErrorBody)))]
+pub async fn list_tokens(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+) -> Result<Json<Vec<TokenRow>>, ApiError> {
+    let of = (!v.p.is_admin()).then_some(v.p.user);
+    Ok(Json(s.store.read(move |c| queries::tokens(c, of)).await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewToken {
+    pub id: TokenId,
+    /// The bearer token. Shown this once; only its hash is kept.
+    pub token: String,
+}
+
+/// Creates an API token; the secret is in the answer and nowhere else.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = CreateToken,
+    responses((status = 201, body = NewToken), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_token(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(r): ApiJson<CreateToken>,
+) -> Result<impl IntoResponse, ApiError> {
+    let p = v.p.clone();
+    let (_, (id, token)) = s
+        .store
+        .write(move |c| service::create_token(c, Some(&p), now(), &r))
+        .await?;
+    Ok((StatusCode::CREATED, Json(NewToken { id, token })))
+}
+
+/// Revokes a token.
+#[utoipa::path(delete, path = "/api/v1/tokens/{token}", tag = "accounts", params(("token" = uuid::Uuid, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<TokenId>,
+) -> Result<StatusCode, ApiError> {
+    exec(&s, &v, move |c, ctx| service::revoke_token(c, ctx, id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Roles in headquarters: the eight built in and those an administrator added.
+#[utoipa::path(get, path = "/api/v1/roles", tag = "accounts",
+    responses((status = 200, body = Vec<RoleRow>), (status = 401, body = ErrorBody)))]
+pub async fn list_roles(
+    State(s): State<AppState>,
+    ApiViewer(_v): ApiViewer,
+) -> Result<Json<Vec<RoleRow>>, ApiError> {
+    Ok(Json(s.store.read(queries::roles).await?))
+}
+
+/// Defines (or redefines) a role with its capabilities (administrators only).
+#[utoipa::path(post, path = "/api/v1/roles", tag = "accounts", request_body = DefineRole,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn define_role(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(r): ApiJson<DefineRole>,
+) -> Result<StatusCode, ApiError> {
+    exec(&s, &v, move |c, ctx| service::define_role(c, ctx, &r)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct Limit {
+    /// 1 to 1000 (default 200).
+    pub limit: Option<i64>,
+}
+
+/// Logins, failed logins, refusals, token changes (administrators only), newest first.
+#[utoipa::path(get, path = "/api/v1/security-log", tag = "accounts", params(Limit),
+    responses((status = 200, body = Vec<SecurityRow>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn security_log(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiQuery(q): ApiQuery<Limit>,
+) -> Result<Json<Vec<SecurityRow>>, ApiError> {
+    admin(&v)?;
+    let limit = match q.limit {
+        None => 200,
+        Some(l) if (1..=1000).contains(&l) => l,
+        Some(_) => return Err(ApiError::invalid("limit", "must be between 1 and 1000")),
+    };
+    Ok(Json(
+        s.store
+            .read(move |c| queries::security_log(c, limit))
+            .await?,
+    ))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerifyOut {
+    pub intact: bool,
+    pub events: Option<i64>,
+    pub broken_at: Option<i64>,
+    pub problem: Option<String>,
+}
+
+/// Walks the journal's hash chain (administrators only).
+#[utoipa::path(get, path = "/api/v1/journal/verify", tag = "accounts",
+    responses((status = 200, body = VerifyOut), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn verify_journal(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+) -> Result<Json<VerifyOut>, ApiError> {
+    admin(&v)?;
+    let store = s.store.clone();
+    let verdict = tokio::task::spawn_blocking(move || store.verify_blocking(&mut |_, _| {}))
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "verification failed",
+            )
+        })??;
+    Ok(Json(match verdict {
+        Verdict::Intact { events, .. } => VerifyOut {
+            intact: true,
+            events: Some(events),
+            broken_at: None,
+            problem: None,
+        },
+        Verdict::Broken { seq, problem } => VerifyOut {
+            intact: false,
+            events: None,
+            broken_at: Some(seq),
+            problem: Some(problem),
+        },
+    }))
+}

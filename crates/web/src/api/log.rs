@@ -1,0 +1,165 @@
+//! The situation log and its sources.
+
+use super::{created, exec, Created, Page};
+use crate::auth::ApiViewer;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use honbu_domain::board::EntryView;
+use honbu_domain::commands::*;
+use honbu_domain::ids::*;
+use honbu_store::queries::{self, EntryQuery, SourceRow};
+use honbu_store::service;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LogParams {
+    /// Items per page, 1 to 1000 (default 100).
+    pub limit: Option<i64>,
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// Only entries marked significant.
+    pub significant: Option<bool>,
+}
+
+/// The incident's log entries the caller may read, newest first.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/log", tag = "log", params(("id" = uuid::Uuid, Path), LogParams),
+    responses((status = 200, body = Page<EntryView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_entries(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiQuery(q): ApiQuery<LogParams>,
+) -> Result<Json<Page<EntryView>>, ApiError> {
+    let lp = crate::extract::ListParams {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    let query = EntryQuery {
+        limit: lp.limit()?,
+        before: lp.cursor_number()?,
+        significant_only: q.significant.unwrap_or(false),
+        ..Default::default()
+    };
+    let page = s
+        .store
+        .read(move |c| {
+            if queries::incident(c, &v.p, id)?.is_none() {
+                return Ok(None);
+            }
+            queries::entries(c, &v.p, id, &query).map(Some)
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(page.into()))
+}
+
+/// Adds a log entry. Only `text` is required; see the schema for defaults.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/log", tag = "log", params(("id" = uuid::Uuid, Path)), request_body = NewEntry,
+    responses((status = 201, body = Created), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn log_entry(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiJson(r): ApiJson<NewEntry>,
+) -> Result<impl IntoResponse, ApiError> {
+    let entry = exec(&s, &v, move |c, ctx| service::log_entry(c, ctx, id, &r)).await?;
+    Ok(created(entry.0))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntryDetail {
+    pub incident: IncidentId,
+    #[serde(flatten)]
+    pub entry: EntryView,
+}
+
+/// One entry, if the caller may read it.
+#[utoipa::path(get, path = "/api/v1/entries/{entry}", tag = "log", params(("entry" = uuid::Uuid, Path)),
+    responses((status = 200, body = EntryDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_entry(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<EntryId>,
+) -> Result<Json<EntryDetail>, ApiError> {
+    let (incident, entry) = s
+        .store
+        .read(move |c| queries::entry(c, &v.p, id))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(EntryDetail { incident, entry }))
+}
+
+/// Marks an entry significant (it joins the significant board) or not.
+#[utoipa::path(post, path = "/api/v1/entries/{entry}/significance", tag = "log", params(("entry" = uuid::Uuid, Path)), request_body = MarkSignificant,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn mark_significant(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<EntryId>,
+    ApiJson(r): ApiJson<MarkSignificant>,
+) -> Result<StatusCode, ApiError> {
+    exec(&s, &v, move |c, ctx| {
+        service::mark_significant(c, ctx, id, &r)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Releases an HQ-only entry to another HQ of the incident (recorded).
+#[utoipa::path(post, path = "/api/v1/entries/{entry}/release", tag = "log", params(("entry" = uuid::Uuid, Path)), request_body = ReleaseEntry,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn release_entry(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<EntryId>,
+    ApiJson(r): ApiJson<ReleaseEntry>,
+) -> Result<StatusCode, ApiError> {
+    exec(&s, &v, move |c, ctx| service::release_entry(c, ctx, id, &r)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Registered sources and their reliability grades.
+#[utoipa::path(get, path = "/api/v1/sources", tag = "log",
+    responses((status = 200, body = Vec<SourceRow>), (status = 401, body = ErrorBody)))]
+pub async fn list_sources(
+    State(s): State<AppState>,
+    ApiViewer(_v): ApiViewer,
+) -> Result<Json<Vec<SourceRow>>, ApiError> {
+    Ok(Json(s.store.read(queries::sources).await?))
+}
+
+/// Registers a source with its reliability grade (A–F).
+#[utoipa::path(post, path = "/api/v1/sources", tag = "log", request_body = RegisterSource,
+    responses((status = 201, body = Created), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn register_source(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiJson(r): ApiJson<RegisterSource>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = exec(&s, &v, move |c, ctx| service::register_source(c, ctx, &r)).await?;
+    Ok(created(id.0))
+}
+
+/// Regrades a source; entries already made keep the grade they were made with.
+#[utoipa::path(post, path = "/api/v1/sources/{source}/regrade", tag = "log", params(("source" = uuid::Uuid, Path)), request_body = RegradeSource,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn regrade_source(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<SourceId>,
+    ApiJson(r): ApiJson<RegradeSource>,
+) -> Result<StatusCode, ApiError> {
+    exec(&s, &v, move |c, ctx| {
+        service::regrade_source(c, ctx, id, &r)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,254 @@
+//! Decisions, tasks, handover briefs and situation reports.
+
+use super::{created, exec, now, page_of, Created, Page};
+use crate::auth::ApiViewer;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, ListParams};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use honbu_domain::board::{DecisionView, TaskView};
+use honbu_domain::commands::*;
+use honbu_domain::ids::*;
+use honbu_store::queries::{self, HandoverRow, SitrepRow};
+use honbu_store::service;
+
+/// Decisions recorded for the incident, newest first.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/decisions", tag = "decisions", params(("id" = uuid::Uuid, Path), ListParams),
+    responses((status = 200, body = Page<DecisionView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_decisions(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> Result<Json<Page<DecisionView>>, ApiError> {
+    let (limit, offset) = (q.limit()?, q.cursor_number()?.unwrap_or(0));
+    let page = s
+        .store
+        .read(move |c| {
+            if queries::incident(c, &v.p, id)?.is_none() {
+                return Ok(None);
+            }
+            queries::decisions(c, id, limit, offset).map(Some)
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(page.into()))
+}
+
+/// Records a decision: who decided, the options, the rationale and the entries it rests on.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/decisions", tag = "decisions", params(("id" = uuid::Uuid, Path)), request_body = RecordDecision,
+    responses((status = 201, body = Created), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn record_decision(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiJson(r): ApiJson<RecordDecision>,
+) -> Result<impl IntoResponse, ApiError> {
+    let d = exec(&s, &v, move |c, ctx| {
+        service::record_decision(c, ctx, id, &r)
+    })
+    .await?;
+    Ok(created(d.0))
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TaskParams {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// Include done and cancelled tasks.
+    pub all: Option<bool>,
+}
+
+/// Tasks, overdue first.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/tasks", tag = "tasks", params(("id" = uuid::Uuid, Path), TaskParams),
+    responses((status = 200, body = Page<TaskView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_tasks(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiQuery(q): ApiQuery<TaskParams>,
+) -> Result<Json<Page<TaskView>>, ApiError> {
+    let lp = ListParams {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    let (limit, cursor) = (lp.limit()?, lp.cursor_number()?);
+    let all = q.all.unwrap_or(false);
+    let tasks = s
+        .store
+        .read(move |c| {
+            if queries::incident(c, &v.p, id)?.is_none() {
+                return Ok(None);
+            }
+            queries::tasks(c, id, all, now()).map(Some)
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(page_of(tasks, limit, cursor)))
+}
+
+/// Assigns a task to an agency, unit or person, with a due time.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/tasks", tag = "tasks", params(("id" = uuid::Uuid, Path)), request_body = AssignTask,
+    responses((status = 201, body = Created), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn assign_task(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiJson(r): ApiJson<AssignTask>,
+) -> Result<impl IntoResponse, ApiError> {
+    let t = exec(&s, &v, move |c, ctx| service::assign_task(c, ctx, id, &r)).await?;
+    Ok(created(t.0))
+}
+
+/// Changes a task's status (open, in_progress, blocked, done, cancelled).
+#[utoipa::path(patch, path = "/api/v1/tasks/{task}", tag = "tasks", params(("task" = uuid::Uuid, Path)), request_body = UpdateTask,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_task(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<TaskId>,
+    ApiJson(r): ApiJson<UpdateTask>,
+) -> Result<StatusCode, ApiError> {
+    exec(&s, &v, move |c, ctx| service::update_task(c, ctx, id, &r)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Handover briefs issued for the incident's HQs.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/handovers", tag = "handover", params(("id" = uuid::Uuid, Path), ListParams),
+    responses((status = 200, body = Page<HandoverRow>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_handovers(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> Result<Json<Page<HandoverRow>>, ApiError> {
+    let (limit, cursor) = (q.limit()?, q.cursor_number()?);
+    let rows = s
+        .store
+        .read(move |c| {
+            if queries::incident(c, &v.p, id)?.is_none() {
+                return Ok(None);
+            }
+            let mine = v.p.hqs_in(id);
+            let all = queries::handovers(c, id)?;
+            // A brief holds what its HQ may see: only that HQ's members (and administrators) read it.
+            Ok(Some(
+                all.into_iter()
+                    .filter(|h| v.p.is_admin() || mine.contains(&h.hq))
+                    .collect::<Vec<_>>(),
+            ))
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(page_of(rows, limit, cursor)))
+}
+
+/// Generates the handover brief for the incoming shift of an HQ.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/handovers", tag = "handover", params(("id" = uuid::Uuid, Path)), request_body = IssueHandover,
+    responses((status = 201, body = Created), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn issue_handover(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiJson(r): ApiJson<IssueHandover>,
+) -> Result<impl IntoResponse, ApiError> {
+    let h = exec(&s, &v, move |c, ctx| {
+        service::issue_handover(c, ctx, id, &r)
+    })
+    .await?;
+    Ok(created(h.0))
+}
+
+/// One handover brief (members of its HQ only).
+#[utoipa::path(get, path = "/api/v1/handovers/{handover}", tag = "handover", params(("handover" = uuid::Uuid, Path)),
+    responses((status = 200, body = HandoverRow), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_handover(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<HandoverId>,
+) -> Result<Json<HandoverRow>, ApiError> {
+    let h = s
+        .store
+        .read(move |c| queries::handover(c, id))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !(v.p.is_admin() || v.p.role_in(h.hq).is_some()) {
+        return Err(ApiError::not_found());
+    }
+    Ok(Json(h))
+}
+
+/// The incoming officer acknowledges having read the brief (recorded).
+#[utoipa::path(post, path = "/api/v1/handovers/{handover}/acknowledge", tag = "handover", params(("handover" = uuid::Uuid, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn acknowledge_handover(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<HandoverId>,
+) -> Result<StatusCode, ApiError> {
+    exec(&s, &v, move |c, ctx| {
+        service::acknowledge_handover(c, ctx, id)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Situation reports of the incident, newest first.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/sitreps", tag = "sitrep", params(("id" = uuid::Uuid, Path), ListParams),
+    responses((status = 200, body = Page<SitrepRow>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_sitreps(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> Result<Json<Page<SitrepRow>>, ApiError> {
+    let (limit, cursor) = (q.limit()?, q.cursor_number()?);
+    let rows = s
+        .store
+        .read(move |c| {
+            if queries::incident(c, &v.p, id)?.is_none() {
+                return Ok(None);
+            }
+            queries::sitreps(c, id).map(Some)
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(page_of(rows, limit, cursor)))
+}
+
+/// Issues a situation report for a time window; numbered per incident.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/sitreps", tag = "sitrep", params(("id" = uuid::Uuid, Path)), request_body = IssueSitrep,
+    responses((status = 201, body = Created), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn issue_sitrep(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiJson(r): ApiJson<IssueSitrep>,
+) -> Result<impl IntoResponse, ApiError> {
+    let sr = exec(&s, &v, move |c, ctx| service::issue_sitrep(c, ctx, id, &r)).await?;
+    Ok(created(sr.0))
+}
+
+/// One situation report: the EDXL-SitRep header fields and the body.
+#[utoipa::path(get, path = "/api/v1/sitreps/{sitrep}", tag = "sitrep", params(("sitrep" = uuid::Uuid, Path)),
+    responses((status = 200, body = SitrepRow), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_sitrep(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<SitrepId>,
+) -> Result<Json<SitrepRow>, ApiError> {
+    let r = s
+        .store
+        .read(move |c| queries::sitrep(c, id))
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !v.p.can_see_incident(r.incident) {
+        return Err(ApiError::not_found());
+    }
+    Ok(Json(r))
+}

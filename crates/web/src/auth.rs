@@ -1,0 +1,219 @@
+//! Who is asking. A browser carries a session cookie (a random secret; only
+//! its SHA-256 is stored), HttpOnly and SameSite=Strict, and every form it
+//! posts carries the session's CSRF token. An API client sends a bearer
+//! token (only its SHA-256 is stored). A JSON write never rides on a cookie,
+//! so a forged cross-site request has nothing to ride on.
+
+use crate::error::ApiError;
+use crate::i18n::{self, Catalogue};
+use crate::AppState;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use honbu_domain::access::Principal;
+use honbu_domain::time::Zone;
+use honbu_store::queries;
+use honbu_store::service::sha256_hex;
+
+pub const SESSION_COOKIE: &str = "honbu_session";
+pub const LOGIN_CSRF_COOKIE: &str = "honbu_login_csrf";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Session,
+    Token,
+}
+
+/// A signed-in user, however they proved it.
+#[derive(Clone)]
+pub struct Viewer {
+    pub p: Principal,
+    pub via: Via,
+    /// The session's CSRF token (sessions only).
+    pub csrf: String,
+    pub session_secret: Option<String>,
+    pub lang: &'static Catalogue,
+    pub zone: Option<Zone>,
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+pub fn browser_language(headers: &HeaderMap) -> &'static Catalogue {
+    i18n::negotiate(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    )
+}
+
+/// Resolves the viewer from a request's headers: bearer token first, then
+/// session cookie. `Ok(None)` when neither is present or valid.
+pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>, ApiError> {
+    let (via, secret) = match (bearer(headers), cookie(headers, SESSION_COOKIE)) {
+        (Some(t), _) => (Via::Token, t.to_string()),
+        (None, Some(s)) => (Via::Session, s.to_string()),
+        (None, None) => return Ok(None),
+    };
+    let hash = sha256_hex(&secret);
+    let now = chrono::Utc::now();
+    let found = state
+        .store
+        .read(move |c| {
+            let (user, csrf) = match via {
+                Via::Token => match queries::token_user(c, &hash)? {
+                    Some(u) => (u, String::new()),
+                    None => return Ok(None),
+                },
+                Via::Session => match queries::session(c, &hash, &now)? {
+                    Some(x) => x,
+                    None => return Ok(None),
+                },
+            };
+            let Some(p) = queries::principal(c, user)? else {
+                return Ok(None);
+            };
+            let row = queries::user(c, user)?;
+            Ok(Some((p, csrf, row)))
+        })
+        .await?;
+    Ok(found.map(|(p, csrf, row)| {
+        let lang = row
+            .as_ref()
+            .and_then(|u| u.locale.as_deref())
+            .filter(|l| i18n::supported(l))
+            .map(i18n::get)
+            .unwrap_or_else(|| browser_language(headers));
+        Viewer {
+            p,
+            via,
+            csrf,
+            session_secret: (via == Via::Session).then_some(secret),
+            lang,
+            zone: row.and_then(|u| u.time_zone),
+        }
+    }))
+}
+
+/// The viewer of a JSON API call; 401 without one.
+pub struct ApiViewer(pub Viewer);
+
+impl FromRequestParts<AppState> for ApiViewer {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let v = resolve(state, &parts.headers)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        // Writes need a bearer token: a cookie alone cannot be trusted across sites.
+        if v.via == Via::Session && !parts.method.is_safe() {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "JSON writes need a bearer token; the web forms use the session",
+            ));
+        }
+        Ok(ApiViewer(v))
+    }
+}
+
+/// The viewer of a page; a redirect to the login page without one.
+pub struct PageViewer(pub Viewer);
+
+pub struct ToLogin(String);
+
+impl IntoResponse for ToLogin {
+    fn into_response(self) -> Response {
+        Redirect::to(&format!("/login?next={}", urlencode(&self.0))).into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for PageViewer {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match resolve(state, &parts.headers).await {
+            Ok(Some(v)) => Ok(PageViewer(v)),
+            Ok(None) => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_default();
+                Err(ToLogin(next).into_response())
+            }
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for PageViewer {
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Response> {
+        resolve(state, &parts.headers)
+            .await
+            .map(|v| v.map(PageViewer))
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Only local paths may be redirected to after login.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+pub fn session_cookie(secret: &str, secure: bool) -> String {
+    format!(
+        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        honbu_store::service::SESSION_HOURS * 3600,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_cookie(name: &str) -> String {
+    format!("{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// Constant-time comparison for tokens.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}

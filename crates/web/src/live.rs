@@ -1,0 +1,90 @@
+//! Live updates. Every committed event reaches the store's bus (directly on
+//! SQLite; through LISTEN/NOTIFY from any instance on PostgreSQL); each SSE
+//! subscriber takes the events of its incident and sees only what its
+//! viewer may: a log entry's content only when its marking allows, other
+//! changes only as "something changed" (kind, time, journal number), on
+//! which a page refetches what it shows.
+
+use crate::auth::Viewer;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use honbu_domain::access::Principal;
+use honbu_domain::events::{Body, Committed};
+use honbu_domain::ids::IncidentId;
+use honbu_store::queries;
+use serde_json::json;
+use std::convert::Infallible;
+use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
+
+/// The SSE message for one committed event, or `None` when this viewer is
+/// not to learn of it.
+pub fn message(p: &Principal, incident: IncidentId, ev: &Committed) -> Option<(String, String)> {
+    if ev.event.incident != Some(incident) || ev.event.body.is_security() {
+        return None;
+    }
+    let kind = ev.event.body.kind();
+    let mut data = json!({ "seq": ev.seq, "kind": kind, "at": ev.event.at });
+    if let Body::EntryLogged(l) = &ev.event.body {
+        if !p.can_read_entry(incident, l.hq, l.release, &[]) {
+            return None;
+        }
+        data["entry"] = json!({
+            "id": l.entry, "hq": l.hq, "author": ev.event.actor, "occurred_at": l.occurred_at,
+            "reported_at": l.reported_at, "entered_at": ev.event.at, "source_name": l.source_name,
+            "reliability": l.reliability, "credibility": l.credibility, "category": l.category,
+            "release": l.release, "significant": l.significant, "text": l.text, "supersedes": l.supersedes,
+        });
+    }
+    Some((kind.to_string(), data.to_string()))
+}
+
+pub async fn incident_stream(
+    state: &AppState,
+    v: Viewer,
+    id: IncidentId,
+) -> Result<Response, ApiError> {
+    // Subscribe before checking, so nothing committed in between is missed.
+    let rx = state.store.subscribe();
+    let p = v.p.clone();
+    if state
+        .store
+        .read(move |c| queries::incident(c, &p, id))
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::not_found());
+    }
+    let p = Arc::new(v.p);
+    let stream = futures::stream::unfold(rx, move |mut rx| {
+        let p = p.clone();
+        async move {
+            loop {
+                match rx.recv().await {
+                    Ok(ev) => {
+                        if let Some((kind, data)) = message(&p, id, &ev) {
+                            let e = Event::default()
+                                .event(kind)
+                                .id(ev.seq.to_string())
+                                .data(data);
+                            return Some((Ok::<_, Infallible>(e), rx));
+                        }
+                    }
+                    // Too slow a reader: tell it to refetch rather than fall behind.
+                    Err(RecvError::Lagged(n)) => {
+                        let e = Event::default()
+                            .event("lagged")
+                            .data(json!({ "missed": n }).to_string());
+                        return Some((Ok(e), rx));
+                    }
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        }
+    });
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
+}

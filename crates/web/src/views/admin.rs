@@ -1,0 +1,220 @@
+//! Administration: users and their global roles, roles in headquarters, API
+//! tokens, and the security log.
+
+use super::{back_with_error, done, query_map, render, Chrome, FormData, PageError, PageResult};
+use crate::api::{exec, now};
+use crate::auth::PageViewer;
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use honbu_domain::commands::*;
+use honbu_domain::ids::TokenId;
+use honbu_domain::time::Zone;
+use honbu_domain::vocab::{Capability, GlobalRole};
+use honbu_store::queries::{self, RoleRow, SecurityRow, TokenRow, UserRow};
+use honbu_store::service;
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    c: Chrome,
+    users: Vec<UserRow>,
+    roles: Vec<RoleRow>,
+    tokens: Vec<TokenRow>,
+    security: Vec<SecurityRow>,
+    global_roles: &'static [GlobalRole],
+    capabilities: &'static [Capability],
+    utc: Zone,
+    new_token: Option<String>,
+}
+
+impl AdminPage {
+    fn role_label(&self, r: &RoleRow) -> String {
+        let key = format!("role.{}", r.name);
+        if r.builtin && self.c.t.has(&key) {
+            self.c.t.t(&key).to_string()
+        } else if r.label.is_empty() {
+            r.name.clone()
+        } else {
+            format!("{} ({})", r.label, r.name)
+        }
+    }
+}
+
+fn admin_only(v: &crate::auth::Viewer) -> Result<(), PageError> {
+    if v.p.is_admin() {
+        Ok(())
+    } else {
+        Err(PageError::Api(crate::error::ApiError::forbidden(
+            "administrators only",
+        )))
+    }
+}
+
+pub async fn page(State(s): State<AppState>, PageViewer(v): PageViewer, uri: Uri) -> PageResult {
+    admin_only(&v)?;
+    let (users, roles, tokens, security) = s
+        .store
+        .read(|c| {
+            Ok((
+                queries::users(c)?,
+                queries::roles(c)?,
+                queries::tokens(c, None)?,
+                queries::security_log(c, 100)?,
+            ))
+        })
+        .await?;
+    let q = query_map(&uri);
+    let new_token = q.get("token").cloned();
+    let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.admin"), &q);
+    Ok(render(AdminPage {
+        c,
+        users,
+        roles,
+        tokens,
+        security,
+        global_roles: GlobalRole::ALL,
+        capabilities: Capability::ALL,
+        utc: Zone::UTC,
+        new_token,
+    }))
+}
+
+pub async fn create_user(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    body: Bytes,
+) -> PageResult {
+    admin_only(&v)?;
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let pw = f.str("password");
+    if let Err(e) = service::check_password_strength(&pw)
+        .and_then(|_| service::parse_username(&f.str("username")))
+    {
+        return Ok(back_with_error("/admin", e.into(), &f));
+    }
+    let hash = tokio::task::spawn_blocking(move || service::hash_password(&pw))
+        .await
+        .map_err(|_| {
+            PageError::Api(crate::error::ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "hashing failed",
+            ))
+        })??;
+    let (p, username, display, role) = (
+        v.p.clone(),
+        f.str("username"),
+        f.opt("display_name"),
+        f.opt("role"),
+    );
+    Ok(
+        match s
+            .store
+            .write(move |c| {
+                service::create_user(
+                    c,
+                    Some(&p),
+                    now(),
+                    &username,
+                    display.as_deref(),
+                    hash,
+                    role.as_deref(),
+                    None,
+                )
+            })
+            .await
+        {
+            Ok(_) => done("/admin", "ok.user_created"),
+            Err(e) => back_with_error("/admin", e.into(), &f),
+        },
+    )
+}
+
+pub async fn set_role(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let r = SetGlobalRole {
+        role: f.opt("role"),
+    };
+    Ok(
+        match exec(&s, &v, move |c, ctx| {
+            service::set_global_role(c, ctx, &name, &r)
+        })
+        .await
+        {
+            Ok(()) => done("/admin", "ok.saved"),
+            Err(e) => back_with_error("/admin", e, &f),
+        },
+    )
+}
+
+pub async fn define_role(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    body: Bytes,
+) -> PageResult {
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let r = DefineRole {
+        name: f.str("name"),
+        label: f.str("label"),
+        capabilities: f.all("capabilities"),
+    };
+    Ok(
+        match exec(&s, &v, move |c, ctx| service::define_role(c, ctx, &r)).await {
+            Ok(()) => done("/admin", "ok.saved"),
+            Err(e) => back_with_error("/admin", e, &f),
+        },
+    )
+}
+
+pub async fn create_token(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    body: Bytes,
+) -> PageResult {
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let r = CreateToken {
+        name: f.str("name"),
+        user: f.opt("user"),
+    };
+    let p = v.p.clone();
+    Ok(
+        match s
+            .store
+            .write(move |c| service::create_token(c, Some(&p), now(), &r))
+            .await
+        {
+            // The secret is shown once, on the page the browser lands on; the server keeps only its hash.
+            Ok((_, (_, secret))) => done(&format!("/admin?token={secret}"), "ok.token_created"),
+            Err(e) => back_with_error("/admin", e.into(), &f),
+        },
+    )
+}
+
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let id: TokenId = id.parse().map_err(|_| PageError::NotFound)?;
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    Ok(
+        match exec(&s, &v, move |c, ctx| service::revoke_token(c, ctx, id)).await {
+            Ok(()) => done("/admin", "ok.saved"),
+            Err(e) => back_with_error("/admin", e, &f),
+        },
+    )
+}

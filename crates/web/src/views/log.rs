@@ -1,0 +1,441 @@
+//! The situation log: the list, the entry form, one entry, and sources.
+
+use super::{
+    back_with_error, clock_for, done, query_map, render, Chrome, Clock, FormData, PageError,
+    PageResult,
+};
+use crate::api::{exec, now};
+use crate::auth::{PageViewer, Viewer};
+use crate::error::ApiError;
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use honbu_domain::board::EntryView;
+use honbu_domain::commands::*;
+use honbu_domain::ids::*;
+use honbu_domain::time::{Timestamp, Zone};
+use honbu_domain::vocab::*;
+use honbu_store::queries::{self, EntryQuery, Page, SourceRow};
+use honbu_store::service;
+
+#[derive(Template)]
+#[template(path = "log.html")]
+struct LogPage {
+    c: Chrome,
+    incident: IncidentId,
+    page: Page<EntryView>,
+    clock: Clock,
+    now: Timestamp,
+    significant_only: bool,
+    self_url: String,
+    can_write: bool,
+    my_hqs: Vec<(HqId, String)>,
+    sources: Vec<SourceRow>,
+    credibilities: &'static [Credibility],
+    categories: &'static [Category],
+    releases: &'static [Release],
+    supersedes: String,
+    supersedes_number: i64,
+}
+
+fn id_of<T: std::str::FromStr>(s: &str) -> Result<T, PageError> {
+    s.parse().map_err(|_| PageError::NotFound)
+}
+
+pub async fn page(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> PageResult {
+    let id: IncidentId = id_of(&id)?;
+    let q = query_map(&uri);
+    let significant_only = q.get("significant").is_some_and(|s| s == "1");
+    let before = q.get("before").and_then(|b| b.parse().ok());
+    let supersedes: Option<EntryId> = q
+        .get("supersedes")
+        .or(q.get("f_supersedes"))
+        .and_then(|s| s.parse().ok());
+    let p = v.p.clone();
+    let (inc, hqs, page, sources, old) = s
+        .store
+        .read(move |c| {
+            let Some(inc) = queries::incident(c, &p, id)? else {
+                return Ok(None);
+            };
+            let hqs = queries::hq_views(c, id, now())?;
+            let page = queries::entries(
+                c,
+                &p,
+                id,
+                &EntryQuery {
+                    limit: 100,
+                    before,
+                    significant_only,
+                    ..Default::default()
+                },
+            )?;
+            let old = match supersedes {
+                Some(e) => queries::entry(c, &p, e)?
+                    .filter(|(i, _)| *i == id)
+                    .map(|(_, e)| e),
+                None => None,
+            };
+            Ok(Some((inc, hqs, page, queries::sources(c)?, old)))
+        })
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let clock = clock_for(&v, &hqs, inc.time_zone);
+    let my_hqs: Vec<(HqId, String)> = hqs
+        .iter()
+        .filter(|h| v.p.can(h.id, Capability::LogWrite))
+        .map(|h| (h.id, h.name.clone()))
+        .collect();
+    let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.log"), &q).tab(id, &inc.title, "log");
+    Ok(render(LogPage {
+        c,
+        incident: id,
+        page,
+        clock,
+        now: now(),
+        significant_only,
+        self_url: uri.to_string(),
+        can_write: !my_hqs.is_empty() && inc.status != IncidentStatus::Closed,
+        my_hqs,
+        sources,
+        credibilities: Credibility::ALL,
+        categories: Category::ALL,
+        releases: Release::ALL,
+        supersedes: old.as_ref().map(|e| e.id.to_string()).unwrap_or_default(),
+        supersedes_number: old.map(|e| e.number).unwrap_or(0),
+    }))
+}
+
+/// Reads a wall-clock time typed in the viewer's HQ zone.
+fn local_time(f: &FormData, name: &str, zone: Zone) -> Result<Option<String>, ApiError> {
+    match f.opt(name) {
+        None => Ok(None),
+        Some(s) => zone
+            .parse_local(name, &s)
+            .map(|t| Some(honbu_domain::time::to_db(&t)))
+            .map_err(|e| ApiError::invalid(e.field, e.message)),
+    }
+}
+
+async fn viewer_zone(s: &AppState, v: &Viewer, id: IncidentId) -> Result<Zone, PageError> {
+    let p = v.p.clone();
+    let (inc, hqs) = s
+        .store
+        .read(move |c| {
+            let Some(inc) = queries::incident(c, &p, id)? else {
+                return Ok(None);
+            };
+            Ok(Some((inc, queries::hq_views(c, id, now())?)))
+        })
+        .await?
+        .ok_or(PageError::NotFound)?;
+    Ok(clock_for(v, &hqs, inc.time_zone).hq)
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let id: IncidentId = id_of(&id)?;
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let from_board = f.get("back") == Some("board");
+    let back = if from_board {
+        format!("/incidents/{id}")
+    } else {
+        format!("/incidents/{id}/log")
+    };
+    let zone = viewer_zone(&s, &v, id).await?;
+    let parsed = (|| {
+        Ok::<_, ApiError>(NewEntry {
+            text: f.str("text"),
+            hq: f
+                .opt("hq")
+                .map(|h| {
+                    h.parse().map_err(|_| {
+                        ApiError::invalid("hq", "is not a headquarters of this incident")
+                    })
+                })
+                .transpose()?,
+            occurred_at: local_time(&f, "occurred_at", zone)?,
+            reported_at: local_time(&f, "reported_at", zone)?,
+            source: f
+                .opt("source")
+                .map(|h| {
+                    h.parse()
+                        .map_err(|_| ApiError::invalid("source", "is not a registered source"))
+                })
+                .transpose()?,
+            credibility: f.opt("credibility").map(serde_json::Value::String),
+            category: f.opt("category"),
+            release: f.opt("release"),
+            significant: Some(f.checked("significant")),
+            supersedes: f
+                .opt("supersedes")
+                .map(|h| {
+                    h.parse().map_err(|_| {
+                        ApiError::invalid("supersedes", "is not an entry of this incident")
+                    })
+                })
+                .transpose()?,
+            links: vec![],
+        })
+    })();
+    let r = match parsed {
+        Ok(r) => r,
+        Err(e) => return Ok(back_with_error(&back, e, &f)),
+    };
+    Ok(
+        match exec(&s, &v, move |c, ctx| service::log_entry(c, ctx, id, &r)).await {
+            Ok(_) => done(&back, "ok.entry_added"),
+            Err(e) => back_with_error(&back, e, &f),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "entry.html")]
+struct EntryPage {
+    c: Chrome,
+    incident: IncidentId,
+    e: EntryView,
+    clock: Clock,
+    hq_name: String,
+    author: String,
+    released_to: Vec<String>,
+    links: Vec<(EntryId, i64)>,
+    supersedes: Option<(EntryId, i64)>,
+    superseded_by: Option<(EntryId, i64)>,
+    can_write: bool,
+    release_targets: Vec<(HqId, String)>,
+}
+
+pub async fn entry_page(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path((id, entry)): Path<(String, String)>,
+    uri: Uri,
+) -> PageResult {
+    let id: IncidentId = id_of(&id)?;
+    let entry: EntryId = id_of(&entry)?;
+    let p = v.p.clone();
+    let (inc, hqs, e, names, numbers) = s
+        .store
+        .read(move |c| {
+            let Some(inc) = queries::incident(c, &p, id)? else {
+                return Ok(None);
+            };
+            let Some((i, e)) = queries::entry(c, &p, entry)? else {
+                return Ok(None);
+            };
+            if i != id {
+                return Ok(None);
+            }
+            let mut numbers = vec![];
+            for other in e
+                .links
+                .iter()
+                .chain(e.supersedes.iter())
+                .chain(e.superseded_by.iter())
+            {
+                if let Some((_, o)) = queries::entry(c, &p, *other)? {
+                    numbers.push((o.id, o.number));
+                }
+            }
+            Ok(Some((
+                inc,
+                queries::hq_views(c, id, now())?,
+                e,
+                queries::names(c)?,
+                numbers,
+            )))
+        })
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let clock = clock_for(&v, &hqs, inc.time_zone);
+    let name_of = |h: HqId| {
+        hqs.iter()
+            .find(|x| x.id == h)
+            .map(|x| x.name.clone())
+            .unwrap_or_default()
+    };
+    let num = |x: Option<EntryId>| x.and_then(|x| numbers.iter().find(|(i, _)| *i == x).copied());
+    let release_targets = if e.release == Release::Hq && v.p.can(e.hq, Capability::LogRelease) {
+        hqs.iter()
+            .filter(|h| h.id != e.hq && !e.released_to.contains(&h.id))
+            .map(|h| (h.id, h.name.clone()))
+            .collect()
+    } else {
+        vec![]
+    };
+    let c = Chrome::new(Some(&v), v.lang, format!("#{}", e.number), &query_map(&uri))
+        .tab(id, &inc.title, "log");
+    Ok(render(EntryPage {
+        c,
+        incident: id,
+        clock,
+        hq_name: name_of(e.hq),
+        author: e
+            .author
+            .and_then(|a| names.get(&a).cloned())
+            .unwrap_or_default(),
+        released_to: e.released_to.iter().map(|h| name_of(*h)).collect(),
+        links: e.links.iter().filter_map(|l| num(Some(*l))).collect(),
+        supersedes: num(e.supersedes),
+        superseded_by: num(e.superseded_by),
+        can_write: v.p.can_in_incident(id, Capability::LogWrite)
+            && inc.status != IncidentStatus::Closed,
+        release_targets,
+        e,
+    }))
+}
+
+async fn entry_incident(s: &AppState, v: &Viewer, entry: EntryId) -> Result<IncidentId, PageError> {
+    let p = v.p.clone();
+    Ok(s.store
+        .read(move |c| queries::entry(c, &p, entry))
+        .await?
+        .ok_or(PageError::NotFound)?
+        .0)
+}
+
+pub async fn significance(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(entry): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let entry: EntryId = id_of(&entry)?;
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let inc = entry_incident(&s, &v, entry).await?;
+    let r = MarkSignificant {
+        significant: f.get("significant") == Some("1"),
+    };
+    let to = format!("/incidents/{inc}/log/{entry}");
+    Ok(
+        match exec(&s, &v, move |c, ctx| {
+            service::mark_significant(c, ctx, entry, &r)
+        })
+        .await
+        {
+            Ok(()) => done(&to, "ok.saved"),
+            Err(e) => back_with_error(&to, e, &f),
+        },
+    )
+}
+
+pub async fn release(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(entry): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let entry: EntryId = id_of(&entry)?;
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let inc = entry_incident(&s, &v, entry).await?;
+    let to = format!("/incidents/{inc}/log/{entry}");
+    let Some(to_hq) = f.opt("to_hq").and_then(|h| h.parse().ok()) else {
+        return Ok(back_with_error(
+            &to,
+            ApiError::invalid("to_hq", "choose a headquarters"),
+            &f,
+        ));
+    };
+    Ok(
+        match exec(&s, &v, move |c, ctx| {
+            service::release_entry(c, ctx, entry, &ReleaseEntry { to_hq })
+        })
+        .await
+        {
+            Ok(()) => done(&to, "ok.released"),
+            Err(e) => back_with_error(&to, e, &f),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "sources.html")]
+struct SourcesPage {
+    c: Chrome,
+    sources: Vec<SourceRow>,
+    can_grade: bool,
+    kinds: &'static [SourceKind],
+    reliabilities: &'static [Reliability],
+}
+
+pub async fn sources_page(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    uri: Uri,
+) -> PageResult {
+    let sources = s.store.read(queries::sources).await?;
+    let can_grade = v.p.can_open_incident()
+        || v.p
+            .memberships
+            .iter()
+            .any(|m| m.capabilities.contains(&Capability::LogWrite));
+    let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.sources"), &query_map(&uri));
+    Ok(render(SourcesPage {
+        c,
+        sources,
+        can_grade,
+        kinds: SourceKind::ALL,
+        reliabilities: Reliability::ALL,
+    }))
+}
+
+pub async fn source_create(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    body: Bytes,
+) -> PageResult {
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let r = RegisterSource {
+        name: f.str("name"),
+        kind: f.str("kind"),
+        reliability: f.str("reliability"),
+    };
+    Ok(
+        match exec(&s, &v, move |c, ctx| service::register_source(c, ctx, &r)).await {
+            Ok(_) => done("/sources", "ok.saved"),
+            Err(e) => back_with_error("/sources", e, &f),
+        },
+    )
+}
+
+pub async fn source_regrade(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let id: SourceId = id_of(&id)?;
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let r = RegradeSource {
+        reliability: f.str("reliability"),
+        reason: f.str("reason"),
+    };
+    Ok(
+        match exec(&s, &v, move |c, ctx| {
+            service::regrade_source(c, ctx, id, &r)
+        })
+        .await
+        {
+            Ok(()) => done("/sources", "ok.saved"),
+            Err(e) => back_with_error("/sources", e, &f),
+        },
+    )
+}

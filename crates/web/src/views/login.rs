@@ -1,0 +1,193 @@
+//! Signing in and out, and one's own settings.
+
+use super::{
+    back_with_error, done, lang_of, query_map, render, Chrome, FormData, PageError, PageResult,
+};
+use crate::api::{exec, now};
+use crate::auth::{self, PageViewer, LOGIN_CSRF_COOKIE};
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use honbu_domain::commands::Settings;
+use honbu_store::{queries, service};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    login_csrf: String,
+    next: String,
+    failed: bool,
+    demo_note: Option<String>,
+}
+
+pub async fn page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    v: Option<PageViewer>,
+) -> Response {
+    let q = query_map(&uri);
+    let next = auth::safe_next(q.get("next").map(String::as_str).unwrap_or("/")).to_string();
+    if v.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    let t = q
+        .get("lang")
+        .filter(|l| crate::i18n::supported(l))
+        .map(|l| crate::i18n::get(l))
+        .unwrap_or_else(|| lang_of(&headers, None));
+    let token = service::random_hex(16);
+    let c = Chrome::new(None, t, t.t("login.title"), &q);
+    let page = render(LoginPage {
+        c,
+        login_csrf: token.clone(),
+        next,
+        failed: q.contains_key("failed"),
+        demo_note: s.config.demo_note.clone(),
+    });
+    let cookie = format!(
+        "{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{}",
+        if s.config.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
+    );
+    ([(header::SET_COOKIE, cookie)], page).into_response()
+}
+
+pub async fn submit(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let f = FormData::parse(&body)?;
+    // Login CSRF: the form must carry the token set in this browser's cookie.
+    let ok = matches!((f.get("csrf"), auth::cookie(&headers, LOGIN_CSRF_COOKIE)), (Some(a), Some(b)) if auth::same(a, b));
+    if !ok {
+        return Ok(super::forbidden_form(lang_of(&headers, None)));
+    }
+    let username = f.str("username").trim().to_string();
+    let password = f.str("password");
+    let next = auth::safe_next(&f.str("next")).to_string();
+    let name = username.clone();
+    let found = s
+        .store
+        .read(move |c| queries::user_by_name(c, &name))
+        .await?;
+    let verified = tokio::task::spawn_blocking(move || match found {
+        Some((u, hash)) => service::verify_password(&password, &hash).then_some(u),
+        None => {
+            // Same work whether or not the user exists.
+            let _ = service::verify_password(&password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2bC5O1B3m+5qEjvvR8X8Qm3T7y1uK0mE0vj8c0p3w6Q");
+            None
+        }
+    })
+    .await
+    .map_err(|_| PageError::Api(crate::error::ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "login failed")))?;
+    let Some(user) = verified else {
+        let events = service::login_failed(&username, "wrong username or password", now());
+        s.store.write(move |_| Ok((events, ()))).await?;
+        let q = serde_urlencoded::to_string([
+            ("failed", "1"),
+            ("f_username", username.as_str()),
+            ("next", next.as_str()),
+        ])
+        .unwrap_or_default();
+        return Ok(Redirect::to(&format!("/login?{q}")).into_response());
+    };
+    let id = user.id;
+    let (_, (secret, _csrf)) = s
+        .store
+        .write(move |c| service::open_session(c, id, now()))
+        .await?;
+    let mut resp = Redirect::to(&next).into_response();
+    let h = resp.headers_mut();
+    if let Ok(v) = auth::session_cookie(&secret, s.config.secure_cookies).parse() {
+        h.append(header::SET_COOKIE, v);
+    }
+    if let Ok(v) = auth::clear_cookie(LOGIN_CSRF_COOKIE)
+        .replace("Path=/", "Path=/login")
+        .parse()
+    {
+        h.append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+pub async fn logout(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    body: Bytes,
+) -> PageResult {
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    if let Some(secret) = v.session_secret.clone() {
+        let user = v.p.user;
+        s.store
+            .write(move |c| service::close_session(c, &secret, user, now()))
+            .await?;
+    }
+    Ok((
+        [(header::SET_COOKIE, auth::clear_cookie(auth::SESSION_COOKIE))],
+        Redirect::to("/login"),
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    c: Chrome,
+    display_name: String,
+    time_zone: String,
+}
+
+pub async fn settings_page(PageViewer(v): PageViewer, uri: Uri) -> PageResult {
+    let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.settings"), &query_map(&uri));
+    Ok(render(SettingsPage {
+        c,
+        display_name: v.p.display_name.clone(),
+        time_zone: v.zone.map(|z| z.name().to_string()).unwrap_or_default(),
+    }))
+}
+
+pub async fn settings_submit(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    body: Bytes,
+) -> PageResult {
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let r = Settings {
+        display_name: f.opt("display_name"),
+        locale: f.opt("locale"),
+        time_zone: f.opt("time_zone"),
+    };
+    if let Err(e) = exec(&s, &v, move |c, ctx| service::settings(c, ctx, &r)).await {
+        return Ok(back_with_error("/settings", e, &f));
+    }
+    if let Some(pw) = f.opt("password") {
+        if let Err(e) = service::check_password_strength(&pw) {
+            return Ok(back_with_error("/settings", e.into(), &f));
+        }
+        let hash = tokio::task::spawn_blocking(move || service::hash_password(&pw))
+            .await
+            .map_err(|_| {
+                PageError::Api(crate::error::ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "hashing failed",
+                ))
+            })??;
+        exec(&s, &v, move |_, ctx| {
+            Ok((service::change_password(ctx, hash), ()))
+        })
+        .await?;
+    }
+    Ok(done("/settings", "ok.saved"))
+}

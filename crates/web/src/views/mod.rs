@@ -1,0 +1,406 @@
+//! The pages. Server-rendered HTML that works without JavaScript; with it,
+//! boards and logs update live. Every form posts with the session's CSRF
+//! token and, on a mistake, comes back with the message beside the field
+//! and what was typed still in it (Post/Redirect/Get throughout).
+
+mod admin;
+mod board;
+mod incidents;
+mod log;
+mod login;
+mod work;
+
+use crate::auth::{self, Viewer};
+use crate::error::ApiError;
+use crate::i18n::{self, Catalogue};
+use crate::AppState;
+use askama::Template;
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use honbu_domain::time::{Timestamp, Zone};
+use std::collections::HashMap;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(incidents::index))
+        .route(
+            "/static/app.css",
+            get(|| async {
+                static_file(
+                    "text/css; charset=utf-8",
+                    include_str!("../../static/app.css"),
+                )
+            }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async {
+                static_file(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/app.js"),
+                )
+            }),
+        )
+        .route("/login", get(login::page).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route(
+            "/settings",
+            get(login::settings_page).post(login::settings_submit),
+        )
+        .route("/incidents/new", get(incidents::new_page))
+        .route("/incidents", post(incidents::create))
+        .route("/incidents/{id}", get(board::page))
+        .route("/incidents/{id}/board", get(board::partial))
+        .route("/incidents/{id}/map.svg", get(board::map))
+        .route("/incidents/{id}/status", post(incidents::status))
+        .route("/incidents/{id}/log", get(log::page).post(log::create))
+        .route("/incidents/{id}/log/{entry}", get(log::entry_page))
+        .route("/entries/{entry}/significance", post(log::significance))
+        .route("/entries/{entry}/release", post(log::release))
+        .route(
+            "/incidents/{id}/hqs",
+            get(incidents::hqs_page).post(incidents::activate_hq),
+        )
+        .route("/hqs/{hq}/members", post(incidents::add_member))
+        .route(
+            "/hqs/{hq}/members/{user}/remove",
+            post(incidents::remove_member),
+        )
+        .route("/hqs/{hq}/duty", post(incidents::duty))
+        .route("/hqs/{hq}/cadence", post(incidents::cadence))
+        .route("/hqs/{hq}/reports", post(incidents::report))
+        .route(
+            "/incidents/{id}/decisions",
+            get(work::decisions_page).post(work::decide),
+        )
+        .route(
+            "/incidents/{id}/tasks",
+            get(work::tasks_page).post(work::assign),
+        )
+        .route("/tasks/{task}/status", post(work::task_status))
+        .route(
+            "/incidents/{id}/handover",
+            get(work::handover_page).post(work::handover_issue),
+        )
+        .route("/handovers/{h}", get(work::brief_page))
+        .route("/handovers/{h}/acknowledge", post(work::brief_ack))
+        .route(
+            "/incidents/{id}/sitreps",
+            get(work::sitreps_page).post(work::sitrep_issue),
+        )
+        .route("/sitreps/{s}", get(work::sitrep_page))
+        .route("/sources", get(log::sources_page).post(log::source_create))
+        .route("/sources/{s}/regrade", post(log::source_regrade))
+        .route("/admin", get(admin::page))
+        .route("/admin/users", post(admin::create_user))
+        .route("/admin/users/{name}/role", post(admin::set_role))
+        .route("/admin/roles", post(admin::define_role))
+        .route("/admin/tokens", post(admin::create_token))
+        .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
+}
+
+fn static_file(ct: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, ct),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// What every page needs: the language, who is signed in, the CSRF token,
+/// the message of a failed form and what was typed into it.
+pub struct Chrome {
+    pub t: &'static Catalogue,
+    pub title: String,
+    pub user: Option<String>,
+    pub admin: bool,
+    pub csrf: String,
+    pub error: Option<(String, String)>,
+    pub ok: Option<String>,
+    pub form: HashMap<String, String>,
+    pub languages: Vec<(&'static str, String)>,
+    /// The incident the page belongs to, for the tab bar: (id, title, tab).
+    pub incident: Option<(String, String, &'static str)>,
+}
+
+impl Chrome {
+    pub fn new(
+        v: Option<&Viewer>,
+        t: &'static Catalogue,
+        title: impl Into<String>,
+        q: &HashMap<String, String>,
+    ) -> Self {
+        let error = match (q.get("error_field"), q.get("error")) {
+            (Some(f), Some(m)) => Some((f.clone(), m.clone())),
+            (None, Some(m)) => Some((String::new(), m.clone())),
+            _ => None,
+        };
+        let form = q
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("f_").map(|k| (k.to_string(), v.clone())))
+            .collect();
+        Chrome {
+            t,
+            title: title.into(),
+            user: v.map(|v| v.p.display_name.clone()),
+            admin: v.is_some_and(|v| v.p.is_admin()),
+            csrf: v.map(|v| v.csrf.clone()).unwrap_or_default(),
+            error,
+            ok: q.get("ok").filter(|k| t.has(k)).map(|k| t.t(k).to_string()),
+            form,
+            languages: i18n::languages()
+                .iter()
+                .map(|c| (c.lang, c.name.clone()))
+                .collect(),
+            incident: None,
+        }
+    }
+
+    pub fn tab(mut self, id: impl ToString, title: &str, tab: &'static str) -> Self {
+        self.incident = Some((id.to_string(), title.to_string(), tab));
+        self
+    }
+
+    /// What was typed into `name` before the form came back.
+    pub fn val(&self, name: &str) -> &str {
+        self.form.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn val_or<'a>(&'a self, name: &str, default: &'a str) -> &'a str {
+        self.form.get(name).map(String::as_str).unwrap_or(default)
+    }
+
+    /// The message for `name`, if the last submission failed there.
+    pub fn err(&self, name: &str) -> &str {
+        match &self.error {
+            Some((f, m))
+                if f == name
+                    || f.starts_with(&format!("{name}."))
+                    || f.starts_with(&format!("{name}[")) =>
+            {
+                m
+            }
+            _ => "",
+        }
+    }
+
+    /// A failure not tied to a field shown on the form.
+    pub fn general_error(&self) -> Option<String> {
+        self.error.as_ref().map(|(f, m)| {
+            if f.is_empty() {
+                m.clone()
+            } else {
+                format!("{f}: {m}")
+            }
+        })
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.t.lang
+    }
+}
+
+/// Three clocks: the viewer's HQ, the incident's local zone, UTC.
+#[derive(Clone, Copy)]
+pub struct Clock {
+    pub hq: Zone,
+    pub local: Zone,
+}
+
+impl Clock {
+    pub fn hq(&self, t: &Timestamp) -> String {
+        self.hq.format(t)
+    }
+    pub fn local(&self, t: &Timestamp) -> String {
+        self.local.format(t)
+    }
+    pub fn utc(&self, t: &Timestamp) -> String {
+        Zone::UTC.format(t)
+    }
+    pub fn short(&self, t: &Timestamp) -> String {
+        format!("{} {}", self.hq.format_short(t), self.hq.abbrev(t))
+    }
+    /// All three, for a title attribute.
+    pub fn all(&self, t: &Timestamp) -> String {
+        format!("{} · {} · {}", self.hq(t), self.local(t), self.utc(t))
+    }
+    pub fn iso(&self, t: &Timestamp) -> String {
+        honbu_domain::time::to_db(t)
+    }
+    pub fn input(&self, t: &Timestamp) -> String {
+        self.hq.format_input(t)
+    }
+    pub fn opt(&self, t: &Option<Timestamp>) -> String {
+        t.as_ref().map(|t| self.hq(t)).unwrap_or_default()
+    }
+}
+
+/// The viewer's clock for an incident: their HQ's zone there, else their own
+/// setting, else UTC.
+pub fn clock_for(v: &Viewer, hqs: &[honbu_domain::board::HqView], local: Zone) -> Clock {
+    let mine = hqs.iter().find(|h| v.p.role_in(h.id).is_some());
+    Clock {
+        hq: mine.map(|h| h.time_zone).or(v.zone).unwrap_or(Zone::UTC),
+        local,
+    }
+}
+
+pub fn render(t: impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!("template: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error; it has been logged",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The submitted form: name/value pairs in order (repeated names allowed).
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn parse(body: &[u8]) -> Result<Self, ApiError> {
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+            .map(FormData)
+            .map_err(|e| ApiError::bad_request(None, format!("the form does not decode: {e}")))
+    }
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn str(&self, name: &str) -> String {
+        self.get(name).unwrap_or("").to_string()
+    }
+    /// A field left empty counts as absent.
+    pub fn opt(&self, name: &str) -> Option<String> {
+        self.get(name)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    }
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == name && !v.trim().is_empty())
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+    pub fn checked(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+    /// Refuses a form without the session's CSRF token.
+    pub fn check(&self, v: &Viewer) -> Result<(), Response> {
+        match self.get("csrf") {
+            Some(t) if !v.csrf.is_empty() && auth::same(t, &v.csrf) => Ok(()),
+            _ => Err(forbidden_form(v.lang)),
+        }
+    }
+}
+
+pub fn forbidden_form(t: &'static Catalogue) -> Response {
+    (StatusCode::FORBIDDEN, Html(format!("<!doctype html><meta charset=utf-8><title>403</title><p>{}</p><p><a href=\"javascript:history.back()\">{}</a></p>", t.t("error.csrf"), t.t("action.back")))).into_response()
+}
+
+/// Back to `to` with the error beside `field` and the typed values kept.
+pub fn back_with_error(to: &str, e: ApiError, form: &FormData) -> Response {
+    let mut q: Vec<(String, String)> = vec![("error".into(), e.message.clone())];
+    if let Some(f) = &e.field {
+        q.push(("error_field".into(), f.clone()));
+    }
+    for (k, v) in &form.0 {
+        if k != "csrf" && k != "password" && v.len() <= 4000 {
+            q.push((format!("f_{k}"), v.clone()));
+        }
+    }
+    let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
+    let sep = if to.contains('?') { '&' } else { '?' };
+    let mut resp = Redirect::to(&format!("{to}{sep}{qs}")).into_response();
+    if e.status == StatusCode::NOT_FOUND {
+        return not_found_response();
+    }
+    resp.headers_mut()
+        .insert("x-honbu-error", axum::http::HeaderValue::from_static("1"));
+    resp
+}
+
+pub fn done(to: &str, ok_key: &str) -> Response {
+    let sep = if to.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{to}{sep}ok={ok_key}")).into_response()
+}
+
+pub fn not_found_response() -> Response {
+    (StatusCode::NOT_FOUND, Html("<!doctype html><meta charset=utf-8><title>404</title><link rel=stylesheet href=/static/app.css><main class=narrow><h1>404</h1><p>Not found, or not yours to see. — 見つからないか、閲覧権限がありません。</p><p><a href=/>honbu</a></p></main>".to_string())).into_response()
+}
+
+pub fn not_found_page(_req: &Request<Body>) -> Response {
+    not_found_response()
+}
+
+/// Query parameters as a map (for error and typed values).
+pub fn query_map(uri: &axum::http::Uri) -> HashMap<String, String> {
+    uri.query()
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
+}
+
+pub fn lang_of(headers: &HeaderMap, v: Option<&Viewer>) -> &'static Catalogue {
+    v.map(|v| v.lang)
+        .unwrap_or_else(|| auth::browser_language(headers))
+}
+
+/// Errors a page handler may end in.
+pub enum PageError {
+    NotFound,
+    Api(ApiError),
+    Response(Response),
+}
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        if e.status == StatusCode::NOT_FOUND {
+            PageError::NotFound
+        } else {
+            PageError::Api(e)
+        }
+    }
+}
+
+impl From<honbu_store::StoreError> for PageError {
+    fn from(e: honbu_store::StoreError) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::NotFound => not_found_response(),
+            PageError::Api(e) => (e.status, Html(format!("<!doctype html><meta charset=utf-8><title>{}</title><link rel=stylesheet href=/static/app.css><main class=narrow><h1>{}</h1><p>{}</p><p><a href=/>honbu</a></p></main>", e.status.as_u16(), e.status.as_u16(), askama_escape(&e.message)))).into_response(),
+            PageError::Response(r) => r,
+        }
+    }
+}
+
+pub fn askama_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+pub type PageResult = Result<Response, PageError>;

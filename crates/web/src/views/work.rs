@@ -1,0 +1,566 @@
+//! Decisions, tasks, handover briefs and situation reports.
+
+use super::{
+    back_with_error, clock_for, done, query_map, render, Chrome, Clock, FormData, PageError,
+    PageResult,
+};
+use crate::api::{exec, now};
+use crate::auth::{PageViewer, Viewer};
+use crate::error::ApiError;
+use crate::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::response::{IntoResponse, Redirect};
+use honbu_domain::board::{DecisionView, EntryView, HqView, IncidentView, TaskView};
+use honbu_domain::commands::*;
+use honbu_domain::ids::*;
+use honbu_domain::reports::{Brief, Sitrep};
+use honbu_domain::time::Zone;
+use honbu_domain::vocab::*;
+use honbu_store::queries::{self, EntryQuery, HandoverRow, Page, SitrepRow};
+use honbu_store::service;
+
+fn id_of<T: std::str::FromStr>(s: &str) -> Result<T, PageError> {
+    s.parse().map_err(|_| PageError::NotFound)
+}
+
+/// The incident, its HQs and the viewer's clock, or 404.
+async fn context(
+    s: &AppState,
+    v: &Viewer,
+    id: IncidentId,
+) -> Result<(IncidentView, Vec<HqView>, Clock), PageError> {
+    let p = v.p.clone();
+    let (inc, hqs) = s
+        .store
+        .read(move |c| {
+            let Some(inc) = queries::incident(c, &p, id)? else {
+                return Ok(None);
+            };
+            Ok(Some((inc, queries::hq_views(c, id, now())?)))
+        })
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let clock = clock_for(v, &hqs, inc.time_zone);
+    Ok((inc, hqs, clock))
+}
+
+fn hq_name(hqs: &[HqView], id: HqId) -> String {
+    hqs.iter()
+        .find(|h| h.id == id)
+        .map(|h| h.name.clone())
+        .unwrap_or_default()
+}
+
+#[derive(Template)]
+#[template(path = "decisions.html")]
+struct DecisionsPage {
+    c: Chrome,
+    incident: IncidentId,
+    page: Page<DecisionView>,
+    clock: Clock,
+    hqs: Vec<HqView>,
+    recent: Vec<EntryView>,
+    numbers: Vec<(EntryId, i64)>,
+    can_decide: bool,
+}
+
+impl DecisionsPage {
+    fn hq_name(&self, id: &HqId) -> String {
+        hq_name(&self.hqs, *id)
+    }
+    fn number(&self, id: &EntryId) -> String {
+        self.numbers
+            .iter()
+            .find(|(e, _)| *e == *id)
+            .map(|(_, n)| n.to_string())
+            .unwrap_or_else(|| "?".into())
+    }
+}
+
+pub async fn decisions_page(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> PageResult {
+    let id: IncidentId = id_of(&id)?;
+    let (inc, hqs, clock) = context(&s, &v, id).await?;
+    let p = v.p.clone();
+    let (page, recent) = s
+        .store
+        .read(move |c| {
+            Ok((
+                queries::decisions(c, id, 1000, 0)?,
+                queries::entries(
+                    c,
+                    &p,
+                    id,
+                    &EntryQuery {
+                        limit: 1000,
+                        ..Default::default()
+                    },
+                )?
+                .items,
+            ))
+        })
+        .await?;
+    let numbers = recent.iter().map(|e| (e.id, e.number)).collect();
+    let c = Chrome::new(
+        Some(&v),
+        v.lang,
+        v.lang.t("nav.decisions"),
+        &query_map(&uri),
+    )
+    .tab(id, &inc.title, "decisions");
+    Ok(render(DecisionsPage {
+        c,
+        incident: id,
+        page,
+        clock,
+        hqs,
+        recent: recent.into_iter().take(30).collect(),
+        numbers,
+        can_decide: v.p.can_in_incident(id, Capability::DecisionRecord),
+    }))
+}
+
+fn local_time(f: &FormData, name: &str, zone: Zone) -> Result<Option<String>, ApiError> {
+    match f.opt(name) {
+        None => Ok(None),
+        Some(s) => zone
+            .parse_local(name, &s)
+            .map(|t| Some(honbu_domain::time::to_db(&t)))
+            .map_err(|e| ApiError::invalid(e.field, e.message)),
+    }
+}
+
+pub async fn decide(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let id: IncidentId = id_of(&id)?;
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let to = format!("/incidents/{id}/decisions");
+    let based_on: Result<Vec<EntryId>, _> = f.all("based_on").iter().map(|e| e.parse()).collect();
+    let Ok(based_on) = based_on else {
+        return Ok(back_with_error(
+            &to,
+            ApiError::invalid("based_on", "is not an entry of this incident"),
+            &f,
+        ));
+    };
+    let r = RecordDecision {
+        hq: None,
+        decided_at: None,
+        decided_by: f.opt("decided_by"),
+        title: f.str("title"),
+        options: f
+            .str("options")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+        rationale: f.str("rationale"),
+        based_on,
+    };
+    Ok(
+        match exec(&s, &v, move |c, ctx| {
+            service::record_decision(c, ctx, id, &r)
+        })
+        .await
+        {
+            Ok(_) => done(&to, "ok.decision_recorded"),
+            Err(e) => back_with_error(&to, e, &f),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    c: Chrome,
+    incident: IncidentId,
+    tasks: Vec<TaskView>,
+    clock: Clock,
+    can_manage: bool,
+    statuses: &'static [TaskStatus],
+}
+
+pub async fn tasks_page(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> PageResult {
+    let id: IncidentId = id_of(&id)?;
+    let (inc, _, clock) = context(&s, &v, id).await?;
+    let tasks = s
+        .store
+        .read(move |c| queries::tasks(c, id, true, now()))
+        .await?;
+    let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.tasks"), &query_map(&uri))
+        .tab(id, &inc.title, "tasks");
+    Ok(render(TasksPage {
+        c,
+        incident: id,
+        tasks,
+        clock,
+        can_manage: v.p.can_in_incident(id, Capability::TaskManage),
+        statuses: TaskStatus::ALL,
+    }))
+}
+
+pub async fn assign(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let id: IncidentId = id_of(&id)?;
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let (_, _, clock) = context(&s, &v, id).await?;
+    let to = format!("/incidents/{id}/tasks");
+    let due_at = match local_time(&f, "due_at", clock.hq) {
+        Ok(d) => d,
+        Err(e) => return Ok(back_with_error(&to, e, &f)),
+    };
+    let r = AssignTask {
+        hq: None,
+        title: f.str("title"),
+        owner: f.str("owner"),
+        due_at,
+        note: f.opt("note"),
+    };
+    Ok(
+        match exec(&s, &v, move |c, ctx| service::assign_task(c, ctx, id, &r)).await {
+            Ok(_) => done(&to, "ok.task_assigned"),
+            Err(e) => back_with_error(&to, e, &f),
+        },
+    )
+}
+
+pub async fn task_status(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(task): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let task: TaskId = id_of(&task)?;
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let p = v.p.clone();
+    let inc = s
+        .store
+        .read(move |c| {
+            Ok(queries::task(c, task, now())?
+                .map(|(i, _)| i)
+                .filter(|i| p.can_see_incident(*i)))
+        })
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let to = format!("/incidents/{inc}/tasks");
+    let r = UpdateTask {
+        status: f.str("status"),
+        note: f.opt("note"),
+    };
+    Ok(
+        match exec(&s, &v, move |c, ctx| service::update_task(c, ctx, task, &r)).await {
+            Ok(()) => done(&to, "ok.saved"),
+            Err(e) => back_with_error(&to, e, &f),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "handover.html")]
+struct HandoverPage {
+    c: Chrome,
+    incident: IncidentId,
+    rows: Vec<HandoverRow>,
+    hqs: Vec<HqView>,
+    my_hqs: Vec<(HqId, String)>,
+    clock: Clock,
+}
+
+impl HandoverPage {
+    fn hq_name(&self, id: &HqId) -> String {
+        hq_name(&self.hqs, *id)
+    }
+}
+
+pub async fn handover_page(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> PageResult {
+    let id: IncidentId = id_of(&id)?;
+    let (inc, hqs, clock) = context(&s, &v, id).await?;
+    let mine = v.p.hqs_in(id);
+    let admin = v.p.is_admin();
+    let rows: Vec<HandoverRow> = s
+        .store
+        .read(move |c| queries::handovers(c, id))
+        .await?
+        .into_iter()
+        .filter(|h| admin || mine.contains(&h.hq))
+        .collect();
+    let my_hqs = hqs
+        .iter()
+        .filter(|h| admin || v.p.role_in(h.id).is_some())
+        .map(|h| (h.id, h.name.clone()))
+        .collect();
+    let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.handover"), &query_map(&uri))
+        .tab(id, &inc.title, "handover");
+    Ok(render(HandoverPage {
+        c,
+        incident: id,
+        rows,
+        hqs,
+        my_hqs,
+        clock,
+    }))
+}
+
+pub async fn handover_issue(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let id: IncidentId = id_of(&id)?;
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let to = format!("/incidents/{id}/handover");
+    let Some(hq) = f.opt("hq").and_then(|h| h.parse().ok()) else {
+        return Ok(back_with_error(
+            &to,
+            ApiError::invalid("hq", "choose a headquarters"),
+            &f,
+        ));
+    };
+    Ok(
+        match exec(&s, &v, move |c, ctx| {
+            service::issue_handover(c, ctx, id, &IssueHandover { hq })
+        })
+        .await
+        {
+            Ok(h) => Redirect::to(&format!("/handovers/{h}")).into_response(),
+            Err(e) => back_with_error(&to, e, &f),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "brief.html")]
+struct BriefPage {
+    c: Chrome,
+    id: HandoverId,
+    b: Brief,
+    clock: Clock,
+    issued_by: String,
+    acknowledged_at: Option<honbu_domain::time::Timestamp>,
+    acknowledged_by: String,
+    can_ack: bool,
+}
+
+pub async fn brief_page(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(h): Path<String>,
+    uri: Uri,
+) -> PageResult {
+    let h: HandoverId = id_of(&h)?;
+    let (row, names) = s
+        .store
+        .read(move |c| Ok((queries::handover(c, h)?, queries::names(c)?)))
+        .await?;
+    let row = row
+        .filter(|r| v.p.is_admin() || v.p.role_in(r.hq).is_some())
+        .ok_or(PageError::NotFound)?;
+    let b: Brief = serde_json::from_value(row.brief.clone())
+        .map_err(|e| ApiError::from(honbu_store::StoreError::Decode(e.to_string())))?;
+    let (_, hqs, clock) = context(&s, &v, row.incident).await?;
+    let clock = Clock {
+        hq: hqs
+            .iter()
+            .find(|x| x.id == row.hq)
+            .map(|x| x.time_zone)
+            .unwrap_or(clock.hq),
+        ..clock
+    };
+    let name = |u: Option<UserId>| u.and_then(|u| names.get(&u).cloned()).unwrap_or_default();
+    let c = Chrome::new(Some(&v), v.lang, v.lang.t("brief.kind"), &query_map(&uri)).tab(
+        row.incident,
+        &b.incident.title,
+        "handover",
+    );
+    Ok(render(BriefPage {
+        c,
+        id: h,
+        clock,
+        issued_by: name(row.issued_by),
+        acknowledged_at: row.acknowledged_at,
+        acknowledged_by: name(row.acknowledged_by),
+        can_ack: row.acknowledged_at.is_none(),
+        b,
+    }))
+}
+
+pub async fn brief_ack(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(h): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let h: HandoverId = id_of(&h)?;
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let to = format!("/handovers/{h}");
+    Ok(
+        match exec(&s, &v, move |c, ctx| {
+            service::acknowledge_handover(c, ctx, h)
+        })
+        .await
+        {
+            Ok(()) => done(&to, "ok.acknowledged"),
+            Err(e) => back_with_error(&to, e, &f),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "sitreps.html")]
+struct SitrepsPage {
+    c: Chrome,
+    incident: IncidentId,
+    rows: Vec<SitrepRow>,
+    clock: Clock,
+    can_issue: bool,
+    default_from: String,
+    urgencies: &'static [Urgency],
+    confidences: &'static [Confidence],
+}
+
+impl SitrepsPage {
+    fn window(&self, r: &SitrepRow) -> String {
+        serde_json::from_value::<Sitrep>(r.document.clone())
+            .map(|s| {
+                format!(
+                    "{} → {}",
+                    self.clock.hq(&s.for_time_period.from),
+                    self.clock.hq(&s.for_time_period.to)
+                )
+            })
+            .unwrap_or_default()
+    }
+}
+
+pub async fn sitreps_page(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> PageResult {
+    let id: IncidentId = id_of(&id)?;
+    let (inc, _, clock) = context(&s, &v, id).await?;
+    let rows = s.store.read(move |c| queries::sitreps(c, id)).await?;
+    let default_from = rows
+        .first()
+        .and_then(|r| serde_json::from_value::<Sitrep>(r.document.clone()).ok())
+        .map(|s| s.for_time_period.to)
+        .unwrap_or(inc.opened_at);
+    let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.sitreps"), &query_map(&uri))
+        .tab(id, &inc.title, "sitreps");
+    Ok(render(SitrepsPage {
+        c,
+        incident: id,
+        rows,
+        default_from: clock.input(&default_from),
+        clock,
+        can_issue: v.p.can_in_incident(id, Capability::SitrepIssue),
+        urgencies: Urgency::ALL,
+        confidences: Confidence::ALL,
+    }))
+}
+
+pub async fn sitrep_issue(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let id: IncidentId = id_of(&id)?;
+    let f = FormData::parse(&body)?;
+    f.check(&v).map_err(PageError::Response)?;
+    let (_, _, clock) = context(&s, &v, id).await?;
+    let to = format!("/incidents/{id}/sitreps");
+    let times = (|| {
+        Ok::<_, ApiError>((
+            local_time(&f, "from", clock.hq)?,
+            local_time(&f, "to", clock.hq)?,
+            local_time(&f, "next_contact", clock.hq)?,
+        ))
+    })();
+    let (from, to_t, next) = match times {
+        Ok(t) => t,
+        Err(e) => return Ok(back_with_error(&to, e, &f)),
+    };
+    let r = IssueSitrep {
+        from: from.unwrap_or_default(),
+        to: to_t,
+        urgency: f.opt("urgency"),
+        confidence: f.opt("confidence"),
+        authorized_by: f.opt("authorized_by"),
+        action_plan: f.opt("action_plan"),
+        next_contact: next,
+    };
+    Ok(
+        match exec(&s, &v, move |c, ctx| service::issue_sitrep(c, ctx, id, &r)).await {
+            Ok(sr) => Redirect::to(&format!("/sitreps/{sr}")).into_response(),
+            Err(e) => back_with_error(&to, e, &f),
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "sitrep.html")]
+struct SitrepPage {
+    c: Chrome,
+    s: Sitrep,
+    clock: Clock,
+}
+
+pub async fn sitrep_page(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> PageResult {
+    let id: SitrepId = id_of(&id)?;
+    let row = s
+        .store
+        .read(move |c| queries::sitrep(c, id))
+        .await?
+        .filter(|r| v.p.can_see_incident(r.incident))
+        .ok_or(PageError::NotFound)?;
+    let doc: Sitrep = serde_json::from_value(row.document)
+        .map_err(|e| ApiError::from(honbu_store::StoreError::Decode(e.to_string())))?;
+    let (_, _, clock) = context(&s, &v, row.incident).await?;
+    let c = Chrome::new(
+        Some(&v),
+        v.lang,
+        format!("SITREP {}", doc.report_number),
+        &query_map(&uri),
+    )
+    .tab(row.incident, &doc.incident_name, "sitreps");
+    Ok(render(SitrepPage { c, s: doc, clock }))
+}
