@@ -142,26 +142,24 @@ pub fn from_rejection(status: StatusCode, text: String) -> ApiError {
     }
 }
 
-/// serde_path_to_error messages start with the path: "hqs[0].name: missing field".
-/// serde's own name the field in backquotes: "unknown field `colour`".
+/// serde_path_to_error messages start with the path ("hqs[0].name: ...",
+/// "colour: unknown field `colour`"); serde's own name the field in backquotes.
 fn field_from_serde(text: &str) -> Option<String> {
-    let body = text.split_once(": ").map(|(_, b)| b).unwrap_or(text);
-    if let Some(rest) = body.split_once("unknown field `").map(|(_, r)| r) {
-        let name = rest.split('`').next().unwrap_or("");
-        let prefix = body
-            .split(": ")
-            .next()
-            .filter(|p| !p.contains(' ') && *p != body)
-            .map(|p| format!("{p}."))
-            .unwrap_or_default();
-        return Some(format!("{prefix}{name}"));
+    let body = text
+        .split_once("target type: ")
+        .map(|(_, b)| b)
+        .unwrap_or(text);
+    if let Some((path, _)) = body.split_once(": ") {
+        if !path.is_empty() && path != "." && !path.contains(' ') {
+            return Some(path.to_string());
+        }
     }
-    if let Some(rest) = body.split_once("missing field `").map(|(_, r)| r) {
-        return Some(rest.split('`').next().unwrap_or("").to_string());
+    for marker in ["unknown field `", "missing field `"] {
+        if let Some(rest) = body.split_once(marker).map(|(_, r)| r) {
+            return Some(rest.split('`').next().unwrap_or("").to_string());
+        }
     }
-    let path = body.split(": ").next().unwrap_or("");
-    (!path.is_empty() && path != body && !path.contains(' ') && path != ".")
-        .then(|| path.to_string())
+    None
 }
 
 #[cfg(test)]
@@ -170,8 +168,8 @@ mod tests {
 
     #[test]
     fn field_is_named_from_serde_messages() {
-        assert_eq!(field_from_serde("Failed to deserialize the JSON body into the target type: unknown field `colour`, expected one of `text`"), Some("colour".into()));
-        assert_eq!(field_from_serde("Failed to deserialize the JSON body into the target type: area: unknown field `colour`, expected"), Some("area.colour".into()));
+        assert_eq!(field_from_serde("Failed to deserialize the JSON body into the target type: colour: unknown field `colour`, expected one of `text`"), Some("colour".into()));
+        assert_eq!(field_from_serde("Failed to deserialize the JSON body into the target type: area.colour: unknown field `colour`, expected"), Some("area.colour".into()));
         assert_eq!(field_from_serde("Failed to deserialize the JSON body into the target type: lat: invalid type: string \"x\", expected f64 at line 1 column 9"), Some("lat".into()));
         assert_eq!(field_from_serde("Failed to deserialize the JSON body into the target type: missing field `text` at line 1"), Some("text".into()));
     }

@@ -1,0 +1,277 @@
+//! Browser tests in real headless Chromium (Debian's chromium and
+//! chromium-driver), driven over WebDriver. Run when HONBU_TEST_BROWSER is
+//! set; under CI a missing browser is a failure.
+
+use crate::common::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn wanted() -> bool {
+    match std::env::var("HONBU_TEST_BROWSER") {
+        Ok(v) if !v.is_empty() => true,
+        _ if std::env::var("CI").is_ok() => {
+            panic!("HONBU_TEST_BROWSER is not set: CI must run the browser tests")
+        }
+        _ => {
+            eprintln!("HONBU_TEST_BROWSER is not set: browser tests not run here");
+            false
+        }
+    }
+}
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn chromedriver() -> Driver {
+    let bin = std::env::var("HONBU_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = free_port();
+    let child = Command::new(&bin)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cannot start {bin}: {e} (apt-get install chromium chromium-driver)")
+        });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Driver { child, port }
+}
+
+async fn browser(d: &Driver) -> Client {
+    let profile = tempfile::tempdir().unwrap().keep();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": std::env::var("HONBU_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--disable-quic", "--window-size=1366,768",
+                     format!("--user-data-dir={}", profile.display())]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", d.port))
+        .await
+        .expect("a WebDriver session")
+}
+
+async fn sign_in(b: &Client, app: &App, user: &str) {
+    b.goto(&app.url("/login")).await.unwrap();
+    b.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    b.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    b.find(Locator::Css("form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(b, "Incidents", Duration::from_secs(10)).await;
+}
+
+/// Waits until the page's text contains `text`; returns how long it took.
+async fn wait_for(b: &Client, text: &str, within: Duration) -> Duration {
+    let t0 = Instant::now();
+    loop {
+        let body = b
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap_or_default();
+        if body.contains(text) {
+            return t0.elapsed();
+        }
+        assert!(
+            t0.elapsed() < within,
+            "{text:?} did not appear within {within:?}; page: {}",
+            &body[..body.len().min(600)]
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+async fn fill(b: &Client, id: &str, text: &str) {
+    let el = b.find(Locator::Id(id)).await.unwrap();
+    el.clear().await.unwrap();
+    el.send_keys(text).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officer_opens_incident_logs_graded_entry_seen_live_elsewhere_and_reads_the_brief() {
+    if !wanted() {
+        return;
+    }
+    let app = spawn_app().await;
+    world(&app).await;
+    let d = chromedriver().await;
+    let a = browser(&d).await;
+    let b = browser(&d).await;
+
+    // Officer opens an incident through the form.
+    sign_in(&a, &app, "officer").await;
+    a.goto(&app.url("/incidents/new")).await.unwrap();
+    fill(&a, "title", "Kidnapping near Sana'a").await;
+    a.find(Locator::Css("#kind option[value=kidnapping]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    fill(&a, "country", "YE").await;
+    fill(&a, "lat", "15.35").await;
+    fill(&a, "lon", "44.2").await;
+    fill(&a, "radius_m", "2000").await;
+    fill(&a, "time_zone", "Asia/Aden").await;
+    fill(&a, "hq_name", "MOFA Emergency HQ").await;
+    fill(&a, "hq_zone", "Asia/Tokyo").await;
+    a.find(Locator::Css("form.form > button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&a, "Incident opened.", Duration::from_secs(10)).await;
+    let board_url = a.current_url().await.unwrap();
+    let path = board_url.path().to_string();
+
+    // A second session (an administrator) watches the board.
+    sign_in(&b, &app, "admin").await;
+    b.goto(&app.url(&path)).await.unwrap();
+    wait_for(&b, "Kidnapping near Sana'a", Duration::from_secs(10)).await;
+    // The page's script has opened its event stream.
+    let t0 = Instant::now();
+    while b
+        .execute(
+            "return document.documentElement.getAttribute('data-live')",
+            vec![],
+        )
+        .await
+        .unwrap()
+        != json!("1")
+    {
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "the board did not go live"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // The officer adds a graded entry with the full form.
+    a.goto(&app.url(&format!("{path}/log"))).await.unwrap();
+    fill(
+        &a,
+        "text",
+        "Embassy confirms two nationals taken from their vehicle",
+    )
+    .await;
+    a.find(Locator::Css("#credibility option[value='2']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    a.find(Locator::Css("input[name=significant]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let sent = Instant::now();
+    a.find(Locator::Css(".entry-form > button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // It appears on the other session's board without a reload.
+    let seen = wait_for(&b, "Embassy confirms two nationals", Duration::from_secs(3)).await;
+    let latency = sent.elapsed();
+    eprintln!("entry seen in the second session after {latency:?} (poll {seen:?})");
+    assert!(latency < Duration::from_secs(1), "took {latency:?}");
+    wait_for(&a, "Entry added to the log.", Duration::from_secs(5)).await;
+    let grade = a
+        .find(Locator::Css("table.log .grade"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(grade, "F2", "author as source (F), credibility 2");
+
+    // The handover brief: prepared, read, acknowledged.
+    a.goto(&app.url(&format!("{path}/handover"))).await.unwrap();
+    a.find(Locator::Css("form.card button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&a, "What changed", Duration::from_secs(5)).await;
+    wait_for(&a, "Embassy confirms two nationals", Duration::from_secs(2)).await;
+    a.find(Locator::Id("ack"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&a, "Brief acknowledged.", Duration::from_secs(5)).await;
+    wait_for(&a, "Acknowledged by", Duration::from_secs(2)).await;
+
+    // Keyboard path: "n" puts the cursor in the new-entry box.
+    a.goto(&app.url(&path)).await.unwrap();
+    a.find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .send_keys("n")
+        .await
+        .unwrap();
+    let focused = a
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, json!("quick-text"));
+
+    // A phone-sized window still shows the board.
+    a.set_window_size(390, 844).await.unwrap();
+    a.refresh().await.unwrap();
+    wait_for(&a, "Significant entries", Duration::from_secs(5)).await;
+
+    a.close().await.unwrap();
+    b.close().await.unwrap();
+}

@@ -1,0 +1,243 @@
+//! Test helpers: a real server on port 0 over a fresh database, a small
+//! world of users and tokens, typed request helpers, an SSE reader.
+
+use futures::StreamExt;
+use honbu_store::journal::JournalKey;
+use honbu_store::{contract, service, Store};
+use serde_json::Value;
+use std::time::Duration;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct App {
+    pub base: String,
+    pub store: Store,
+    pub client: reqwest::Client,
+}
+
+pub fn sqlite_store() -> Store {
+    let dir = tempfile::Builder::new()
+        .prefix("honbu-web-")
+        .tempdir()
+        .unwrap()
+        .keep();
+    let backend = honbu_store_sqlite::Sqlite::open(
+        &dir.join("honbu.db"),
+        honbu_store_sqlite::Durability::Normal,
+    )
+    .unwrap();
+    Store::new(Box::new(backend), JournalKey::generate()).unwrap()
+}
+
+pub async fn spawn_app() -> App {
+    spawn_on(sqlite_store()).await
+}
+
+pub async fn spawn_on(store: Store) -> App {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let s = store.clone();
+    tokio::spawn(async move {
+        honbu_web::serve(
+            listener,
+            s,
+            honbu_web::Config::default(),
+            std::future::pending(),
+        )
+        .await
+        .unwrap();
+    });
+    App {
+        base,
+        store,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    }
+}
+
+pub struct World {
+    pub incident: String,
+    pub lima_hq: String,
+    pub admin_token: String,
+    pub officer_token: String,
+    pub reader_token: String,
+    pub stranger_token: String,
+    pub mofa_token: String,
+    pub lima_token: String,
+}
+
+/// The contract's world (an incident with a MOFA and a Lima HQ, a member of
+/// each, a reader, an officer, a stranger), with a token for each.
+pub async fn world(app: &App) -> World {
+    let store = app.store.clone();
+    tokio::task::spawn_blocking(move || {
+        let w = contract::world(&store);
+        let token = |name: &str| {
+            let r = honbu_domain::commands::CreateToken {
+                name: "test".into(),
+                user: Some(name.into()),
+            };
+            store
+                .write_blocking(|c| service::create_token(c, None, chrono::Utc::now(), &r))
+                .unwrap()
+                .1
+                 .1
+        };
+        World {
+            incident: w.incident.to_string(),
+            lima_hq: w.lima.to_string(),
+            admin_token: token("admin"),
+            officer_token: token("officer"),
+            reader_token: token("reader"),
+            stranger_token: token("stranger"),
+            mofa_token: token("mofa.head"),
+            lima_token: token("lima.analyst"),
+        }
+    })
+    .await
+    .unwrap()
+}
+
+pub fn between(s: &str, start: &str, end: &str) -> String {
+    let i = s.find(start).map(|i| i + start.len()).unwrap_or(0);
+    s[i..].split(end).next().unwrap_or("").to_string()
+}
+
+impl App {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        let r = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "GET {path}: {}", r.status());
+        r.json().await.unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, token: &str, body: Value) -> Value {
+        let r = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        assert!(status.is_success(), "POST {path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// Journal length, not counting the security events every request may add.
+    pub async fn journal_seq_excluding_security(&self) -> i64 {
+        self.store
+            .read(|c| {
+                Ok(c.query_one(
+                    "SELECT COUNT(*) FROM journal WHERE kind NOT IN ('access_refused', 'login_failed', 'login_succeeded', 'logged_out')",
+                    &[],
+                )?
+                .map(|r| r.int(0))
+                .transpose()?
+                .unwrap_or(0))
+            })
+            .await
+            .unwrap()
+    }
+
+    /// A browser-like client signed in as `username` (cookies kept, redirects followed).
+    pub async fn login(&self, username: &str) -> reqwest::Client {
+        let c = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let html = c
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+        let r = c
+            .post(self.url("/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", username),
+                ("password", PASSWORD),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "login of {username}");
+        assert!(
+            !r.url().as_str().contains("failed"),
+            "login of {username} failed"
+        );
+        c
+    }
+
+    pub async fn sse(&self, path: &str, token: &str) -> Sse {
+        let r = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream"));
+        Sse {
+            body: Box::pin(r.bytes_stream()),
+            buf: String::new(),
+        }
+    }
+}
+
+pub struct Sse {
+    body: std::pin::Pin<Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+    buf: String,
+}
+
+impl Sse {
+    /// The next (event, data) pair, skipping keep-alive comments.
+    pub async fn next_event(&mut self, within: Duration) -> Option<(String, String)> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            if let Some(i) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..i + 2).collect();
+                let mut event = String::from("message");
+                let mut data = String::new();
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        event = v.trim().to_string();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.trim_start());
+                    }
+                }
+                if !data.is_empty() {
+                    return Some((event, data));
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.body.next())
+                .await
+                .ok()??
+                .ok()?;
+            self.buf.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+}

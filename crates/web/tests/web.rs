@@ -1,0 +1,698 @@
+//! The web face, end to end: a real server on a free port, a real database,
+//! real HTTP. One test binary for the crate (see ARCHITECTURE.md).
+//!
+//! PostgreSQL variants run when HONBU_TEST_POSTGRES is set; browser tests
+//! when HONBU_TEST_BROWSER is set (CI sets both, and under CI a missing
+//! service is a failure).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "support/browser.rs"]
+mod browser;
+#[path = "support/common.rs"]
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn health_answers_when_the_database_does() {
+    let app = spawn_app().await;
+    let r = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn openapi_document_is_3_1_and_every_documented_route_exists() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let doc: Value = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 30, "only {} paths", paths.len());
+    for required in [
+        "/api/v1/incidents",
+        "/api/v1/incidents/{id}",
+        "/api/v1/incidents/{id}/log",
+        "/api/v1/incidents/{id}/stream",
+    ] {
+        assert!(
+            paths.contains_key(required),
+            "{required} missing from the document"
+        );
+    }
+    for (path, ops) in paths {
+        for method in ops.as_object().unwrap().keys() {
+            let concrete = path
+                .replace("{id}", &w.incident)
+                .replace("{hq}", &uuid::Uuid::new_v4().to_string())
+                .replace("{username}", "nobody")
+                .replace(['{', '}'], "");
+            let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let mut req = app
+                .client
+                .request(m, app.url(&concrete))
+                .bearer_auth(&w.admin_token);
+            if method != "get" && method != "delete" {
+                req = req.json(&json!({}));
+            }
+            let r = tokio::time::timeout(std::time::Duration::from_secs(5), req.send()).await;
+            let Ok(r) = r else { continue }; // a stream that stays open exists
+            let r = r.unwrap();
+            assert_ne!(
+                r.status(),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+            if r.status() == StatusCode::NOT_FOUND {
+                let body: Value = r.json().await.unwrap_or_default();
+                assert_ne!(
+                    body["error"]["message"], "no such route",
+                    "{method} {path} is documented but not routed"
+                );
+            }
+        }
+    }
+}
+
+/// The reverse direction: an API route can only be added through
+/// `utoipa_axum::routes!`, which documents it; no plain `.route("/api…")`.
+#[test]
+fn no_api_route_bypasses_the_document() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut offenders = vec![];
+    for dir in ["src", "src/api", "src/views"] {
+        for e in std::fs::read_dir(format!("{root}/{dir}"))
+            .unwrap()
+            .flatten()
+        {
+            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+            for (i, line) in text.lines().enumerate() {
+                if line.contains(".route(\"/api") && !line.contains("/api/openapi.json") {
+                    offenders.push(format!("{}:{}", e.path().display(), i + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "API routes outside routes!(): {offenders:?}"
+    );
+}
+
+#[tokio::test]
+async fn api_needs_a_token_and_strangers_get_404_for_incidents_they_may_not_know() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let r = app
+        .client
+        .get(app.url("/api/v1/incidents"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unauthorized");
+    let r = app
+        .client
+        .get(app.url("/api/v1/incidents"))
+        .bearer_auth("honbu_not_a_token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    for path in [
+        "",
+        "/board",
+        "/log",
+        "/hqs",
+        "/decisions",
+        "/tasks",
+        "/handovers",
+        "/sitreps",
+        "/reports",
+        "/stream",
+    ] {
+        let r = app
+            .client
+            .get(app.url(&format!("/api/v1/incidents/{}{path}", w.incident)))
+            .bearer_auth(&w.stranger_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "stranger GET {path}");
+        let r = app
+            .client
+            .get(app.url(&format!("/api/v1/incidents/{}{path}", w.incident)))
+            .bearer_auth(&w.lima_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "member GET {path}");
+    }
+    let list: Value = app.get_json("/api/v1/incidents", &w.stranger_token).await;
+    assert_eq!(list["total"], 0);
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/incidents/{}/log", w.incident)))
+        .bearer_auth(&w.stranger_token)
+        .json(&json!({"text": "hi"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    // Pages too: the stranger is told nothing exists.
+    let page = app.login("stranger").await;
+    let r = page
+        .get(app.url(&format!("/incidents/{}", w.incident)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    // And every refusal was recorded.
+    let log: Value = app
+        .get_json("/api/v1/security-log?limit=1000", &w.admin_token)
+        .await;
+    let refusals = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "access_refused")
+        .count();
+    assert!(refusals >= 12, "{refusals} refusals recorded");
+    let r = app
+        .client
+        .get(app.url("/api/v1/security-log"))
+        .bearer_auth(&w.lima_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+
+#[tokio::test]
+async fn release_markings_hold_over_the_api() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let id = app
+        .post_json(
+            &format!("/api/v1/incidents/{}/log", w.incident),
+            &w.mofa_token,
+            json!({"text": "MOFA only", "release": "hq", "significant": true}),
+        )
+        .await;
+    let entry = id["id"].as_str().unwrap().to_string();
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/entries/{entry}")))
+        .bearer_auth(&w.lima_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/entries/{entry}")))
+        .bearer_auth(&w.reader_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/entries/{entry}")))
+        .bearer_auth(&w.mofa_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let board: Value = app
+        .get_json(
+            &format!("/api/v1/incidents/{}/board", w.incident),
+            &w.lima_token,
+        )
+        .await;
+    assert_eq!(board["counts"]["entries"], 0);
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/entries/{entry}/release")))
+        .bearer_auth(&w.mofa_token)
+        .json(&json!({"to_hq": w.lima_hq}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let r = app
+        .client
+        .get(app.url(&format!("/api/v1/entries/{entry}")))
+        .bearer_auth(&w.lima_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn entry_with_only_text_takes_sensible_defaults() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let id = app
+        .post_json(
+            &format!("/api/v1/incidents/{}/log", w.incident),
+            &w.lima_token,
+            json!({"text": "銃声が聞こえる — gunfire heard"}),
+        )
+        .await;
+    let e: Value = app
+        .get_json(
+            &format!("/api/v1/entries/{}", id["id"].as_str().unwrap()),
+            &w.lima_token,
+        )
+        .await;
+    assert_eq!(
+        e["text"], "銃声が聞こえる — gunfire heard",
+        "stored and shown as entered"
+    );
+    assert_eq!(e["credibility"], "6");
+    assert_eq!(e["reliability"], "F");
+    assert_eq!(e["category"], "information");
+    assert_eq!(e["release"], "incident");
+    assert_eq!(e["occurred_at"], e["entered_at"]);
+    assert_eq!(e["hq"], w.lima_hq);
+}
+
+#[tokio::test]
+async fn bad_input_gets_4xx_naming_the_field_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let other = app.post_json("/api/v1/incidents", &w.officer_token, json!({"kind": "other", "title": "Elsewhere", "country": "JP", "lat": 35.0, "lon": 139.0, "time_zone": "Asia/Tokyo", "hqs": [{"name": "HQ", "time_zone": "Asia/Tokyo"}]})).await;
+    let foreign = app
+        .post_json(
+            &format!("/api/v1/incidents/{}/log", other["id"].as_str().unwrap()),
+            &w.officer_token,
+            json!({"text": "there"}),
+        )
+        .await;
+    let before = app.journal_seq_excluding_security().await;
+    let log = format!("/api/v1/incidents/{}/log", w.incident);
+    let cases: Vec<(&str, String, StatusCode, Option<&str>)> = vec![
+        (
+            "malformed JSON",
+            r#"{"text": "x""#.into(),
+            StatusCode::BAD_REQUEST,
+            None,
+        ),
+        (
+            "unknown field",
+            json!({"text": "x", "colour": "red"}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("colour"),
+        ),
+        (
+            "grade outside 1-6",
+            json!({"text": "x", "credibility": 9}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("credibility"),
+        ),
+        (
+            "grade as letter",
+            json!({"text": "x", "credibility": "A"}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("credibility"),
+        ),
+        (
+            "time without zone",
+            json!({"text": "x", "occurred_at": "1996-12-18T09:40:00"}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("occurred_at"),
+        ),
+        (
+            "supersede another incident's entry",
+            json!({"text": "x", "supersedes": foreign["id"]}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("supersedes"),
+        ),
+        (
+            "missing text",
+            json!({"category": "information"}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("text"),
+        ),
+        (
+            "wrong type",
+            json!({"text": 5}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("text"),
+        ),
+    ];
+    for (what, body, status, field) in cases {
+        let r = app
+            .client
+            .post(app.url(&log))
+            .bearer_auth(&w.lima_token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status, "{what}");
+        let b: Value = r.json().await.unwrap();
+        assert!(b["error"]["message"].is_string(), "{what}: {b}");
+        if let Some(f) = field {
+            assert_eq!(b["error"]["field"], f, "{what}: {b}");
+        }
+    }
+    let r = app
+        .client
+        .post(app.url(&log))
+        .bearer_auth(&w.lima_token)
+        .body("text=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let huge = format!("{{\"text\": \"{}\"}}", "x".repeat(10 * 1024 * 1024));
+    let r = app
+        .client
+        .post(app.url(&log))
+        .bearer_auth(&w.lima_token)
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let r = app.client.post(app.url("/api/v1/incidents")).bearer_auth(&w.officer_token).json(&json!({"kind": "bombing", "title": "x", "country": "PE", "lat": -12.0, "lon": -77.0, "time_zone": "America/Lima",
+        "area": {"type": "Polygon", "coordinates": [[[-77.0, -12.0], [-77.1, -12.0], [-77.1, -12.1], [-77.0, -12.2]]]}})).send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let b: Value = r.json().await.unwrap();
+    assert!(
+        b["error"]["field"]
+            .as_str()
+            .unwrap()
+            .starts_with("area.coordinates"),
+        "{b}"
+    );
+    let r = app
+        .client
+        .get(app.url(&format!("{log}?limit=5000")))
+        .bearer_auth(&w.lima_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    // A form without its CSRF token is refused.
+    let page = app.login("lima.analyst").await;
+    let r = page
+        .post(app.url(&format!("/incidents/{}/log", w.incident)))
+        .form(&[("text", "no token")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    // A session cookie alone cannot write through the JSON API.
+    let r = page
+        .post(app.url(&log))
+        .json(&json!({"text": "cookie only"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(
+        app.journal_seq_excluding_security().await,
+        before,
+        "nothing but security events was written"
+    );
+}
+
+#[tokio::test]
+async fn lists_take_limit_and_cursor_and_give_total() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    for i in 0..7 {
+        app.post_json(
+            &format!("/api/v1/incidents/{}/log", w.incident),
+            &w.lima_token,
+            json!({"text": format!("entry {i}")}),
+        )
+        .await;
+    }
+    let p1: Value = app
+        .get_json(
+            &format!("/api/v1/incidents/{}/log?limit=5", w.incident),
+            &w.lima_token,
+        )
+        .await;
+    assert_eq!(p1["total"], 7);
+    assert_eq!(p1["items"].as_array().unwrap().len(), 5);
+    let cursor = p1["next_cursor"].as_str().unwrap();
+    let p2: Value = app
+        .get_json(
+            &format!(
+                "/api/v1/incidents/{}/log?limit=5&cursor={cursor}",
+                w.incident
+            ),
+            &w.lima_token,
+        )
+        .await;
+    assert_eq!(p2["items"].as_array().unwrap().len(), 2);
+    assert!(p2.get("next_cursor").is_none());
+}
+
+#[tokio::test]
+async fn a_change_reaches_another_subscriber_within_a_second() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let mut stream = app
+        .sse(
+            &format!("/api/v1/incidents/{}/stream", w.incident),
+            &w.mofa_token,
+        )
+        .await;
+    let t0 = std::time::Instant::now();
+    app.post_json(
+        &format!("/api/v1/incidents/{}/log", w.incident),
+        &w.lima_token,
+        json!({"text": "live from Lima"}),
+    )
+    .await;
+    let ev = stream
+        .next_event(std::time::Duration::from_secs(1))
+        .await
+        .expect("an event within 1 s");
+    assert_eq!(ev.0, "entry_logged");
+    assert!(ev.1.contains("live from Lima"));
+    assert!(t0.elapsed() < std::time::Duration::from_secs(1));
+    // An HQ-only entry of Lima is not sent to MOFA at all.
+    app.post_json(
+        &format!("/api/v1/incidents/{}/log", w.incident),
+        &w.lima_token,
+        json!({"text": "Lima only", "release": "hq"}),
+    )
+    .await;
+    app.post_json(
+        &format!("/api/v1/incidents/{}/log", w.incident),
+        &w.lima_token,
+        json!({"text": "for all"}),
+    )
+    .await;
+    let ev = stream
+        .next_event(std::time::Duration::from_secs(2))
+        .await
+        .unwrap();
+    assert!(
+        ev.1.contains("for all") && !ev.1.contains("Lima only"),
+        "{ev:?}"
+    );
+}
+
+#[tokio::test]
+async fn login_is_recorded_and_bad_passwords_refused() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let c = reqwest::Client::builder()
+        .cookie_provider(jar)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let html = c
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+    let r = c
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "lima.analyst"),
+            ("password", "wrong password!!"),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("failed=1"));
+    let r = c
+        .post(app.url("/login"))
+        .form(&[("username", "lima.analyst"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "login without its CSRF token");
+    let r = c
+        .post(app.url("/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "lima.analyst"),
+            ("password", PASSWORD),
+            ("next", "//evil.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(
+        r.headers()["location"],
+        "/",
+        "only local redirects after login"
+    );
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let log: Value = app.get_json("/api/v1/security-log", &w.admin_token).await;
+    let kinds: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"login_failed") && kinds.contains(&"login_succeeded"),
+        "{kinds:?}"
+    );
+}
+
+#[tokio::test]
+async fn pages_render_for_a_member_in_english_and_japanese() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    app.post_json(
+        &format!("/api/v1/incidents/{}/log", w.incident),
+        &w.mofa_token,
+        json!({"text": "Cable 1", "significant": true}),
+    )
+    .await;
+    let page = app.login("mofa.head").await;
+    for path in ["/", "/sources", "/settings"]
+        .into_iter()
+        .map(String::from)
+        .chain(
+            [
+                "",
+                "/log",
+                "/hqs",
+                "/decisions",
+                "/tasks",
+                "/handover",
+                "/sitreps",
+                "/board",
+            ]
+            .iter()
+            .map(|p| format!("/incidents/{}{p}", w.incident)),
+        )
+    {
+        let r = page.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(
+            !html.contains("⟦missing text⟧"),
+            "{path} shows a missing message"
+        );
+    }
+    let html = page
+        .get(app.url(&format!("/incidents/{}", w.incident)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Cable 1") && html.contains("Significant entries"));
+    assert!(
+        html.contains("JST") && html.contains("UTC"),
+        "times carry their zone"
+    );
+    let ja = page
+        .get(app.url(&format!("/incidents/{}", w.incident)))
+        .header("accept-language", "ja")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(ja.contains("lang=\"ja\""));
+    let map = page
+        .get(app.url(&format!("/incidents/{}/map.svg", w.incident)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(map.headers()["content-type"], "image/svg+xml");
+    assert!(map.text().await.unwrap().contains("land-focus"));
+}
+
+#[tokio::test]
+async fn forms_come_back_with_the_message_and_what_was_typed() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let page = app.login("lima.analyst").await;
+    let html = page
+        .get(app.url(&format!("/incidents/{}/log", w.incident)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+    let r = page
+        .post(app.url(&format!("/incidents/{}/log", w.incident)))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("text", "Typed with care"),
+            ("occurred_at", "not a time"),
+            ("credibility", "2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "followed back to the form");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Typed with care"), "the text is kept");
+    assert!(
+        html.contains("must be a date and time"),
+        "the message names the problem"
+    );
+}
