@@ -1,0 +1,233 @@
+//! The `honbu` binary as an operator uses it, and the Lima demo.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use honbu_domain::access::Principal;
+use honbu_store::journal::Verdict;
+use honbu_store::queries;
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn honbu(db: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_honbu"))
+        .args(args)
+        .env("HONBU_DATABASE_URL", db)
+        .env_remove("HONBU_JOURNAL_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn temp_db() -> (PathBuf, String) {
+    let dir = tempfile::Builder::new()
+        .prefix("honbu-cli-")
+        .tempdir()
+        .unwrap()
+        .keep();
+    let url = format!("sqlite://{}", dir.join("honbu.db").display());
+    (dir, url)
+}
+
+#[test]
+fn users_tokens_and_journal_from_the_command_line() {
+    let (dir, db) = temp_db();
+    let (code, out, err) = honbu(
+        &db,
+        &["user", "add", "kato", "--role", "admin"],
+        "a long enough password\n",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        dir.join("journal.key").exists(),
+        "the journal key is made beside the database"
+    );
+    let (code, _, err) = honbu(&db, &["user", "add", "suzuki"], "another long password\n");
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = honbu(&db, &["user", "add", "kato"], "a long enough password\n");
+    assert_ne!(code, 0);
+    assert!(err.contains("already exists"), "{err}");
+    let (code, _, err) = honbu(&db, &["user", "add", "weak"], "short\n");
+    assert_ne!(code, 0);
+    assert!(err.contains("password"), "{err}");
+    let (code, _, err) = honbu(
+        &db,
+        &["user", "add", "kimura", "--role", "emperor"],
+        "a long enough password\n",
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("role"), "{err}");
+    let (code, token, err) = honbu(&db, &["token", "create", "kato"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        token.trim().starts_with("honbu_") && token.trim().len() > 40,
+        "{token}"
+    );
+    let (code, out, _) = honbu(&db, &["journal", "verify"], "");
+    assert_eq!(code, 0);
+    assert!(out.contains("journal intact"), "{out}");
+
+    // Someone with the database in hand changes a stored event.
+    let store = honbu::open_store(&db, None, None).unwrap();
+    let target = store
+        .read_blocking(|c| {
+            c.query_one(
+                "SELECT seq FROM journal WHERE kind = 'user_created' ORDER BY seq DESC LIMIT 1",
+                &[],
+            )
+        })
+        .unwrap()
+        .unwrap()
+        .int(0)
+        .unwrap();
+    store
+        .write_blocking(move |c| {
+            c.exec(
+                "UPDATE journal SET payload = REPLACE(payload, 'suzuki', 'sasaki') WHERE seq = $1",
+                &[honbu_store::sql::Value::Int(target)],
+            )?;
+            Ok((vec![], ()))
+        })
+        .unwrap();
+    drop(store);
+    let (code, out, _) = honbu(&db, &["journal", "verify"], "");
+    assert_eq!(code, 1);
+    assert!(out.contains(&format!("BROKEN at entry {target}")), "{out}");
+}
+
+#[test]
+fn a_written_journal_without_its_key_is_refused() {
+    let (dir, db) = temp_db();
+    assert_eq!(
+        honbu(&db, &["user", "add", "kato"], "a long enough password\n").0,
+        0
+    );
+    std::fs::remove_file(dir.join("journal.key")).unwrap();
+    let (code, _, err) = honbu(&db, &["journal", "verify"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("key file") && err.contains("missing"), "{err}");
+}
+
+#[test]
+fn lima_demo_loads_through_the_rules_and_reads_as_of_any_moment() {
+    let (_dir, db) = temp_db();
+    let store = honbu::open_store(&db, None, None).unwrap();
+    let loaded = honbu::demo::load(&store, &mut |_, _| {}).unwrap();
+    assert!(loaded.entries >= 60, "{} entries", loaded.entries);
+    honbu::demo::demo_login(&store, Some(loaded.incident)).unwrap();
+    let inc = loaded.incident;
+    let demo: Principal = store
+        .read_blocking(|c| {
+            let (u, _) = queries::user_by_name(c, honbu::demo::DEMO_USER)?.unwrap();
+            Ok(queries::principal(c, u.id)?.unwrap())
+        })
+        .unwrap();
+    let now = chrono::Utc::now();
+    let p = demo.clone();
+    let (live, folded, hqs) = store
+        .read_blocking(move |c| {
+            Ok((
+                queries::board(c, &p, inc, now)?.unwrap(),
+                queries::board_as_of(c, &p, inc, now)?.unwrap(),
+                queries::hq_details(c, inc, now)?,
+            ))
+        })
+        .unwrap();
+    assert_eq!(
+        live, folded,
+        "the live board equals the board rebuilt from the journal"
+    );
+    assert_eq!(hqs.len(), 3);
+    assert_eq!(
+        live.incident.status,
+        honbu_domain::vocab::IncidentStatus::Closed
+    );
+    // "What did we know at 03:00 on 19 December?"
+    let at = honbu_domain::time::parse_time("at", "1996-12-19T03:00:00+09:00").unwrap();
+    let p = demo.clone();
+    let then = store
+        .read_blocking(move |c| queries::board_as_of(c, &p, inc, at))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        then.incident.status,
+        honbu_domain::vocab::IncidentStatus::Active
+    );
+    assert!(
+        then.counts.entries > 5 && then.counts.entries < live.counts.entries,
+        "{} then, {} now",
+        then.counts.entries,
+        live.counts.entries
+    );
+    assert_eq!(
+        then.hqs.len(),
+        2,
+        "the local HQ in Lima was set up on the 20th"
+    );
+    assert!(then.recent.iter().all(|e| e.entered_at <= at));
+    assert!(matches!(
+        store.verify_blocking(&mut |_, _| {}).unwrap(),
+        Verdict::Intact { .. }
+    ));
+    let before = store.read_blocking(queries::dump_read_models).unwrap();
+    store.rebuild_blocking().unwrap();
+    assert_eq!(
+        store.read_blocking(queries::dump_read_models).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn serve_demo_prints_a_login_that_works() {
+    let (_dir, db) = temp_db();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_honbu"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .env("HONBU_DATABASE_URL", &db)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let serving = lines.next().unwrap().unwrap();
+    let login = lines.next().unwrap().unwrap();
+    let addr = serving
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let password = login.split("password ").nth(1).unwrap().trim().to_string();
+    assert!(login.contains("user demo"), "{login}");
+    let health = std::net::TcpStream::connect(&addr).map(|mut s| {
+        s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").unwrap();
+        let mut r = String::new();
+        std::io::Read::read_to_string(&mut s, &mut r).unwrap();
+        r
+    });
+    assert!(health.unwrap().starts_with("HTTP/1.0 200"));
+    // The printed password signs in (checked against the store's hash).
+    let store = honbu::open_store(&db, None, None).unwrap();
+    let hash = store
+        .read_blocking(|c| queries::user_by_name(c, "demo"))
+        .unwrap()
+        .unwrap()
+        .1;
+    assert!(honbu_store::service::verify_password(&password, &hash));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
