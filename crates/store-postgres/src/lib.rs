@@ -267,6 +267,76 @@ impl Backend for Postgres {
     }
 }
 
+/// For tests of this and other crates: a server from HONBU_TEST_POSTGRES
+/// and a fresh database on it.
+pub mod testing {
+    /// The server URL, or `None` outside CI when it is not configured.
+    /// Under CI a missing variable is a failure, never a skip.
+    #[allow(clippy::panic)]
+    pub fn server() -> Option<String> {
+        match std::env::var("HONBU_TEST_POSTGRES") {
+            Ok(url) if !url.is_empty() => Some(url),
+            _ if std::env::var("CI").is_ok() => {
+                panic!("HONBU_TEST_POSTGRES is not set: CI must run the PostgreSQL tests")
+            }
+            _ => {
+                eprintln!("HONBU_TEST_POSTGRES is not set: PostgreSQL tests not run here");
+                None
+            }
+        }
+    }
+
+    /// Creates a database of its own for one test; drops test databases
+    /// older than an hour (left by earlier runs).
+    #[allow(clippy::panic)]
+    pub fn fresh_database(url: &str) -> String {
+        let mut admin = postgres::Client::connect(url, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("PostgreSQL at {url} is not reachable: {e}"));
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        if let Ok(rows) = admin.query(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'honbu_t_%'",
+            &[],
+        ) {
+            for row in rows {
+                let name: String = row.get(0);
+                let born: u64 = name
+                    .split('_')
+                    .nth(2)
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0);
+                if born + 3600 < now {
+                    let _ = admin
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                }
+            }
+        }
+        let name = format!("honbu_t_{now}_{:016x}{:016x}", rand_u64(), rand_u64());
+        if let Err(e) = admin.batch_execute(&format!("CREATE DATABASE \"{name}\"")) {
+            panic!("cannot create a test database: {e}");
+        }
+        let scheme_end = url.find("://").map(|i| i + 3).unwrap_or(0);
+        match url[scheme_end..].find('/') {
+            Some(i) => format!("{}/{name}", &url[..scheme_end + i]),
+            None => format!("{url}/{name}"),
+        }
+    }
+
+    fn rand_u64() -> u64 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
+        h.finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -21,46 +21,8 @@ fn server() -> Option<String> {
     }
 }
 
-/// A fresh database on the server; old test databases (over an hour) are dropped.
-pub fn fresh_database(url: &str) -> String {
-    let mut admin = postgres::Client::connect(url, postgres::NoTls)
-        .unwrap_or_else(|e| panic!("PostgreSQL at {url} is not reachable: {e}"));
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    for row in admin
-        .query(
-            "SELECT datname FROM pg_database WHERE datname LIKE 'honbu_t_%'",
-            &[],
-        )
-        .unwrap()
-    {
-        let name: String = row.get(0);
-        let born: u64 = name
-            .split('_')
-            .nth(2)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        if born + 3600 < now {
-            let _ =
-                admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
-        }
-    }
-    let name = format!("honbu_t_{now}_{}", uuid::Uuid::new_v4().simple());
-    admin
-        .batch_execute(&format!("CREATE DATABASE \"{name}\""))
-        .unwrap();
-    match url.rfind('/') {
-        Some(i) if url[..i].contains("://") && i > url.find("://").unwrap_or(0) + 2 => {
-            format!("{}/{name}", &url[..i])
-        }
-        _ => format!("{url}/{name}"),
-    }
-}
-
 fn make() -> Option<Store> {
-    let db = fresh_database(&server()?);
+    let db = honbu_store_postgres::testing::fresh_database(&server()?);
     Some(
         Store::new(
             Box::new(Postgres::connect(&db).unwrap()),
@@ -75,7 +37,7 @@ honbu_store::contract_tests!(make);
 #[test]
 fn two_instances_share_one_chain_and_see_each_others_events() {
     let Some(url) = server() else { return };
-    let db = fresh_database(&url);
+    let db = honbu_store_postgres::testing::fresh_database(&url);
     let key = JournalKey::generate();
     let a = Store::new(Box::new(Postgres::connect(&db).unwrap()), key.clone()).unwrap();
     let b = Store::new(Box::new(Postgres::connect(&db).unwrap()), key).unwrap();

@@ -52,8 +52,10 @@
       if (document.querySelector(".asof-note")) return;
       try {
         var z = el.getAttribute("data-clock");
-        var f = new Intl.DateTimeFormat("sv-SE", { timeZone: z, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short" });
-        el.textContent = f.format(new Date());
+        var f = new Intl.DateTimeFormat("sv-SE", { timeZone: z, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+        // Keep the server's zone abbreviation (JST, -05, UTC).
+        var abbr = el.getAttribute("data-abbr") || "";
+        el.textContent = f.format(new Date()) + (abbr ? " " + abbr : "");
       } catch (e) {}
     });
   }

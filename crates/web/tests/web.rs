@@ -696,3 +696,63 @@ async fn forms_come_back_with_the_message_and_what_was_typed() {
         "the message names the problem"
     );
 }
+
+/// Two app instances sharing PostgreSQL: a change made through one reaches a
+/// live subscriber of the other (LISTEN/NOTIFY), within a second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_on_one_instance_reaches_subscribers_of_another_over_postgres() {
+    let Some(url) = honbu_store_postgres::testing::server() else {
+        return;
+    };
+    let db =
+        tokio::task::spawn_blocking(move || honbu_store_postgres::testing::fresh_database(&url))
+            .await
+            .unwrap();
+    let key = honbu_store::journal::JournalKey::generate();
+    let (d1, k1, d2, k2) = (db.clone(), key.clone(), db, key);
+    let (s1, s2) = tokio::task::spawn_blocking(move || {
+        let a = honbu_store::Store::new(
+            Box::new(honbu_store_postgres::Postgres::connect(&d1).unwrap()),
+            k1,
+        )
+        .unwrap();
+        let b = honbu_store::Store::new(
+            Box::new(honbu_store_postgres::Postgres::connect(&d2).unwrap()),
+            k2,
+        )
+        .unwrap();
+        (a, b)
+    })
+    .await
+    .unwrap();
+    let a = spawn_on(s1).await;
+    let b = spawn_on(s2).await;
+    let w = world(&a).await;
+    let mut stream = b
+        .sse(
+            &format!("/api/v1/incidents/{}/stream", w.incident),
+            &w.mofa_token,
+        )
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let t0 = std::time::Instant::now();
+    a.post_json(
+        &format!("/api/v1/incidents/{}/log", w.incident),
+        &w.lima_token,
+        json!({"text": "written on instance A"}),
+    )
+    .await;
+    let ev = stream
+        .next_event(std::time::Duration::from_secs(1))
+        .await
+        .expect("instance B's subscriber heard within 1 s");
+    assert!(ev.1.contains("written on instance A"), "{ev:?}");
+    eprintln!("cross-instance delivery in {:?}", t0.elapsed());
+    let board: Value = b
+        .get_json(
+            &format!("/api/v1/incidents/{}/board", w.incident),
+            &w.mofa_token,
+        )
+        .await;
+    assert_eq!(board["counts"]["entries"], 1);
+}

@@ -1,0 +1,212 @@
+//! Store benchmarks on SQLite, each beside the same work done the plain way
+//! in the same run:
+//! - appending log entries through the store (journal chain and read models
+//!   included), 100 per transaction and one durable transaction each, against
+//!   plain SQLite inserts of the same rows with the same settings;
+//! - `journal verify` over N events, against a plain read of the same rows.
+//!
+//! cargo run --release -p honbu-store-sqlite --example bench_store [-- EVENTS_FOR_VERIFY]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::Utc;
+use honbu_domain::events::{Body, EntryLogged, Event};
+use honbu_domain::ids::*;
+use honbu_domain::vocab::*;
+use honbu_store::journal::{JournalKey, Verdict};
+use honbu_store::Store;
+use honbu_store_sqlite::{Durability, Sqlite};
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn temp(name: &str) -> PathBuf {
+    let dir = tempfile::Builder::new()
+        .prefix("honbu-bench-")
+        .tempdir()
+        .unwrap()
+        .keep();
+    dir.join(name)
+}
+
+struct Setup {
+    store: Store,
+    incident: IncidentId,
+    hq: HqId,
+    user: UserId,
+}
+
+fn setup(durability: Durability) -> Setup {
+    let store = Store::new(
+        Box::new(Sqlite::open(&temp("honbu.db"), durability).unwrap()),
+        JournalKey::generate(),
+    )
+    .unwrap();
+    let w = honbu_store::contract::world(&store);
+    let user = honbu_store::contract::principal(&store, "mofa.head").user;
+    Setup {
+        store,
+        incident: w.incident,
+        hq: w.mofa,
+        user,
+    }
+}
+
+fn entry_event(s: &Setup, i: usize) -> Event {
+    let now = honbu_domain::time::trunc(Utc::now());
+    Event {
+        at: now,
+        actor: Some(s.user),
+        incident: Some(s.incident),
+        body: Body::EntryLogged(Box::new(EntryLogged {
+            entry: EntryId::new(),
+            hq: s.hq,
+            occurred_at: now,
+            reported_at: now,
+            source: None,
+            source_name: "Embassy of Japan in Peru (cables)".into(),
+            reliability: Reliability::B,
+            credibility: Credibility::C2,
+            category: Category::Information,
+            release: Release::Incident,
+            significant: i % 10 == 0,
+            text: format!("Cable {i}: the residence is quiet; the cordon is unchanged; supplies went in at 14:00 through the ICRC."),
+            supersedes: None,
+            links: vec![],
+        })),
+    }
+}
+
+/// The same row, inserted with plain SQL into a table shaped like `entries`.
+fn plain(path: &PathBuf, durability: Durability, n: usize, per_tx: usize) -> f64 {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let sync = if durability == Durability::Full {
+        "FULL"
+    } else {
+        "NORMAL"
+    };
+    c.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync};
+         CREATE TABLE entries (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, number BIGINT NOT NULL, seq BIGINT NOT NULL, hq_id TEXT NOT NULL,
+           author TEXT, occurred_at TEXT NOT NULL, reported_at TEXT NOT NULL, entered_at TEXT NOT NULL, source_id TEXT, source_name TEXT NOT NULL,
+           reliability TEXT NOT NULL, credibility TEXT NOT NULL, category TEXT NOT NULL, release TEXT NOT NULL, significant BIGINT NOT NULL,
+           text TEXT NOT NULL, supersedes TEXT, superseded_by TEXT, links TEXT NOT NULL);
+         CREATE UNIQUE INDEX entries_by_number ON entries (incident_id, number);
+         CREATE INDEX entries_significant ON entries (incident_id, significant, number);
+         CREATE INDEX entries_by_release ON entries (incident_id, release, number);"
+    ))
+    .unwrap();
+    let inc = uuid::Uuid::new_v4().to_string();
+    let t0 = Instant::now();
+    let mut i = 0;
+    while i < n {
+        c.execute_batch("BEGIN IMMEDIATE").unwrap();
+        {
+            let mut st = c.prepare_cached("INSERT INTO entries VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?6, ?6, NULL, ?7, 'B', '2', 'information', 'incident', ?8, ?9, NULL, NULL, '[]')").unwrap();
+            for _ in 0..per_tx.min(n - i) {
+                let now = honbu_domain::time::to_db(&Utc::now());
+                st.execute(rusqlite::params![
+                    uuid::Uuid::new_v4().to_string(), inc, i as i64, uuid::Uuid::new_v4().to_string(), uuid::Uuid::new_v4().to_string(), now,
+                    "Embassy of Japan in Peru (cables)", (i % 10 == 0) as i64,
+                    format!("Cable {i}: the residence is quiet; the cordon is unchanged; supplies went in at 14:00 through the ICRC.")
+                ])
+                .unwrap();
+                i += 1;
+            }
+        }
+        c.execute_batch("COMMIT").unwrap();
+    }
+    n as f64 / t0.elapsed().as_secs_f64()
+}
+
+fn through_store(durability: Durability, n: usize, per_tx: usize) -> f64 {
+    let s = setup(durability);
+    let t0 = Instant::now();
+    let mut i = 0;
+    while i < n {
+        let k = per_tx.min(n - i);
+        let events: Vec<Event> = (i..i + k).map(|j| entry_event(&s, j)).collect();
+        s.store.append_blocking(events).unwrap();
+        i += k;
+    }
+    let rate = n as f64 / t0.elapsed().as_secs_f64();
+    assert!(matches!(
+        s.store.verify_blocking(&mut |_, _| {}).unwrap(),
+        Verdict::Intact { .. }
+    ));
+    rate
+}
+
+fn main() {
+    let verify_n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    println!(
+        "honbu store benchmarks (SQLite, {} cores)",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    for (label, durability, n, per_tx) in [
+        (
+            "100 entries per transaction, synchronous=FULL",
+            Durability::Full,
+            100_000,
+            100,
+        ),
+        (
+            "one durable transaction per entry (synchronous=FULL)",
+            Durability::Full,
+            5_000,
+            1,
+        ),
+    ] {
+        let ours = through_store(durability, n, per_tx);
+        let base = plain(&temp("plain.db"), durability, n, per_tx);
+        println!("append, {label}: {ours:.0} entries/s through the store (journal + read models); plain SQLite inserts {base:.0}/s; ratio {:.2}", ours / base);
+    }
+
+    // journal verify over many events: append in large batches, then walk the chain.
+    let s = setup(Durability::Normal);
+    let t0 = Instant::now();
+    let mut i = 0;
+    while i < verify_n {
+        let k = 10_000.min(verify_n - i);
+        s.store
+            .append_blocking((i..i + k).map(|j| entry_event(&s, j)).collect())
+            .unwrap();
+        i += k;
+        if i % 200_000 == 0 {
+            eprintln!(
+                "  appended {i} of {verify_n} ({:.0}/s)",
+                i as f64 / t0.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let total = s
+        .store
+        .read_blocking(honbu_store::queries::journal_seq)
+        .unwrap();
+    let t0 = Instant::now();
+    let v = s.store.verify_blocking(&mut |_, _| {}).unwrap();
+    let verify = t0.elapsed().as_secs_f64();
+    assert!(matches!(v, Verdict::Intact { .. }), "{v:?}");
+    // Plain: read the same rows in the same batches, hashing nothing.
+    let t0 = Instant::now();
+    let mut after = 0;
+    let mut bytes = 0usize;
+    loop {
+        let rows = s
+            .store
+            .read_blocking(move |c| honbu_store::journal::read_raw(c, after, 20_000))
+            .unwrap();
+        let Some(last) = rows.last() else { break };
+        after = last.seq;
+        bytes += rows.iter().map(|r| r.payload.len()).sum::<usize>();
+    }
+    let plain_read = t0.elapsed().as_secs_f64();
+    println!(
+        "journal verify: {total} events in {verify:.2} s ({:.0} events/s); plain read of the same rows {plain_read:.2} s ({bytes} payload bytes); ratio {:.2}",
+        total as f64 / verify,
+        verify / plain_read
+    );
+}

@@ -1,0 +1,292 @@
+//! Web benchmarks, each beside a plain baseline run in the same process:
+//! - the board of an incident with 100,000 log entries, rendered by the
+//!   server (p50/p99 of the whole request through the router), against a
+//!   plain linear scan of the incident's entries;
+//! - one change reaching 1,000 open SSE subscribers over HTTP on loopback
+//!   (time to the last subscriber), against the same 1,000 receivers on the
+//!   bare in-process broadcast channel.
+//!
+//! cargo run --release -p honbu-web --example bench_web [-- ENTRIES SUBSCRIBERS]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use axum::body::Body;
+use axum::http::Request;
+use chrono::Utc;
+use futures::StreamExt;
+use honbu_domain::events::{Body as Ev, EntryLogged, Event};
+use honbu_domain::ids::*;
+use honbu_domain::vocab::*;
+use honbu_store::journal::JournalKey;
+use honbu_store::{contract, service, Store};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+fn pct(mut v: Vec<f64>, p: f64) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn entry(inc: IncidentId, hq: HqId, user: UserId, i: usize, text: String) -> Event {
+    let now = honbu_domain::time::trunc(Utc::now());
+    Event {
+        at: now,
+        actor: Some(user),
+        incident: Some(inc),
+        body: Ev::EntryLogged(Box::new(EntryLogged {
+            entry: EntryId::new(),
+            hq,
+            occurred_at: now,
+            reported_at: now,
+            source: None,
+            source_name: "Embassy cables".into(),
+            reliability: Reliability::B,
+            credibility: Credibility::C2,
+            category: Category::Information,
+            release: if i % 7 == 0 {
+                Release::Hq
+            } else {
+                Release::Incident
+            },
+            significant: i % 20 == 0,
+            text,
+            supersedes: None,
+            links: vec![],
+        })),
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let n_entries = args.first().copied().unwrap_or(100_000);
+    let n_subs = args.get(1).copied().unwrap_or(1_000);
+    let dir = tempfile::Builder::new()
+        .prefix("honbu-bench-web-")
+        .tempdir()
+        .unwrap()
+        .keep();
+    let backend = honbu_store_sqlite::Sqlite::open(
+        &dir.join("honbu.db"),
+        honbu_store_sqlite::Durability::Normal,
+    )
+    .unwrap();
+    let store = Store::new(Box::new(backend), JournalKey::generate()).unwrap();
+    let (store2, n) = (store.clone(), n_entries);
+    let (inc, user, session, token) = tokio::task::spawn_blocking(move || {
+        let w = contract::world(&store2);
+        let p = contract::principal(&store2, "mofa.head");
+        let mut i = 0;
+        while i < n {
+            let k = 10_000.min(n - i);
+            store2
+                .append_blocking(
+                    (i..i + k)
+                        .map(|j| {
+                            entry(
+                                w.incident,
+                                if j % 2 == 0 { w.mofa } else { w.lima },
+                                p.user,
+                                j,
+                                format!("Cable {j}: the cordon is unchanged."),
+                            )
+                        })
+                        .collect(),
+                )
+                .unwrap();
+            i += k;
+        }
+        for t in 0..40 {
+            let r = honbu_domain::commands::AssignTask {
+                title: format!("Task {t}"),
+                owner: "Consular".into(),
+                due_at: Some(format!("2026-0{}-01T00:00:00Z", 1 + t % 9)),
+                ..Default::default()
+            };
+            store2
+                .write_blocking(|c| {
+                    service::assign_task(
+                        c,
+                        &service::Ctx {
+                            p: &p,
+                            now: Utc::now(),
+                        },
+                        w.incident,
+                        &r,
+                    )
+                })
+                .unwrap();
+        }
+        let (_, (secret, _)) = store2
+            .write_blocking(|c| service::open_session(c, p.user, Utc::now()))
+            .unwrap();
+        let r = honbu_domain::commands::CreateToken {
+            name: "bench".into(),
+            user: None,
+        };
+        let (_, (_, token)) = store2
+            .write_blocking(|c| service::create_token(c, Some(&p), Utc::now(), &r))
+            .unwrap();
+        (w.incident, (w.mofa, p.user), secret, token)
+    })
+    .await
+    .unwrap();
+    let (mofa, user) = user;
+    println!(
+        "honbu web benchmarks ({} cores)",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+
+    // --- the board ------------------------------------------------------
+    let app = honbu_web::router(store.clone(), honbu_web::Config::default());
+    let get = |path: String| {
+        let app = app.clone();
+        let cookie = format!("honbu_session={session}");
+        async move {
+            let t0 = Instant::now();
+            let r = app
+                .oneshot(
+                    Request::get(path)
+                        .header("cookie", cookie)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            let body = axum::body::to_bytes(r.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            (t0.elapsed().as_secs_f64() * 1e3, body.len())
+        }
+    };
+    let (_, size) = get(format!("/incidents/{inc}")).await;
+    let mut page = vec![];
+    for _ in 0..200 {
+        page.push(get(format!("/incidents/{inc}")).await.0);
+    }
+    let p = contract::principal(&store, "mofa.head");
+    let mut scan = vec![];
+    for _ in 0..20 {
+        let t0 = Instant::now();
+        let p = p.clone();
+        let n = store
+            .read(move |c| {
+                // The plain way: read every entry of the incident and pick in memory.
+                let rows = c.query("SELECT number, significant, release, hq_id, text FROM entries WHERE incident_id = $1", &[honbu_store::sql::t(inc)])?;
+                let mine: Vec<String> = p.hqs_in(inc).iter().map(|h| h.to_string()).collect();
+                let visible: Vec<_> = rows.iter().filter(|r| r.text(2).unwrap() != "hq" || mine.contains(&r.text(3).unwrap())).collect();
+                let mut sig: Vec<_> = visible.iter().filter(|r| r.int(1).unwrap() == 1).map(|r| r.int(0).unwrap()).collect();
+                sig.sort_unstable_by(|a, b| b.cmp(a));
+                sig.truncate(15);
+                Ok(visible.len() + sig.len())
+            })
+            .await
+            .unwrap();
+        assert!(n > 0);
+        scan.push(t0.elapsed().as_secs_f64() * 1e3);
+    }
+    let (p50, p99, s50) = (pct(page.clone(), 0.5), pct(page, 0.99), pct(scan, 0.5));
+    println!("board of an incident with {n_entries} entries ({size} bytes of HTML): p50 {p50:.2} ms, p99 {p99:.2} ms; plain linear scan of the entries (p50) {s50:.2} ms; ratio p99/scan {:.2}", p99 / s50);
+
+    // --- live updates ---------------------------------------------------
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let s = store.clone();
+    tokio::spawn(async move {
+        honbu_web::serve(
+            listener,
+            s,
+            honbu_web::Config::default(),
+            std::future::pending(),
+        )
+        .await
+        .unwrap()
+    });
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, Instant)>();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let ready = Arc::new(tokio::sync::Semaphore::new(0));
+    for _ in 0..n_subs {
+        let (client, tx, token, ready) = (client.clone(), tx.clone(), token.clone(), ready.clone());
+        tokio::spawn(async move {
+            let r = client
+                .get(format!("http://{addr}/api/v1/incidents/{inc}/stream"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            ready.add_permits(1);
+            let mut body = r.bytes_stream();
+            while let Some(Ok(chunk)) = body.next().await {
+                let text = String::from_utf8_lossy(&chunk);
+                for part in text.split("bench-marker-").skip(1) {
+                    if let Some(k) = part
+                        .split(|c: char| !c.is_ascii_digit())
+                        .next()
+                        .and_then(|d| d.parse().ok())
+                    {
+                        let _ = tx.send((k, Instant::now()));
+                    }
+                }
+            }
+        });
+    }
+    let _ = ready.acquire_many(n_subs as u32).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rounds = 60;
+    let mut http = vec![];
+    for k in 0..rounds {
+        let s = store.clone();
+        let ev = entry(inc, mofa, user, 1, format!("bench-marker-{k} live"));
+        let t0 = Instant::now();
+        tokio::task::spawn_blocking(move || s.append_blocking(vec![ev]).unwrap())
+            .await
+            .unwrap();
+        let mut got = 0;
+        let mut last = t0;
+        while got < n_subs {
+            let (kk, at) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+                .await
+                .expect("subscribers stalled")
+                .unwrap();
+            if kk == k {
+                got += 1;
+                last = last.max(at);
+            }
+        }
+        http.push((last - t0).as_secs_f64() * 1e3);
+    }
+    // Baseline: the bare broadcast channel with the same number of receivers.
+    let (btx, _) = tokio::sync::broadcast::channel::<Arc<String>>(64);
+    let (dtx, mut drx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
+    for _ in 0..n_subs {
+        let (mut r, dtx) = (btx.subscribe(), dtx.clone());
+        tokio::spawn(async move {
+            while let Ok(_m) = r.recv().await {
+                let _ = dtx.send(Instant::now());
+            }
+        });
+    }
+    let mut bare = vec![];
+    for k in 0..rounds {
+        let t0 = Instant::now();
+        btx.send(Arc::new(format!("bench-{k}"))).unwrap();
+        let mut last = t0;
+        for _ in 0..n_subs {
+            last = last.max(drx.recv().await.unwrap());
+        }
+        bare.push((last - t0).as_secs_f64() * 1e3);
+    }
+    let (h50, h99, b99) = (pct(http.clone(), 0.5), pct(http, 0.99), pct(bare, 0.99));
+    println!("one change to {n_subs} SSE subscribers over HTTP (commit to last subscriber): p50 {h50:.2} ms, p99 {h99:.2} ms; bare broadcast channel to {n_subs} receivers p99 {b99:.2} ms; ratio {:.1}", h99 / b99);
+    std::process::exit(0);
+}
