@@ -36,6 +36,7 @@
 
   // "updated 4 s ago"
   function ages() {
+    if (document.querySelector(".asof-note")) return;
     document.querySelectorAll("[data-since]").forEach(function (el) {
       var t = Date.parse(el.getAttribute("data-since"));
       if (isNaN(t)) return;
