@@ -4,7 +4,7 @@
 //! transaction never fails half-way for want of it) and a small pool of
 //! readers that see consistent snapshots while the writer works.
 
-use honbu_store::sql::{Conn, Dialect, Row, Value};
+use honbu_store::sql::{Cell, Conn, Dialect, Row, Value};
 use honbu_store::{Backend, Result, StoreError};
 use rusqlite::types::ValueRef;
 use std::path::{Path, PathBuf};
@@ -71,7 +71,7 @@ impl Sqlite {
             Durability::Normal => "NORMAL",
         };
         c.execute_batch(&format!(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;"
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536;"
         ))
         .map_err(db_err)?;
         c.set_prepared_statement_cache_capacity(256);
@@ -157,6 +157,35 @@ impl Conn for Lite<'_> {
 
     fn batch(&mut self, sql: &str) -> Result<()> {
         self.0.execute_batch(sql).map_err(db_err)
+    }
+
+    fn scan(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        f: &mut dyn FnMut(&[Cell<'_>]) -> Result<bool>,
+    ) -> Result<()> {
+        let mut stmt = self.0.prepare_cached(&rewrite(sql)).map_err(db_err)?;
+        bind(&mut stmt, params)?;
+        let n = stmt.column_count();
+        let mut rows = stmt.raw_query();
+        while let Some(r) = rows.next().map_err(db_err)? {
+            let mut cells: Vec<Cell<'_>> = Vec::with_capacity(n);
+            for i in 0..n {
+                cells.push(match r.get_ref(i).map_err(db_err)? {
+                    ValueRef::Null => Cell::Null,
+                    ValueRef::Integer(x) => Cell::Int(x),
+                    ValueRef::Real(x) => Cell::Real(x),
+                    ValueRef::Text(b) | ValueRef::Blob(b) => {
+                        Cell::Text(std::str::from_utf8(b).unwrap_or("\u{fffd}"))
+                    }
+                });
+            }
+            if !f(&cells)? {
+                break;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -18,7 +18,11 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// The secret that keys the chain.
 #[derive(Clone)]
-pub struct JournalKey(Vec<u8>);
+pub struct JournalKey {
+    bytes: Vec<u8>,
+    /// The HMAC state with the key already absorbed; cloned per row.
+    keyed: HmacSha256,
+}
 
 impl JournalKey {
     pub fn new(bytes: Vec<u8>) -> Result<Self, StoreError> {
@@ -27,18 +31,23 @@ impl JournalKey {
                 "the journal key must be at least 16 bytes".into(),
             ));
         }
-        Ok(JournalKey(bytes))
+        let keyed = HmacSha256::new_from_slice(&bytes)
+            .map_err(|_| StoreError::Config("unusable journal key".into()))?;
+        Ok(JournalKey { bytes, keyed })
     }
 
     pub fn generate() -> Self {
         use rand::RngCore;
         let mut k = vec![0u8; 32];
         rand::thread_rng().fill_bytes(&mut k);
-        JournalKey(k)
+        match Self::new(k) {
+            Ok(key) => key,
+            Err(_) => unreachable_key(),
+        }
     }
 
     pub fn to_hex(&self) -> String {
-        hex::encode(&self.0)
+        hex::encode(&self.bytes)
     }
 
     pub fn from_hex(s: &str) -> Result<Self, StoreError> {
@@ -48,17 +57,13 @@ impl JournalKey {
     }
 
     fn mac(&self) -> HmacSha256 {
-        // HMAC takes keys of any length; this cannot fail.
-        match HmacSha256::new_from_slice(&self.0) {
-            Ok(m) => m,
-            Err(_) => unreachable_mac(),
-        }
+        self.keyed.clone()
     }
 }
 
 #[allow(clippy::panic)]
-fn unreachable_mac() -> HmacSha256 {
-    panic!("HMAC accepts keys of any length")
+fn unreachable_key() -> JournalKey {
+    panic!("a 32-byte key is always accepted")
 }
 
 impl std::fmt::Debug for JournalKey {
@@ -271,42 +276,56 @@ pub fn verify(
         .unwrap_or(0);
     let mut expect_seq = 1i64;
     let mut prev = crate::schema::GENESIS.to_string();
+    let sql = format!("SELECT {COLUMNS} FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2");
     loop {
-        let rows = read_raw(c, expect_seq - 1, BATCH)?;
-        if rows.is_empty() {
-            break;
+        let mut seen = 0i64;
+        let mut broken: Option<Verdict> = None;
+        c.scan(
+            &sql,
+            &[Value::Int(expect_seq - 1), Value::Int(BATCH)],
+            &mut |r| {
+                seen += 1;
+                let (seq, prev_hash, hash) = (r[0].int(), r[6].text(), r[7].text());
+                let problem = if seq != expect_seq {
+                    Some((
+                        expect_seq,
+                        format!("entry {expect_seq} is missing (next present is {seq})"),
+                    ))
+                } else if prev_hash != prev {
+                    Some((
+                        seq,
+                        "does not follow the entry before it (removed or reordered)".to_string(),
+                    ))
+                } else if chain_hash(
+                    key,
+                    prev_hash,
+                    seq,
+                    r[1].text(),
+                    r[2].text(),
+                    r[3].text(),
+                    r[4].text(),
+                    r[5].text(),
+                ) != hash
+                {
+                    Some((seq, "content was changed after it was written".to_string()))
+                } else {
+                    None
+                };
+                if let Some((seq, problem)) = problem {
+                    broken = Some(Verdict::Broken { seq, problem });
+                    return Ok(false);
+                }
+                prev.clear();
+                prev.push_str(hash);
+                expect_seq += 1;
+                Ok(true)
+            },
+        )?;
+        if let Some(v) = broken {
+            return Ok(v);
         }
-        for r in &rows {
-            if r.seq != expect_seq {
-                return Ok(Verdict::Broken {
-                    seq: expect_seq,
-                    problem: format!("entry {expect_seq} is missing (next present is {})", r.seq),
-                });
-            }
-            if r.prev_hash != prev {
-                return Ok(Verdict::Broken {
-                    seq: r.seq,
-                    problem: "does not follow the entry before it (removed or reordered)".into(),
-                });
-            }
-            let h = chain_hash(
-                key,
-                &r.prev_hash,
-                r.seq,
-                &r.at,
-                r.incident.as_deref().unwrap_or(""),
-                r.actor.as_deref().unwrap_or(""),
-                &r.kind,
-                &r.payload,
-            );
-            if h != r.hash {
-                return Ok(Verdict::Broken {
-                    seq: r.seq,
-                    problem: "content was changed after it was written".into(),
-                });
-            }
-            prev = r.hash.clone();
-            expect_seq += 1;
+        if seen == 0 {
+            break;
         }
         progress(expect_seq - 1, total);
     }

@@ -105,7 +105,30 @@ pub struct Store {
 struct Inner {
     backend: Box<dyn Backend>,
     key: JournalKey,
-    bus: broadcast::Sender<Arc<Committed>>,
+    bus: broadcast::Sender<Arc<Published>>,
+}
+
+/// A committed event as the live bus carries it, with room for the one
+/// serialised form every subscriber may share (SSE sends the same bytes to
+/// a thousand browsers; it is made once).
+#[derive(Debug)]
+pub struct Published {
+    pub committed: Committed,
+    pub wire: std::sync::OnceLock<Option<String>>,
+}
+
+impl std::ops::Deref for Published {
+    type Target = Committed;
+    fn deref(&self) -> &Committed {
+        &self.committed
+    }
+}
+
+fn published(event: Committed) -> Arc<Published> {
+    Arc::new(Published {
+        committed: event,
+        wire: std::sync::OnceLock::new(),
+    })
 }
 
 impl Store {
@@ -134,7 +157,7 @@ impl Store {
     }
 
     /// Live committed events, in journal order.
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Committed>> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.inner.bus.subscribe()
     }
 
@@ -169,7 +192,7 @@ impl Store {
         if !self.inner.backend.shared() {
             for ev in &committed {
                 // No subscriber is not an error.
-                let _ = self.inner.bus.send(Arc::new(ev.clone()));
+                let _ = self.inner.bus.send(published(ev.clone()));
             }
         }
         Ok((committed, out))
@@ -267,7 +290,7 @@ fn listen_loop(weak: std::sync::Weak<Inner>) {
                 }
                 for ev in batch {
                     last = ev.seq;
-                    let _ = inner.bus.send(Arc::new(ev));
+                    let _ = inner.bus.send(published(ev));
                 }
             }
             // Stop listening when the store is gone (only the bus holds us).

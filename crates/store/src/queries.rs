@@ -885,18 +885,39 @@ pub fn board(
     params.extend(vp);
     let (entries, significant) = match p.entry_filter(id) {
         EntryFilter::All => (meta.int(1)?, meta.int(2)?),
-        EntryFilter::Restricted { .. } => {
+        EntryFilter::Restricted { hqs } if hqs.is_empty() => (meta.int(3)?, meta.int(4)?),
+        EntryFilter::Restricted { hqs } => {
             // Entries released to the incident or wider are counted as they
-            // are written; only the HQ-only ones this viewer may read are counted here.
-            let hq_only = c
+            // are written. Of the HQ-only ones, count the viewer's HQs' own
+            // (an index range) and those released to them from elsewhere.
+            let mut p: Vec<Value> = vec![t(id)];
+            p.extend(hqs.iter().map(|h| t(h)));
+            let own = c
                 .query_one(
-                    &format!("SELECT COUNT(*), CAST(COALESCE(SUM(e.significant), 0) AS BIGINT) FROM entries e WHERE e.incident_id = $1 AND e.release = 'hq' AND {vis}"),
-                    &params,
+                    &format!(
+                        "SELECT COUNT(*), CAST(COALESCE(SUM(significant), 0) AS BIGINT) FROM entries \
+                         WHERE incident_id = $1 AND release = 'hq' AND hq_id IN ({})",
+                        placeholders(2, hqs.len())
+                    ),
+                    &p,
+                )?
+                .ok_or_else(|| StoreError::Db("count returned no row".into()))?;
+            p.extend(hqs.iter().map(|h| t(h)));
+            let released = c
+                .query_one(
+                    &format!(
+                        "SELECT COUNT(*), CAST(COALESCE(SUM(e.significant), 0) AS BIGINT) FROM entries e \
+                         WHERE e.incident_id = $1 AND e.release = 'hq' AND e.hq_id NOT IN ({}) \
+                         AND e.id IN (SELECT r.entry_id FROM entry_releases r WHERE r.hq_id IN ({}))",
+                        placeholders(2, hqs.len()),
+                        placeholders(2 + hqs.len(), hqs.len())
+                    ),
+                    &p,
                 )?
                 .ok_or_else(|| StoreError::Db("count returned no row".into()))?;
             (
-                meta.int(3)? + hq_only.int(0)?,
-                meta.int(4)? + hq_only.int(1)?,
+                meta.int(3)? + own.int(0)? + released.int(0)?,
+                meta.int(4)? + own.int(1)? + released.int(1)?,
             )
         }
     };

@@ -12,7 +12,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1)];
 
 const V1: &str = r#"
 CREATE TABLE journal (
-    seq BIGINT PRIMARY KEY,
+    seq {ROWID} PRIMARY KEY,
     at TEXT NOT NULL,
     incident_id TEXT,
     actor TEXT,
@@ -176,6 +176,7 @@ CREATE TABLE entries (
 CREATE UNIQUE INDEX entries_by_number ON entries (incident_id, number);
 CREATE INDEX entries_significant ON entries (incident_id, significant, number);
 CREATE INDEX entries_by_release ON entries (incident_id, release, number);
+CREATE INDEX entries_hq_only ON entries (incident_id, release, hq_id, significant);
 CREATE TABLE entry_releases (
     entry_id TEXT NOT NULL,
     hq_id TEXT NOT NULL,
@@ -283,7 +284,17 @@ pub fn migrate(c: &mut dyn Conn) -> Result<(), StoreError> {
         if have.contains(v) {
             continue;
         }
-        c.batch(sql)?;
+        // SQLite keeps rows in order of an INTEGER PRIMARY KEY without a
+        // second index; PostgreSQL spells the same column BIGINT.
+        let sql = sql.replace(
+            "{ROWID}",
+            if c.dialect() == crate::sql::Dialect::Sqlite {
+                "INTEGER"
+            } else {
+                "BIGINT"
+            },
+        );
+        c.batch(&sql)?;
         c.exec(
             "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
             &[

@@ -169,6 +169,58 @@ pub trait Conn {
     fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, StoreError> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
+
+    /// Streams rows to `f` without copying them (long walks such as
+    /// `journal verify`); `f` returns false to stop early.
+    fn scan(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        f: &mut dyn FnMut(&[Cell<'_>]) -> Result<bool, StoreError>,
+    ) -> Result<(), StoreError> {
+        for row in self.query(sql, params)? {
+            let cells: Vec<Cell<'_>> = row.0.iter().map(Cell::from).collect();
+            if !f(&cells)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A borrowed column value, for [`Conn::scan`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(&'a str),
+}
+
+impl<'a> From<&'a Value> for Cell<'a> {
+    fn from(v: &'a Value) -> Self {
+        match v {
+            Value::Null => Cell::Null,
+            Value::Int(i) => Cell::Int(*i),
+            Value::Real(r) => Cell::Real(*r),
+            Value::Text(t) => Cell::Text(t),
+        }
+    }
+}
+
+impl<'a> Cell<'a> {
+    pub fn text(&self) -> &'a str {
+        match self {
+            Cell::Text(t) => t,
+            _ => "",
+        }
+    }
+    pub fn int(&self) -> i64 {
+        match self {
+            Cell::Int(i) => *i,
+            _ => 0,
+        }
+    }
 }
 
 /// `$1, $2, …` for `n` values starting at `start`, for `IN (...)` lists.

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use honbu_domain::access::Principal;
 use honbu_domain::events::{Body, Committed};
 use honbu_domain::ids::IncidentId;
-use honbu_store::queries;
+use honbu_store::{queries, Published};
 use serde_json::json;
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -21,16 +21,29 @@ use tokio::sync::broadcast::error::RecvError;
 
 /// The SSE message for one committed event, or `None` when this viewer is
 /// not to learn of it.
-pub fn message(p: &Principal, incident: IncidentId, ev: &Committed) -> Option<(String, String)> {
+pub fn message(
+    p: &Principal,
+    incident: IncidentId,
+    ev: &Published,
+) -> Option<(&'static str, String)> {
     if ev.event.incident != Some(incident) || ev.event.body.is_security() {
         return None;
     }
-    let kind = ev.event.body.kind();
-    let mut data = json!({ "seq": ev.seq, "kind": kind, "at": ev.event.at });
     if let Body::EntryLogged(l) = &ev.event.body {
         if !p.can_read_entry(incident, l.hq, l.release, &[]) {
             return None;
         }
+    }
+    // What a viewer may learn of an event is the same for every viewer who
+    // may learn of it at all: serialise it once for all subscribers.
+    let data = ev.wire.get_or_init(|| Some(wire(ev))).clone()?;
+    Some((ev.event.body.kind(), data))
+}
+
+fn wire(ev: &Committed) -> String {
+    let kind = ev.event.body.kind();
+    let mut data = json!({ "seq": ev.seq, "kind": kind, "at": ev.event.at });
+    if let Body::EntryLogged(l) = &ev.event.body {
         data["entry"] = json!({
             "id": l.entry, "hq": l.hq, "author": ev.event.actor, "occurred_at": l.occurred_at,
             "reported_at": l.reported_at, "entered_at": ev.event.at, "source_name": l.source_name,
@@ -38,7 +51,7 @@ pub fn message(p: &Principal, incident: IncidentId, ev: &Committed) -> Option<(S
             "release": l.release, "significant": l.significant, "text": l.text, "supersedes": l.supersedes,
         });
     }
-    Some((kind.to_string(), data.to_string()))
+    data.to_string()
 }
 
 pub async fn incident_stream(

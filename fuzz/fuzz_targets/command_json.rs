@@ -1,0 +1,25 @@
+//! Every request body the API accepts, decoded from arbitrary bytes, and the
+//! affected area validated: a bad body is an error, never a panic.
+#![no_main]
+use honbu_domain::commands::*;
+use honbu_domain::geo::{Area, AreaInput};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(a) = serde_json::from_slice::<AreaInput>(data) {
+        let _ = Area::parse(&a).map(|a| a.to_map_area());
+    }
+    if let Ok(o) = serde_json::from_slice::<OpenIncident>(data) {
+        if let Some(a) = &o.area {
+            let _ = Area::parse(a);
+        }
+    }
+    let _ = serde_json::from_slice::<NewEntry>(data);
+    let _ = serde_json::from_slice::<AmendIncident>(data);
+    let _ = serde_json::from_slice::<RecordDecision>(data);
+    let _ = serde_json::from_slice::<AssignTask>(data);
+    let _ = serde_json::from_slice::<IssueSitrep>(data);
+    let _ = serde_json::from_slice::<CreateUser>(data);
+    let _ = serde_json::from_slice::<DefineRole>(data);
+    let _ = serde_json::from_slice::<honbu_domain::events::Body>(data);
+});

@@ -1,0 +1,17 @@
+//! What a browser or client sends besides JSON: form bodies, cookies,
+//! Accept-Language, error texts turned into field names.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = honbu_web::views::FormData::parse(data);
+    let Ok(s) = std::str::from_utf8(data) else { return };
+    let _ = honbu_web::i18n::negotiate(s);
+    let _ = honbu_web::auth::safe_next(s);
+    let mut h = axum::http::HeaderMap::new();
+    if let Ok(v) = axum::http::HeaderValue::from_str(s) {
+        h.insert(axum::http::header::COOKIE, v);
+        let _ = honbu_web::auth::cookie(&h, "honbu_session");
+    }
+    let _ = honbu_web::error::from_rejection(axum::http::StatusCode::BAD_REQUEST, s.to_string());
+});
