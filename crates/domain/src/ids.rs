@@ -13,7 +13,8 @@ macro_rules! id_type {
         pub struct $name(pub Uuid);
 
         impl $name {
-            pub fn new() -> Self { Self(Uuid::new_v4()) }
+            /// Time-ordered (UUIDv7): new rows land at the end of every index on ids.
+            pub fn new() -> Self { Self(Uuid::now_v7()) }
             pub fn parse(field: &str, s: &str) -> Result<Self, crate::FieldError> {
                 Uuid::parse_str(s.trim()).map(Self).map_err(|_| crate::FieldError::new(field, "is not a valid id"))
             }

@@ -84,14 +84,14 @@ fn plain(path: &PathBuf, durability: Durability, n: usize, per_tx: usize) -> f64
         "NORMAL"
     };
     c.execute_batch(&format!(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA cache_size = -65536;
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync};
          CREATE TABLE entries (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, number BIGINT NOT NULL, seq BIGINT NOT NULL, hq_id TEXT NOT NULL,
            author TEXT, occurred_at TEXT NOT NULL, reported_at TEXT NOT NULL, entered_at TEXT NOT NULL, source_id TEXT, source_name TEXT NOT NULL,
            reliability TEXT NOT NULL, credibility TEXT NOT NULL, category TEXT NOT NULL, release TEXT NOT NULL, significant BIGINT NOT NULL,
            text TEXT NOT NULL, supersedes TEXT, superseded_by TEXT, links TEXT NOT NULL);
          CREATE UNIQUE INDEX entries_by_number ON entries (incident_id, number);
          CREATE INDEX entries_significant ON entries (incident_id, significant, number);
-         CREATE INDEX entries_by_release ON entries (incident_id, release, number);"
+         CREATE INDEX entries_hq_only ON entries (incident_id, release, hq_id, significant);"
     ))
     .unwrap();
     let inc = uuid::Uuid::new_v4().to_string();
@@ -104,7 +104,7 @@ fn plain(path: &PathBuf, durability: Durability, n: usize, per_tx: usize) -> f64
             for _ in 0..per_tx.min(n - i) {
                 let now = honbu_domain::time::to_db(&Utc::now());
                 st.execute(rusqlite::params![
-                    uuid::Uuid::new_v4().to_string(), inc, i as i64, uuid::Uuid::new_v4().to_string(), uuid::Uuid::new_v4().to_string(), now,
+                    uuid::Uuid::now_v7().to_string(), inc, i as i64, uuid::Uuid::now_v7().to_string(), uuid::Uuid::now_v7().to_string(), now,
                     "Embassy of Japan in Peru (cables)", (i % 10 == 0) as i64,
                     format!("Cable {i}: the residence is quiet; the cordon is unchanged; supplies went in at 14:00 through the ICRC.")
                 ])

@@ -71,7 +71,7 @@ impl Sqlite {
             Durability::Normal => "NORMAL",
         };
         c.execute_batch(&format!(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -65536;"
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;"
         ))
         .map_err(db_err)?;
         c.set_prepared_statement_cache_capacity(256);

@@ -175,7 +175,6 @@ CREATE TABLE entries (
 );
 CREATE UNIQUE INDEX entries_by_number ON entries (incident_id, number);
 CREATE INDEX entries_significant ON entries (incident_id, significant, number);
-CREATE INDEX entries_by_release ON entries (incident_id, release, number);
 CREATE INDEX entries_hq_only ON entries (incident_id, release, hq_id, significant);
 CREATE TABLE entry_releases (
     entry_id TEXT NOT NULL,

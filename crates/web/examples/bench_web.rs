@@ -209,40 +209,65 @@ async fn main() {
         .unwrap()
     });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, Instant)>();
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap();
     let ready = Arc::new(tokio::sync::Semaphore::new(0));
+    // Subscribers are plain HTTP/1.1 clients on raw sockets, so that what is
+    // timed is the server's delivery, not a client library's parsing.
     for _ in 0..n_subs {
-        let (client, tx, token, ready) = (client.clone(), tx.clone(), token.clone(), ready.clone());
+        let (tx, token, ready) = (tx.clone(), token.clone(), ready.clone());
         tokio::spawn(async move {
-            let r = client
-                .get(format!("http://{addr}/api/v1/incidents/{inc}/stream"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(r.status(), 200);
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let mut sock = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let req = format!("GET /api/v1/incidents/{inc}/stream HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n");
+            sock.write_all(req.as_bytes()).await.unwrap();
+            let mut buf = vec![0u8; 16 * 1024];
+            let mut head = Vec::new();
+            loop {
+                let n = sock.read(&mut buf).await.unwrap();
+                assert!(n > 0, "closed before the headers");
+                head.extend_from_slice(&buf[..n]);
+                if head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    break;
+                }
+            }
+            assert!(
+                head.starts_with(b"HTTP/1.1 200"),
+                "{}",
+                String::from_utf8_lossy(&head)
+            );
             ready.add_permits(1);
-            let mut body = r.bytes_stream();
-            while let Some(Ok(chunk)) = body.next().await {
-                let text = String::from_utf8_lossy(&chunk);
-                for part in text.split("bench-marker-").skip(1) {
-                    if let Some(k) = part
-                        .split(|c: char| !c.is_ascii_digit())
-                        .next()
+            let marker = b"bench-marker-";
+            loop {
+                let n = match sock.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                let at = Instant::now();
+                let chunk = &buf[..n];
+                let mut from = 0;
+                while let Some(p) = chunk[from..]
+                    .windows(marker.len())
+                    .position(|w| w == marker)
+                {
+                    let start = from + p + marker.len();
+                    let digits: Vec<u8> = chunk[start..]
+                        .iter()
+                        .take_while(|b| b.is_ascii_digit())
+                        .copied()
+                        .collect();
+                    if let Some(k) = std::str::from_utf8(&digits)
+                        .ok()
                         .and_then(|d| d.parse().ok())
                     {
-                        let _ = tx.send((k, Instant::now()));
+                        let _ = tx.send((k, at));
                     }
+                    from = start;
                 }
             }
         });
     }
     let _ = ready.acquire_many(n_subs as u32).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let rounds = 60;
+    let rounds = 100;
     let mut http = vec![];
     for k in 0..rounds {
         let s = store.clone();
