@@ -67,7 +67,7 @@ fn entry_event(s: &Setup, i: usize) -> Event {
             credibility: Credibility::C2,
             category: Category::Information,
             release: Release::Incident,
-            significant: i % 10 == 0,
+            significant: i.is_multiple_of(10),
             text: format!("Cable {i}: the residence is quiet; the cordon is unchanged; supplies went in at 14:00 through the ICRC."),
             supersedes: None,
             links: vec![],

@@ -277,20 +277,23 @@ fn listen_loop(weak: std::sync::Weak<Inner>) {
         let Some(inner) = weak.upgrade() else { return };
         let mut forward = |seq: i64| -> bool {
             // -1 is an idle tick: only check whether the store is still wanted.
-            while seq >= 0 {
-                let batch = match run(&*inner.backend, false, |c| journal::read(c, last, 1000)) {
-                    Ok(b) => b,
-                    Err(e) => {
-                        tracing::warn!("journal listener: {e}");
-                        return true;
+            if seq >= 0 {
+                loop {
+                    let batch = match run(&*inner.backend, false, |c| journal::read(c, last, 1000))
+                    {
+                        Ok(b) => b,
+                        Err(e) => {
+                            tracing::warn!("journal listener: {e}");
+                            return true;
+                        }
+                    };
+                    if batch.is_empty() {
+                        break;
                     }
-                };
-                if batch.is_empty() {
-                    break;
-                }
-                for ev in batch {
-                    last = ev.seq;
-                    let _ = inner.bus.send(published(ev));
+                    for ev in batch {
+                        last = ev.seq;
+                        let _ = inner.bus.send(published(ev));
+                    }
                 }
             }
             // Stop listening when the store is gone (only the bus holds us).

@@ -606,8 +606,8 @@ fn entry_vis(p: &Principal, incident: IncidentId, start: usize) -> (String, Vec<
         EntryFilter::Restricted { hqs } => {
             let a = placeholders(start, hqs.len());
             let b = placeholders(start + hqs.len(), hqs.len());
-            let mut params: Vec<Value> = hqs.iter().map(|h| t(h)).collect();
-            params.extend(hqs.iter().map(|h| t(h)));
+            let mut params: Vec<Value> = hqs.iter().map(t).collect();
+            params.extend(hqs.iter().map(t));
             (
                 format!("(e.release <> 'hq' OR e.hq_id IN ({a}) OR EXISTS (SELECT 1 FROM entry_releases r WHERE r.entry_id = e.id AND r.hq_id IN ({b})))"),
                 params,
@@ -891,7 +891,7 @@ pub fn board(
             // are written. Of the HQ-only ones, count the viewer's HQs' own
             // (an index range) and those released to them from elsewhere.
             let mut p: Vec<Value> = vec![t(id)];
-            p.extend(hqs.iter().map(|h| t(h)));
+            p.extend(hqs.iter().map(t));
             let own = c
                 .query_one(
                     &format!(
@@ -902,7 +902,7 @@ pub fn board(
                     &p,
                 )?
                 .ok_or_else(|| StoreError::Db("count returned no row".into()))?;
-            p.extend(hqs.iter().map(|h| t(h)));
+            p.extend(hqs.iter().map(t));
             let released = c
                 .query_one(
                     &format!(

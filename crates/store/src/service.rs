@@ -91,7 +91,7 @@ fn default_hq(c: &mut dyn Conn, ctx: &Ctx, incident: IncidentId, cap: Capability
             "SELECT id FROM hqs WHERE incident_id = $1 ORDER BY ordinal LIMIT 1",
             &[t(incident)],
         )? {
-            return Ok(r.parse(0)?);
+            return r.parse(0);
         }
         return Err(FieldError::new("hq", "this incident has no headquarters yet").into());
     }
@@ -1250,7 +1250,7 @@ pub fn create_user(
             "a user named {username} already exists"
         )));
     }
-    let locale = locale.map(|l| parse_locale(l)).transpose()?;
+    let locale = locale.map(parse_locale).transpose()?;
     let user = UserId::new();
     Ok((
         vec![Event {

@@ -12,7 +12,6 @@
 use axum::body::Body;
 use axum::http::Request;
 use chrono::Utc;
-use futures::StreamExt;
 use honbu_domain::events::{Body as Ev, EntryLogged, Event};
 use honbu_domain::ids::*;
 use honbu_domain::vocab::*;
@@ -43,12 +42,12 @@ fn entry(inc: IncidentId, hq: HqId, user: UserId, i: usize, text: String) -> Eve
             reliability: Reliability::B,
             credibility: Credibility::C2,
             category: Category::Information,
-            release: if i % 7 == 0 {
+            release: if i.is_multiple_of(7) {
                 Release::Hq
             } else {
                 Release::Incident
             },
-            significant: i % 20 == 0,
+            significant: i.is_multiple_of(20),
             text,
             supersedes: None,
             links: vec![],

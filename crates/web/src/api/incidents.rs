@@ -1,6 +1,6 @@
 //! Incidents, their boards and live streams, and their headquarters.
 
-use super::{created, exec, now, page_of, Created, Page};
+use super::{created, exec, in_incident, now, page_of, Created, Page};
 use crate::auth::ApiViewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ListParams};
@@ -174,16 +174,7 @@ pub async fn list_hqs(
     ApiViewer(v): ApiViewer,
     ApiPath(id): ApiPath<IncidentId>,
 ) -> Result<Json<Vec<HqDetail>>, ApiError> {
-    let hqs = s
-        .store
-        .read(move |c| {
-            if queries::incident(c, &v.p, id)?.is_none() {
-                return Ok(None);
-            }
-            queries::hq_details(c, id, now()).map(Some)
-        })
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let hqs = in_incident(&s, v, id, move |c, _| queries::hq_details(c, id, now())).await?;
     Ok(Json(hqs))
 }
 
@@ -264,16 +255,10 @@ pub async fn list_reports(
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Json<Page<ReportRow>>, ApiError> {
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
-    let all = s
-        .store
-        .read(move |c| {
-            if queries::incident(c, &v.p, id)?.is_none() {
-                return Ok(None);
-            }
-            queries::reports(c, id, None, 100_000).map(Some)
-        })
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let all = in_incident(&s, v, id, move |c, _| {
+        queries::reports(c, id, None, 100_000)
+    })
+    .await?;
     Ok(Json(page_of(all, limit, cursor)))
 }
 

@@ -1,6 +1,6 @@
 //! The situation log and its sources.
 
-use super::{created, exec, Created, Page};
+use super::{created, exec, in_incident, Created, Page};
 use crate::auth::ApiViewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -48,16 +48,7 @@ pub async fn list_entries(
         significant_only: q.significant.unwrap_or(false),
         ..Default::default()
     };
-    let page = s
-        .store
-        .read(move |c| {
-            if queries::incident(c, &v.p, id)?.is_none() {
-                return Ok(None);
-            }
-            queries::entries(c, &v.p, id, &query).map(Some)
-        })
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let page = in_incident(&s, v, id, move |c, p| queries::entries(c, p, id, &query)).await?;
     Ok(Json(page.into()))
 }
 

@@ -98,6 +98,28 @@ pub async fn exec<T: Send + 'static>(
     Ok(out)
 }
 
+/// Reads inside an incident the viewer may know of; "not found" otherwise
+/// (a stranger learns nothing, not even that the incident exists).
+pub async fn in_incident<T: Send + 'static>(
+    state: &AppState,
+    v: Viewer,
+    id: honbu_domain::ids::IncidentId,
+    f: impl FnOnce(&mut dyn Conn, &honbu_domain::access::Principal) -> honbu_store::Result<T>
+        + Send
+        + 'static,
+) -> Result<T, ApiError> {
+    state
+        .store
+        .read(move |c| {
+            if honbu_store::queries::incident(c, &v.p, id)?.is_none() {
+                return Ok(None);
+            }
+            f(c, &v.p).map(Some)
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
 /// The id of something just made.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Created {

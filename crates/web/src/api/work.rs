@@ -1,6 +1,6 @@
 //! Decisions, tasks, handover briefs and situation reports.
 
-use super::{created, exec, now, page_of, Created, Page};
+use super::{created, exec, in_incident, now, page_of, Created, Page};
 use crate::auth::ApiViewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ListParams};
@@ -25,16 +25,10 @@ pub async fn list_decisions(
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Json<Page<DecisionView>>, ApiError> {
     let (limit, offset) = (q.limit()?, q.cursor_number()?.unwrap_or(0));
-    let page = s
-        .store
-        .read(move |c| {
-            if queries::incident(c, &v.p, id)?.is_none() {
-                return Ok(None);
-            }
-            queries::decisions(c, id, limit, offset).map(Some)
-        })
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let page = in_incident(&s, v, id, move |c, _| {
+        queries::decisions(c, id, limit, offset)
+    })
+    .await?;
     Ok(Json(page.into()))
 }
 
@@ -79,16 +73,7 @@ pub async fn list_tasks(
     };
     let (limit, cursor) = (lp.limit()?, lp.cursor_number()?);
     let all = q.all.unwrap_or(false);
-    let tasks = s
-        .store
-        .read(move |c| {
-            if queries::incident(c, &v.p, id)?.is_none() {
-                return Ok(None);
-            }
-            queries::tasks(c, id, all, now()).map(Some)
-        })
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let tasks = in_incident(&s, v, id, move |c, _| queries::tasks(c, id, all, now())).await?;
     Ok(Json(page_of(tasks, limit, cursor)))
 }
 
@@ -128,23 +113,16 @@ pub async fn list_handovers(
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Json<Page<HandoverRow>>, ApiError> {
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
-    let rows = s
-        .store
-        .read(move |c| {
-            if queries::incident(c, &v.p, id)?.is_none() {
-                return Ok(None);
-            }
-            let mine = v.p.hqs_in(id);
-            let all = queries::handovers(c, id)?;
-            // A brief holds what its HQ may see: only that HQ's members (and administrators) read it.
-            Ok(Some(
-                all.into_iter()
-                    .filter(|h| v.p.is_admin() || mine.contains(&h.hq))
-                    .collect::<Vec<_>>(),
-            ))
-        })
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let rows = in_incident(&s, v, id, move |c, p| {
+        let mine = p.hqs_in(id);
+        let all = queries::handovers(c, id)?;
+        // A brief holds what its HQ may see: only that HQ's members (and administrators) read it.
+        Ok(all
+            .into_iter()
+            .filter(|h| p.is_admin() || mine.contains(&h.hq))
+            .collect::<Vec<_>>())
+    })
+    .await?;
     Ok(Json(page_of(rows, limit, cursor)))
 }
 
@@ -208,16 +186,7 @@ pub async fn list_sitreps(
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Json<Page<SitrepRow>>, ApiError> {
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
-    let rows = s
-        .store
-        .read(move |c| {
-            if queries::incident(c, &v.p, id)?.is_none() {
-                return Ok(None);
-            }
-            queries::sitreps(c, id).map(Some)
-        })
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let rows = in_incident(&s, v, id, move |c, _| queries::sitreps(c, id)).await?;
     Ok(Json(page_of(rows, limit, cursor)))
 }
 

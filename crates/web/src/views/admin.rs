@@ -1,8 +1,10 @@
 //! Administration: users and their global roles, roles in headquarters, API
 //! tokens, and the security log.
 
-use super::{back_with_error, done, query_map, render, Chrome, FormData, PageError, PageResult};
-use crate::api::{exec, now};
+use super::{
+    back_with_error, done, query_map, render, submit, Chrome, FormData, PageError, PageResult,
+};
+use crate::api::now;
 use crate::auth::PageViewer;
 use crate::AppState;
 use askama::Template;
@@ -146,14 +148,10 @@ pub async fn set_role(
         role: f.opt("role"),
     };
     Ok(
-        match exec(&s, &v, move |c, ctx| {
+        submit(&s, &v, &f, "/admin", "ok.saved", "/admin", move |c, ctx| {
             service::set_global_role(c, ctx, &name, &r)
         })
-        .await
-        {
-            Ok(()) => done("/admin", "ok.saved"),
-            Err(e) => back_with_error("/admin", e, &f),
-        },
+        .await,
     )
 }
 
@@ -170,10 +168,10 @@ pub async fn define_role(
         capabilities: f.all("capabilities"),
     };
     Ok(
-        match exec(&s, &v, move |c, ctx| service::define_role(c, ctx, &r)).await {
-            Ok(()) => done("/admin", "ok.saved"),
-            Err(e) => back_with_error("/admin", e, &f),
-        },
+        submit(&s, &v, &f, "/admin", "ok.saved", "/admin", move |c, ctx| {
+            service::define_role(c, ctx, &r)
+        })
+        .await,
     )
 }
 
@@ -212,9 +210,9 @@ pub async fn revoke_token(
     let f = FormData::parse(&body)?;
     f.check(&v).map_err(PageError::Response)?;
     Ok(
-        match exec(&s, &v, move |c, ctx| service::revoke_token(c, ctx, id)).await {
-            Ok(()) => done("/admin", "ok.saved"),
-            Err(e) => back_with_error("/admin", e, &f),
-        },
+        submit(&s, &v, &f, "/admin", "ok.saved", "/admin", move |c, ctx| {
+            service::revoke_token(c, ctx, id)
+        })
+        .await,
     )
 }

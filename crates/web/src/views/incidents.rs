@@ -1,8 +1,8 @@
 //! The incident list, opening an incident, its lifecycle, and its headquarters.
 
 use super::{
-    back_with_error, clock_for, done, query_map, render, Chrome, Clock, FormData, PageError,
-    PageResult,
+    back_with_error, clock_for, done, query_map, render, submit, Chrome, Clock, FormData,
+    PageError, PageResult,
 };
 use crate::api::{exec, now};
 use crate::auth::PageViewer;
@@ -159,10 +159,10 @@ pub async fn status(
     };
     let to = format!("/incidents/{id}");
     Ok(
-        match exec(&s, &v, move |c, ctx| service::change_status(c, ctx, id, &r)).await {
-            Ok(()) => done(&to, "ok.status_changed"),
-            Err(e) => back_with_error(&to, e, &f),
-        },
+        submit(&s, &v, &f, &to, "ok.status_changed", &to, move |c, ctx| {
+            service::change_status(c, ctx, id, &r)
+        })
+        .await,
     )
 }
 
@@ -276,10 +276,10 @@ pub async fn activate_hq(
     };
     let to = format!("/incidents/{id}/hqs");
     Ok(
-        match exec(&s, &v, move |c, ctx| service::activate_hq(c, ctx, id, &r)).await {
-            Ok(_) => done(&to, "ok.hq_activated"),
-            Err(e) => back_with_error(&to, e, &f),
-        },
+        submit(&s, &v, &f, &to, "ok.hq_activated", &to, move |c, ctx| {
+            service::activate_hq(c, ctx, id, &r)
+        })
+        .await,
     )
 }
 

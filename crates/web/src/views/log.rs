@@ -1,10 +1,10 @@
 //! The situation log: the list, the entry form, one entry, and sources.
 
 use super::{
-    back_with_error, clock_for, done, query_map, render, Chrome, Clock, FormData, PageError,
+    back_with_error, clock_for, query_map, render, submit, Chrome, Clock, FormData, PageError,
     PageResult,
 };
-use crate::api::{exec, now};
+use crate::api::now;
 use crate::auth::{PageViewer, Viewer};
 use crate::error::ApiError;
 use crate::AppState;
@@ -195,10 +195,10 @@ pub async fn create(
         Err(e) => return Ok(back_with_error(&back, e, &f)),
     };
     Ok(
-        match exec(&s, &v, move |c, ctx| service::log_entry(c, ctx, id, &r)).await {
-            Ok(_) => done(&back, "ok.entry_added"),
-            Err(e) => back_with_error(&back, e, &f),
-        },
+        submit(&s, &v, &f, &back, "ok.entry_added", &back, move |c, ctx| {
+            service::log_entry(c, ctx, id, &r)
+        })
+        .await,
     )
 }
 
@@ -322,16 +322,10 @@ pub async fn significance(
         significant: f.get("significant") == Some("1"),
     };
     let to = format!("/incidents/{inc}/log/{entry}");
-    Ok(
-        match exec(&s, &v, move |c, ctx| {
-            service::mark_significant(c, ctx, entry, &r)
-        })
-        .await
-        {
-            Ok(()) => done(&to, "ok.saved"),
-            Err(e) => back_with_error(&to, e, &f),
-        },
-    )
+    Ok(submit(&s, &v, &f, &to, "ok.saved", &to, move |c, ctx| {
+        service::mark_significant(c, ctx, entry, &r)
+    })
+    .await)
 }
 
 pub async fn release(
@@ -352,16 +346,10 @@ pub async fn release(
             &f,
         ));
     };
-    Ok(
-        match exec(&s, &v, move |c, ctx| {
-            service::release_entry(c, ctx, entry, &ReleaseEntry { to_hq })
-        })
-        .await
-        {
-            Ok(()) => done(&to, "ok.released"),
-            Err(e) => back_with_error(&to, e, &f),
-        },
-    )
+    Ok(submit(&s, &v, &f, &to, "ok.released", &to, move |c, ctx| {
+        service::release_entry(c, ctx, entry, &ReleaseEntry { to_hq })
+    })
+    .await)
 }
 
 #[derive(Template)]
@@ -407,12 +395,16 @@ pub async fn source_create(
         kind: f.str("kind"),
         reliability: f.str("reliability"),
     };
-    Ok(
-        match exec(&s, &v, move |c, ctx| service::register_source(c, ctx, &r)).await {
-            Ok(_) => done("/sources", "ok.saved"),
-            Err(e) => back_with_error("/sources", e, &f),
-        },
+    Ok(submit(
+        &s,
+        &v,
+        &f,
+        "/sources",
+        "ok.saved",
+        "/sources",
+        move |c, ctx| service::register_source(c, ctx, &r),
     )
+    .await)
 }
 
 pub async fn source_regrade(
@@ -428,14 +420,14 @@ pub async fn source_regrade(
         reliability: f.str("reliability"),
         reason: f.str("reason"),
     };
-    Ok(
-        match exec(&s, &v, move |c, ctx| {
-            service::regrade_source(c, ctx, id, &r)
-        })
-        .await
-        {
-            Ok(()) => done("/sources", "ok.saved"),
-            Err(e) => back_with_error("/sources", e, &f),
-        },
+    Ok(submit(
+        &s,
+        &v,
+        &f,
+        "/sources",
+        "ok.saved",
+        "/sources",
+        move |c, ctx| service::regrade_source(c, ctx, id, &r),
     )
+    .await)
 }

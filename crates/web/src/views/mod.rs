@@ -335,6 +335,28 @@ pub fn back_with_error(to: &str, e: ApiError, form: &FormData) -> Response {
     resp
 }
 
+/// Runs one command for a form: on success back to `ok_to` with the
+/// message `ok_key`, on failure to `err_to` with the error and what was typed.
+pub async fn submit<T: Send + 'static>(
+    s: &AppState,
+    v: &Viewer,
+    f: &FormData,
+    ok_to: &str,
+    ok_key: &str,
+    err_to: &str,
+    run: impl FnOnce(
+            &mut dyn honbu_store::sql::Conn,
+            &honbu_store::service::Ctx,
+        ) -> honbu_store::Result<(Vec<honbu_domain::events::Event>, T)>
+        + Send
+        + 'static,
+) -> Response {
+    match crate::api::exec(s, v, run).await {
+        Ok(_) => done(ok_to, ok_key),
+        Err(e) => back_with_error(err_to, e, f),
+    }
+}
+
 pub fn done(to: &str, ok_key: &str) -> Response {
     let sep = if to.contains('?') { '&' } else { '?' };
     Redirect::to(&format!("{to}{sep}ok={ok_key}")).into_response()

@@ -1,7 +1,7 @@
 //! Decisions, tasks, handover briefs and situation reports.
 
 use super::{
-    back_with_error, clock_for, done, query_map, render, Chrome, Clock, FormData, PageError,
+    back_with_error, clock_for, query_map, render, submit, Chrome, Clock, FormData, PageError,
     PageResult,
 };
 use crate::api::{exec, now};
@@ -170,16 +170,16 @@ pub async fn decide(
         rationale: f.str("rationale"),
         based_on,
     };
-    Ok(
-        match exec(&s, &v, move |c, ctx| {
-            service::record_decision(c, ctx, id, &r)
-        })
-        .await
-        {
-            Ok(_) => done(&to, "ok.decision_recorded"),
-            Err(e) => back_with_error(&to, e, &f),
-        },
+    Ok(submit(
+        &s,
+        &v,
+        &f,
+        &to,
+        "ok.decision_recorded",
+        &to,
+        move |c, ctx| service::record_decision(c, ctx, id, &r),
     )
+    .await)
 }
 
 #[derive(Template)]
@@ -240,10 +240,10 @@ pub async fn assign(
         note: f.opt("note"),
     };
     Ok(
-        match exec(&s, &v, move |c, ctx| service::assign_task(c, ctx, id, &r)).await {
-            Ok(_) => done(&to, "ok.task_assigned"),
-            Err(e) => back_with_error(&to, e, &f),
-        },
+        submit(&s, &v, &f, &to, "ok.task_assigned", &to, move |c, ctx| {
+            service::assign_task(c, ctx, id, &r)
+        })
+        .await,
     )
 }
 
@@ -271,12 +271,10 @@ pub async fn task_status(
         status: f.str("status"),
         note: f.opt("note"),
     };
-    Ok(
-        match exec(&s, &v, move |c, ctx| service::update_task(c, ctx, task, &r)).await {
-            Ok(()) => done(&to, "ok.saved"),
-            Err(e) => back_with_error(&to, e, &f),
-        },
-    )
+    Ok(submit(&s, &v, &f, &to, "ok.saved", &to, move |c, ctx| {
+        service::update_task(c, ctx, task, &r)
+    })
+    .await)
 }
 
 #[derive(Template)]
@@ -426,14 +424,10 @@ pub async fn brief_ack(
     f.check(&v).map_err(PageError::Response)?;
     let to = format!("/handovers/{h}");
     Ok(
-        match exec(&s, &v, move |c, ctx| {
+        submit(&s, &v, &f, &to, "ok.acknowledged", &to, move |c, ctx| {
             service::acknowledge_handover(c, ctx, h)
         })
-        .await
-        {
-            Ok(()) => done(&to, "ok.acknowledged"),
-            Err(e) => back_with_error(&to, e, &f),
-        },
+        .await,
     )
 }
 
