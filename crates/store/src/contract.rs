@@ -1251,7 +1251,7 @@ pub fn security_events_are_recorded(store: &Store) {
         ))
         .unwrap();
     let log = store
-        .read_blocking(|c| queries::security_log(c, 10))
+        .read_blocking(|c| queries::security_log(c, 10, 0).map(|p| p.items))
         .unwrap();
     let kinds: Vec<&str> = log.iter().map(|r| r.kind.as_str()).collect();
     assert_eq!(

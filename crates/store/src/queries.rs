@@ -244,10 +244,15 @@ pub struct SecurityRow {
     pub detail: String,
 }
 
-pub fn security_log(c: &mut dyn Conn, limit: i64) -> Result<Vec<SecurityRow>> {
-    c.query(
-        "SELECT seq, at, kind, username, detail FROM security_log ORDER BY seq DESC LIMIT $1",
-        &[Value::Int(limit)],
+pub fn security_log(c: &mut dyn Conn, limit: i64, offset: i64) -> Result<Page<SecurityRow>> {
+    let total = c
+        .query_one("SELECT COUNT(*) FROM security_log", &[])?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0);
+    let items = c.query(
+        "SELECT seq, at, kind, username, detail FROM security_log ORDER BY seq DESC LIMIT $1 OFFSET $2",
+        &[Value::Int(limit), Value::Int(offset)],
     )?
     .iter()
     .map(|r| {
@@ -259,7 +264,14 @@ pub fn security_log(c: &mut dyn Conn, limit: i64) -> Result<Vec<SecurityRow>> {
             detail: r.text(4)?,
         })
     })
-    .collect()
+    .collect::<Result<Vec<_>>>()?;
+    let next =
+        (offset + (items.len() as i64) < total).then(|| (offset + items.len() as i64).to_string());
+    Ok(Page {
+        items,
+        total,
+        next_cursor: next,
+    })
 }
 
 /// Display names by id, for everyone named on a page.

@@ -185,7 +185,7 @@ async fn api_needs_a_token_and_strangers_get_404_for_incidents_they_may_not_know
     let log: Value = app
         .get_json("/api/v1/security-log?limit=1000", &w.admin_token)
         .await;
-    let refusals = log
+    let refusals = log["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -582,7 +582,7 @@ async fn login_is_recorded_and_bad_passwords_refused() {
         "{cookie}"
     );
     let log: Value = app.get_json("/api/v1/security-log", &w.admin_token).await;
-    let kinds: Vec<&str> = log
+    let kinds: Vec<&str> = log["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -1,9 +1,9 @@
 //! Accounts, tokens, roles, the security log and the journal check.
 
-use super::{created, exec, now, Created};
+use super::{created, exec, now, page_of, Created, Page};
 use crate::auth::ApiViewer;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, ListParams};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -77,13 +77,19 @@ fn admin(v: &crate::auth::Viewer) -> Result<(), ApiError> {
 
 /// All users (administrators only).
 #[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
-    responses((status = 200, body = Vec<UserRow>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    params(ListParams), responses((status = 200, body = Page<UserRow>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_users(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
-) -> Result<Json<Vec<UserRow>>, ApiError> {
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> Result<Json<Page<UserRow>>, ApiError> {
     admin(&v)?;
-    Ok(Json(s.store.read(queries::users).await?))
+    let (limit, cursor) = (q.limit()?, q.cursor_number()?);
+    Ok(Json(page_of(
+        s.store.read(queries::users).await?,
+        limit,
+        cursor,
+    )))
 }
 
 /// Creates a user (administrators only). Without `role` the user has no
@@ -145,13 +151,19 @@ pub async fn set_role(
 
 /// API tokens: the caller's own (all of them for an administrator).
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "accounts",
-    responses((status = 200, body = Vec<TokenRow>), (status = 401, body = ErrorBody)))]
+    params(ListParams), responses((status = 200, body = Page<TokenRow>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_tokens(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
-) -> Result<Json<Vec<TokenRow>>, ApiError> {
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> Result<Json<Page<TokenRow>>, ApiError> {
+    let (limit, cursor) = (q.limit()?, q.cursor_number()?);
     let of = (!v.p.is_admin()).then_some(v.p.user);
-    Ok(Json(s.store.read(move |c| queries::tokens(c, of)).await?))
+    Ok(Json(page_of(
+        s.store.read(move |c| queries::tokens(c, of)).await?,
+        limit,
+        cursor,
+    )))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -191,12 +203,18 @@ pub async fn revoke_token(
 
 /// Roles in headquarters: the eight built in and those an administrator added.
 #[utoipa::path(get, path = "/api/v1/roles", tag = "accounts",
-    responses((status = 200, body = Vec<RoleRow>), (status = 401, body = ErrorBody)))]
+    params(ListParams), responses((status = 200, body = Page<RoleRow>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_roles(
     State(s): State<AppState>,
     ApiViewer(_v): ApiViewer,
-) -> Result<Json<Vec<RoleRow>>, ApiError> {
-    Ok(Json(s.store.read(queries::roles).await?))
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> Result<Json<Page<RoleRow>>, ApiError> {
+    let (limit, cursor) = (q.limit()?, q.cursor_number()?);
+    Ok(Json(page_of(
+        s.store.read(queries::roles).await?,
+        limit,
+        cursor,
+    )))
 }
 
 /// Defines (or redefines) a role with its capabilities (administrators only).
@@ -211,32 +229,21 @@ pub async fn define_role(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct Limit {
-    /// 1 to 1000 (default 200).
-    pub limit: Option<i64>,
-}
-
 /// Logins, failed logins, refusals, token changes (administrators only), newest first.
-#[utoipa::path(get, path = "/api/v1/security-log", tag = "accounts", params(Limit),
-    responses((status = 200, body = Vec<SecurityRow>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/security-log", tag = "accounts", params(ListParams),
+    responses((status = 200, body = Page<SecurityRow>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn security_log(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
-    ApiQuery(q): ApiQuery<Limit>,
-) -> Result<Json<Vec<SecurityRow>>, ApiError> {
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> Result<Json<Page<SecurityRow>>, ApiError> {
     admin(&v)?;
-    let limit = match q.limit {
-        None => 200,
-        Some(l) if (1..=1000).contains(&l) => l,
-        Some(_) => return Err(ApiError::invalid("limit", "must be between 1 and 1000")),
-    };
+    let (limit, offset) = (q.limit()?, q.cursor_number()?.unwrap_or(0));
     Ok(Json(
         s.store
-            .read(move |c| queries::security_log(c, limit))
-            .await?,
+            .read(move |c| queries::security_log(c, limit, offset))
+            .await?
+            .into(),
     ))
 }
 

@@ -167,15 +167,17 @@ pub async fn stream(
 }
 
 /// The incident's headquarters, their members and who is on duty.
-#[utoipa::path(get, path = "/api/v1/incidents/{id}/hqs", tag = "headquarters", params(("id" = uuid::Uuid, Path)),
-    responses((status = 200, body = Vec<HqDetail>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/hqs", tag = "headquarters", params(("id" = uuid::Uuid, Path), ListParams),
+    responses((status = 200, body = Page<HqDetail>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_hqs(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     ApiPath(id): ApiPath<IncidentId>,
-) -> Result<Json<Vec<HqDetail>>, ApiError> {
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> Result<Json<Page<HqDetail>>, ApiError> {
+    let (limit, cursor) = (q.limit()?, q.cursor_number()?);
     let hqs = in_incident(&s, v, id, move |c, _| queries::hq_details(c, id, now())).await?;
-    Ok(Json(hqs))
+    Ok(Json(page_of(hqs, limit, cursor)))
 }
 
 /// Activates another headquarters for the incident; its head joins it.

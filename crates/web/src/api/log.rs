@@ -119,12 +119,18 @@ pub async fn release_entry(
 
 /// Registered sources and their reliability grades.
 #[utoipa::path(get, path = "/api/v1/sources", tag = "log",
-    responses((status = 200, body = Vec<SourceRow>), (status = 401, body = ErrorBody)))]
+    params(crate::extract::ListParams), responses((status = 200, body = Page<SourceRow>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_sources(
     State(s): State<AppState>,
     ApiViewer(_v): ApiViewer,
-) -> Result<Json<Vec<SourceRow>>, ApiError> {
-    Ok(Json(s.store.read(queries::sources).await?))
+    ApiQuery(q): ApiQuery<crate::extract::ListParams>,
+) -> Result<Json<Page<SourceRow>>, ApiError> {
+    let (limit, cursor) = (q.limit()?, q.cursor_number()?);
+    Ok(Json(super::page_of(
+        s.store.read(queries::sources).await?,
+        limit,
+        cursor,
+    )))
 }
 
 /// Registers a source with its reliability grade (A–F).

@@ -64,7 +64,7 @@ pub async fn page(State(s): State<AppState>, PageViewer(v): PageViewer, uri: Uri
                 queries::users(c)?,
                 queries::roles(c)?,
                 queries::tokens(c, None)?,
-                queries::security_log(c, 100)?,
+                queries::security_log(c, 100, 0)?.items,
             ))
         })
         .await?;
