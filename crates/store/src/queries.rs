@@ -918,11 +918,14 @@ pub fn board(
             let released = c
                 .query_one(
                     &format!(
-                        "SELECT COUNT(*), CAST(COALESCE(SUM(e.significant), 0) AS BIGINT) FROM entries e \
-                         WHERE e.incident_id = $1 AND e.release = 'hq' AND e.hq_id NOT IN ({}) \
-                         AND e.id IN (SELECT r.entry_id FROM entry_releases r WHERE r.hq_id IN ({}))",
-                        placeholders(2, hqs.len()),
-                        placeholders(2 + hqs.len(), hqs.len())
+                        // Driven from the (few) releases, not the (many) entries:
+                        // CROSS JOIN fixes that order in SQLite and is a plain join elsewhere.
+                        "SELECT COUNT(*), CAST(COALESCE(SUM(e.significant), 0) AS BIGINT) \
+                         FROM (SELECT DISTINCT entry_id FROM entry_releases WHERE hq_id IN ({})) r \
+                         CROSS JOIN entries e \
+                         WHERE e.id = r.entry_id AND e.incident_id = $1 AND e.release = 'hq' AND e.hq_id NOT IN ({})",
+                        placeholders(2 + hqs.len(), hqs.len()),
+                        placeholders(2, hqs.len())
                     ),
                     &p,
                 )?
