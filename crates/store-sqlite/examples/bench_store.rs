@@ -154,18 +154,43 @@ fn main() {
             100,
         ),
         (
+            "100 entries per transaction, synchronous=NORMAL (crash-safe, not power-loss-safe)",
+            Durability::Normal,
+            100_000,
+            100,
+        ),
+        (
             "one durable transaction per entry (synchronous=FULL)",
             Durability::Full,
             5_000,
             1,
         ),
     ] {
+        // HONBU_BENCH_ONLY=batched|durable|verify runs one part (for profiling).
+        let only = std::env::var("HONBU_BENCH_ONLY").unwrap_or_default();
+        if !only.is_empty()
+            && !label.contains(if only == "durable" {
+                "durable"
+            } else if only == "batched" {
+                "100 entries"
+            } else {
+                "\u{0}"
+            })
+        {
+            continue;
+        }
         let ours = through_store(durability, n, per_tx);
         let base = plain(&temp("plain.db"), durability, n, per_tx);
         println!("append, {label}: {ours:.0} entries/s through the store (journal + read models); plain SQLite inserts {base:.0}/s; ratio {:.2}", ours / base);
     }
 
     // journal verify over many events: append in large batches, then walk the chain.
+    if matches!(
+        std::env::var("HONBU_BENCH_ONLY").as_deref(),
+        Ok("batched") | Ok("durable")
+    ) {
+        return;
+    }
     let s = setup(Durability::Normal);
     let t0 = Instant::now();
     let mut i = 0;
