@@ -2,13 +2,12 @@
 //! tokens, and the security log.
 
 use super::{
-    back_with_error, done, query_map, render, submit, Chrome, FormData, PageError, PageResult,
+    back_with_error, done, query_map, render, submit, Chrome, PageError, PageResult, Posted,
 };
 use crate::api::now;
 use crate::auth::PageViewer;
 use crate::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use honbu_domain::commands::*;
@@ -84,14 +83,8 @@ pub async fn page(State(s): State<AppState>, PageViewer(v): PageViewer, uri: Uri
     }))
 }
 
-pub async fn create_user(
-    State(s): State<AppState>,
-    PageViewer(v): PageViewer,
-    body: Bytes,
-) -> PageResult {
+pub async fn create_user(State(s): State<AppState>, Posted(v, f): Posted) -> PageResult {
     admin_only(&v)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let pw = f.str("password");
     if let Err(e) = service::check_password_strength(&pw)
         .and_then(|_| service::parse_username(&f.str("username")))
@@ -138,12 +131,9 @@ pub async fn create_user(
 
 pub async fn set_role(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(name): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let r = SetGlobalRole {
         role: f.opt("role"),
     };
@@ -155,13 +145,7 @@ pub async fn set_role(
     )
 }
 
-pub async fn define_role(
-    State(s): State<AppState>,
-    PageViewer(v): PageViewer,
-    body: Bytes,
-) -> PageResult {
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
+pub async fn define_role(State(s): State<AppState>, Posted(v, f): Posted) -> PageResult {
     let r = DefineRole {
         name: f.str("name"),
         label: f.str("label"),
@@ -175,13 +159,7 @@ pub async fn define_role(
     )
 }
 
-pub async fn create_token(
-    State(s): State<AppState>,
-    PageViewer(v): PageViewer,
-    body: Bytes,
-) -> PageResult {
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
+pub async fn create_token(State(s): State<AppState>, Posted(v, f): Posted) -> PageResult {
     let r = CreateToken {
         name: f.str("name"),
         user: f.opt("user"),
@@ -202,13 +180,10 @@ pub async fn create_token(
 
 pub async fn revoke_token(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let id: TokenId = id.parse().map_err(|_| PageError::NotFound)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     Ok(
         submit(&s, &v, &f, "/admin", "ok.saved", "/admin", move |c, ctx| {
             service::revoke_token(c, ctx, id)

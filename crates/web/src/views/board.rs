@@ -35,7 +35,7 @@ struct BoardInner {
 }
 
 fn incident_id(s: &str) -> Result<IncidentId, PageError> {
-    IncidentId::parse("id", s).map_err(|_| PageError::NotFound)
+    super::id_of(s)
 }
 
 pub async fn page(

@@ -1,14 +1,13 @@
 //! The incident list, opening an incident, its lifecycle, and its headquarters.
 
 use super::{
-    back_with_error, clock_for, done, query_map, render, submit, Chrome, Clock, FormData,
-    PageError, PageResult,
+    back_with_error, clock_for, done, id_of, query_map, render, submit, Chrome, Clock, FormData,
+    PageError, PageResult, Posted,
 };
 use crate::api::{exec, now};
 use crate::auth::PageViewer;
 use crate::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect};
@@ -84,13 +83,7 @@ fn number(f: &FormData, name: &str) -> Result<f64, crate::error::ApiError> {
         .map_err(|_| crate::error::ApiError::invalid(name, "must be a number"))
 }
 
-pub async fn create(
-    State(s): State<AppState>,
-    PageViewer(v): PageViewer,
-    body: Bytes,
-) -> PageResult {
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
+pub async fn create(State(s): State<AppState>, Posted(v, f): Posted) -> PageResult {
     let back = "/incidents/new";
     let parsed = (|| {
         let area = match (f.opt("radius_m"), f.opt("polygon")) {
@@ -140,19 +133,12 @@ pub async fn create(
     }
 }
 
-fn id_of<T: std::str::FromStr>(s: &str) -> Result<T, PageError> {
-    s.parse().map_err(|_| PageError::NotFound)
-}
-
 pub async fn status(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let id: IncidentId = id_of(&id)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let r = ChangeStatus {
         status: f.str("status"),
         reason: f.str("reason"),
@@ -260,13 +246,10 @@ pub async fn hqs_page(
 
 pub async fn activate_hq(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let id: IncidentId = id_of(&id)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let r = NewHq {
         name: f.str("name"),
         kind: f.opt("kind"),
@@ -312,13 +295,10 @@ async fn hq_form<T: Send + 'static>(
 
 pub async fn add_member(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(hq): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let hq: HqId = id_of(&hq)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let r = AddMember {
         user: f.str("user"),
         role: f.str("role"),
@@ -331,13 +311,10 @@ pub async fn add_member(
 
 pub async fn remove_member(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path((hq, user)): Path<(String, String)>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let hq: HqId = id_of(&hq)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     hq_form(&s, &v, hq, &f, "ok.member_removed", move |c, ctx| {
         service::remove_member(c, ctx, hq, &user)
     })
@@ -346,13 +323,10 @@ pub async fn remove_member(
 
 pub async fn duty(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(hq): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let hq: HqId = id_of(&hq)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let r = Duty {
         on: f.get("on") == Some("1"),
         user: f.opt("user"),
@@ -370,13 +344,10 @@ pub async fn duty(
 
 pub async fn cadence(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(hq): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let hq: HqId = id_of(&hq)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let every = match f.opt("every_minutes") {
         None => None,
         Some(m) => match m.parse::<u32>() {
@@ -416,13 +387,10 @@ pub async fn cadence(
 
 pub async fn report(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(hq): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let hq: HqId = id_of(&hq)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let r = FileReport {
         text: f.str("text"),
     };

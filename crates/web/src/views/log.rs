@@ -1,15 +1,14 @@
 //! The situation log: the list, the entry form, one entry, and sources.
 
 use super::{
-    back_with_error, clock_for, query_map, render, submit, Chrome, Clock, FormData, PageError,
-    PageResult,
+    back_with_error, clock_for, id_of, query_map, render, submit, Chrome, Clock, FormData,
+    PageError, PageResult, Posted,
 };
 use crate::api::now;
 use crate::auth::{PageViewer, Viewer};
 use crate::error::ApiError;
 use crate::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use honbu_domain::board::EntryView;
@@ -38,10 +37,6 @@ struct LogPage {
     releases: &'static [Release],
     supersedes: String,
     supersedes_number: i64,
-}
-
-fn id_of<T: std::str::FromStr>(s: &str) -> Result<T, PageError> {
-    s.parse().map_err(|_| PageError::NotFound)
 }
 
 pub async fn page(
@@ -141,13 +136,10 @@ async fn viewer_zone(s: &AppState, v: &Viewer, id: IncidentId) -> Result<Zone, P
 
 pub async fn create(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let id: IncidentId = id_of(&id)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let from_board = f.get("back") == Some("board");
     let back = if from_board {
         format!("/incidents/{id}")
@@ -310,13 +302,10 @@ async fn entry_incident(s: &AppState, v: &Viewer, entry: EntryId) -> Result<Inci
 
 pub async fn significance(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(entry): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let entry: EntryId = id_of(&entry)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let inc = entry_incident(&s, &v, entry).await?;
     let r = MarkSignificant {
         significant: f.get("significant") == Some("1"),
@@ -330,13 +319,10 @@ pub async fn significance(
 
 pub async fn release(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(entry): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let entry: EntryId = id_of(&entry)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let inc = entry_incident(&s, &v, entry).await?;
     let to = format!("/incidents/{inc}/log/{entry}");
     let Some(to_hq) = f.opt("to_hq").and_then(|h| h.parse().ok()) else {
@@ -383,13 +369,7 @@ pub async fn sources_page(
     }))
 }
 
-pub async fn source_create(
-    State(s): State<AppState>,
-    PageViewer(v): PageViewer,
-    body: Bytes,
-) -> PageResult {
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
+pub async fn source_create(State(s): State<AppState>, Posted(v, f): Posted) -> PageResult {
     let r = RegisterSource {
         name: f.str("name"),
         kind: f.str("kind"),
@@ -409,13 +389,10 @@ pub async fn source_create(
 
 pub async fn source_regrade(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let id: SourceId = id_of(&id)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let r = RegradeSource {
         reliability: f.str("reliability"),
         reason: f.str("reason"),

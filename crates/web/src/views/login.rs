@@ -2,6 +2,7 @@
 
 use super::{
     back_with_error, done, lang_of, query_map, render, Chrome, FormData, PageError, PageResult,
+    Posted,
 };
 use crate::api::{exec, now};
 use crate::auth::{self, PageViewer, LOGIN_CSRF_COOKIE};
@@ -119,13 +120,7 @@ pub async fn submit(
     Ok(resp)
 }
 
-pub async fn logout(
-    State(s): State<AppState>,
-    PageViewer(v): PageViewer,
-    body: Bytes,
-) -> PageResult {
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
+pub async fn logout(State(s): State<AppState>, Posted(v, _): Posted) -> PageResult {
     if let Some(secret) = v.session_secret.clone() {
         let user = v.p.user;
         s.store
@@ -156,13 +151,7 @@ pub async fn settings_page(PageViewer(v): PageViewer, uri: Uri) -> PageResult {
     }))
 }
 
-pub async fn settings_submit(
-    State(s): State<AppState>,
-    PageViewer(v): PageViewer,
-    body: Bytes,
-) -> PageResult {
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
+pub async fn settings_submit(State(s): State<AppState>, Posted(v, f): Posted) -> PageResult {
     let r = Settings {
         display_name: f.opt("display_name"),
         locale: f.opt("locale"),

@@ -313,6 +313,32 @@ pub fn forbidden_form(t: &'static Catalogue) -> Response {
     (StatusCode::FORBIDDEN, Html(format!("<!doctype html><meta charset=utf-8><title>403</title><p>{}</p><p><a href=\"javascript:history.back()\">{}</a></p>", t.t("error.csrf"), t.t("action.back")))).into_response()
 }
 
+/// A form posted by a signed-in user, its CSRF token already checked: a
+/// handler that takes `Posted` cannot forget the check.
+pub struct Posted(pub Viewer, pub FormData);
+
+impl axum::extract::FromRequest<AppState> for Posted {
+    type Rejection = Response;
+    async fn from_request(req: axum::extract::Request, state: &AppState) -> Result<Self, Response> {
+        use axum::extract::FromRequestParts;
+        let (mut parts, body) = req.into_parts();
+        let auth::PageViewer(v) = auth::PageViewer::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, crate::BODY_LIMIT)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    "the form is too large",
+                )
+                .into_response()
+            })?;
+        let f = FormData::parse(&bytes).map_err(IntoResponse::into_response)?;
+        f.check(&v)?;
+        Ok(Posted(v, f))
+    }
+}
+
 /// Back to `to` with the error beside `field` and the typed values kept.
 pub fn back_with_error(to: &str, e: ApiError, form: &FormData) -> Response {
     let mut q: Vec<(String, String)> = vec![("error".into(), e.message.clone())];
@@ -426,3 +452,8 @@ pub fn askama_escape(s: &str) -> String {
 }
 
 pub type PageResult = Result<Response, PageError>;
+
+/// An id from the path; one that does not parse names nothing that exists.
+pub fn id_of<T: std::str::FromStr>(s: &str) -> Result<T, PageError> {
+    s.parse().map_err(|_| PageError::NotFound)
+}

@@ -1,15 +1,14 @@
 //! Decisions, tasks, handover briefs and situation reports.
 
 use super::{
-    back_with_error, clock_for, query_map, render, submit, Chrome, Clock, FormData, PageError,
-    PageResult,
+    back_with_error, clock_for, id_of, query_map, render, submit, Chrome, Clock, FormData,
+    PageError, PageResult, Posted,
 };
 use crate::api::{exec, now};
 use crate::auth::{PageViewer, Viewer};
 use crate::error::ApiError;
 use crate::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect};
@@ -21,10 +20,6 @@ use honbu_domain::time::Zone;
 use honbu_domain::vocab::*;
 use honbu_store::queries::{self, EntryQuery, HandoverRow, Page, SitrepRow};
 use honbu_store::service;
-
-fn id_of<T: std::str::FromStr>(s: &str) -> Result<T, PageError> {
-    s.parse().map_err(|_| PageError::NotFound)
-}
 
 /// The incident, its HQs and the viewer's clock, or 404.
 async fn context(
@@ -139,13 +134,10 @@ fn local_time(f: &FormData, name: &str, zone: Zone) -> Result<Option<String>, Ap
 
 pub async fn decide(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let id: IncidentId = id_of(&id)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let to = format!("/incidents/{id}/decisions");
     let based_on: Result<Vec<EntryId>, _> = f.all("based_on").iter().map(|e| e.parse()).collect();
     let Ok(based_on) = based_on else {
@@ -219,13 +211,10 @@ pub async fn tasks_page(
 
 pub async fn assign(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let id: IncidentId = id_of(&id)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let (_, _, clock) = context(&s, &v, id).await?;
     let to = format!("/incidents/{id}/tasks");
     let due_at = match local_time(&f, "due_at", clock.hq) {
@@ -249,13 +238,10 @@ pub async fn assign(
 
 pub async fn task_status(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(task): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let task: TaskId = id_of(&task)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let p = v.p.clone();
     let inc = s
         .store
@@ -330,13 +316,10 @@ pub async fn handover_page(
 
 pub async fn handover_issue(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let id: IncidentId = id_of(&id)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let to = format!("/incidents/{id}/handover");
     let Some(hq) = f.opt("hq").and_then(|h| h.parse().ok()) else {
         return Ok(back_with_error(
@@ -415,13 +398,10 @@ pub async fn brief_page(
 
 pub async fn brief_ack(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(h): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let h: HandoverId = id_of(&h)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let to = format!("/handovers/{h}");
     Ok(
         submit(&s, &v, &f, &to, "ok.acknowledged", &to, move |c, ctx| {
@@ -488,13 +468,10 @@ pub async fn sitreps_page(
 
 pub async fn sitrep_issue(
     State(s): State<AppState>,
-    PageViewer(v): PageViewer,
     Path(id): Path<String>,
-    body: Bytes,
+    Posted(v, f): Posted,
 ) -> PageResult {
     let id: IncidentId = id_of(&id)?;
-    let f = FormData::parse(&body)?;
-    f.check(&v).map_err(PageError::Response)?;
     let (_, _, clock) = context(&s, &v, id).await?;
     let to = format!("/incidents/{id}/sitreps");
     let times = (|| {
