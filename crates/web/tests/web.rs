@@ -756,3 +756,49 @@ async fn a_change_on_one_instance_reaches_subscribers_of_another_over_postgres()
         .await;
     assert_eq!(board["counts"]["entries"], 1);
 }
+
+#[tokio::test]
+async fn an_admin_makes_a_token_in_the_page_and_sees_it_once_never_in_a_url() {
+    let app = spawn_app().await;
+    world(&app).await;
+    let page = app.login("admin").await;
+    let html = page
+        .get(app.url("/admin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+    let r = page
+        .post(app.url("/admin/tokens"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "press feed"),
+            ("user", "reader"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        !r.url().as_str().contains("honbu_"),
+        "the secret is not in a URL"
+    );
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let html = r.text().await.unwrap();
+    let token = between(&html, "<code class=\"token\">", "<");
+    assert!(token.starts_with("honbu_"), "{token}");
+    let me: Value = app.get_json("/api/v1/me", &token).await;
+    assert_eq!(me["username"], "reader");
+    let again = page
+        .get(app.url("/admin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!again.contains(&token), "shown once");
+}

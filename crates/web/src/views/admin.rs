@@ -55,7 +55,18 @@ fn admin_only(v: &crate::auth::Viewer) -> Result<(), PageError> {
 }
 
 pub async fn page(State(s): State<AppState>, PageViewer(v): PageViewer, uri: Uri) -> PageResult {
-    admin_only(&v)?;
+    admin_page(&s, &v, query_map(&uri), None).await
+}
+
+/// The page; `new_token` is a secret just made, shown in this one response
+/// and never put in a URL (where history and logs would keep it).
+async fn admin_page(
+    s: &AppState,
+    v: &crate::auth::Viewer,
+    q: std::collections::HashMap<String, String>,
+    new_token: Option<String>,
+) -> PageResult {
+    admin_only(v)?;
     let (users, roles, tokens, security) = s
         .store
         .read(|c| {
@@ -67,9 +78,7 @@ pub async fn page(State(s): State<AppState>, PageViewer(v): PageViewer, uri: Uri
             ))
         })
         .await?;
-    let q = query_map(&uri);
-    let new_token = q.get("token").cloned();
-    let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.admin"), &q);
+    let c = Chrome::new(Some(v), v.lang, v.lang.t("nav.admin"), &q);
     Ok(render(AdminPage {
         c,
         users,
@@ -171,8 +180,18 @@ pub async fn create_token(State(s): State<AppState>, Posted(v, f): Posted) -> Pa
             .write(move |c| service::create_token(c, Some(&p), now(), &r))
             .await
         {
-            // The secret is shown once, on the page the browser lands on; the server keeps only its hash.
-            Ok((_, (_, secret))) => done(&format!("/admin?token={secret}"), "ok.token_created"),
+            // The secret is shown once, in this response; the server keeps only its hash.
+            Ok((_, (_, secret))) => {
+                let mut q = std::collections::HashMap::new();
+                q.insert("ok".to_string(), "ok.token_created".to_string());
+                return admin_page(&s, &v, q, Some(secret)).await.map(|mut r| {
+                    r.headers_mut().insert(
+                        axum::http::header::CACHE_CONTROL,
+                        axum::http::HeaderValue::from_static("no-store"),
+                    );
+                    r
+                });
+            }
             Err(e) => back_with_error("/admin", e.into(), &f),
         },
     )
