@@ -84,7 +84,7 @@ fn plain(path: &PathBuf, durability: Durability, n: usize, per_tx: usize) -> f64
         "NORMAL"
     };
     c.execute_batch(&format!(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync};
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864;
          CREATE TABLE entries (id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, number BIGINT NOT NULL, seq BIGINT NOT NULL, hq_id TEXT NOT NULL,
            author TEXT, occurred_at TEXT NOT NULL, reported_at TEXT NOT NULL, entered_at TEXT NOT NULL, source_id TEXT, source_name TEXT NOT NULL,
            reliability TEXT NOT NULL, credibility TEXT NOT NULL, category TEXT NOT NULL, release TEXT NOT NULL, significant BIGINT NOT NULL,

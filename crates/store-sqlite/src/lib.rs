@@ -71,7 +71,7 @@ impl Sqlite {
             Durability::Normal => "NORMAL",
         };
         c.execute_batch(&format!(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF;"
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864;"
         ))
         .map_err(db_err)?;
         c.set_prepared_statement_cache_capacity(256);

@@ -177,9 +177,11 @@ impl Store {
         let (committed, out) = run(&*self.inner.backend, true, move |c| {
             let (events, out) = f(c)?;
             let committed = journal::append(c, &key, events)?;
+            let mut projector = project::Projector::default();
             for ev in &committed {
-                project::apply(c, ev)?;
+                projector.apply(c, ev)?;
             }
+            projector.flush(c)?;
             if let (Dialect::Postgres, Some(last)) = (c.dialect(), committed.last()) {
                 // Delivered to every listening instance when this transaction commits.
                 c.exec(
@@ -241,9 +243,11 @@ impl Store {
                 let batch = journal::read(c, after, 5_000)?;
                 let Some(last) = batch.last() else { break };
                 after = last.seq;
+                let mut projector = project::Projector::default();
                 for ev in &batch {
-                    project::apply(c, ev)?;
+                    projector.apply(c, ev)?;
                 }
+                projector.flush(c)?;
             }
             Ok(after)
         })

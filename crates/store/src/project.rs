@@ -13,415 +13,497 @@ fn json(v: &impl serde::Serialize) -> Result<Value, StoreError> {
         .map_err(|e| StoreError::Decode(e.to_string()))
 }
 
+/// The counters an incident row keeps (entries, significant, …, last change),
+/// held in memory while one append applies its events and written once at
+/// the end: a hundred entries cost one UPDATE of the incident, not a hundred.
+#[derive(Debug, Clone)]
+struct Counters {
+    entries_total: i64,
+    significant_total: i64,
+    entries_open: i64,
+    significant_open: i64,
+    updated_at: String,
+    last_seq: i64,
+}
+
+#[derive(Debug, Default)]
+pub struct Projector {
+    incidents: std::collections::HashMap<String, Counters>,
+}
+
+/// Applies one event and writes its counters (for callers with one event).
 pub fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
-    let e = &ev.event;
-    let seq = Value::Int(ev.seq);
-    let at = Value::from(&e.at);
-    let actor = Value::from(e.actor.map(t));
-    let incident = Value::from(e.incident.map(t));
-    match &e.body {
-        Body::UserCreated {
-            user,
-            username,
-            display_name,
-            password_hash,
-            global_role,
-            locale,
-        } => {
+    let mut p = Projector::default();
+    p.apply(c, ev)?;
+    p.flush(c)
+}
+
+impl Projector {
+    fn counters(
+        &mut self,
+        c: &mut dyn Conn,
+        incident: &str,
+    ) -> Result<Option<&mut Counters>, StoreError> {
+        if !self.incidents.contains_key(incident) {
+            let row = c.query_one(
+                "SELECT entries_total, significant_total, entries_open, significant_open, updated_at, last_seq FROM incidents WHERE id = $1",
+                &[Value::Text(incident.to_string())],
+            )?;
+            let Some(r) = row else { return Ok(None) };
+            self.incidents.insert(
+                incident.to_string(),
+                Counters {
+                    entries_total: r.int(0)?,
+                    significant_total: r.int(1)?,
+                    entries_open: r.int(2)?,
+                    significant_open: r.int(3)?,
+                    updated_at: r.text(4)?,
+                    last_seq: r.int(5)?,
+                },
+            );
+        }
+        Ok(self.incidents.get_mut(incident))
+    }
+
+    /// Keeps the incident's "updated" time and journal position current.
+    fn touch(&mut self, c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
+        if let Some(i) = ev.event.incident {
+            if let Some(k) = self.counters(c, &i.to_string())? {
+                k.updated_at = honbu_domain::time::to_db(&ev.event.at);
+                k.last_seq = ev.seq;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the counters held in memory. Call once after the last event.
+    pub fn flush(&mut self, c: &mut dyn Conn) -> Result<(), StoreError> {
+        for (id, k) in self.incidents.drain() {
             c.exec(
+                "UPDATE incidents SET entries_total = $1, significant_total = $2, entries_open = $3, significant_open = $4, updated_at = $5, last_seq = $6 WHERE id = $7",
+                &[Value::Int(k.entries_total), Value::Int(k.significant_total), Value::Int(k.entries_open), Value::Int(k.significant_open), Value::Text(k.updated_at), Value::Int(k.last_seq), Value::Text(id)],
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn apply(&mut self, c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
+        let e = &ev.event;
+        let seq = Value::Int(ev.seq);
+        let at = Value::from(&e.at);
+        let actor = Value::from(e.actor.map(t));
+        let incident = Value::from(e.incident.map(t));
+        match &e.body {
+            Body::UserCreated {
+                user,
+                username,
+                display_name,
+                password_hash,
+                global_role,
+                locale,
+            } => {
+                c.exec(
                 "INSERT INTO users (id, username, display_name, password_hash, global_role, locale, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
                 &[t(user), username.into(), display_name.into(), password_hash.into(), global_role.map(t).into(), locale.clone().into(), at],
             )?;
-        }
-        Body::UserSettingsChanged {
-            user,
-            display_name,
-            locale,
-            time_zone,
-        } => {
-            if let Some(d) = display_name {
+            }
+            Body::UserSettingsChanged {
+                user,
+                display_name,
+                locale,
+                time_zone,
+            } => {
+                if let Some(d) = display_name {
+                    c.exec(
+                        "UPDATE users SET display_name = $1 WHERE id = $2",
+                        &[d.into(), t(user)],
+                    )?;
+                }
+                if let Some(l) = locale {
+                    c.exec(
+                        "UPDATE users SET locale = $1 WHERE id = $2",
+                        &[l.into(), t(user)],
+                    )?;
+                }
+                if let Some(z) = time_zone {
+                    c.exec(
+                        "UPDATE users SET time_zone = $1 WHERE id = $2",
+                        &[t(z), t(user)],
+                    )?;
+                }
+            }
+            Body::PasswordChanged {
+                user,
+                password_hash,
+            } => {
                 c.exec(
-                    "UPDATE users SET display_name = $1 WHERE id = $2",
-                    &[d.into(), t(user)],
+                    "UPDATE users SET password_hash = $1 WHERE id = $2",
+                    &[password_hash.into(), t(user)],
+                )?;
+                security(c, ev, Some(t(user)), "")?;
+            }
+            Body::GlobalRoleSet { user, role } => {
+                c.exec(
+                    "UPDATE users SET global_role = $1 WHERE id = $2",
+                    &[role.map(t).into(), t(user)],
                 )?;
             }
-            if let Some(l) = locale {
+            Body::TokenCreated {
+                token,
+                user,
+                name,
+                token_hash,
+            } => {
                 c.exec(
-                    "UPDATE users SET locale = $1 WHERE id = $2",
-                    &[l.into(), t(user)],
-                )?;
-            }
-            if let Some(z) = time_zone {
-                c.exec(
-                    "UPDATE users SET time_zone = $1 WHERE id = $2",
-                    &[t(z), t(user)],
-                )?;
-            }
-        }
-        Body::PasswordChanged {
-            user,
-            password_hash,
-        } => {
-            c.exec(
-                "UPDATE users SET password_hash = $1 WHERE id = $2",
-                &[password_hash.into(), t(user)],
-            )?;
-            security(c, ev, Some(t(user)), "")?;
-        }
-        Body::GlobalRoleSet { user, role } => {
-            c.exec(
-                "UPDATE users SET global_role = $1 WHERE id = $2",
-                &[role.map(t).into(), t(user)],
-            )?;
-        }
-        Body::TokenCreated {
-            token,
-            user,
-            name,
-            token_hash,
-        } => {
-            c.exec(
                 "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, NULL)",
                 &[t(token), t(user), name.into(), token_hash.into(), at],
             )?;
-            security(c, ev, Some(t(user)), name)?;
-        }
-        Body::TokenRevoked { token } => {
-            c.exec(
-                "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2",
-                &[at, t(token)],
-            )?;
-            security(c, ev, None, &token.to_string())?;
-        }
-        Body::LoginSucceeded { user, method } => security(c, ev, Some(t(user)), method)?,
-        Body::LoginFailed { username, reason } => {
-            c.exec(
+                security(c, ev, Some(t(user)), name)?;
+            }
+            Body::TokenRevoked { token } => {
+                c.exec(
+                    "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2",
+                    &[at, t(token)],
+                )?;
+                security(c, ev, None, &token.to_string())?;
+            }
+            Body::LoginSucceeded { user, method } => security(c, ev, Some(t(user)), method)?,
+            Body::LoginFailed { username, reason } => {
+                c.exec(
                 "INSERT INTO security_log (seq, at, kind, user_id, username, detail) VALUES ($1, $2, $3, NULL, $4, $5)",
                 &[seq, at, t(e.body.kind()), username.into(), reason.into()],
             )?;
-        }
-        Body::LoggedOut { user } => security(c, ev, Some(t(user)), "")?,
-        Body::AccessRefused {
-            user,
-            action,
-            target,
-        } => security(c, ev, user.map(t), &format!("{action} {target}"))?,
-        Body::RoleDefined {
-            name,
-            label,
-            capabilities,
-        } => {
-            let caps: Vec<&str> = capabilities.iter().map(|c| c.as_str()).collect();
-            c.exec(
+            }
+            Body::LoggedOut { user } => security(c, ev, Some(t(user)), "")?,
+            Body::AccessRefused {
+                user,
+                action,
+                target,
+            } => security(c, ev, user.map(t), &format!("{action} {target}"))?,
+            Body::RoleDefined {
+                name,
+                label,
+                capabilities,
+            } => {
+                let caps: Vec<&str> = capabilities.iter().map(|c| c.as_str()).collect();
+                c.exec(
                 "INSERT INTO roles (name, label, capabilities, defined_at) VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET label = excluded.label, capabilities = excluded.capabilities",
                 &[t(name), label.into(), caps.join(",").into(), at],
             )?;
-        }
+            }
 
-        Body::IncidentOpened {
-            kind,
-            title,
-            country,
-            place,
-            area,
-            severity,
-            time_zone,
-            summary,
-        } => {
-            let area = match area {
-                Some(a) => json(a)?,
-                None => Value::Null,
-            };
-            c.exec(
+            Body::IncidentOpened {
+                kind,
+                title,
+                country,
+                place,
+                area,
+                severity,
+                time_zone,
+                summary,
+            } => {
+                let area = match area {
+                    Some(a) => json(a)?,
+                    None => Value::Null,
+                };
+                c.exec(
                 "INSERT INTO incidents (id, kind, title, country, lat, lon, area, severity, time_zone, summary, status, opened_at, opened_by, updated_at, last_seq, entries_total, significant_total, entries_open, significant_open) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12, $14, 0, 0, 0, 0)",
                 &[incident.clone(), t(kind), title.into(), country.into(), place.lat.into(), place.lon.into(), area, t(severity), t(time_zone), summary.into(), t(IncidentStatus::Monitoring), at, actor, seq],
             )?;
-        }
-        Body::IncidentAmended {
-            title,
-            severity,
-            summary,
-            place,
-            area,
-            ..
-        } => {
-            if let Some(v) = title {
-                c.exec(
-                    "UPDATE incidents SET title = $1 WHERE id = $2",
-                    &[v.into(), incident.clone()],
-                )?;
             }
-            if let Some(v) = severity {
-                c.exec(
-                    "UPDATE incidents SET severity = $1 WHERE id = $2",
-                    &[t(v), incident.clone()],
-                )?;
+            Body::IncidentAmended {
+                title,
+                severity,
+                summary,
+                place,
+                area,
+                ..
+            } => {
+                if let Some(v) = title {
+                    c.exec(
+                        "UPDATE incidents SET title = $1 WHERE id = $2",
+                        &[v.into(), incident.clone()],
+                    )?;
+                }
+                if let Some(v) = severity {
+                    c.exec(
+                        "UPDATE incidents SET severity = $1 WHERE id = $2",
+                        &[t(v), incident.clone()],
+                    )?;
+                }
+                if let Some(v) = summary {
+                    c.exec(
+                        "UPDATE incidents SET summary = $1 WHERE id = $2",
+                        &[v.into(), incident.clone()],
+                    )?;
+                }
+                if let Some(p) = place {
+                    c.exec(
+                        "UPDATE incidents SET lat = $1, lon = $2 WHERE id = $3",
+                        &[p.lat.into(), p.lon.into(), incident.clone()],
+                    )?;
+                }
+                if let Some(a) = area {
+                    c.exec(
+                        "UPDATE incidents SET area = $1 WHERE id = $2",
+                        &[json(a)?, incident.clone()],
+                    )?;
+                }
+                self.touch(c, ev)?;
             }
-            if let Some(v) = summary {
+            Body::IncidentStatusChanged { from, to, reason } => {
                 c.exec(
-                    "UPDATE incidents SET summary = $1 WHERE id = $2",
-                    &[v.into(), incident.clone()],
+                    "UPDATE incidents SET status = $1 WHERE id = $2",
+                    &[t(to), incident.clone()],
                 )?;
-            }
-            if let Some(p) = place {
                 c.exec(
-                    "UPDATE incidents SET lat = $1, lon = $2 WHERE id = $3",
-                    &[p.lat.into(), p.lon.into(), incident.clone()],
-                )?;
-            }
-            if let Some(a) = area {
-                c.exec(
-                    "UPDATE incidents SET area = $1 WHERE id = $2",
-                    &[json(a)?, incident.clone()],
-                )?;
-            }
-            touch(c, ev)?;
-        }
-        Body::IncidentStatusChanged { from, to, reason } => {
-            c.exec(
-                "UPDATE incidents SET status = $1 WHERE id = $2",
-                &[t(to), incident.clone()],
-            )?;
-            c.exec(
                 "INSERT INTO incident_status_history (seq, incident_id, at, actor, from_status, to_status, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 &[seq, incident.clone(), at, actor, t(from), t(to), reason.into()],
             )?;
-            touch(c, ev)?;
-        }
-        Body::HqActivated {
-            hq,
-            name,
-            kind,
-            time_zone,
-            report_every_minutes,
-        } => {
-            c.exec(
+                self.touch(c, ev)?;
+            }
+            Body::HqActivated {
+                hq,
+                name,
+                kind,
+                time_zone,
+                report_every_minutes,
+            } => {
+                c.exec(
                 "INSERT INTO hqs (id, incident_id, name, kind, time_zone, activated_at, report_every_minutes, last_report_at, ordinal) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, (SELECT COUNT(*) FROM hqs WHERE incident_id = $2))",
                 &[t(hq), incident.clone(), name.into(), t(kind), t(time_zone), at, report_every_minutes.map(i64::from).into()],
             )?;
-            touch(c, ev)?;
-        }
-        Body::HqMemberAdded { hq, user, role } => {
-            c.exec(
+                self.touch(c, ev)?;
+            }
+            Body::HqMemberAdded { hq, user, role } => {
+                c.exec(
                 "INSERT INTO hq_members (hq_id, user_id, incident_id, role, added_at) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (hq_id, user_id) DO UPDATE SET role = excluded.role",
                 &[t(hq), t(user), incident.clone(), t(role), at],
             )?;
-            touch(c, ev)?;
-        }
-        Body::HqMemberRemoved { hq, user } => {
-            c.exec(
-                "DELETE FROM hq_members WHERE hq_id = $1 AND user_id = $2",
-                &[t(hq), t(user)],
-            )?;
-            c.exec(
-                "DELETE FROM duty WHERE hq_id = $1 AND user_id = $2",
-                &[t(hq), t(user)],
-            )?;
-            touch(c, ev)?;
-        }
-        Body::ReportCadenceSet { hq, every_minutes } => {
-            c.exec(
-                "UPDATE hqs SET report_every_minutes = $1 WHERE id = $2",
-                &[every_minutes.map(i64::from).into(), t(hq)],
-            )?;
-            touch(c, ev)?;
-        }
-        Body::DutyStarted { hq, user } | Body::DutyEnded { hq, user } => {
-            let on = matches!(e.body, Body::DutyStarted { .. });
-            if on {
+                self.touch(c, ev)?;
+            }
+            Body::HqMemberRemoved { hq, user } => {
                 c.exec(
-                    "INSERT INTO duty (hq_id, user_id, since) VALUES ($1, $2, $3) ON CONFLICT (hq_id, user_id) DO NOTHING",
-                    &[t(hq), t(user), at.clone()],
+                    "DELETE FROM hq_members WHERE hq_id = $1 AND user_id = $2",
+                    &[t(hq), t(user)],
                 )?;
-            } else {
                 c.exec(
                     "DELETE FROM duty WHERE hq_id = $1 AND user_id = $2",
                     &[t(hq), t(user)],
                 )?;
+                self.touch(c, ev)?;
             }
-            c.exec(
+            Body::ReportCadenceSet { hq, every_minutes } => {
+                c.exec(
+                    "UPDATE hqs SET report_every_minutes = $1 WHERE id = $2",
+                    &[every_minutes.map(i64::from).into(), t(hq)],
+                )?;
+                self.touch(c, ev)?;
+            }
+            Body::DutyStarted { hq, user } | Body::DutyEnded { hq, user } => {
+                let on = matches!(e.body, Body::DutyStarted { .. });
+                if on {
+                    c.exec(
+                    "INSERT INTO duty (hq_id, user_id, since) VALUES ($1, $2, $3) ON CONFLICT (hq_id, user_id) DO NOTHING",
+                    &[t(hq), t(user), at.clone()],
+                )?;
+                } else {
+                    c.exec(
+                        "DELETE FROM duty WHERE hq_id = $1 AND user_id = $2",
+                        &[t(hq), t(user)],
+                    )?;
+                }
+                c.exec(
                 "INSERT INTO duty_log (seq, hq_id, user_id, at, on_duty) VALUES ($1, $2, $3, $4, $5)",
                 &[seq, t(hq), t(user), at, on.into()],
             )?;
-            touch(c, ev)?;
-        }
-        Body::StatusReportFiled { report, hq, text } => {
-            c.exec(
+                self.touch(c, ev)?;
+            }
+            Body::StatusReportFiled { report, hq, text } => {
+                c.exec(
                 "INSERT INTO status_reports (id, hq_id, incident_id, at, author, text) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[t(report), t(hq), incident.clone(), at.clone(), actor, text.into()],
             )?;
-            c.exec(
-                "UPDATE hqs SET last_report_at = $1 WHERE id = $2",
-                &[at, t(hq)],
-            )?;
-            touch(c, ev)?;
-        }
+                c.exec(
+                    "UPDATE hqs SET last_report_at = $1 WHERE id = $2",
+                    &[at, t(hq)],
+                )?;
+                self.touch(c, ev)?;
+            }
 
-        Body::SourceRegistered {
-            source,
-            name,
-            kind,
-            reliability,
-        } => {
-            c.exec(
+            Body::SourceRegistered {
+                source,
+                name,
+                kind,
+                reliability,
+            } => {
+                c.exec(
                 "INSERT INTO sources (id, name, kind, reliability, registered_at, registered_by) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[t(source), name.into(), t(kind), t(reliability), at, actor],
             )?;
-        }
-        Body::SourceRegraded {
-            source,
-            reliability,
-            ..
-        } => {
-            c.exec(
-                "UPDATE sources SET reliability = $1 WHERE id = $2",
-                &[t(reliability), t(source)],
-            )?;
-        }
-        Body::EntryLogged(l) => {
-            let open = l.release >= Release::Incident;
-            // Counters and "updated" in one statement: this is the hottest path.
-            c.exec(
-                "UPDATE incidents SET entries_total = entries_total + 1, significant_total = significant_total + $1, \
-                 entries_open = entries_open + $2, significant_open = significant_open + $3, updated_at = $4, last_seq = $5 WHERE id = $6",
-                &[l.significant.into(), open.into(), (open && l.significant).into(), at.clone(), seq.clone(), incident.clone()],
-            )?;
-            c.exec(
+            }
+            Body::SourceRegraded {
+                source,
+                reliability,
+                ..
+            } => {
+                c.exec(
+                    "UPDATE sources SET reliability = $1 WHERE id = $2",
+                    &[t(reliability), t(source)],
+                )?;
+            }
+            Body::EntryLogged(l) => {
+                let open = l.release >= Release::Incident;
+                let number = match self.counters(
+                    c,
+                    &ev.event.incident.map(|i| i.to_string()).unwrap_or_default(),
+                )? {
+                    Some(k) => {
+                        k.entries_total += 1;
+                        k.significant_total += i64::from(l.significant);
+                        k.entries_open += i64::from(open);
+                        k.significant_open += i64::from(open && l.significant);
+                        k.updated_at = honbu_domain::time::to_db(&ev.event.at);
+                        k.last_seq = ev.seq;
+                        k.entries_total
+                    }
+                    None => {
+                        return Err(StoreError::Corrupt(format!(
+                            "journal entry {}: entry for an unknown incident",
+                            ev.seq
+                        )))
+                    }
+                };
+                c.exec(
                 "INSERT INTO entries (id, incident_id, number, seq, hq_id, author, occurred_at, reported_at, entered_at, source_id, source_name, reliability, credibility, category, release, significant, text, supersedes, superseded_by, links) \
-                 VALUES ($1, $2, (SELECT entries_total FROM incidents WHERE id = $2), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, $18)",
+                 VALUES ($1, $2, $19, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, $18)",
                 &[
                     t(l.entry), incident.clone(), seq, t(l.hq), actor, (&l.occurred_at).into(), (&l.reported_at).into(), at,
                     l.source.map(t).into(), (&l.source_name).into(), t(l.reliability), t(l.credibility), t(l.category),
                     t(l.release), l.significant.into(), (&l.text).into(), l.supersedes.map(t).into(), json(&l.links)?,
+                    Value::Int(number),
                 ],
             )?;
-            if let Some(old) = l.supersedes {
-                c.exec(
-                    "UPDATE entries SET superseded_by = $1 WHERE id = $2",
-                    &[t(l.entry), t(old)],
-                )?;
+                if let Some(old) = l.supersedes {
+                    c.exec(
+                        "UPDATE entries SET superseded_by = $1 WHERE id = $2",
+                        &[t(l.entry), t(old)],
+                    )?;
+                }
             }
-        }
-        Body::EntrySignificance { entry, significant } => {
-            let row = c.query_one(
-                "SELECT significant, release FROM entries WHERE id = $1",
-                &[t(entry)],
-            )?;
-            if let Some(r) = row {
-                let was = r.bool(0)?;
-                let open = Release::parse("release", &r.text(1)?)
-                    .map(|r| r >= Release::Incident)
-                    .unwrap_or(false);
-                let delta = i64::from(*significant) - i64::from(was);
-                c.exec(
-                    "UPDATE entries SET significant = $1 WHERE id = $2",
-                    &[(*significant).into(), t(entry)],
+            Body::EntrySignificance { entry, significant } => {
+                let row = c.query_one(
+                    "SELECT significant, release FROM entries WHERE id = $1",
+                    &[t(entry)],
                 )?;
-                c.exec(
-                    "UPDATE incidents SET significant_total = significant_total + $1, significant_open = significant_open + $2 WHERE id = $3",
-                    &[Value::Int(delta), Value::Int(if open { delta } else { 0 }), incident.clone()],
-                )?;
+                if let Some(r) = row {
+                    let was = r.bool(0)?;
+                    let open = Release::parse("release", &r.text(1)?)
+                        .map(|r| r >= Release::Incident)
+                        .unwrap_or(false);
+                    let delta = i64::from(*significant) - i64::from(was);
+                    c.exec(
+                        "UPDATE entries SET significant = $1 WHERE id = $2",
+                        &[(*significant).into(), t(entry)],
+                    )?;
+                    if let Some(k) = self.counters(
+                        c,
+                        &ev.event.incident.map(|i| i.to_string()).unwrap_or_default(),
+                    )? {
+                        k.significant_total += delta;
+                        k.significant_open += if open { delta } else { 0 };
+                    }
+                }
+                self.touch(c, ev)?;
             }
-            touch(c, ev)?;
-        }
-        Body::EntryReleased { entry, to_hq } => {
-            c.exec(
+            Body::EntryReleased { entry, to_hq } => {
+                c.exec(
                 "INSERT INTO entry_releases (entry_id, hq_id, at, actor) VALUES ($1, $2, $3, $4) ON CONFLICT (entry_id, hq_id) DO NOTHING",
                 &[t(entry), t(to_hq), at, actor],
             )?;
-            touch(c, ev)?;
-        }
+                self.touch(c, ev)?;
+            }
 
-        Body::DecisionRecorded {
-            decision,
-            hq,
-            decided_at,
-            decided_by,
-            title,
-            options,
-            rationale,
-            based_on,
-        } => {
-            c.exec(
+            Body::DecisionRecorded {
+                decision,
+                hq,
+                decided_at,
+                decided_by,
+                title,
+                options,
+                rationale,
+                based_on,
+            } => {
+                c.exec(
                 "INSERT INTO decisions (id, incident_id, hq_id, decided_at, decided_by, recorded_by, recorded_at, title, options, rationale, based_on) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 &[t(decision), incident.clone(), t(hq), decided_at.into(), decided_by.into(), actor, at, title.into(), json(options)?, rationale.into(), json(based_on)?],
             )?;
-            touch(c, ev)?;
-        }
-        Body::TaskAssigned {
-            task,
-            hq,
-            title,
-            owner,
-            due_at,
-            note,
-        } => {
-            c.exec(
+                self.touch(c, ev)?;
+            }
+            Body::TaskAssigned {
+                task,
+                hq,
+                title,
+                owner,
+                due_at,
+                note,
+            } => {
+                c.exec(
                 "INSERT INTO tasks (id, incident_id, hq_id, title, owner, due_at, status, note, created_at, created_by, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9)",
                 &[t(task), incident.clone(), t(hq), title.into(), owner.into(), due_at.map(Value::from).unwrap_or(Value::Null), t(TaskStatus::Open), note.into(), at.clone(), actor.clone()],
             )?;
-            c.exec(
+                c.exec(
                 "INSERT INTO task_history (seq, task_id, at, actor, status, note) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[seq, t(task), at, actor, t(TaskStatus::Open), note.into()],
             )?;
-            touch(c, ev)?;
-        }
-        Body::TaskStatusChanged { task, status, note } => {
-            c.exec(
-                "UPDATE tasks SET status = $1, note = $2, updated_at = $3 WHERE id = $4",
-                &[t(status), note.into(), at.clone(), t(task)],
-            )?;
-            c.exec(
+                self.touch(c, ev)?;
+            }
+            Body::TaskStatusChanged { task, status, note } => {
+                c.exec(
+                    "UPDATE tasks SET status = $1, note = $2, updated_at = $3 WHERE id = $4",
+                    &[t(status), note.into(), at.clone(), t(task)],
+                )?;
+                c.exec(
                 "INSERT INTO task_history (seq, task_id, at, actor, status, note) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[seq, t(task), at, actor, t(status), note.into()],
             )?;
-            touch(c, ev)?;
-        }
-        Body::HandoverIssued {
-            handover,
-            hq,
-            since,
-            brief,
-        } => {
-            c.exec(
+                self.touch(c, ev)?;
+            }
+            Body::HandoverIssued {
+                handover,
+                hq,
+                since,
+                brief,
+            } => {
+                c.exec(
                 "INSERT INTO handovers (id, incident_id, hq_id, issued_at, issued_by, since, brief, acknowledged_at, acknowledged_by) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL)",
                 &[t(handover), incident.clone(), t(hq), at, actor, since.map(Value::from).unwrap_or(Value::Null), json(brief)?],
             )?;
-            touch(c, ev)?;
-        }
-        Body::HandoverAcknowledged { handover } => {
-            c.exec(
-                "UPDATE handovers SET acknowledged_at = $1, acknowledged_by = $2 WHERE id = $3",
-                &[at, actor, t(handover)],
-            )?;
-            touch(c, ev)?;
-        }
-        Body::SitrepIssued { sitrep, document } => {
-            c.exec(
+                self.touch(c, ev)?;
+            }
+            Body::HandoverAcknowledged { handover } => {
+                c.exec(
+                    "UPDATE handovers SET acknowledged_at = $1, acknowledged_by = $2 WHERE id = $3",
+                    &[at, actor, t(handover)],
+                )?;
+                self.touch(c, ev)?;
+            }
+            Body::SitrepIssued { sitrep, document } => {
+                c.exec(
                 "INSERT INTO sitreps (id, incident_id, number, issued_at, issued_by, document) \
                  VALUES ($1, $2, (SELECT COUNT(*) + 1 FROM sitreps WHERE incident_id = $2), $3, $4, $5)",
                 &[t(sitrep), incident.clone(), at, actor, json(document)?],
             )?;
-            touch(c, ev)?;
+                self.touch(c, ev)?;
+            }
         }
+        Ok(())
     }
-    Ok(())
-}
-
-/// Keeps the incident's "updated" time and journal position current.
-fn touch(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
-    if let Some(i) = ev.event.incident {
-        c.exec(
-            "UPDATE incidents SET updated_at = $1, last_seq = $2 WHERE id = $3",
-            &[Value::from(&ev.event.at), Value::Int(ev.seq), t(i)],
-        )?;
-    }
-    Ok(())
 }
 
 fn security(
