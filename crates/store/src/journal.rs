@@ -108,6 +108,20 @@ fn head_mac(key: &JournalKey, seq: i64, hash: &str) -> String {
     chain_hash(key, "head", seq, hash, "", "", "", "")
 }
 
+const ROWS_PER_INSERT: usize = 50;
+
+fn insert_rows(c: &mut dyn Conn, values: &[Value]) -> Result<(), StoreError> {
+    let n = values.len() / 8;
+    let tuples: Vec<String> = (0..n)
+        .map(|r| format!("({})", crate::sql::placeholders(1 + 8 * r, 8)))
+        .collect();
+    c.exec(
+        &format!("INSERT INTO journal (seq, at, incident_id, actor, kind, payload, prev_hash, hash) VALUES {}", tuples.join(", ")),
+        values,
+    )?;
+    Ok(())
+}
+
 /// Appends events inside the caller's write transaction and returns them
 /// with their sequence numbers. The caller applies them to the read models
 /// in the same transaction.
@@ -127,6 +141,9 @@ pub fn append(
         .ok_or_else(|| StoreError::Corrupt("journal_head row is missing".into()))?;
     let (mut seq, mut prev) = (head.int(0)?, head.text(1)?);
     let mut out = Vec::with_capacity(events.len());
+    // Rows go in as multi-row inserts of up to ROWS_PER_INSERT: one statement
+    // per chunk rather than per event (the hot path of a bulk append).
+    let mut rows: Vec<Value> = Vec::with_capacity(8 * events.len().min(ROWS_PER_INSERT));
     for event in events {
         seq += 1;
         let at = time::to_db(&event.at);
@@ -145,12 +162,25 @@ pub fn append(
             kind,
             &payload,
         );
-        c.exec(
-            "INSERT INTO journal (seq, at, incident_id, actor, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &[Value::Int(seq), Value::Text(at), incident.into(), actor.into(), t(kind), Value::Text(payload), Value::Text(prev), Value::Text(hash.clone())],
-        )?;
+        rows.extend([
+            Value::Int(seq),
+            Value::Text(at),
+            incident.into(),
+            actor.into(),
+            t(kind),
+            Value::Text(payload),
+            Value::Text(prev),
+            Value::Text(hash.clone()),
+        ]);
         prev = hash;
         out.push(Committed { seq, event });
+        if rows.len() == 8 * ROWS_PER_INSERT {
+            insert_rows(c, &rows)?;
+            rows.clear();
+        }
+    }
+    if !rows.is_empty() {
+        insert_rows(c, &rows)?;
     }
     let mac = head_mac(key, seq, &prev);
     c.exec(
