@@ -17,6 +17,7 @@ pub struct NewHq {
     pub name: String,
     /// ministry, cabinet, local or other
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::HqKind>))]
     pub kind: Option<String>,
     /// IANA zone of the headquarters (`Asia/Tokyo`).
     pub time_zone: String,
@@ -33,6 +34,7 @@ pub struct NewHq {
 #[serde(deny_unknown_fields)]
 pub struct OpenIncident {
     /// hostage_taking, kidnapping, armed_attack, bombing, civil_unrest, natural_disaster, evacuation, other
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::vocab::IncidentKind))]
     pub kind: String,
     pub title: String,
     /// ISO 3166-1 alpha-2
@@ -43,6 +45,7 @@ pub struct OpenIncident {
     pub area: Option<AreaInput>,
     /// extreme, severe, moderate, minor, unknown (default unknown)
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::Severity>))]
     pub severity: Option<String>,
     /// IANA zone of the place, for "local time".
     pub time_zone: String,
@@ -58,6 +61,7 @@ pub struct OpenIncident {
 #[serde(deny_unknown_fields)]
 pub struct ChangeStatus {
     /// monitoring, active, resolved, closed
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::vocab::IncidentStatus))]
     pub status: String,
     pub reason: String,
 }
@@ -69,6 +73,7 @@ pub struct AmendIncident {
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::Severity>))]
     pub severity: Option<String>,
     #[serde(default)]
     pub summary: Option<String>,
@@ -124,8 +129,10 @@ pub struct FileReport {
 pub struct RegisterSource {
     pub name: String,
     /// embassy, host_government, partner_government, agency, media, open_source, hostage_family, other
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::vocab::SourceKind))]
     pub kind: String,
     /// A (completely reliable) to F (cannot be judged)
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::vocab::Reliability))]
     pub reliability: String,
 }
 
@@ -133,6 +140,7 @@ pub struct RegisterSource {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegradeSource {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::vocab::Reliability))]
     pub reliability: String,
     pub reason: String,
 }
@@ -159,12 +167,15 @@ pub struct NewEntry {
     pub source: Option<SourceId>,
     /// 1 (confirmed) to 6 (cannot be judged)
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 1, maximum = 6))]
     pub credibility: Option<serde_json::Value>,
     /// information, decision, action, communication, statement, media
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::Category>))]
     pub category: Option<String>,
     /// hq, incident, partners, families, public
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::Release>))]
     pub release: Option<String>,
     #[serde(default)]
     pub significant: Option<bool>,
@@ -231,6 +242,7 @@ pub struct AssignTask {
 #[serde(deny_unknown_fields)]
 pub struct UpdateTask {
     /// open, in_progress, blocked, done, cancelled
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::vocab::TaskStatus))]
     pub status: String,
     #[serde(default)]
     pub note: Option<String>,
@@ -254,9 +266,11 @@ pub struct IssueSitrep {
     pub to: Option<String>,
     /// immediate, expected, future, past, unknown
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::Urgency>))]
     pub urgency: Option<String>,
     /// fully_confident, highly_confident, moderately_confident, somewhat_confident, not_confident
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::Confidence>))]
     pub confidence: Option<String>,
     #[serde(default)]
     pub authorized_by: Option<String>,
@@ -277,6 +291,7 @@ pub struct CreateUser {
     pub password: String,
     /// admin, officer, reader, or none
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::GlobalRole>))]
     pub role: Option<String>,
 }
 
@@ -286,6 +301,7 @@ pub struct CreateUser {
 pub struct SetGlobalRole {
     /// admin, officer, reader, or null for none
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::GlobalRole>))]
     pub role: Option<String>,
 }
 
