@@ -1,8 +1,8 @@
 //! The situation log: the list, the entry form, one entry, and sources.
 
 use super::{
-    back_with_error, clock_for, id_of, query_map, render, submit, Chrome, Clock, FormData,
-    PageError, PageResult, Posted,
+    back_with_error, clock_for, context, id_of, local_time, query_map, render, submit, Chrome,
+    Clock, PageError, PageResult, Posted,
 };
 use crate::api::now;
 use crate::auth::{PageViewer, Viewer};
@@ -14,7 +14,7 @@ use axum::http::Uri;
 use honbu_domain::board::EntryView;
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
-use honbu_domain::time::{Timestamp, Zone};
+use honbu_domain::time::Timestamp;
 use honbu_domain::vocab::*;
 use honbu_store::queries::{self, EntryQuery, Page, SourceRow};
 use honbu_store::service;
@@ -108,32 +108,6 @@ pub async fn page(
     }))
 }
 
-/// Reads a wall-clock time typed in the viewer's HQ zone.
-fn local_time(f: &FormData, name: &str, zone: Zone) -> Result<Option<String>, ApiError> {
-    match f.opt(name) {
-        None => Ok(None),
-        Some(s) => zone
-            .parse_local(name, &s)
-            .map(|t| Some(honbu_domain::time::to_db(&t)))
-            .map_err(|e| ApiError::invalid(e.field, e.message)),
-    }
-}
-
-async fn viewer_zone(s: &AppState, v: &Viewer, id: IncidentId) -> Result<Zone, PageError> {
-    let p = v.p.clone();
-    let (inc, hqs) = s
-        .store
-        .read(move |c| {
-            let Some(inc) = queries::incident(c, &p, id)? else {
-                return Ok(None);
-            };
-            Ok(Some((inc, queries::hq_views(c, id, now())?)))
-        })
-        .await?
-        .ok_or(PageError::NotFound)?;
-    Ok(clock_for(v, &hqs, inc.time_zone).hq)
-}
-
 pub async fn create(
     State(s): State<AppState>,
     Path(id): Path<String>,
@@ -146,7 +120,7 @@ pub async fn create(
     } else {
         format!("/incidents/{id}/log")
     };
-    let zone = viewer_zone(&s, &v, id).await?;
+    let zone = context(&s, &v, id).await?.2.hq;
     let parsed = (|| {
         Ok::<_, ApiError>(NewEntry {
             text: f.str("text"),

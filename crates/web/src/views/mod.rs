@@ -453,6 +453,48 @@ pub fn askama_escape(s: &str) -> String {
 
 pub type PageResult = Result<Response, PageError>;
 
+/// The incident, its HQs and the viewer's clock, or 404.
+pub async fn context(
+    s: &AppState,
+    v: &Viewer,
+    id: honbu_domain::ids::IncidentId,
+) -> Result<
+    (
+        honbu_domain::board::IncidentView,
+        Vec<honbu_domain::board::HqView>,
+        Clock,
+    ),
+    PageError,
+> {
+    let p = v.p.clone();
+    let (inc, hqs) = s
+        .store
+        .read(move |c| {
+            let Some(inc) = honbu_store::queries::incident(c, &p, id)? else {
+                return Ok(None);
+            };
+            Ok(Some((
+                inc,
+                honbu_store::queries::hq_views(c, id, crate::api::now())?,
+            )))
+        })
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let clock = clock_for(v, &hqs, inc.time_zone);
+    Ok((inc, hqs, clock))
+}
+
+/// Reads a wall-clock time typed in the viewer's HQ zone (form inputs carry no offset).
+pub fn local_time(f: &FormData, name: &str, zone: Zone) -> Result<Option<String>, ApiError> {
+    match f.opt(name) {
+        None => Ok(None),
+        Some(s) => zone
+            .parse_local(name, &s)
+            .map(|t| Some(honbu_domain::time::to_db(&t)))
+            .map_err(|e| ApiError::invalid(e.field, e.message)),
+    }
+}
+
 /// An id from the path; one that does not parse names nothing that exists.
 pub fn id_of<T: std::str::FromStr>(s: &str) -> Result<T, PageError> {
     s.parse().map_err(|_| PageError::NotFound)

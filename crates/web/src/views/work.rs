@@ -1,46 +1,24 @@
 //! Decisions, tasks, handover briefs and situation reports.
 
 use super::{
-    back_with_error, clock_for, id_of, query_map, render, submit, Chrome, Clock, FormData,
+    back_with_error, context, id_of, local_time, query_map, render, submit, Chrome, Clock,
     PageError, PageResult, Posted,
 };
 use crate::api::{exec, now};
-use crate::auth::{PageViewer, Viewer};
+use crate::auth::PageViewer;
 use crate::error::ApiError;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect};
-use honbu_domain::board::{DecisionView, EntryView, HqView, IncidentView, TaskView};
+use honbu_domain::board::{DecisionView, EntryView, HqView, TaskView};
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
 use honbu_domain::reports::{Brief, Sitrep};
-use honbu_domain::time::Zone;
 use honbu_domain::vocab::*;
 use honbu_store::queries::{self, EntryQuery, HandoverRow, Page, SitrepRow};
 use honbu_store::service;
-
-/// The incident, its HQs and the viewer's clock, or 404.
-async fn context(
-    s: &AppState,
-    v: &Viewer,
-    id: IncidentId,
-) -> Result<(IncidentView, Vec<HqView>, Clock), PageError> {
-    let p = v.p.clone();
-    let (inc, hqs) = s
-        .store
-        .read(move |c| {
-            let Some(inc) = queries::incident(c, &p, id)? else {
-                return Ok(None);
-            };
-            Ok(Some((inc, queries::hq_views(c, id, now())?)))
-        })
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let clock = clock_for(v, &hqs, inc.time_zone);
-    Ok((inc, hqs, clock))
-}
 
 fn hq_name(hqs: &[HqView], id: HqId) -> String {
     hqs.iter()
@@ -120,16 +98,6 @@ pub async fn decisions_page(
         numbers,
         can_decide: v.p.can_in_incident(id, Capability::DecisionRecord),
     }))
-}
-
-fn local_time(f: &FormData, name: &str, zone: Zone) -> Result<Option<String>, ApiError> {
-    match f.opt(name) {
-        None => Ok(None),
-        Some(s) => zone
-            .parse_local(name, &s)
-            .map(|t| Some(honbu_domain::time::to_db(&t)))
-            .map_err(|e| ApiError::invalid(e.field, e.message)),
-    }
 }
 
 pub async fn decide(
