@@ -218,6 +218,9 @@ pub struct EntryLogged {
     pub hq: HqId,
     pub occurred_at: Timestamp,
     pub reported_at: Timestamp,
+    // Absent values are left out of the journal's copy (every entry is
+    // written once there; a smaller row is a faster append).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<SourceId>,
     /// The source's name and reliability when the entry was made: a later
     /// regrading of the source does not rewrite what the officer saw.
@@ -228,8 +231,9 @@ pub struct EntryLogged {
     pub release: Release,
     pub significant: bool,
     pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supersedes: Option<EntryId>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<EntryId>,
 }
 

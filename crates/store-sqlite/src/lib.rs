@@ -3,12 +3,95 @@
 //! writer at a time; `BEGIN IMMEDIATE` takes its lock up front so a
 //! transaction never fails half-way for want of it) and a small pool of
 //! readers that see consistent snapshots while the writer works.
+//!
+//! Checkpoints (copying the write-ahead log back into the database file) run
+//! on a thread of their own, so a commit pays only for its own log frames;
+//! the writer checkpoints by itself only if that thread falls far behind.
 
 use honbu_store::sql::{Cell, Conn, Dialect, Row, Value};
 use honbu_store::{Backend, Result, StoreError};
 use rusqlite::types::ValueRef;
+use std::cell::Cell as StdCell;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::Mutex;
+use std::thread::JoinHandle;
+
+/// Log frames (pages) after which the checkpoint thread is woken: 16 MiB.
+pub const CHECKPOINT_PAGES: i32 = 4096;
+/// The writer checkpoints by itself once the log holds this many times
+/// the checkpoint thread's share, so the log stays bounded even when that
+/// thread cannot keep up (256 MiB by default).
+const WRITER_CHECKPOINT_FACTOR: i32 = 16;
+
+thread_local! {
+    /// Frames in the log after the last commit on this thread, as SQLite's
+    /// WAL hook reports them (the hook runs inside COMMIT, on the committing
+    /// thread, which holds the writer lock).
+    static WAL_PAGES: StdCell<i32> = const { StdCell::new(0) };
+}
+
+fn wal_hook(_: &rusqlite::hooks::Wal, pages: std::ffi::c_int) -> rusqlite::Result<()> {
+    WAL_PAGES.with(|p| p.set(pages));
+    Ok(())
+}
+
+/// The checkpoint thread and the way to wake it.
+struct Checkpointer {
+    wake: Option<SyncSender<()>>,
+    /// Set when the thread has copied the log up to where it was woken: the
+    /// writer then copies the few frames committed since, so that its next
+    /// transaction starts the log again from the beginning (overwriting,
+    /// rather than growing, the file).
+    caught_up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Checkpointer {
+    fn start(conn: rusqlite::Connection) -> Result<Self> {
+        let (wake, rx) = sync_channel::<()>(1);
+        let caught_up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let done = caught_up.clone();
+        let thread = std::thread::Builder::new()
+            .name("honbu-checkpoint".into())
+            .spawn(move || {
+                // Ends when the store is dropped (the sender goes away).
+                while rx.recv().is_ok() {
+                    // PASSIVE never blocks the writer or readers; a failure
+                    // (a busy lock) is retried at the next wake-up.
+                    if conn
+                        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                        .is_ok()
+                    {
+                        done.store(true, std::sync::atomic::Ordering::Release);
+                    }
+                }
+            })
+            .map_err(|e| StoreError::Config(format!("cannot start the checkpoint thread: {e}")))?;
+        Ok(Checkpointer {
+            wake: Some(wake),
+            caught_up,
+            thread: Some(thread),
+        })
+    }
+
+    fn wake(&self) {
+        if let Some(w) = &self.wake {
+            match w.try_send(()) {
+                Ok(()) | Err(TrySendError::Full(())) | Err(TrySendError::Disconnected(())) => {}
+            }
+        }
+    }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        self.wake = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
 
 /// How hard a commit tries to reach the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +107,10 @@ pub struct Sqlite {
     writer: Mutex<rusqlite::Connection>,
     readers: Mutex<Vec<rusqlite::Connection>>,
     durability: Durability,
+    checkpointer: Checkpointer,
+    /// Log frames after the previous commit.
+    last_pages: std::sync::atomic::AtomicI32,
+    checkpoint_pages: i32,
 }
 
 fn db_err(e: rusqlite::Error) -> StoreError {
@@ -38,6 +125,17 @@ fn db_err(e: rusqlite::Error) -> StoreError {
 impl Sqlite {
     /// Opens (creating if needed) the database at `path`.
     pub fn open(path: &Path, durability: Durability) -> Result<Self> {
+        Self::open_with_checkpoint(path, durability, CHECKPOINT_PAGES)
+    }
+
+    /// As [`Sqlite::open`], waking the checkpoint thread every
+    /// `checkpoint_pages` log frames (tests use a small number).
+    pub fn open_with_checkpoint(
+        path: &Path,
+        durability: Durability,
+        checkpoint_pages: i32,
+    ) -> Result<Self> {
+        let checkpoint_pages = checkpoint_pages.max(1);
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir).map_err(|e| {
@@ -46,11 +144,17 @@ impl Sqlite {
             }
         }
         let writer = Self::connect(path, durability)?;
+        // Replaces SQLite's own checkpoint-on-commit with ours (see above).
+        writer.wal_hook(Some(wal_hook));
+        let checkpointer = Checkpointer::start(Self::connect(path, durability)?)?;
         Ok(Sqlite {
             path: path.to_path_buf(),
             writer: Mutex::new(writer),
             readers: Mutex::new(vec![]),
             durability,
+            checkpointer,
+            last_pages: std::sync::atomic::AtomicI32::new(0),
+            checkpoint_pages,
         })
     }
 
@@ -88,8 +192,18 @@ impl Sqlite {
             .writer
             .lock()
             .map_err(|_| StoreError::Db("writer lock poisoned".into()))?;
-        w.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
-            .map_err(db_err)
+        // The checkpoint thread may hold the checkpoint lock for a moment;
+        // SQLite then reports the checkpoint as blocked (first column 1).
+        for _ in 0..100 {
+            let blocked: i64 = w
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+                .map_err(db_err)?;
+            if blocked == 0 {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Err(StoreError::Busy)
     }
 }
 
@@ -225,10 +339,30 @@ impl Backend for Sqlite {
             .map_err(|_| StoreError::Db("writer lock poisoned".into()))?;
         conn.execute_batch("BEGIN IMMEDIATE").map_err(db_err)?;
         match f(&mut Lite(&conn)) {
-            Ok(()) => conn.execute_batch("COMMIT").map_err(|e| {
-                let _ = conn.execute_batch("ROLLBACK");
-                db_err(e)
-            }),
+            Ok(()) => {
+                WAL_PAGES.with(|p| p.set(0));
+                conn.execute_batch("COMMIT").map_err(|e| {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    db_err(e)
+                })?;
+                let pages = WAL_PAGES.with(StdCell::get);
+                let prev = self
+                    .last_pages
+                    .swap(pages, std::sync::atomic::Ordering::Relaxed);
+                let caught_up = self
+                    .checkpointer
+                    .caught_up
+                    .swap(false, std::sync::atomic::Ordering::Acquire);
+                let every = self.checkpoint_pages;
+                if pages >= every.saturating_mul(WRITER_CHECKPOINT_FACTOR) || caught_up {
+                    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                        .map_err(db_err)?;
+                } else if pages >= every && (pages < prev || pages / every != prev / every) {
+                    // Once each time the log grows by another `every` frames.
+                    self.checkpointer.wake();
+                }
+                Ok(())
+            }
             Err(e) => {
                 conn.execute_batch("ROLLBACK").map_err(db_err)?;
                 Err(e)

@@ -128,3 +128,77 @@ fn a_different_key_does_not_verify() {
         Verdict::Broken { .. }
     ));
 }
+
+fn file_len(p: &std::path::Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Commits copy nothing into the main file themselves: a thread of its own
+/// does, once the log has grown by the set number of pages, and the log is
+/// then started again from the beginning rather than growing without end.
+#[test]
+fn the_log_is_checkpointed_by_its_own_thread_and_stays_bounded() {
+    const EVERY: i32 = 64;
+    let path = temp_db();
+    let wal = path.with_file_name("honbu.db-wal");
+    let store = Store::new(
+        Box::new(Sqlite::open_with_checkpoint(&path, Durability::Normal, EVERY).unwrap()),
+        JournalKey::generate(),
+    )
+    .unwrap();
+    let w = honbu_store::contract::world(&store);
+    let log = |n: usize, tag: &str| {
+        for i in 0..n {
+            honbu_store::contract::run(
+                &store,
+                "mofa.head",
+                honbu_store::contract::t0(),
+                |c, ctx| {
+                    honbu_store::service::log_entry(
+                        c,
+                        ctx,
+                        w.incident,
+                        &honbu_domain::commands::NewEntry {
+                            text: format!("{tag} {i}: {}", "the cordon is unchanged. ".repeat(20)),
+                            ..Default::default()
+                        },
+                    )
+                },
+            )
+            .unwrap();
+        }
+    };
+    // Fewer frames than the writer's own limit (16 × EVERY): whatever
+    // reaches the main file got there through the checkpoint thread.
+    let before = file_len(&path);
+    log(40, "first");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while file_len(&path) <= before && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        file_len(&path) > before,
+        "the checkpoint thread copied the log into the main file ({before} bytes before, {} after)",
+        file_len(&path)
+    );
+    // Many more frames than the limit: the log file stays bounded.
+    log(400, "second");
+    let frame = 4096 + 24;
+    let bound = (16 * EVERY as u64 + 64) * frame + 32;
+    assert!(
+        file_len(&wal) <= bound,
+        "the log is {} bytes, more than {bound}",
+        file_len(&wal)
+    );
+    let n = store
+        .read_blocking(|c| c.query_one("SELECT COUNT(*) FROM entries", &[]))
+        .unwrap()
+        .unwrap()
+        .int(0)
+        .unwrap();
+    assert_eq!(n, 440);
+    assert!(matches!(
+        store.verify_blocking(&mut |_, _| {}).unwrap(),
+        Verdict::Intact { .. }
+    ));
+}
