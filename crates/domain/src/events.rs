@@ -76,6 +76,10 @@ pub enum Body {
     LoginFailed {
         username: String,
         reason: String,
+        /// Further attempts like this one that were refused but not
+        /// recorded one by one (a flood is counted, not written row by row).
+        #[serde(default, skip_serializing_if = "is_zero")]
+        repeats: u32,
     },
     LoggedOut {
         user: UserId,
@@ -84,6 +88,10 @@ pub enum Body {
         user: Option<UserId>,
         action: String,
         target: String,
+        /// Refusals of the same requester before this one that were counted
+        /// but not recorded one by one.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        repeats: u32,
     },
     RoleDefined {
         name: RoleName,
@@ -210,6 +218,10 @@ pub enum Body {
         /// The EDXL-SitRep document as issued (its reportNumber is assigned by the store).
         document: serde_json::Value,
     },
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -166,7 +166,7 @@ enum Step<'a> {
     Release(&'a Entry),
     Decision(&'a Decision),
     Task(usize, &'a Task),
-    TaskStep(usize, &'a TaskStep),
+    TaskMove(usize, &'a TaskStep),
     Report(&'a Report),
     Handover(usize, &'a Handover),
     Ack(usize, &'a Handover),
@@ -186,7 +186,7 @@ impl Step<'_> {
             Step::Release(_) => 8,
             Step::Decision(_) => 9,
             Step::Task(..) => 10,
-            Step::TaskStep(..) => 11,
+            Step::TaskMove(..) => 11,
             Step::Report(_) => 12,
             Step::Handover(..) => 13,
             Step::Ack(..) => 14,
@@ -347,7 +347,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
     for (i, t) in s.tasks.iter().enumerate() {
         steps.push((time(&t.created_at)?, Step::Task(i, t)));
         for st in &t.history {
-            steps.push((time(&st.at)?, Step::TaskStep(i, st)));
+            steps.push((time(&st.at)?, Step::TaskMove(i, st)));
         }
     }
     for r in &s.status_reports {
@@ -565,7 +565,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                 })?;
                 l.tasks.insert(i, id);
             }
-            Step::TaskStep(i, st) => {
+            Step::TaskMove(i, st) => {
                 let task = *l
                     .tasks
                     .get(&i)

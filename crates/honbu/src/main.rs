@@ -226,7 +226,7 @@ fn serve(
 ) -> anyhow::Result<i32> {
     let mut config = honbu_web::Config {
         secure_cookies,
-        demo_note: None,
+        ..Default::default()
     };
     let mut login = None;
     if demo {

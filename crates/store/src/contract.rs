@@ -1239,7 +1239,7 @@ pub fn security_events_are_recorded(store: &Store) {
         .write_blocking(|c| service::open_session(c, u, now))
         .unwrap();
     store
-        .append_blocking(service::login_failed("stranger", "wrong password", now))
+        .append_blocking(service::login_failed("stranger", "wrong password", 0, now))
         .unwrap();
     let p = principal(store, "stranger");
     store
@@ -1247,6 +1247,7 @@ pub fn security_events_are_recorded(store: &Store) {
             Some(&p),
             "GET",
             &format!("/incidents/{}", w.incident),
+            12,
             now,
         ))
         .unwrap();
@@ -1259,6 +1260,13 @@ pub fn security_events_are_recorded(store: &Store) {
         &["access_refused", "login_failed", "login_succeeded"]
     );
     assert_eq!(log[0].username.as_deref(), Some("stranger"));
+    assert!(
+        log[0]
+            .detail
+            .ends_with("(and 12 more like it, counted, not recorded one by one)"),
+        "a counted flood shows its count: {}",
+        log[0].detail
+    );
 }
 
 pub fn live_subscribers_receive_committed_events(store: &Store) {

@@ -31,6 +31,15 @@ pub struct Projector {
     incidents: std::collections::HashMap<String, Counters>,
 }
 
+/// A security record's detail, with the count of like ones it stands for.
+fn with_repeats(detail: String, repeats: u32) -> String {
+    if repeats == 0 {
+        detail
+    } else {
+        format!("{detail} (and {repeats} more like it, counted, not recorded one by one)")
+    }
+}
+
 /// Applies one event and writes its counters (for callers with one event).
 pub fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
     let mut p = Projector::default();
@@ -168,10 +177,14 @@ impl Projector {
                 security(c, ev, None, &token.to_string())?;
             }
             Body::LoginSucceeded { user, method } => security(c, ev, Some(t(user)), method)?,
-            Body::LoginFailed { username, reason } => {
+            Body::LoginFailed {
+                username,
+                reason,
+                repeats,
+            } => {
                 c.exec(
                 "INSERT INTO security_log (seq, at, kind, user_id, username, detail) VALUES ($1, $2, $3, NULL, $4, $5)",
-                &[seq, at, t(e.body.kind()), username.into(), reason.into()],
+                &[seq, at, t(e.body.kind()), username.into(), with_repeats(reason.clone(), *repeats).into()],
             )?;
             }
             Body::LoggedOut { user } => security(c, ev, Some(t(user)), "")?,
@@ -179,7 +192,13 @@ impl Projector {
                 user,
                 action,
                 target,
-            } => security(c, ev, user.map(t), &format!("{action} {target}"))?,
+                repeats,
+            } => security(
+                c,
+                ev,
+                user.map(t),
+                &with_repeats(format!("{action} {target}"), *repeats),
+            )?,
             Body::RoleDefined {
                 name,
                 label,

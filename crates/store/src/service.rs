@@ -1496,7 +1496,7 @@ pub fn close_session(
     ))
 }
 
-pub fn login_failed(username: &str, reason: &str, now: Timestamp) -> Vec<Event> {
+pub fn login_failed(username: &str, reason: &str, repeats: u32, now: Timestamp) -> Vec<Event> {
     let username: String = username.chars().take(64).collect();
     vec![Event {
         at: now,
@@ -1505,11 +1505,18 @@ pub fn login_failed(username: &str, reason: &str, now: Timestamp) -> Vec<Event> 
         body: Body::LoginFailed {
             username,
             reason: reason.into(),
+            repeats,
         },
     }]
 }
 
-pub fn refused(p: Option<&Principal>, action: &str, target: &str, now: Timestamp) -> Vec<Event> {
+pub fn refused(
+    p: Option<&Principal>,
+    action: &str,
+    target: &str,
+    repeats: u32,
+    now: Timestamp,
+) -> Vec<Event> {
     vec![Event {
         at: now,
         actor: p.map(|p| p.user),
@@ -1518,6 +1525,7 @@ pub fn refused(p: Option<&Principal>, action: &str, target: &str, now: Timestamp
             user: p.map(|p| p.user),
             action: action.chars().take(200).collect(),
             target: target.chars().take(300).collect(),
+            repeats,
         },
     }]
 }

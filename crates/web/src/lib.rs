@@ -9,12 +9,17 @@
 //! They hold no rules of their own: access and validation live in
 //! `honbu-domain` and `honbu-store`.
 
+// A page handler's error is the page to show instead (an axum `Response`);
+// boxing it would buy nothing on a path that renders HTML anyway.
+#![allow(clippy::result_large_err)]
+
 pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod i18n;
 pub mod live;
+pub mod throttle;
 pub mod views;
 
 use axum::body::Body;
@@ -35,6 +40,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
+    pub throttle: Arc<throttle::Throttle>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -43,11 +49,14 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Shown on the login page of a demo instance.
     pub demo_note: Option<String>,
+    /// Sign-in locks and the recording of refusal floods.
+    pub throttle: throttle::Policy,
 }
 
 pub fn router(store: Store, config: Config) -> Router {
     let state = AppState {
         store,
+        throttle: Arc::new(throttle::Throttle::new(config.throttle)),
         config: Arc::new(config),
     };
     let (api, openapi) = api::router().split_for_parts();
@@ -85,6 +94,8 @@ async fn not_found(req: Request<Body>) -> Response {
 
 /// Every refusal is recorded in the journal: 401, 403 and 404 on a real
 /// route (a 404 there means "not yours to see" as often as "not there").
+/// Past an allowance per requester and minute, refusals are counted and the
+/// count rides on the requester's next record (see `throttle`).
 async fn record_refusals(
     State(state): State<AppState>,
     req: Request<Body>,
@@ -107,10 +118,21 @@ async fn record_refusals(
             .ok()
             .flatten()
             .map(|v| v.p);
+        let requester = who
+            .as_ref()
+            .map_or_else(|| "anonymous".to_string(), |p| p.user.to_string());
+        // A flood is counted and carried by the requester's next record.
+        let Some(repeats) = state
+            .throttle
+            .refusal(&requester, std::time::Instant::now())
+        else {
+            return res;
+        };
         let events = honbu_store::service::refused(
             who.as_ref(),
             &format!("{action} ({})", s.as_u16()),
             &target,
+            repeats,
             chrono::Utc::now(),
         );
         if let Err(e) = state.store.write(move |_| Ok((events, ()))).await {

@@ -14,6 +14,7 @@ mod common;
 use common::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use std::time::Duration;
 
 #[tokio::test]
 async fn health_answers_when_the_database_does() {
@@ -801,4 +802,129 @@ async fn an_admin_makes_a_token_in_the_page_and_sees_it_once_never_in_a_url() {
         .await
         .unwrap();
     assert!(!again.contains(&token), "shown once");
+}
+
+/// A name is locked after failed sign-ins in a row (the right password is
+/// then refused unchecked), and a flood of attempts or refusals is counted
+/// into records rather than written row by row.
+#[tokio::test]
+async fn failed_sign_ins_lock_the_name_and_floods_are_counted_not_written_row_by_row() {
+    let lock = Duration::from_millis(1500);
+    let policy = honbu_web::throttle::Policy {
+        failures_before_lock: 3,
+        first_lock: lock,
+        max_lock: Duration::from_secs(10),
+        locked_record_every: Duration::from_secs(60),
+        refusals_per_window: 3,
+        refusal_window: lock,
+    };
+    let app = spawn_with(
+        sqlite_store(),
+        honbu_web::Config {
+            throttle: policy,
+            ..Default::default()
+        },
+    )
+    .await;
+    let w = world(&app).await;
+    let c = reqwest::Client::builder()
+        .cookie_provider(std::sync::Arc::new(reqwest::cookie::Jar::default()))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let html = c
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+    let sign_in = |password: &'static str| {
+        let (c, csrf, url) = (c.clone(), csrf.clone(), app.url("/login"));
+        async move {
+            let r = c
+                .post(url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("username", "lima.analyst"),
+                    ("password", password),
+                    ("next", "/"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 303);
+            r.headers()["location"].to_str().unwrap().to_string()
+        }
+    };
+    let security = |kind: &'static str| {
+        let (app, token) = (&app, w.admin_token.clone());
+        async move {
+            let log: Value = app.get_json("/api/v1/security-log?limit=100", &token).await;
+            log["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["kind"] == kind)
+                .map(|r| r["detail"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(sign_in("wrong password 1").await.contains("failed=1"));
+    assert!(sign_in("wrong password 2").await.contains("failed=1"));
+    assert!(sign_in("wrong password 3").await.contains("locked=1"));
+    // Locked: even the right password is refused, and not written again.
+    assert!(sign_in(PASSWORD).await.contains("locked=1"));
+    assert!(sign_in(PASSWORD).await.contains("locked=1"));
+    let page = app
+        .client
+        .get(app.url("/login?locked=1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Try again in 1 min"), "the page says why");
+    let failed = security("login_failed").await;
+    assert_eq!(failed.len(), 3, "{failed:?}");
+    assert!(failed[0].contains("locked"), "{failed:?}");
+    // The lock ends: the refused attempts are recorded with their count,
+    // and the right password works again.
+    tokio::time::sleep(lock + Duration::from_millis(200)).await;
+    assert_eq!(sign_in(PASSWORD).await, "/");
+    let failed = security("login_failed").await;
+    assert_eq!(failed.len(), 4, "{failed:?}");
+    assert!(
+        failed[0].starts_with("refused unchecked") && failed[0].contains("and 1 more like it"),
+        "{failed:?}"
+    );
+
+    // Refusals: three recorded one by one, the rest counted into the next.
+    let path = format!("/api/v1/incidents/{}", w.incident);
+    for _ in 0..8 {
+        let r = app
+            .client
+            .get(app.url(&path))
+            .bearer_auth(&w.stranger_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+    }
+    assert_eq!(security("access_refused").await.len(), 3);
+    tokio::time::sleep(lock + Duration::from_millis(200)).await;
+    let r = app
+        .client
+        .get(app.url(&path))
+        .bearer_auth(&w.stranger_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let refused = security("access_refused").await;
+    assert_eq!(refused.len(), 4, "{refused:?}");
+    assert!(refused[0].contains("and 5 more like it"), "{refused:?}");
 }

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::api::{exec, now};
 use crate::auth::{self, PageViewer, LOGIN_CSRF_COOKIE};
+use crate::throttle::Gate;
 use crate::AppState;
 use askama::Template;
 use axum::body::Bytes;
@@ -14,6 +15,7 @@ use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use honbu_domain::commands::Settings;
 use honbu_store::{queries, service};
+use std::time::Instant;
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -22,6 +24,8 @@ struct LoginPage {
     login_csrf: String,
     next: String,
     failed: bool,
+    /// "Try again in N minutes", for a locked name.
+    locked: Option<String>,
     demo_note: Option<String>,
 }
 
@@ -48,6 +52,10 @@ pub async fn page(
         login_csrf: token.clone(),
         next,
         failed: q.contains_key("failed"),
+        locked: q
+            .get("locked")
+            .and_then(|m| m.parse::<u64>().ok())
+            .map(|m| t.tf("login.locked", &[("minutes", &m)])),
         demo_note: s.config.demo_note.clone(),
     });
     let cookie = format!(
@@ -75,6 +83,34 @@ pub async fn submit(
     let username = f.str("username").trim().to_string();
     let password = f.str("password");
     let next = auth::safe_next(&f.str("next")).to_string();
+    let back = |flag: (&str, String)| {
+        let q = serde_urlencoded::to_string([
+            (flag.0, flag.1.as_str()),
+            ("f_username", username.as_str()),
+            ("next", next.as_str()),
+        ])
+        .unwrap_or_default();
+        Redirect::to(&format!("/login?{q}")).into_response()
+    };
+    // A locked name gets no password check at all.
+    const LOCKED: &str = "refused unchecked: too many failed sign-ins for this name";
+    match s.throttle.login_gate(&username, Instant::now()) {
+        Gate::Locked {
+            retry_after,
+            record,
+        } => {
+            if let Some(repeats) = record {
+                let events = service::login_failed(&username, LOCKED, repeats, now());
+                s.store.write(move |_| Ok((events, ()))).await?;
+            }
+            return Ok(back(("locked", minutes(retry_after).to_string())));
+        }
+        Gate::Open { unrecorded } if unrecorded > 0 => {
+            let events = service::login_failed(&username, LOCKED, unrecorded - 1, now());
+            s.store.write(move |_| Ok((events, ()))).await?;
+        }
+        Gate::Open { .. } => {}
+    }
     let name = username.clone();
     let found = s
         .store
@@ -91,16 +127,22 @@ pub async fn submit(
     .await
     .map_err(|_| PageError::Api(crate::error::ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "login failed")))?;
     let Some(user) = verified else {
-        let events = service::login_failed(&username, "wrong username or password", now());
+        let lock = s.throttle.login_failed(&username, Instant::now());
+        let reason = match lock {
+            Some(d) => format!(
+                "wrong username or password; the name is locked for {} s",
+                d.as_secs()
+            ),
+            None => "wrong username or password".into(),
+        };
+        let events = service::login_failed(&username, &reason, 0, now());
         s.store.write(move |_| Ok((events, ()))).await?;
-        let q = serde_urlencoded::to_string([
-            ("failed", "1"),
-            ("f_username", username.as_str()),
-            ("next", next.as_str()),
-        ])
-        .unwrap_or_default();
-        return Ok(Redirect::to(&format!("/login?{q}")).into_response());
+        return Ok(match lock {
+            Some(d) => back(("locked", minutes(d).to_string())),
+            None => back(("failed", "1".into())),
+        });
     };
+    s.throttle.login_succeeded(&username);
     let id = user.id;
     let (_, (secret, _csrf)) = s
         .store
@@ -118,6 +160,11 @@ pub async fn submit(
         h.append(header::SET_COOKIE, v);
     }
     Ok(resp)
+}
+
+/// Whole minutes, rounded up, for "try again in N minutes".
+fn minutes(d: std::time::Duration) -> u64 {
+    d.as_secs().div_ceil(60).max(1)
 }
 
 pub async fn logout(State(s): State<AppState>, Posted(v, _): Posted) -> PageResult {

@@ -34,18 +34,17 @@ pub async fn spawn_app() -> App {
 }
 
 pub async fn spawn_on(store: Store) -> App {
+    spawn_with(store, honbu_web::Config::default()).await
+}
+
+pub async fn spawn_with(store: Store, config: honbu_web::Config) -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let s = store.clone();
     tokio::spawn(async move {
-        honbu_web::serve(
-            listener,
-            s,
-            honbu_web::Config::default(),
-            std::future::pending(),
-        )
-        .await
-        .unwrap();
+        honbu_web::serve(listener, s, config, std::future::pending())
+            .await
+            .unwrap();
     });
     App {
         base,
