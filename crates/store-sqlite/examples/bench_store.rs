@@ -200,12 +200,20 @@ fn main() {
             5_000,
             1,
         ),
+        (
+            "one transaction per entry, synchronous=NORMAL (the same without its fsync)",
+            Durability::Normal,
+            5_000,
+            1,
+        ),
     ] {
-        // HONBU_BENCH_ONLY=batched|durable|verify runs one part (for profiling).
+        // HONBU_BENCH_ONLY=batched|durable|single runs one part (for profiling).
         let only = std::env::var("HONBU_BENCH_ONLY").unwrap_or_default();
         if !only.is_empty()
             && !label.contains(if only == "durable" {
                 "durable"
+            } else if only == "single" {
+                "per entry"
             } else if only == "batched" {
                 "100 entries"
             } else {
@@ -246,7 +254,7 @@ fn main() {
     // journal verify over many events: append in large batches, then walk the chain.
     if matches!(
         std::env::var("HONBU_BENCH_ONLY").as_deref(),
-        Ok("batched") | Ok("durable")
+        Ok("batched") | Ok("durable") | Ok("single")
     ) {
         return;
     }

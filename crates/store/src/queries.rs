@@ -750,6 +750,34 @@ pub fn entry(
         .then_some((incident, e)))
 }
 
+/// The ids of an incident's entries by their numbers, of those the viewer
+/// may read (a number not returned is not one the viewer may link to).
+pub fn entry_ids_by_number(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    numbers: &[i64],
+) -> Result<HashMap<i64, EntryId>> {
+    if numbers.is_empty() || !p.can_see_incident(incident) {
+        return Ok(HashMap::new());
+    }
+    let mut params: Vec<Value> = vec![t(incident)];
+    let (vis, vp) = entry_vis(p, incident, 2);
+    params.extend(vp);
+    let from = params.len() + 1;
+    params.extend(numbers.iter().map(|n| Value::Int(*n)));
+    c.query(
+        &format!(
+            "SELECT e.number, e.id FROM entries e WHERE e.incident_id = $1 AND {vis} AND e.number IN ({})",
+            placeholders(from, numbers.len())
+        ),
+        &params,
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.parse(1)?)))
+    .collect()
+}
+
 /// The incident and origin HQ of an entry, whoever asks (for rule checks).
 pub fn entry_home(c: &mut dyn Conn, id: EntryId) -> Result<Option<(IncidentId, HqId)>> {
     c.query_one(

@@ -619,6 +619,7 @@ async fn pages_render_for_a_member_in_english_and_japanese() {
                 "/handover",
                 "/sitreps",
                 "/board",
+                "/amend",
             ]
             .iter()
             .map(|p| format!("/incidents/{}{p}", w.incident)),
@@ -927,4 +928,181 @@ async fn failed_sign_ins_lock_the_name_and_floods_are_counted_not_written_row_by
     let refused = security("access_refused").await;
     assert_eq!(refused.len(), 4, "{refused:?}");
     assert!(refused[0].contains("and 5 more like it"), "{refused:?}");
+}
+
+/// The pages amend an incident (only what changed goes into the event, with
+/// its reason) and link a new entry to earlier ones by number; a member
+/// without the right cannot amend, and nobody links to an entry they may
+/// not read.
+#[tokio::test]
+async fn pages_amend_an_incident_and_link_entries_by_number() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let log = format!("/api/v1/incidents/{}/log", w.incident);
+    let open = app
+        .post_json(&log, &w.mofa_token, json!({"text": "First cable"}))
+        .await;
+    let hidden = app
+        .post_json(
+            &log,
+            &w.mofa_token,
+            json!({"text": "MOFA only", "release": "hq"}),
+        )
+        .await;
+    let inc: Value = app
+        .get_json(&format!("/api/v1/incidents/{}", w.incident), &w.mofa_token)
+        .await;
+    let inc = if inc.get("incident").is_some() {
+        inc["incident"].clone()
+    } else {
+        inc
+    };
+    let (lat, lon) = (
+        inc["place"]["lat"].to_string(),
+        inc["place"]["lon"].to_string(),
+    );
+    let amend = format!("/incidents/{}/amend", w.incident);
+    let form_of = |c: reqwest::Client| {
+        let url = app.url(&amend);
+        async move {
+            let html = c.get(url).send().await.unwrap().text().await.unwrap();
+            between(&html, "name=\"csrf\" value=\"", "\"")
+        }
+    };
+    let fields = |csrf: &str, title: &str| {
+        vec![
+            ("csrf".to_string(), csrf.to_string()),
+            ("title".into(), title.into()),
+            ("severity".into(), inc["severity"].as_str().unwrap().into()),
+            ("summary".into(), inc["summary"].as_str().unwrap().into()),
+            ("lat".into(), lat.clone()),
+            ("lon".into(), lon.clone()),
+            ("reason".into(), "Renamed after the cabinet briefing".into()),
+        ]
+    };
+    let head = app.login("mofa.head").await;
+    let csrf = form_of(head.clone()).await;
+    // Nothing changed: the form comes back saying so.
+    let r = head
+        .post(app.url(&amend))
+        .form(&fields(&csrf, inc["title"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.text().await.unwrap().contains("nothing was changed"));
+    let r = head
+        .post(app.url(&amend))
+        .form(&fields(&csrf, "Residence seizure, Lima"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let now: Value = app
+        .get_json(&format!("/api/v1/incidents/{}", w.incident), &w.mofa_token)
+        .await;
+    assert!(now.to_string().contains("Residence seizure, Lima"));
+    let payload = app
+        .store
+        .read_blocking(|c| {
+            c.query_one(
+                "SELECT payload FROM journal WHERE kind = 'incident_amended'",
+                &[],
+            )
+        })
+        .unwrap()
+        .unwrap()
+        .text(0)
+        .unwrap();
+    assert!(
+        payload.contains("Residence seizure, Lima")
+            && payload.contains("cabinet briefing")
+            && !payload.contains("\"severity\":\"")
+            && !payload.contains("\"place\":{"),
+        "only the title changed: {payload}"
+    );
+    // A member without the right to manage the incident cannot amend it.
+    let analyst = app.login("lima.analyst").await;
+    let csrf = form_of(analyst.clone()).await;
+    let r = analyst
+        .post(app.url(&amend))
+        .form(&fields(&csrf, "Not theirs to rename"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("you may not amend this incident"));
+    let now: Value = app
+        .get_json(&format!("/api/v1/incidents/{}", w.incident), &w.mofa_token)
+        .await;
+    assert!(!now.to_string().contains("Not theirs to rename"));
+
+    // Links by number: the Lima analyst may link #open, not the MOFA-only one.
+    let entries_before = app
+        .store
+        .read_blocking(|c| c.query_one("SELECT COUNT(*) FROM entries", &[]))
+        .unwrap()
+        .unwrap()
+        .int(0)
+        .unwrap();
+    let page = format!("/incidents/{}/log", w.incident);
+    let html = analyst
+        .get(app.url(&page))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+    let post = |links: String| {
+        let (c, url, csrf) = (analyst.clone(), app.url(&page), csrf.clone());
+        async move {
+            c.post(url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("text", "Follows up"),
+                    ("links", links.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let number = |created: &Value| {
+        let path = format!("/api/v1/entries/{}", created["id"].as_str().unwrap());
+        let token = w.mofa_token.clone();
+        let app = &app;
+        async move {
+            app.get_json(&path, &token).await["number"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let (n_open, n_hidden) = (number(&open).await, number(&hidden).await);
+    let html = post(format!("{n_open}, #{n_hidden}")).await;
+    assert!(
+        html.contains(&format!("#{n_hidden} is not an entry of this incident")),
+        "an entry the analyst may not read cannot be linked"
+    );
+    assert!(post("twelve".into())
+        .await
+        .contains("is not an entry number"));
+    let after = app
+        .store
+        .read_blocking(|c| c.query_one("SELECT COUNT(*) FROM entries", &[]))
+        .unwrap()
+        .unwrap()
+        .int(0)
+        .unwrap();
+    assert_eq!(after, entries_before, "nothing written");
+    post(format!("#{n_open}")).await;
+    let list: Value = app.get_json(&format!("{log}?limit=1"), &w.lima_token).await;
+    assert_eq!(list["items"][0]["text"], "Follows up");
+    assert_eq!(list["items"][0]["links"], json!([open["id"]]));
 }

@@ -11,7 +11,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect};
+use honbu_domain::board::IncidentView;
 use honbu_domain::commands::*;
+use honbu_domain::geo::AreaInput;
 use honbu_domain::ids::*;
 use honbu_domain::time::Zone;
 use honbu_domain::vocab::*;
@@ -83,25 +85,25 @@ fn number(f: &FormData, name: &str) -> Result<f64, crate::error::ApiError> {
         .map_err(|_| crate::error::ApiError::invalid(name, "must be a number"))
 }
 
+/// The affected area typed in a form: a GeoJSON polygon, or else a radius.
+fn area_from(f: &FormData) -> Result<Option<AreaInput>, crate::error::ApiError> {
+    Ok(match (f.opt("radius_m"), f.opt("polygon")) {
+        (_, Some(poly)) => Some(serde_json::from_str::<AreaInput>(&poly).map_err(|e| {
+            crate::error::ApiError::invalid("area", format!("is not a GeoJSON polygon: {e}"))
+        })?),
+        (Some(_), None) => Some(AreaInput {
+            radius_m: Some(number(f, "radius_m")?),
+            kind: None,
+            coordinates: None,
+        }),
+        (None, None) => None,
+    })
+}
+
 pub async fn create(State(s): State<AppState>, Posted(v, f): Posted) -> PageResult {
     let back = "/incidents/new";
     let parsed = (|| {
-        let area = match (f.opt("radius_m"), f.opt("polygon")) {
-            (_, Some(poly)) => Some(
-                serde_json::from_str::<honbu_domain::geo::AreaInput>(&poly).map_err(|e| {
-                    crate::error::ApiError::invalid(
-                        "area",
-                        format!("is not a GeoJSON polygon: {e}"),
-                    )
-                })?,
-            ),
-            (Some(_), None) => Some(honbu_domain::geo::AreaInput {
-                radius_m: Some(number(&f, "radius_m")?),
-                kind: None,
-                coordinates: None,
-            }),
-            (None, None) => None,
-        };
+        let area = area_from(&f)?;
         Ok::<_, crate::error::ApiError>(OpenIncident {
             kind: f.str("kind"),
             title: f.str("title"),
@@ -131,6 +133,111 @@ pub async fn create(State(s): State<AppState>, Posted(v, f): Posted) -> PageResu
         }
         Err(e) => Ok(back_with_error(back, e, &f)),
     }
+}
+
+#[derive(Template)]
+#[template(path = "incident_amend.html")]
+struct AmendPage {
+    c: Chrome,
+    inc: IncidentView,
+    severities: &'static [Severity],
+    lat: String,
+    lon: String,
+    radius: String,
+    polygon: String,
+}
+
+/// The form to amend an incident's title, severity, summary and place,
+/// filled with what is recorded now.
+pub async fn amend_page(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> PageResult {
+    let id: IncidentId = id_of(&id)?;
+    let (inc, _, _) = super::context(&s, &v, id).await?;
+    let c = Chrome::new(
+        Some(&v),
+        v.lang,
+        v.lang.t("incident.amend"),
+        &query_map(&uri),
+    );
+    let (radius, polygon) = match &inc.area {
+        Some(a) if a.coordinates.is_some() => {
+            (String::new(), serde_json::to_string(a).unwrap_or_default())
+        }
+        Some(a) => (
+            a.radius_m.map(|r| r.to_string()).unwrap_or_default(),
+            String::new(),
+        ),
+        None => (String::new(), String::new()),
+    };
+    Ok(render(AmendPage {
+        c,
+        severities: Severity::ALL,
+        lat: inc.place.lat.to_string(),
+        lon: inc.place.lon.to_string(),
+        radius,
+        polygon,
+        inc,
+    }))
+}
+
+/// Sends only what the form changed, so the event says what was amended.
+pub async fn amend(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Posted(v, f): Posted,
+) -> PageResult {
+    let id: IncidentId = id_of(&id)?;
+    let (inc, _, _) = super::context(&s, &v, id).await?;
+    let back = format!("/incidents/{id}/amend");
+    let parsed = (|| {
+        let changed = |name: &str, now: &str| {
+            let typed = f.str(name).trim().to_string();
+            (typed != now.trim()).then_some(typed)
+        };
+        let (lat, lon) = (number(&f, "lat")?, number(&f, "lon")?);
+        let moved = lat != inc.place.lat || lon != inc.place.lon;
+        let area = area_from(&f)?.filter(|a| Some(a) != inc.area.as_ref());
+        let r = AmendIncident {
+            title: changed("title", &inc.title),
+            severity: changed("severity", inc.severity.as_str()),
+            summary: changed("summary", &inc.summary),
+            lat: moved.then_some(lat),
+            lon: moved.then_some(lon),
+            area,
+            reason: f.str("reason"),
+        };
+        if r.title.is_none()
+            && r.severity.is_none()
+            && r.summary.is_none()
+            && r.lat.is_none()
+            && r.area.is_none()
+        {
+            return Err(crate::error::ApiError::invalid(
+                "title",
+                "nothing was changed",
+            ));
+        }
+        Ok(r)
+    })();
+    let r = match parsed {
+        Ok(r) => r,
+        Err(e) => return Ok(back_with_error(&back, e, &f)),
+    };
+    let to = format!("/incidents/{id}");
+    Ok(submit(
+        &s,
+        &v,
+        &f,
+        &to,
+        "ok.incident_amended",
+        &back,
+        move |c, ctx| service::amend_incident(c, ctx, id, &r),
+    )
+    .await)
 }
 
 pub async fn status(

@@ -121,6 +121,52 @@ pub async fn create(
         format!("/incidents/{id}/log")
     };
     let zone = context(&s, &v, id).await?.2.hq;
+    // Related entries are typed by number ("12, 15" or "#12 #15").
+    let numbers: Result<Vec<i64>, ApiError> = f
+        .str("links")
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .map(|n| n.trim().trim_start_matches('#'))
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            n.parse::<i64>()
+                .map_err(|_| ApiError::invalid("links", format!("“{n}” is not an entry number")))
+        })
+        .collect();
+    let links = match numbers {
+        Ok(numbers) if numbers.len() > 50 => {
+            return Ok(back_with_error(
+                &back,
+                ApiError::invalid("links", "at most 50 links"),
+                &f,
+            ))
+        }
+        Ok(numbers) => {
+            let (p, wanted) = (v.p.clone(), numbers.clone());
+            let found = s
+                .store
+                .read(move |c| queries::entry_ids_by_number(c, &p, id, &wanted))
+                .await?;
+            let mut ids = Vec::with_capacity(numbers.len());
+            for n in numbers {
+                match found.get(&n) {
+                    Some(e) if !ids.contains(e) => ids.push(*e),
+                    Some(_) => {}
+                    None => {
+                        return Ok(back_with_error(
+                            &back,
+                            ApiError::invalid(
+                                "links",
+                                format!("#{n} is not an entry of this incident"),
+                            ),
+                            &f,
+                        ))
+                    }
+                }
+            }
+            ids
+        }
+        Err(e) => return Ok(back_with_error(&back, e, &f)),
+    };
     let parsed = (|| {
         Ok::<_, ApiError>(NewEntry {
             text: f.str("text"),
@@ -153,7 +199,7 @@ pub async fn create(
                     })
                 })
                 .transpose()?,
-            links: vec![],
+            links,
         })
     })();
     let r = match parsed {

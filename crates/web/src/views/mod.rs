@@ -56,6 +56,10 @@ pub fn router() -> Router<AppState> {
         .route("/incidents/{id}/board", get(board::partial))
         .route("/incidents/{id}/map.svg", get(board::map))
         .route("/incidents/{id}/status", post(incidents::status))
+        .route(
+            "/incidents/{id}/amend",
+            get(incidents::amend_page).post(incidents::amend),
+        )
         .route("/incidents/{id}/log", get(log::page).post(log::create))
         .route("/incidents/{id}/log/{entry}", get(log::entry_page))
         .route("/entries/{entry}/significance", post(log::significance))
