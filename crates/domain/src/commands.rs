@@ -20,12 +20,14 @@ pub struct NewHq {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::HqKind>))]
     pub kind: Option<String>,
     /// IANA zone of the headquarters (`Asia/Tokyo`).
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::TimeZoneName))]
     pub time_zone: String,
     /// Minutes between the status reports this HQ is expected to file.
     #[serde(default)]
     pub report_every_minutes: Option<u32>,
     /// Username of the head; defaults to the user who activates it.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::Username>))]
     pub head: Option<String>,
 }
 
@@ -38,6 +40,7 @@ pub struct OpenIncident {
     pub kind: String,
     pub title: String,
     /// ISO 3166-1 alpha-2
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::CountryCode))]
     pub country: String,
     pub lat: f64,
     pub lon: f64,
@@ -48,6 +51,7 @@ pub struct OpenIncident {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::Severity>))]
     pub severity: Option<String>,
     /// IANA zone of the place, for "local time".
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::TimeZoneName))]
     pub time_zone: String,
     #[serde(default)]
     pub summary: Option<String>,
@@ -91,6 +95,7 @@ pub struct AmendIncident {
 #[serde(deny_unknown_fields)]
 pub struct AddMember {
     /// Username of the member.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::Username))]
     pub user: String,
     /// head, deputy, duty_officer, liaison, analyst, family_liaison, logistics, scribe, or a defined role
     pub role: String,
@@ -113,6 +118,7 @@ pub struct Duty {
     pub on: bool,
     /// Username; defaults to the caller. Signing someone else needs hq_manage.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::Username>))]
     pub user: Option<String>,
 }
 
@@ -285,6 +291,7 @@ pub struct IssueSitrep {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::Username))]
     pub username: String,
     #[serde(default)]
     pub display_name: Option<String>,
@@ -312,6 +319,7 @@ pub struct CreateToken {
     pub name: String,
     /// Username the token acts for; defaults to the caller (others need admin).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::Username>))]
     pub user: Option<String>,
 }
 
@@ -335,5 +343,6 @@ pub struct Settings {
     pub locale: Option<String>,
     /// IANA zone used for "HQ time" when the user belongs to no HQ of the incident.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::TimeZoneName>))]
     pub time_zone: Option<String>,
 }

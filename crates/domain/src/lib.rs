@@ -18,6 +18,8 @@ pub mod error;
 pub mod events;
 pub mod geo;
 pub mod ids;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod reports;
 pub mod state;
 pub mod time;

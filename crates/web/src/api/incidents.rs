@@ -207,7 +207,7 @@ pub async fn add_member(
 }
 
 /// Removes a member.
-#[utoipa::path(delete, path = "/api/v1/hqs/{hq}/members/{username}", tag = "headquarters", params(("hq" = uuid::Uuid, Path), ("username" = String, Path)),
+#[utoipa::path(delete, path = "/api/v1/hqs/{hq}/members/{username}", tag = "headquarters", params(("hq" = uuid::Uuid, Path), ("username" = honbu_domain::openapi::Username, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn remove_member(
     State(s): State<AppState>,
