@@ -1,4 +1,5 @@
-//! Embeds every message catalogue in `i18n/`: adding a language is adding a file.
+//! Embeds every message catalogue in `i18n/`, and the country names in
+//! `i18n/countries/`: adding a language is adding a file (or two).
 
 use std::io::Write;
 
@@ -34,6 +35,18 @@ fn main() {
             f,
             "    ({l:?}, include_str!(concat!({manifest:?}, \"/i18n/{l}.txt\"))),"
         );
+    }
+    let _ = writeln!(f, "];");
+    // Country names by language: i18n/countries/<lang>.txt (`PE = ペルー`);
+    // English comes from the ISO table itself.
+    let _ = writeln!(f, "pub const COUNTRY_NAMES: &[(&str, &str)] = &[");
+    for l in &langs {
+        if dir.join("countries").join(format!("{l}.txt")).exists() {
+            let _ = writeln!(
+                f,
+                "    ({l:?}, include_str!(concat!({manifest:?}, \"/i18n/countries/{l}.txt\"))),"
+            );
+        }
     }
     let _ = writeln!(f, "];");
 }

@@ -13,6 +13,8 @@ pub struct Catalogue {
     /// The language's own name, for the language menu.
     pub name: String,
     messages: HashMap<&'static str, &'static str>,
+    /// Country names by ISO 3166-1 alpha-2 code (empty: the ISO English names).
+    countries: HashMap<&'static str, &'static str>,
 }
 
 fn parse(src: &'static str) -> HashMap<&'static str, &'static str> {
@@ -35,10 +37,16 @@ fn all() -> &'static Vec<Catalogue> {
                     .copied()
                     .unwrap_or(lang)
                     .to_string();
+                let countries = COUNTRY_NAMES
+                    .iter()
+                    .find(|(l, _)| l == lang)
+                    .map(|(_, src)| parse(src))
+                    .unwrap_or_default();
                 Catalogue {
                     lang,
                     name,
                     messages,
+                    countries,
                 }
             })
             .collect()
@@ -103,6 +111,45 @@ impl Catalogue {
         "⟦missing text⟧"
     }
 
+    /// A country's name in this language, from its ISO 3166-1 alpha-2
+    /// code: the language's own table, else the ISO English name, else the
+    /// code as given.
+    pub fn country(&self, code: &str) -> String {
+        let code = code.trim().to_ascii_uppercase();
+        if let Some(n) = self.countries.get(code.as_str()) {
+            return (*n).to_string();
+        }
+        honbu_maps::country(&code)
+            .map(|c| c.name.to_string())
+            .unwrap_or(code)
+    }
+
+    /// Whether this language names every ISO country itself.
+    pub fn names_countries(&self) -> bool {
+        !self.countries.is_empty()
+    }
+
+    /// Codes this language's country table has that ISO does not, and ISO
+    /// codes it lacks (for the test that keeps the tables whole).
+    pub fn country_gaps(&self) -> (Vec<&'static str>, Vec<&'static str>) {
+        let iso: std::collections::HashSet<&str> =
+            honbu_maps::countries().iter().map(|c| c.alpha2).collect();
+        let mut extra: Vec<_> = self
+            .countries
+            .keys()
+            .copied()
+            .filter(|k| !iso.contains(k))
+            .collect();
+        let mut missing: Vec<_> = honbu_maps::countries()
+            .iter()
+            .map(|c| c.alpha2)
+            .filter(|k| !self.countries.contains_key(k))
+            .collect();
+        extra.sort_unstable();
+        missing.sort_unstable();
+        (extra, missing)
+    }
+
     /// The text with `{name}` placeholders filled.
     pub fn tf(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         let mut s = self.t(key).to_string();
@@ -147,6 +194,34 @@ mod tests {
                 c.lang
             );
         }
+    }
+
+    /// Every language other than English names every ISO country itself
+    /// (no more, no fewer), so no page mixes languages.
+    #[test]
+    fn every_language_names_every_country() {
+        for c in languages().iter().filter(|c| c.lang != "en") {
+            assert!(
+                c.names_countries(),
+                "{} has no i18n/countries/{}.txt",
+                c.lang,
+                c.lang
+            );
+            let (extra, missing) = c.country_gaps();
+            assert!(
+                missing.is_empty(),
+                "{} lacks country names for {missing:?}",
+                c.lang
+            );
+            assert!(
+                extra.is_empty(),
+                "{} names codes ISO lacks: {extra:?}",
+                c.lang
+            );
+        }
+        assert_eq!(get("ja").country("pe"), "ペルー");
+        assert_eq!(english().country("PE"), "Peru");
+        assert_eq!(english().country("ZZ"), "ZZ");
     }
 
     /// Every key the templates and code ask for is in the English catalogue.

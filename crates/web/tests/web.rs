@@ -656,6 +656,10 @@ async fn pages_render_for_a_member_in_english_and_japanese() {
         .await
         .unwrap();
     assert!(ja.contains("lang=\"ja\""));
+    assert!(
+        ja.contains("ペルー") && html.contains("Peru"),
+        "the country is named in the page's language"
+    );
     let map = page
         .get(app.url(&format!("/incidents/{}/map.svg", w.incident)))
         .send()

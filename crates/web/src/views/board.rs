@@ -80,9 +80,7 @@ pub async fn page(
         }
         None => live,
     };
-    let country = honbu_maps::country(&b.incident.country)
-        .map(|c| c.name.to_string())
-        .unwrap_or_else(|| b.incident.country.clone());
+    let country = v.lang.country(&b.incident.country);
     let c = Chrome::new(Some(&v), v.lang, b.incident.title.clone(), &q).tab(
         id,
         &b.incident.title,
