@@ -1,5 +1,6 @@
 //! What a browser or client sends besides JSON: form bodies, cookies,
-//! Accept-Language, error texts turned into field names.
+//! Accept-Language, error texts turned into field names, entry numbers
+//! typed in a form, names given to the sign-in throttle.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -8,6 +9,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else { return };
     let _ = honbu_web::i18n::negotiate(s);
     let _ = honbu_web::auth::safe_next(s);
+    let _ = honbu_web::views::log::entry_numbers(s);
+    let t = honbu_web::throttle::Throttle::default();
+    let now = std::time::Instant::now();
+    let _ = t.login_failed(s, now);
+    let _ = t.login_gate(s, now);
+    let _ = t.refusal(s, now);
     let mut h = axum::http::HeaderMap::new();
     if let Ok(v) = axum::http::HeaderValue::from_str(s) {
         h.insert(axum::http::header::COOKIE, v);

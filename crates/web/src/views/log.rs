@@ -108,6 +108,20 @@ pub async fn page(
     }))
 }
 
+/// Entry numbers as typed in the "related entries" field: "12, 15" or
+/// "#12 #15".
+pub fn entry_numbers(typed: &str) -> Result<Vec<i64>, ApiError> {
+    typed
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .map(|n| n.trim().trim_start_matches('#'))
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            n.parse::<i64>()
+                .map_err(|_| ApiError::invalid("links", format!("“{n}” is not an entry number")))
+        })
+        .collect()
+}
+
 pub async fn create(
     State(s): State<AppState>,
     Path(id): Path<String>,
@@ -121,18 +135,7 @@ pub async fn create(
         format!("/incidents/{id}/log")
     };
     let zone = context(&s, &v, id).await?.2.hq;
-    // Related entries are typed by number ("12, 15" or "#12 #15").
-    let numbers: Result<Vec<i64>, ApiError> = f
-        .str("links")
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .map(|n| n.trim().trim_start_matches('#'))
-        .filter(|n| !n.is_empty())
-        .map(|n| {
-            n.parse::<i64>()
-                .map_err(|_| ApiError::invalid("links", format!("“{n}” is not an entry number")))
-        })
-        .collect();
-    let links = match numbers {
+    let links = match entry_numbers(&f.str("links")) {
         Ok(numbers) if numbers.len() > 50 => {
             return Ok(back_with_error(
                 &back,

@@ -6,7 +6,7 @@
 mod admin;
 mod board;
 mod incidents;
-mod log;
+pub mod log;
 mod login;
 mod work;
 
