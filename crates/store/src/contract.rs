@@ -1244,7 +1244,7 @@ pub fn security_events_are_recorded(store: &Store) {
     let p = principal(store, "stranger");
     store
         .append_blocking(service::refused(
-            Some(&p),
+            Some(p.user),
             "GET",
             &format!("/incidents/{}", w.incident),
             12,

@@ -1511,7 +1511,7 @@ pub fn login_failed(username: &str, reason: &str, repeats: u32, now: Timestamp) 
 }
 
 pub fn refused(
-    p: Option<&Principal>,
+    user: Option<UserId>,
     action: &str,
     target: &str,
     repeats: u32,
@@ -1519,10 +1519,10 @@ pub fn refused(
 ) -> Vec<Event> {
     vec![Event {
         at: now,
-        actor: p.map(|p| p.user),
+        actor: user,
         incident: None,
         body: Body::AccessRefused {
-            user: p.map(|p| p.user),
+            user,
             action: action.chars().take(200).collect(),
             target: target.chars().take(300).collect(),
             repeats,

@@ -54,14 +54,20 @@ pub struct Config {
 }
 
 pub fn router(store: Store, config: Config) -> Router {
+    router_with_throttle(store, config).0
+}
+
+/// The router and its throttle (whose counts `serve` records on a timer).
+fn router_with_throttle(store: Store, config: Config) -> (Router, Arc<throttle::Throttle>) {
+    let throttle = Arc::new(throttle::Throttle::new(config.throttle));
     let state = AppState {
         store,
-        throttle: Arc::new(throttle::Throttle::new(config.throttle)),
+        throttle: throttle.clone(),
         config: Arc::new(config),
     };
     let (api, openapi) = api::router().split_for_parts();
     let openapi = Arc::new(openapi);
-    Router::new()
+    let app = Router::new()
         .merge(api)
         .route(
             "/api/openapi.json",
@@ -81,7 +87,8 @@ pub fn router(store: Store, config: Config) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"),
         ))
-        .with_state(state)
+        .with_state(state);
+    (app, throttle)
 }
 
 async fn not_found(req: Request<Body>) -> Response {
@@ -121,25 +128,66 @@ async fn record_refusals(
         let requester = who
             .as_ref()
             .map_or_else(|| "anonymous".to_string(), |p| p.user.to_string());
-        // A flood is counted and carried by the requester's next record.
-        let Some(repeats) = state
-            .throttle
-            .refusal(&requester, std::time::Instant::now())
-        else {
-            return res;
-        };
-        let events = honbu_store::service::refused(
-            who.as_ref(),
+        // Past an allowance, refusals are counted, not written one by one.
+        let due = state.throttle.refusal(
+            &requester,
             &format!("{action} ({})", s.as_u16()),
             &target,
-            repeats,
-            chrono::Utc::now(),
+            std::time::Instant::now(),
         );
-        if let Err(e) = state.store.write(move |_| Ok((events, ()))).await {
-            tracing::warn!("could not record a refusal: {e}");
-        }
+        record_refused(&state.store, due).await;
     }
     res
+}
+
+async fn record_refused(store: &Store, due: Vec<throttle::Refusal>) {
+    if due.is_empty() {
+        return;
+    }
+    let now = chrono::Utc::now();
+    let events: Vec<_> = due
+        .into_iter()
+        .flat_map(|r| {
+            honbu_store::service::refused(r.who.parse().ok(), &r.action, &r.target, r.repeats, now)
+        })
+        .collect();
+    if let Err(e) = store.write(move |_| Ok((events, ()))).await {
+        tracing::warn!("could not record a refusal: {e}");
+    }
+}
+
+/// Writes the counts the throttle holds once they are due, so that a flood
+/// that stops is still recorded with its size.
+async fn record_counted(store: Store, throttle: Arc<throttle::Throttle>) {
+    let p = *throttle.policy();
+    let every = p
+        .refusal_window
+        .min(p.locked_record_every)
+        .max(std::time::Duration::from_millis(100));
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let (refused, locked) = throttle.drain(std::time::Instant::now());
+        record_refused(&store, refused).await;
+        if !locked.is_empty() {
+            let now = chrono::Utc::now();
+            let events: Vec<_> = locked
+                .into_iter()
+                .flat_map(|l| {
+                    honbu_store::service::login_failed(
+                        &l.name,
+                        views::login::LOCKED_REASON,
+                        l.repeats,
+                        now,
+                    )
+                })
+                .collect();
+            if let Err(e) = store.write(move |_| Ok((events, ()))).await {
+                tracing::warn!("could not record refused sign-ins: {e}");
+            }
+        }
+    }
 }
 
 /// Serves on a bound listener until the future `shutdown` completes; tests
@@ -152,7 +200,14 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     // Decode the world outline now rather than on the first board.
     let _ = honbu_maps::country_at(0.0, 0.0);
-    axum::serve(listener, router(store, config))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let (app, throttle) = router_with_throttle(store.clone(), config);
+    let counted = tokio::spawn(record_counted(store, throttle));
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    counted.abort();
+    served
 }

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::api::{exec, now};
 use crate::auth::{self, PageViewer, LOGIN_CSRF_COOKIE};
-use crate::throttle::Gate;
+use crate::throttle::{Client, Gate};
 use crate::AppState;
 use askama::Template;
 use axum::body::Bytes;
@@ -69,8 +69,12 @@ pub async fn page(
     ([(header::SET_COOKIE, cookie)], page).into_response()
 }
 
+/// What a sign-in refused unchecked records as its reason.
+pub const LOCKED_REASON: &str = "refused unchecked: too many failed sign-ins for this name";
+
 pub async fn submit(
     State(s): State<AppState>,
+    client: Client,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, PageError> {
@@ -93,24 +97,19 @@ pub async fn submit(
         Redirect::to(&format!("/login?{q}")).into_response()
     };
     // A locked name gets no password check at all.
-    const LOCKED: &str = "refused unchecked: too many failed sign-ins for this name";
-    match s.throttle.login_gate(&username, Instant::now()) {
+    let attempt = match s.throttle.begin(&username, &client.0, Instant::now()) {
         Gate::Locked {
             retry_after,
             record,
         } => {
             if let Some(repeats) = record {
-                let events = service::login_failed(&username, LOCKED, repeats, now());
+                let events = service::login_failed(&username, LOCKED_REASON, repeats, now());
                 s.store.write(move |_| Ok((events, ()))).await?;
             }
             return Ok(back(("locked", minutes(retry_after).to_string())));
         }
-        Gate::Open { unrecorded } if unrecorded > 0 => {
-            let events = service::login_failed(&username, LOCKED, unrecorded - 1, now());
-            s.store.write(move |_| Ok((events, ()))).await?;
-        }
-        Gate::Open { .. } => {}
-    }
+        Gate::Open(attempt) => attempt,
+    };
     let name = username.clone();
     let found = s
         .store
@@ -127,7 +126,7 @@ pub async fn submit(
     .await
     .map_err(|_| PageError::Api(crate::error::ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "login failed")))?;
     let Some(user) = verified else {
-        let lock = s.throttle.login_failed(&username, Instant::now());
+        let lock = attempt.failed(Instant::now());
         let reason = match lock {
             Some(d) => format!(
                 "wrong username or password; the name is locked for {} s",
@@ -142,7 +141,7 @@ pub async fn submit(
             None => back(("failed", "1".into())),
         });
     };
-    s.throttle.login_succeeded(&username);
+    attempt.succeeded();
     let id = user.id;
     let (_, (secret, _csrf)) = s
         .store

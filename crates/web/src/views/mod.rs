@@ -7,7 +7,7 @@ mod admin;
 mod board;
 mod incidents;
 pub mod log;
-mod login;
+pub mod login;
 mod work;
 
 use crate::auth::{self, Viewer};
