@@ -1041,6 +1041,34 @@ async fn pages_amend_an_incident_and_link_entries_by_number() {
             && !payload.contains("\"place\":{"),
         "only the title changed: {payload}"
     );
+    // A form opened before that change, sent with only the summary edited,
+    // does not put the old title back.
+    let mut stale = fields(&csrf, inc["title"].as_str().unwrap());
+    stale.retain(|(k, _)| k != "summary");
+    stale.push((
+        "summary".into(),
+        "Talks through the guarantor commission.".into(),
+    ));
+    for k in ["title", "severity", "summary"] {
+        stale.push((format!("was_{k}"), inc[k].as_str().unwrap().into()));
+    }
+    stale.push(("was_lat".into(), lat.clone()));
+    stale.push(("was_lon".into(), lon.clone()));
+    let r = head
+        .post(app.url(&amend))
+        .form(&stale)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let now: Value = app
+        .get_json(&format!("/api/v1/incidents/{}", w.incident), &w.mofa_token)
+        .await;
+    let now = now.to_string();
+    assert!(
+        now.contains("Residence seizure, Lima") && now.contains("guarantor commission"),
+        "the other officer's title stays: {now}"
+    );
     // A member without the right to manage the incident cannot amend it.
     let analyst = app.login("lima.analyst").await;
     let csrf = form_of(analyst.clone()).await;

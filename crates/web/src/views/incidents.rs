@@ -147,6 +147,20 @@ struct AmendPage {
     polygon: String,
 }
 
+/// An area as the form shows it: (radius in metres, GeoJSON polygon).
+fn area_fields(area: &Option<AreaInput>) -> (String, String) {
+    match area {
+        Some(a) if a.coordinates.is_some() => {
+            (String::new(), serde_json::to_string(a).unwrap_or_default())
+        }
+        Some(a) => (
+            a.radius_m.map(|r| r.to_string()).unwrap_or_default(),
+            String::new(),
+        ),
+        None => (String::new(), String::new()),
+    }
+}
+
 /// The form to amend an incident's title, severity, summary and place,
 /// filled with what is recorded now.
 pub async fn amend_page(
@@ -163,16 +177,7 @@ pub async fn amend_page(
         v.lang.t("incident.amend"),
         &query_map(&uri),
     );
-    let (radius, polygon) = match &inc.area {
-        Some(a) if a.coordinates.is_some() => {
-            (String::new(), serde_json::to_string(a).unwrap_or_default())
-        }
-        Some(a) => (
-            a.radius_m.map(|r| r.to_string()).unwrap_or_default(),
-            String::new(),
-        ),
-        None => (String::new(), String::new()),
-    };
+    let (radius, polygon) = area_fields(&inc.area);
     Ok(render(AmendPage {
         c,
         severities: Severity::ALL,
@@ -194,17 +199,25 @@ pub async fn amend(
     let (inc, _, _) = super::context(&s, &v, id).await?;
     let back = format!("/incidents/{id}/amend");
     let parsed = (|| {
-        let changed = |name: &str, now: &str| {
+        // Compared with what the form showed (its hidden `was_` fields), not
+        // with the incident now: a change someone else saved meanwhile is
+        // not undone by fields this officer left alone.
+        let was = |name: &str, now: String| f.opt(&format!("was_{name}")).unwrap_or(now);
+        let changed = |name: &str, now: String| {
             let typed = f.str(name).trim().to_string();
-            (typed != now.trim()).then_some(typed)
+            (typed != was(name, now).trim()).then_some(typed)
         };
         let (lat, lon) = (number(&f, "lat")?, number(&f, "lon")?);
-        let moved = lat != inc.place.lat || lon != inc.place.lon;
-        let area = area_from(&f)?.filter(|a| Some(a) != inc.area.as_ref());
+        let moved = f.str("lat").trim() != was("lat", inc.place.lat.to_string()).trim()
+            || f.str("lon").trim() != was("lon", inc.place.lon.to_string()).trim();
+        let (radius, polygon) = area_fields(&inc.area);
+        let reshaped = f.str("radius_m").trim() != was("radius_m", radius).trim()
+            || f.str("polygon").trim() != was("polygon", polygon).trim();
+        let area = if reshaped { area_from(&f)? } else { None };
         let r = AmendIncident {
-            title: changed("title", &inc.title),
-            severity: changed("severity", inc.severity.as_str()),
-            summary: changed("summary", &inc.summary),
+            title: changed("title", inc.title.clone()),
+            severity: changed("severity", inc.severity.as_str().to_string()),
+            summary: changed("summary", inc.summary.clone()),
             lat: moved.then_some(lat),
             lon: moved.then_some(lon),
             area,

@@ -116,8 +116,10 @@ pub fn entry_numbers(typed: &str) -> Result<Vec<i64>, ApiError> {
         .map(|n| n.trim().trim_start_matches('#'))
         .filter(|n| !n.is_empty())
         .map(|n| {
-            n.parse::<i64>()
-                .map_err(|_| ApiError::invalid("links", format!("“{n}” is not an entry number")))
+            n.parse::<i64>().map_err(|_| {
+                let shown: String = n.chars().take(20).collect();
+                ApiError::invalid("links", format!("“{shown}” is not an entry number"))
+            })
         })
         .collect()
 }
