@@ -41,7 +41,10 @@ pub enum Body {
         user: UserId,
         username: String,
         display_name: String,
-        password_hash: String,
+        /// Written by journals from before credentials were kept out of
+        /// the journal; ignored since (see the `credentials` table).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password_hash: Option<String>,
         global_role: Option<GlobalRole>,
         locale: Option<String>,
     },
@@ -51,9 +54,14 @@ pub enum Body {
         locale: Option<String>,
         time_zone: Option<Zone>,
     },
+    /// The new hash is not in the journal: an append-only record is no place
+    /// for a secret, however hashed. It goes to the `credentials` table in
+    /// the same transaction.
     PasswordChanged {
         user: UserId,
-        password_hash: String,
+        /// As in `UserCreated`: only in old journals, and ignored.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        password_hash: Option<String>,
     },
     GlobalRoleSet {
         user: UserId,

@@ -627,7 +627,7 @@ pub fn demo_login(store: &Store, incident: Option<IncidentId>) -> anyhow::Result
             let p = store
                 .read_blocking(move |c| queries::principal(c, u.id))?
                 .ok_or_else(|| anyhow!("demo user vanished"))?;
-            store.append_blocking(service::change_password(&Ctx { p: &p, now }, hash))?;
+            store.write_blocking(|c| service::change_password(c, &Ctx { p: &p, now }, hash))?;
         }
         None => {
             let (_, id) = store.write_blocking(|c| {

@@ -202,3 +202,49 @@ fn the_log_is_checkpointed_by_its_own_thread_and_stays_bounded() {
         Verdict::Intact { .. }
     ));
 }
+
+/// A database as migration 2 left it (password hashes in `users`) moves its
+/// hashes to `credentials` when opened, and its users still sign in.
+#[test]
+fn migration_3_moves_password_hashes_out_of_users() {
+    use honbu_store::sql::Value;
+    use honbu_store::Backend;
+    let path = temp_db();
+    let hash = honbu_store::service::hash_password("an older passphrase").unwrap();
+    {
+        let backend = Sqlite::open(&path, Durability::Normal).unwrap();
+        let h = hash.clone();
+        backend
+            .write(&mut |c| {
+                honbu_store::schema::migrate_to(c, 2)?;
+                c.exec(
+                    "INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES ($1, 'old.hand', 'Old Hand', $2, '1996-12-18T00:00:00.000000Z')",
+                    &[Value::Text(honbu_domain::ids::UserId::new().to_string()), Value::Text(h.clone())],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+    }
+    let store = Store::new(
+        Box::new(Sqlite::open(&path, Durability::Normal).unwrap()),
+        JournalKey::generate(),
+    )
+    .unwrap();
+    let (_, h) = store
+        .read_blocking(|c| honbu_store::queries::user_by_name(c, "old.hand"))
+        .unwrap()
+        .unwrap();
+    assert!(honbu_store::service::verify_password(
+        "an older passphrase",
+        &h
+    ));
+    let columns = store
+        .read_blocking(|c| c.query("SELECT name FROM pragma_table_info('users')", &[]))
+        .unwrap();
+    assert!(
+        columns
+            .iter()
+            .all(|r| r.text(0).unwrap() != "password_hash"),
+        "users keeps no password hash"
+    );
+}

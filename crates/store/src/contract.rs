@@ -37,6 +37,7 @@ macro_rules! contract_tests {
             journal_verifies_and_names_the_changed_entry,
             journal_names_a_removed_or_reordered_entry,
             rebuilt_read_models_equal_the_live_ones,
+            passwords_stay_out_of_the_journal_and_survive_a_rebuild,
             overdue_tasks_come_first_and_missed_reports_show,
             duty_roster_flags_headquarters_with_no_one_on_duty,
             handover_brief_covers_changes_since_last_acknowledged_one,
@@ -853,6 +854,35 @@ pub fn rebuilt_read_models_equal_the_live_ones(store: &Store) {
         .iter()
         .find(|(t, _)| t == "entries")
         .is_some_and(|(_, r)| r.len() == 30));
+}
+
+pub fn passwords_stay_out_of_the_journal_and_survive_a_rebuild(store: &Store) {
+    world(store);
+    let p = principal(store, "mofa.head");
+    let hash = service::hash_password("a new and longer passphrase").unwrap();
+    store
+        .write_blocking(|c| service::change_password(c, &service::Ctx { p: &p, now: t0() }, hash))
+        .unwrap();
+    let payloads: Vec<String> = store
+        .read_blocking(|c| c.query("SELECT payload FROM journal", &[]))
+        .unwrap()
+        .iter()
+        .map(|r| r.text(0).unwrap())
+        .collect();
+    assert!(payloads.iter().any(|p| p.contains("password_changed")));
+    assert!(
+        payloads.iter().all(|p| !p.contains("$argon2")),
+        "no password hash is written to the journal"
+    );
+    store.rebuild_blocking().unwrap();
+    let (_, h) = store
+        .read_blocking(|c| queries::user_by_name(c, "mofa.head"))
+        .unwrap()
+        .unwrap();
+    assert!(
+        service::verify_password("a new and longer passphrase", &h),
+        "the new password still signs in after a rebuild"
+    );
 }
 
 pub fn overdue_tasks_come_first_and_missed_reports_show(store: &Store) {

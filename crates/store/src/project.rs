@@ -103,17 +103,20 @@ impl Projector {
         let actor = Value::from(e.actor.map(t));
         let incident = Value::from(e.incident.map(t));
         match &e.body {
+            // Credentials are not projected: they live in `credentials`,
+            // written by the command handler (old events' hashes are ignored;
+            // migration 3 moved the hashes they had set).
             Body::UserCreated {
                 user,
                 username,
                 display_name,
-                password_hash,
+                password_hash: _,
                 global_role,
                 locale,
             } => {
                 c.exec(
-                "INSERT INTO users (id, username, display_name, password_hash, global_role, locale, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)",
-                &[t(user), username.into(), display_name.into(), password_hash.into(), global_role.map(t).into(), locale.clone().into(), at],
+                "INSERT INTO users (id, username, display_name, global_role, locale, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, NULL, $6)",
+                &[t(user), username.into(), display_name.into(), global_role.map(t).into(), locale.clone().into(), at],
             )?;
             }
             Body::UserSettingsChanged {
@@ -141,14 +144,7 @@ impl Projector {
                     )?;
                 }
             }
-            Body::PasswordChanged {
-                user,
-                password_hash,
-            } => {
-                c.exec(
-                    "UPDATE users SET password_hash = $1 WHERE id = $2",
-                    &[password_hash.into(), t(user)],
-                )?;
+            Body::PasswordChanged { user, .. } => {
                 security(c, ev, Some(t(user)), "")?;
             }
             Body::GlobalRoleSet { user, role } => {

@@ -74,10 +74,12 @@ fn user_row(r: &Row) -> Result<UserRow> {
 
 pub fn user_by_name(c: &mut dyn Conn, username: &str) -> Result<Option<(UserRow, String)>> {
     let row = c.query_one(
-        &format!("SELECT {USER_COLS}, password_hash FROM users WHERE username = $1"),
+        &format!("SELECT {USER_COLS}, k.password_hash FROM users LEFT JOIN credentials k ON k.user_id = users.id WHERE username = $1"),
         &[username.into()],
     )?;
-    row.map(|r| Ok((user_row(&r)?, r.text(7)?))).transpose()
+    // A user without a credential row cannot sign in (an empty hash never verifies).
+    row.map(|r| Ok((user_row(&r)?, r.opt_text(7)?.unwrap_or_default())))
+        .transpose()
 }
 
 pub fn user(c: &mut dyn Conn, id: UserId) -> Result<Option<UserRow>> {

@@ -8,7 +8,7 @@ use crate::StoreError;
 /// Genesis value of the chain: the `prev_hash` of journal entry 1.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2)];
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3)];
 
 const V1: &str = r#"
 CREATE TABLE journal (
@@ -255,9 +255,20 @@ CREATE INDEX entries_significant ON entries (incident_id, number) WHERE signific
 CREATE INDEX entries_hq_only ON entries (incident_id, hq_id, significant) WHERE release = 'hq';
 "#;
 
+/// Password hashes leave the journal and its projections: an append-only
+/// record is no place for a secret. They live in `credentials`, operational
+/// state written by the command handlers (like sessions), which a rebuild
+/// keeps. The hashes set so far move there.
+const V3: &str = r#"
+CREATE TABLE credentials (user_id TEXT PRIMARY KEY, password_hash TEXT NOT NULL, changed_at TEXT NOT NULL);
+INSERT INTO credentials (user_id, password_hash, changed_at) SELECT id, password_hash, created_at FROM users;
+ALTER TABLE users DROP COLUMN password_hash;
+"#;
+
 /// Tables that are projections of the journal, in the order a rebuild
 /// empties them. Not listed: the journal itself, its head, the migrations
-/// record, and sessions (operational state that a rebuild signs out).
+/// record, sessions (operational state that a rebuild signs out) and
+/// credentials (operational state that a rebuild keeps).
 pub const READ_MODELS: &[&str] = &[
     "users",
     "api_tokens",
@@ -283,6 +294,12 @@ pub const READ_MODELS: &[&str] = &[
 /// Applies the migrations this database has not seen. Called inside a write
 /// transaction by the backend when it opens.
 pub fn migrate(c: &mut dyn Conn) -> Result<(), StoreError> {
+    migrate_to(c, i64::MAX)
+}
+
+/// Applies the migrations this database has not seen, up to `last` (tests
+/// build a database as an older honbu left it).
+pub fn migrate_to(c: &mut dyn Conn, last: i64) -> Result<(), StoreError> {
     c.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")?;
     let have: Vec<i64> = c
         .query("SELECT version FROM schema_migrations", &[])?
@@ -290,7 +307,7 @@ pub fn migrate(c: &mut dyn Conn) -> Result<(), StoreError> {
         .map(|r| r.int(0))
         .collect::<Result<_, _>>()?;
     for (v, sql) in MIGRATIONS {
-        if have.contains(v) {
+        if have.contains(v) || *v > last {
             continue;
         }
         // SQLite keeps rows in order of an INTEGER PRIMARY KEY without a

@@ -1252,6 +1252,7 @@ pub fn create_user(
     }
     let locale = locale.map(parse_locale).transpose()?;
     let user = UserId::new();
+    set_credential(c, user, password_hash, now)?;
     Ok((
         vec![Event {
             at: now,
@@ -1261,7 +1262,7 @@ pub fn create_user(
                 user,
                 username,
                 display_name,
-                password_hash,
+                password_hash: None,
                 global_role,
                 locale,
             },
@@ -1418,14 +1419,40 @@ pub fn settings(_c: &mut dyn Conn, ctx: &Ctx, r: &Settings) -> Result<(Vec<Event
     ))
 }
 
-pub fn change_password(ctx: &Ctx, password_hash: String) -> Vec<Event> {
-    vec![ctx.ev(
-        None,
-        Body::PasswordChanged {
-            user: ctx.p.user,
-            password_hash,
-        },
-    )]
+/// Keeps a password hash in `credentials` (operational state, like
+/// sessions: outside the journal, untouched by a rebuild).
+fn set_credential(
+    c: &mut dyn Conn,
+    user: UserId,
+    password_hash: String,
+    now: Timestamp,
+) -> Result<()> {
+    c.exec(
+        "INSERT INTO credentials (user_id, password_hash, changed_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, changed_at = excluded.changed_at",
+        &[t(user), password_hash.into(), now.into()],
+    )?;
+    Ok(())
+}
+
+/// Sets the caller's own password (hashed by the caller, outside the
+/// transaction); the event records that it changed, not what to.
+pub fn change_password(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    password_hash: String,
+) -> Result<(Vec<Event>, ())> {
+    set_credential(c, ctx.p.user, password_hash, ctx.now)?;
+    Ok((
+        vec![ctx.ev(
+            None,
+            Body::PasswordChanged {
+                user: ctx.p.user,
+                password_hash: None,
+            },
+        )],
+        (),
+    ))
 }
 
 // ------------------------------------------------------------------- sessions

@@ -219,10 +219,7 @@ pub async fn settings_submit(State(s): State<AppState>, Posted(v, f): Posted) ->
                     "hashing failed",
                 ))
             })??;
-        exec(&s, &v, move |_, ctx| {
-            Ok((service::change_password(ctx, hash), ()))
-        })
-        .await?;
+        exec(&s, &v, move |c, ctx| service::change_password(c, ctx, hash)).await?;
     }
     Ok(done("/settings", "ok.saved"))
 }
