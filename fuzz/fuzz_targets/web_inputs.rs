@@ -10,11 +10,14 @@ fuzz_target!(|data: &[u8]| {
     let _ = honbu_web::i18n::negotiate(s);
     let _ = honbu_web::auth::safe_next(s);
     let _ = honbu_web::views::log::entry_numbers(s);
-    let t = honbu_web::throttle::Throttle::default();
+    let t = std::sync::Arc::new(honbu_web::throttle::Throttle::default());
     let now = std::time::Instant::now();
-    let _ = t.login_failed(s, now);
-    let _ = t.login_gate(s, now);
-    let _ = t.refusal(s, now);
+    if let honbu_web::throttle::Gate::Open(a) = t.begin(s, s, now) {
+        let _ = a.failed(now);
+    }
+    let _ = t.begin(s, "127.0.0.1", now);
+    let _ = t.refusal(s, s, s, now);
+    let _ = t.drain(now);
     let mut h = axum::http::HeaderMap::new();
     if let Ok(v) = axum::http::HeaderValue::from_str(s) {
         h.insert(axum::http::header::COOKIE, v);
