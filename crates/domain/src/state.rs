@@ -27,6 +27,8 @@ pub struct IncidentState {
     entry_index: BTreeMap<EntryId, usize>,
     decisions: Vec<DecisionView>,
     tasks: BTreeMap<TaskId, TaskView>,
+    /// When the incident was closed, while it stays closed.
+    closed_at: Option<Timestamp>,
 }
 
 impl IncidentState {
@@ -100,6 +102,7 @@ impl IncidentState {
             Body::IncidentStatusChanged { to, .. } => {
                 if let Some(i) = self.incident.as_mut() {
                     i.status = *to;
+                    self.closed_at = (*to == IncidentStatus::Closed).then_some(at);
                 }
             }
             Body::HqActivated {
@@ -272,6 +275,11 @@ impl IncidentState {
         names: &dyn Fn(UserId) -> String,
     ) -> Option<Board> {
         let incident = self.incident.clone()?;
+        // A closed incident's clock stops: nothing becomes overdue after it closed.
+        let at = match self.closed_at {
+            Some(closed) => at.min(closed),
+            None => at,
+        };
         let visible: Vec<&EntryView> = self
             .entries
             .iter()
@@ -343,7 +351,12 @@ impl IncidentState {
             overdue_tasks: tasks.iter().filter(|t| t.overdue).count() as i64,
             decisions: decisions_total,
             on_duty: hqs.iter().map(|h| h.on_duty.len() as i64).sum(),
-            hqs_without_duty: hqs.iter().filter(|h| h.on_duty.is_empty()).count() as i64,
+            // The HQs of a closed incident have stood down: none is short of staff.
+            hqs_without_duty: if incident.status.is_closed() {
+                0
+            } else {
+                hqs.iter().filter(|h| h.on_duty.is_empty()).count() as i64
+            },
             reports_overdue: hqs.iter().filter(|h| h.report_overdue).count() as i64,
         };
         Some(Board {

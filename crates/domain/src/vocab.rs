@@ -52,6 +52,12 @@ vocab!(IncidentStatus { Monitoring = "monitoring", Active = "active", Resolved =
 impl IncidentStatus {
     const CATALOGUE: &'static str = "status";
 
+    /// Closed is final: the headquarters have stood down, so nobody is
+    /// expected on duty and nothing falls due any more.
+    pub fn is_closed(self) -> bool {
+        self == IncidentStatus::Closed
+    }
+
     /// The lifecycle: forward moves (skips allowed), a resolved incident may
     /// be reopened and an active one stood down to monitoring; closed is final.
     pub fn can_move_to(self, to: IncidentStatus) -> bool {

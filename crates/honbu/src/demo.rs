@@ -30,6 +30,9 @@ struct Scenario {
     tasks: Vec<Task>,
     duty: Vec<DutySpan>,
     status_reports: Vec<Report>,
+    /// Changes to the report cadence an HQ owes (null: none any more).
+    #[serde(default)]
+    cadence_changes: Vec<CadenceChange>,
     handovers: Vec<Handover>,
 }
 
@@ -145,6 +148,13 @@ struct Report {
     text: String,
 }
 #[derive(Deserialize)]
+struct CadenceChange {
+    hq: String,
+    at: String,
+    by: String,
+    every_minutes: Option<u32>,
+}
+#[derive(Deserialize)]
 struct Handover {
     hq: String,
     at: String,
@@ -168,6 +178,7 @@ enum Step<'a> {
     Task(usize, &'a Task),
     TaskMove(usize, &'a TaskStep),
     Report(&'a Report),
+    Cadence(&'a CadenceChange),
     Handover(usize, &'a Handover),
     Ack(usize, &'a Handover),
 }
@@ -188,6 +199,7 @@ impl Step<'_> {
             Step::Task(..) => 10,
             Step::TaskMove(..) => 11,
             Step::Report(_) => 12,
+            Step::Cadence(_) => 15,
             Step::Handover(..) => 13,
             Step::Ack(..) => 14,
         }
@@ -352,6 +364,9 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
     }
     for r in &s.status_reports {
         steps.push((time(&r.at)?, Step::Report(r)));
+    }
+    for r in &s.cadence_changes {
+        steps.push((time(&r.at)?, Step::Cadence(r)));
     }
     for (i, h) in s.handovers.iter().enumerate() {
         steps.push((time(&h.at)?, Step::Handover(i, h)));
@@ -585,6 +600,15 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                 };
                 l.run(&r.by, at, "file a report", |c, ctx| {
                     service::file_report(c, ctx, hq, &f)
+                })?;
+            }
+            Step::Cadence(r) => {
+                let hq = l.hq(&r.hq)?;
+                let set = SetCadence {
+                    every_minutes: r.every_minutes,
+                };
+                l.run(&r.by, at, "set a report cadence", |c, ctx| {
+                    service::set_cadence(c, ctx, hq, &set)
                 })?;
             }
             Step::Handover(i, h) => {

@@ -155,6 +155,18 @@ fn lima_demo_loads_through_the_rules_and_reads_as_of_any_moment() {
         live.incident.status,
         honbu_domain::vocab::IncidentStatus::Closed
     );
+    // Closed at the end of June 1997, the demo reads as a finished crisis
+    // today: nothing overdue, no headquarters flagged short of staff.
+    assert_eq!(
+        (
+            live.counts.overdue_tasks,
+            live.counts.reports_overdue,
+            live.counts.hqs_without_duty
+        ),
+        (0, 0, 0),
+        "{:?}",
+        live.tasks
+    );
     // "What did we know at 03:00 on 19 December?"
     let at = honbu_domain::time::parse_time("at", "1996-12-19T03:00:00+09:00").unwrap();
     let p = demo.clone();

@@ -33,6 +33,7 @@ macro_rules! contract_tests {
             supersede_of_another_incidents_entry_is_refused_and_nothing_written,
             bad_grades_and_times_are_refused_naming_the_field,
             live_board_equals_board_folded_from_journal,
+            a_closed_incident_stops_its_clock,
             board_as_of_a_past_moment_shows_what_was_known_then,
             journal_verifies_and_names_the_changed_entry,
             journal_names_a_removed_or_reordered_entry,
@@ -763,6 +764,36 @@ pub fn live_board_equals_board_folded_from_journal(store: &Store) {
         let live = board(&w, who, now).unwrap();
         let folded = board_as_of(&w, who, now).unwrap();
         assert_eq!(live, folded, "board of {who}");
+    }
+}
+
+/// Once closed, nothing on an incident's board becomes overdue: the task
+/// and the report that fall due after the closing are not flagged, on the
+/// live board and on the one folded from the journal alike.
+pub fn a_closed_incident_stops_its_clock(store: &Store) {
+    let w = busy_world(store);
+    // Before the charter flight task falls due (t0 + 2 h 20) and before
+    // Lima's report (t0 + 5 h).
+    let closing = t0() + Duration::minutes(130);
+    run(store, "mofa.head", closing, |c, ctx| {
+        service::change_status(
+            c,
+            ctx,
+            w.incident,
+            &honbu_domain::commands::ChangeStatus {
+                status: "closed".into(),
+                reason: "Handed over to ordinary work".into(),
+            },
+        )
+    })
+    .unwrap();
+    let later = t0() + Duration::hours(6);
+    for who in ["admin", "mofa.head", "lima.analyst"] {
+        let live = board(&w, who, later).unwrap();
+        assert_eq!(live.incident.status, IncidentStatus::Closed);
+        assert_eq!(live.counts.overdue_tasks, 0, "{who}: {:?}", live.tasks);
+        assert_eq!(live.counts.reports_overdue, 0, "{who}");
+        assert_eq!(live, board_as_of(&w, who, later).unwrap(), "board of {who}");
     }
 }
 

@@ -905,6 +905,19 @@ pub fn task(
 // --------------------------------------------------------------------- board
 
 /// The live board, read from the tables.
+/// When a closed incident was closed (None while it is not closed).
+pub fn closed_at(c: &mut dyn Conn, incident: &IncidentView) -> Result<Option<DateTime<Utc>>> {
+    if incident.status != IncidentStatus::Closed {
+        return Ok(None);
+    }
+    c.query_one(
+        "SELECT at FROM incident_status_history WHERE incident_id = $1 AND to_status = 'closed' ORDER BY seq DESC LIMIT 1",
+        &[t(incident.id)],
+    )?
+    .map(|r| r.time(0))
+    .transpose()
+}
+
 pub fn board(
     c: &mut dyn Conn,
     p: &Principal,
@@ -985,6 +998,11 @@ pub fn board(
         .map(entry_row)
         .collect::<Result<Vec<_>>>()?;
     fill_releases(c, &mut recent)?;
+    // A closed incident's clock stops: nothing becomes overdue after it closed.
+    let now = match closed_at(c, &incident)? {
+        Some(closed) => now.min(closed),
+        None => now,
+    };
     let tasks = tasks(c, id, false, now)?;
     let decisions = decisions(c, id, BOARD_DECISIONS as i64, 0)?;
     let hqs = hq_views(c, id, now)?;
@@ -995,7 +1013,12 @@ pub fn board(
         overdue_tasks: tasks.iter().filter(|t| t.overdue).count() as i64,
         decisions: decisions.total,
         on_duty: hqs.iter().map(|h| h.on_duty.len() as i64).sum(),
-        hqs_without_duty: hqs.iter().filter(|h| h.on_duty.is_empty()).count() as i64,
+        // The HQs of a closed incident have stood down: none is short of staff.
+        hqs_without_duty: if incident.status.is_closed() {
+            0
+        } else {
+            hqs.iter().filter(|h| h.on_duty.is_empty()).count() as i64
+        },
         reports_overdue: hqs.iter().filter(|h| h.report_overdue).count() as i64,
     };
     Ok(Some(Board {
