@@ -42,7 +42,14 @@
       if (isNaN(t)) return;
       var s = Math.max(0, Math.round((Date.now() - t) / 1000));
       var out = el.querySelector("output") || el.appendChild(document.createElement("output"));
-      out.textContent = " (" + (s < 90 ? s + " s" : Math.round(s / 60) + " min") + ")";
+      // Unit names come from the page's catalogue: "s,min,h,d,y".
+      var u = (el.getAttribute("data-units") || "s,min,h,d,y").split(",");
+      var age = s < 90 ? s + " " + u[0]
+        : s < 90 * 60 ? Math.round(s / 60) + " " + u[1]
+        : s < 48 * 3600 ? Math.round(s / 3600) + " " + u[2]
+        : s < 730 * 86400 ? Math.round(s / 86400) + " " + u[3]
+        : Math.round(s / (365.25 * 86400)) + " " + u[4];
+      out.textContent = " (" + age + ")";
     });
   }
   setInterval(ages, 1000); ages();
