@@ -286,6 +286,8 @@ struct HqsPage {
     can_activate: bool,
     roles: Vec<String>,
     hq_kinds: &'static [HqKind],
+    /// The incident is closed: its headquarters have stood down.
+    stood_down: bool,
 }
 
 impl HqsPage {
@@ -326,9 +328,11 @@ pub async fn hqs_page(
             let Some(inc) = queries::incident(c, &p, id)? else {
                 return Ok(None);
             };
+            // A closed incident's clock stopped when it closed.
+            let at = queries::closed_at(c, &inc)?.map_or_else(now, |t| t.min(now()));
             Ok(Some((
                 inc,
-                queries::hq_details(c, id, now())?,
+                queries::hq_details(c, id, at)?,
                 queries::reports(c, id, None, 200)?,
                 queries::roles(c)?,
             )))
@@ -361,6 +365,7 @@ pub async fn hqs_page(
         can_activate: v.p.can_in_incident(id, Capability::IncidentManage),
         roles: roles.into_iter().map(|r| r.name).collect(),
         hq_kinds: HqKind::ALL,
+        stood_down: inc.status.is_closed(),
     }))
 }
 
