@@ -169,23 +169,31 @@ async fn record_counted(store: Store, throttle: Arc<throttle::Throttle>) {
     loop {
         tick.tick().await;
         let (refused, locked) = throttle.drain(std::time::Instant::now());
-        record_refused(&store, refused).await;
-        if !locked.is_empty() {
-            let now = chrono::Utc::now();
-            let events: Vec<_> = locked
-                .into_iter()
-                .flat_map(|l| {
-                    honbu_store::service::login_failed(
-                        &l.name,
-                        views::login::LOCKED_REASON,
-                        l.repeats,
-                        now,
-                    )
-                })
-                .collect();
-            if let Err(e) = store.write(move |_| Ok((events, ()))).await {
-                tracing::warn!("could not record refused sign-ins: {e}");
-            }
+        record_counts(&store, refused, locked).await;
+    }
+}
+
+async fn record_counts(
+    store: &Store,
+    refused: Vec<throttle::Refusal>,
+    locked: Vec<throttle::LockedAttempts>,
+) {
+    record_refused(store, refused).await;
+    if !locked.is_empty() {
+        let now = chrono::Utc::now();
+        let events: Vec<_> = locked
+            .into_iter()
+            .flat_map(|l| {
+                honbu_store::service::login_failed(
+                    &l.name,
+                    views::login::LOCKED_REASON,
+                    l.repeats,
+                    now,
+                )
+            })
+            .collect();
+        if let Err(e) = store.write(move |_| Ok((events, ()))).await {
+            tracing::warn!("could not record refused sign-ins: {e}");
         }
     }
 }
@@ -201,7 +209,7 @@ pub async fn serve(
     // Decode the world outline now rather than on the first board.
     let _ = honbu_maps::country_at(0.0, 0.0);
     let (app, throttle) = router_with_throttle(store.clone(), config);
-    let counted = tokio::spawn(record_counted(store, throttle));
+    let counted = tokio::spawn(record_counted(store.clone(), throttle.clone()));
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -209,5 +217,8 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     counted.abort();
+    // What is still counted is written before the server stops.
+    let (refused, locked) = throttle.drain_all();
+    record_counts(&store, refused, locked).await;
     served
 }

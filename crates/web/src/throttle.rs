@@ -4,7 +4,8 @@
 //!   from one client address, that name is locked for that address for a
 //!   while and no password is even checked; each failure after a lock ends
 //!   doubles the next lock, up to a ceiling. A looser limit counts the
-//!   name's failures from every address, against guessing spread over many.
+//!   name's failures from every address, against guessing spread over many;
+//!   its lock does not grow, so nobody can lock a name out for long.
 //!   Attempts still being checked count too, so a burst of parallel guesses
 //!   cannot slip past the limit. A success clears the name for that address;
 //!   a long quiet spell clears the history.
@@ -68,6 +69,10 @@ struct Counter {
     /// The name as typed (trimmed), for records.
     name: String,
     limit: u32,
+    /// Whether each lock doubles the last (per address). The count of a
+    /// name from everywhere does not: a guesser spread over many addresses
+    /// can then hold a name locked only a minute at a time, by guessing on.
+    doubles: bool,
     in_a_row: u32,
     in_flight: u32,
     locks: u32,
@@ -141,13 +146,23 @@ pub struct Throttle {
     requesters: Mutex<HashMap<String, Window>>,
 }
 
+/// A name as the throttle counts it: trimmed, lower-cased, without control
+/// characters (no username has them), at most 64 characters.
 fn normal(name: &str) -> String {
-    name.trim().to_lowercase().chars().take(64).collect()
+    name.trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .flat_map(char::to_lowercase)
+        .take(64)
+        .collect()
 }
 
+/// The two counts an attempt touches, in key spaces that cannot meet:
+/// the name from this address, and the name from everywhere.
 fn keys(name: &str, client: &str) -> [String; 2] {
     let n = normal(name);
-    [format!("{n}\u{0}{client}"), n]
+    let client: String = client.chars().filter(|c| !c.is_control()).collect();
+    [format!("a\u{0}{n}\u{0}{client}"), format!("n\u{0}{n}")]
 }
 
 impl Throttle {
@@ -177,10 +192,11 @@ impl Throttle {
             self.policy.failures_before_lock,
             self.policy.name_failures_before_lock,
         ];
-        for (k, limit) in keys.iter().zip(limits) {
+        for (i, (k, limit)) in keys.iter().zip(limits).enumerate() {
             let c = names.entry(k.clone()).or_insert_with(|| Counter {
                 name: name.trim().chars().take(64).collect(),
                 limit,
+                doubles: i == 0,
                 in_a_row: 0,
                 in_flight: 0,
                 locks: 0,
@@ -354,6 +370,33 @@ impl Throttle {
         (refusals, locked)
     }
 
+    /// Every count still held, due or not (the server is stopping).
+    pub fn drain_all(&self) -> (Vec<Refusal>, Vec<LockedAttempts>) {
+        let mut refusals = vec![];
+        if let Ok(mut reqs) = self.requesters.lock() {
+            for w in reqs.values_mut() {
+                if let Some(mut last) = w.last.take() {
+                    last.repeats = w.unrecorded.saturating_sub(1);
+                    refusals.push(last);
+                }
+                w.unrecorded = 0;
+            }
+        }
+        let mut locked = vec![];
+        if let Ok(mut names) = self.names.lock() {
+            for c in names.values_mut() {
+                if c.unrecorded > 0 {
+                    locked.push(LockedAttempts {
+                        name: c.name.clone(),
+                        repeats: c.unrecorded - 1,
+                    });
+                    c.unrecorded = 0;
+                }
+            }
+        }
+        (refusals, locked)
+    }
+
     fn finish(&self, keys: &[String; 2], failed: bool, now: Instant) -> Option<Duration> {
         let mut names = self.names.lock().ok()?;
         let mut started: Option<Duration> = None;
@@ -369,10 +412,15 @@ impl Throttle {
             }
             c.in_a_row = c.in_a_row.saturating_add(1);
             if c.in_a_row >= c.limit && !c.locked(now) {
+                let times = if c.doubles {
+                    1u32 << c.locks.min(16)
+                } else {
+                    1
+                };
                 let lock = self
                     .policy
                     .first_lock
-                    .saturating_mul(1u32 << c.locks.min(16))
+                    .saturating_mul(times)
                     .min(self.policy.max_lock);
                 c.locks = c.locks.saturating_add(1);
                 c.locked_until = Some(now + lock);
@@ -572,11 +620,31 @@ mod tests {
         for i in 0..4 {
             assert_eq!(fail(&t, "head", &format!("10.0.1.{i}"), t0), None);
         }
-        assert!(fail(&t, "head", "10.0.1.9", t0).is_some());
+        assert_eq!(
+            fail(&t, "head", "10.0.1.9", t0),
+            Some(Duration::from_secs(10))
+        );
         assert!(matches!(
             t.begin("head", "10.0.2.1", t0),
             Gate::Locked { .. }
         ));
+        // Guessing on after the lock ends locks it again, but no longer.
+        let t1 = t0 + Duration::from_secs(11);
+        assert_eq!(
+            fail(&t, "head", "10.0.3.1", t1),
+            Some(Duration::from_secs(10))
+        );
+    }
+
+    #[test]
+    fn a_typed_name_cannot_reach_another_address_count() {
+        let t = Arc::new(Throttle::new(policy()));
+        let t0 = Instant::now();
+        // From 10.6.6.6, a name crafted to look like "head" from 10.0.0.1.
+        for _ in 0..3 {
+            fail(&t, "head\u{0}10.0.0.1", "10.6.6.6", t0);
+        }
+        assert!(matches!(t.begin("head", "10.0.0.1", t0), Gate::Open(_)));
     }
 
     #[test]
@@ -648,6 +716,12 @@ mod tests {
         let (due, _) = t.drain(t0 + Duration::from_secs(122));
         assert_eq!(n(due), vec![("/g".into(), 0)]);
         assert!(t.drain(t0 + Duration::from_secs(122)).0.is_empty());
+        // Stopping: what is still counted inside a window is handed over too.
+        t.refusal("anonymous", "GET", "/h", t0 + Duration::from_secs(200));
+        t.refusal("anonymous", "GET", "/i", t0 + Duration::from_secs(200));
+        t.refusal("anonymous", "GET", "/j", t0 + Duration::from_secs(200));
+        assert_eq!(n(t.drain_all().0), vec![("/j".into(), 0)]);
+        assert!(t.drain_all().0.is_empty());
     }
 
     #[test]

@@ -1155,3 +1155,55 @@ async fn pages_amend_an_incident_and_link_entries_by_number() {
     assert_eq!(list["items"][0]["text"], "Follows up");
     assert_eq!(list["items"][0]["links"], json!([open["id"]]));
 }
+
+/// Refusals counted but not yet recorded are written when the server stops.
+#[tokio::test]
+async fn counted_refusals_are_written_when_the_server_stops() {
+    let store = sqlite_store();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let config = honbu_web::Config {
+        throttle: honbu_web::throttle::Policy {
+            refusals_per_window: 2,
+            refusal_window: Duration::from_secs(3600),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let server = tokio::spawn(honbu_web::serve(listener, store.clone(), config, async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    for i in 0..6 {
+        let r = client
+            .get(format!("{base}/api/v1/incidents/{}", uuid::Uuid::now_v7()))
+            .header("authorization", format!("Bearer not-a-token-{i}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    let count = |store: &honbu_store::Store| {
+        store
+            .read_blocking(|c| {
+                c.query(
+                    "SELECT detail FROM security_log WHERE kind = 'access_refused'",
+                    &[],
+                )
+            })
+            .unwrap()
+            .iter()
+            .map(|r| r.text(0).unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(count(&store).len(), 2, "two recorded one by one");
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+    let after = count(&store);
+    assert_eq!(after.len(), 3, "{after:?}");
+    assert!(
+        after.iter().any(|d| d.contains("and 3 more like it")),
+        "{after:?}"
+    );
+}
