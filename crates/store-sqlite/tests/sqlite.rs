@@ -248,3 +248,44 @@ fn migration_3_moves_password_hashes_out_of_users() {
         "users keeps no password hash"
     );
 }
+
+/// Events written before credentials left the journal still carry a hash:
+/// replayed, they let their users sign in, and never undo a later change.
+#[test]
+fn a_journal_from_before_credentials_still_signs_its_users_in() {
+    use honbu_domain::events::{Body, Event};
+    use honbu_store::{contract, queries, service};
+    let store = make().unwrap();
+    contract::world(&store);
+    let p = contract::principal(&store, "mofa.head");
+    let signs_in = |pw: &str| {
+        let (_, h) = store
+            .read_blocking(|c| queries::user_by_name(c, "mofa.head"))
+            .unwrap()
+            .unwrap();
+        service::verify_password(pw, &h)
+    };
+    let old = service::hash_password("a passphrase from an old journal").unwrap();
+    store
+        .append_blocking(vec![Event {
+            at: contract::t0() + chrono::Duration::hours(1),
+            actor: Some(p.user),
+            incident: None,
+            body: Body::PasswordChanged {
+                user: p.user,
+                password_hash: Some(old),
+            },
+        }])
+        .unwrap();
+    assert!(signs_in("a passphrase from an old journal"));
+    let new = service::hash_password("a passphrase set the new way").unwrap();
+    let now = contract::t0() + chrono::Duration::hours(2);
+    store
+        .write_blocking(|c| service::change_password(c, &service::Ctx { p: &p, now }, new))
+        .unwrap();
+    store.rebuild_blocking().unwrap();
+    assert!(
+        signs_in("a passphrase set the new way"),
+        "the replayed old hash did not undo it"
+    );
+}

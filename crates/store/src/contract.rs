@@ -795,6 +795,38 @@ pub fn a_closed_incident_stops_its_clock(store: &Store) {
         assert_eq!(live.counts.reports_overdue, 0, "{who}");
         assert_eq!(live, board_as_of(&w, who, later).unwrap(), "board of {who}");
     }
+    // Its record is final: no new work, a stranger still told nothing, and
+    // whoever is on duty may still sign off.
+    let task = honbu_domain::commands::AssignTask {
+        title: "After the end".into(),
+        owner: "Nobody".into(),
+        ..Default::default()
+    };
+    let t2 = task.clone();
+    let r = run(store, "mofa.head", later, |c, ctx| {
+        service::assign_task(c, ctx, w.incident, &task)
+    });
+    assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}");
+    let r = run(store, "stranger", later, |c, ctx| {
+        service::assign_task(c, ctx, w.incident, &t2)
+    });
+    assert!(matches!(r, Err(StoreError::NotFound)), "{r:?}");
+    let on = honbu_domain::commands::Duty {
+        on: true,
+        user: None,
+    };
+    let r = run(store, "mofa.head", later, |c, ctx| {
+        service::duty(c, ctx, w.mofa, &on)
+    });
+    assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}");
+    let off = honbu_domain::commands::Duty {
+        on: false,
+        user: None,
+    };
+    run(store, "mofa.head", later, |c, ctx| {
+        service::duty(c, ctx, w.mofa, &off)
+    })
+    .unwrap();
 }
 
 pub fn board_as_of_a_past_moment_shows_what_was_known_then(store: &Store) {

@@ -31,6 +31,26 @@ pub struct Projector {
     incidents: std::collections::HashMap<String, Counters>,
 }
 
+/// An event from a journal written before credentials left it still carries
+/// a hash: it sets the credential unless a later one is already there (so a
+/// journal restored into an empty database still lets its users sign in).
+fn legacy_credential(
+    c: &mut dyn Conn,
+    user: &honbu_domain::ids::UserId,
+    hash: Option<&str>,
+    at: Value,
+) -> Result<(), StoreError> {
+    if let Some(h) = hash {
+        c.exec(
+            "INSERT INTO credentials (user_id, password_hash, changed_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, changed_at = excluded.changed_at \
+             WHERE credentials.changed_at < excluded.changed_at",
+            &[t(user), h.into(), at],
+        )?;
+    }
+    Ok(())
+}
+
 /// A security record's detail, with the count of like ones it stands for.
 fn with_repeats(detail: String, repeats: u32) -> String {
     if repeats == 0 {
@@ -110,14 +130,15 @@ impl Projector {
                 user,
                 username,
                 display_name,
-                password_hash: _,
+                password_hash,
                 global_role,
                 locale,
             } => {
                 c.exec(
                 "INSERT INTO users (id, username, display_name, global_role, locale, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, NULL, $6)",
-                &[t(user), username.into(), display_name.into(), global_role.map(t).into(), locale.clone().into(), at],
+                &[t(user), username.into(), display_name.into(), global_role.map(t).into(), locale.clone().into(), at.clone()],
             )?;
+                legacy_credential(c, user, password_hash.as_deref(), at)?;
             }
             Body::UserSettingsChanged {
                 user,
@@ -144,7 +165,11 @@ impl Projector {
                     )?;
                 }
             }
-            Body::PasswordChanged { user, .. } => {
+            Body::PasswordChanged {
+                user,
+                password_hash,
+            } => {
+                legacy_credential(c, user, password_hash.as_deref(), at)?;
                 security(c, ev, Some(t(user)), "")?;
             }
             Body::GlobalRoleSet { user, role } => {

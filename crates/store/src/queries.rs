@@ -445,6 +445,7 @@ pub struct HqDetail {
 }
 
 pub fn hq_views(c: &mut dyn Conn, incident: IncidentId, now: DateTime<Utc>) -> Result<Vec<HqView>> {
+    let now = incident_clock(c, incident, now)?;
     let mut duty: HashMap<HqId, Vec<Person>> = HashMap::new();
     for r in c.query(
         "SELECT d.hq_id, d.user_id, u.display_name FROM duty d JOIN hqs h ON h.id = d.hq_id JOIN users u ON u.id = d.user_id WHERE h.incident_id = $1",
@@ -868,6 +869,7 @@ pub fn tasks(
     include_closed: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<TaskView>> {
+    let now = incident_clock(c, incident, now)?;
     let filter = if include_closed {
         ""
     } else {
@@ -905,6 +907,24 @@ pub fn task(
 // --------------------------------------------------------------------- board
 
 /// The live board, read from the tables.
+/// The moment an incident's deadlines are measured at: `now`, or the moment
+/// it closed (a closed incident's clock stops), whichever is earlier.
+pub fn incident_clock(
+    c: &mut dyn Conn,
+    incident: IncidentId,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>> {
+    let closed = c
+        .query_one(
+            "SELECT h.at FROM incidents i JOIN incident_status_history h ON h.incident_id = i.id \
+             WHERE i.id = $1 AND i.status = 'closed' AND h.to_status = 'closed' ORDER BY h.seq DESC LIMIT 1",
+            &[t(incident)],
+        )?
+        .map(|r| r.time(0))
+        .transpose()?;
+    Ok(closed.map_or(now, |at| at.min(now)))
+}
+
 /// When a closed incident was closed (None while it is not closed).
 pub fn closed_at(c: &mut dyn Conn, incident: &IncidentView) -> Result<Option<DateTime<Utc>>> {
     if incident.status != IncidentStatus::Closed {

@@ -55,6 +55,22 @@ fn visible_incident(
     queries::incident(c, ctx.p, id)?.ok_or(StoreError::NotFound)
 }
 
+/// Refuses new operational work on a closed incident: its record is final
+/// (called after the access checks, so a stranger learns nothing from it).
+/// Membership still changes after closing: an investigation needs readers.
+fn not_closed(c: &mut dyn Conn, incident: IncidentId) -> Result<()> {
+    let status = c
+        .query_one("SELECT status FROM incidents WHERE id = $1", &[t(incident)])?
+        .map(|r| r.text(0))
+        .transpose()?;
+    if status.as_deref() == Some(IncidentStatus::Closed.as_str()) {
+        return Err(StoreError::Conflict(
+            "the incident is closed; its record is final".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// The HQ, which must belong to `incident`, and the check that the viewer
 /// may act there with `cap`.
 fn hq_in(
@@ -328,6 +344,7 @@ pub fn activate_hq(
         },
         b => b,
     });
+    not_closed(c, id)?;
     Ok((bodies.map(|b| ctx.ev(Some(id), b)).collect(), hq))
 }
 
@@ -402,6 +419,7 @@ pub fn set_cadence(
     if !ctx.p.can(hq, Capability::HqManage) {
         return Err(forbid("set the report cadence of this headquarters"));
     }
+    not_closed(c, inc)?;
     Ok((
         vec![ctx.ev(
             Some(inc),
@@ -452,6 +470,10 @@ pub fn duty(c: &mut dyn Conn, ctx: &Ctx, hq: HqId, r: &Duty) -> Result<(Vec<Even
     } else {
         Body::DutyEnded { hq, user }
     };
+    if r.on {
+        // Signing off stays possible: nobody is left on duty by a closing.
+        not_closed(c, inc)?;
+    }
     Ok((vec![ctx.ev(Some(inc), body)], ()))
 }
 
@@ -467,6 +489,7 @@ pub fn file_report(
         return Err(forbid("file status reports for this headquarters"));
     }
     let report = ReportId::new();
+    not_closed(c, inc)?;
     Ok((
         vec![ctx.ev(Some(inc), Body::StatusReportFiled { report, hq, text })],
         report,
@@ -768,6 +791,7 @@ pub fn record_decision(
         None => default_hq(c, ctx, id, Capability::DecisionRecord)?,
     };
     let decision = DecisionId::new();
+    not_closed(c, id)?;
     Ok((
         vec![ctx.ev(
             Some(id),
@@ -809,6 +833,7 @@ pub fn assign_task(
         None => default_hq(c, ctx, id, Capability::TaskManage)?,
     };
     let task = TaskId::new();
+    not_closed(c, id)?;
     Ok((
         vec![ctx.ev(
             Some(id),
@@ -845,6 +870,7 @@ pub fn update_task(
             "the task is already {status}"
         )));
     }
+    not_closed(c, inc)?;
     Ok((
         vec![ctx.ev(
             Some(inc),
@@ -1012,6 +1038,7 @@ pub fn issue_handover(
     let since = Some(brief.since);
     let brief = serde_json::to_value(&brief).map_err(|e| StoreError::Decode(e.to_string()))?;
     let handover = HandoverId::new();
+    not_closed(c, id)?;
     Ok((
         vec![ctx.ev(
             Some(id),

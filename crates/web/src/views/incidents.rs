@@ -328,11 +328,10 @@ pub async fn hqs_page(
             let Some(inc) = queries::incident(c, &p, id)? else {
                 return Ok(None);
             };
-            // A closed incident's clock stopped when it closed.
-            let at = queries::closed_at(c, &inc)?.map_or_else(now, |t| t.min(now()));
             Ok(Some((
                 inc,
-                queries::hq_details(c, id, at)?,
+                // A closed incident's clock stopped when it closed (hq_views).
+                queries::hq_details(c, id, now())?,
                 queries::reports(c, id, None, 200)?,
                 queries::roles(c)?,
             )))
