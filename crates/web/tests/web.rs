@@ -523,21 +523,7 @@ async fn a_change_reaches_another_subscriber_within_a_second() {
 async fn login_is_recorded_and_bad_passwords_refused() {
     let app = spawn_app().await;
     let w = world(&app).await;
-    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let c = reqwest::Client::builder()
-        .cookie_provider(jar)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let html = c
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+    let (c, csrf) = app.login_form().await;
     let r = c
         .post(app.url("/login"))
         .form(&[
@@ -834,20 +820,7 @@ async fn failed_sign_ins_lock_the_name_and_floods_are_counted_not_written_row_by
     )
     .await;
     let w = world(&app).await;
-    let c = reqwest::Client::builder()
-        .cookie_provider(std::sync::Arc::new(reqwest::cookie::Jar::default()))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let html = c
-        .get(app.url("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+    let (c, csrf) = app.login_form().await;
     let sign_in = |password: &'static str| {
         let (c, csrf, url) = (c.clone(), csrf.clone(), app.url("/login"));
         async move {

@@ -153,6 +153,26 @@ impl App {
     }
 
     /// A browser-like client signed in as `username` (cookies kept, redirects followed).
+    /// A browser at the login form: a client keeping cookies and not
+    /// following redirects, and the form's CSRF token.
+    pub async fn login_form(&self) -> (reqwest::Client, String) {
+        let c = reqwest::Client::builder()
+            .cookie_provider(std::sync::Arc::new(reqwest::cookie::Jar::default()))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let html = c
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+        (c, csrf)
+    }
+
     pub async fn login(&self, username: &str) -> reqwest::Client {
         let c = reqwest::Client::builder()
             .cookie_store(true)
