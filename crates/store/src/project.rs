@@ -123,9 +123,8 @@ impl Projector {
         let actor = Value::from(e.actor.map(t));
         let incident = Value::from(e.incident.map(t));
         match &e.body {
-            // Credentials are not projected: they live in `credentials`,
-            // written by the command handler (old events' hashes are ignored;
-            // migration 3 moved the hashes they had set).
+            // Credentials live in `credentials`, written by the command
+            // handler; only events from older journals still carry a hash.
             Body::UserCreated {
                 user,
                 username,

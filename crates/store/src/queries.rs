@@ -444,8 +444,15 @@ pub struct HqDetail {
     pub member_list: Vec<MemberRow>,
 }
 
+/// The incident's HQs, with what is due measured at `now` or, for a closed
+/// incident, at its closing.
 pub fn hq_views(c: &mut dyn Conn, incident: IncidentId, now: DateTime<Utc>) -> Result<Vec<HqView>> {
-    let now = incident_clock(c, incident, now)?;
+    let at = incident_clock(c, incident, now)?;
+    hq_views_at(c, incident, at)
+}
+
+/// As [`hq_views`], at a clock already resolved by [`incident_clock`].
+fn hq_views_at(c: &mut dyn Conn, incident: IncidentId, now: DateTime<Utc>) -> Result<Vec<HqView>> {
     let mut duty: HashMap<HqId, Vec<Person>> = HashMap::new();
     for r in c.query(
         "SELECT d.hq_id, d.user_id, u.display_name FROM duty d JOIN hqs h ON h.id = d.hq_id JOIN users u ON u.id = d.user_id WHERE h.incident_id = $1",
@@ -869,7 +876,17 @@ pub fn tasks(
     include_closed: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<TaskView>> {
-    let now = incident_clock(c, incident, now)?;
+    let at = incident_clock(c, incident, now)?;
+    tasks_at(c, incident, include_closed, at)
+}
+
+/// As [`tasks`], at a clock already resolved by [`incident_clock`].
+fn tasks_at(
+    c: &mut dyn Conn,
+    incident: IncidentId,
+    include_closed: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<TaskView>> {
     let filter = if include_closed {
         ""
     } else {
@@ -906,7 +923,6 @@ pub fn task(
 
 // --------------------------------------------------------------------- board
 
-/// The live board, read from the tables.
 /// The moment an incident's deadlines are measured at: `now`, or the moment
 /// it closed (a closed incident's clock stops), whichever is earlier.
 pub fn incident_clock(
@@ -925,19 +941,7 @@ pub fn incident_clock(
     Ok(closed.map_or(now, |at| at.min(now)))
 }
 
-/// When a closed incident was closed (None while it is not closed).
-pub fn closed_at(c: &mut dyn Conn, incident: &IncidentView) -> Result<Option<DateTime<Utc>>> {
-    if incident.status != IncidentStatus::Closed {
-        return Ok(None);
-    }
-    c.query_one(
-        "SELECT at FROM incident_status_history WHERE incident_id = $1 AND to_status = 'closed' ORDER BY seq DESC LIMIT 1",
-        &[t(incident.id)],
-    )?
-    .map(|r| r.time(0))
-    .transpose()
-}
-
+/// The live board, read from the tables.
 pub fn board(
     c: &mut dyn Conn,
     p: &Principal,
@@ -1019,13 +1023,10 @@ pub fn board(
         .collect::<Result<Vec<_>>>()?;
     fill_releases(c, &mut recent)?;
     // A closed incident's clock stops: nothing becomes overdue after it closed.
-    let now = match closed_at(c, &incident)? {
-        Some(closed) => now.min(closed),
-        None => now,
-    };
-    let tasks = tasks(c, id, false, now)?;
+    let now = incident_clock(c, id, now)?;
+    let tasks = tasks_at(c, id, false, now)?;
     let decisions = decisions(c, id, BOARD_DECISIONS as i64, 0)?;
-    let hqs = hq_views(c, id, now)?;
+    let hqs = hq_views_at(c, id, now)?;
     let counts = Counts {
         entries,
         significant,

@@ -102,7 +102,7 @@ async fn not_found(req: Request<Body>) -> Response {
 /// Every refusal is recorded in the journal: 401, 403 and 404 on a real
 /// route (a 404 there means "not yours to see" as often as "not there").
 /// Past an allowance per requester and minute, refusals are counted and the
-/// count rides on the requester's next record (see `throttle`).
+/// last of them recorded with the count (see `throttle`).
 async fn record_refusals(
     State(state): State<AppState>,
     req: Request<Body>,

@@ -98,6 +98,17 @@ struct Window {
     last: Option<Refusal>,
 }
 
+impl Window {
+    /// The last refusal counted in this window, carrying the count of the
+    /// others; the count starts again.
+    fn take_counted(&mut self) -> Option<Refusal> {
+        let mut last = self.last.take()?;
+        last.repeats = self.unrecorded.saturating_sub(1);
+        self.unrecorded = 0;
+        Some(last)
+    }
+}
+
 /// A refusal to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
@@ -293,10 +304,7 @@ impl Throttle {
                     .map(|(k, _)| k.clone())
                 {
                     if let Some(mut w) = reqs.remove(&oldest) {
-                        if let Some(mut last) = w.last.take() {
-                            last.repeats = w.unrecorded.saturating_sub(1);
-                            out.push(last);
-                        }
+                        out.extend(w.take_counted());
                     }
                 }
             }
@@ -320,10 +328,7 @@ impl Throttle {
         });
         let mut out = vec![];
         if now.duration_since(w.start) >= window {
-            if let Some(mut last) = w.last.take() {
-                last.repeats = w.unrecorded.saturating_sub(1);
-                out.push(last);
-            }
+            out.extend(w.take_counted());
             *w = Window {
                 start: now,
                 recorded: 0,
@@ -375,11 +380,7 @@ impl Throttle {
         let mut refusals = vec![];
         if let Ok(mut reqs) = self.requesters.lock() {
             for w in reqs.values_mut() {
-                if let Some(mut last) = w.last.take() {
-                    last.repeats = w.unrecorded.saturating_sub(1);
-                    refusals.push(last);
-                }
-                w.unrecorded = 0;
+                refusals.extend(w.take_counted());
             }
         }
         let mut locked = vec![];
@@ -469,11 +470,7 @@ fn flush_windows(
     reqs.retain(|_, w| {
         let ended = now.duration_since(w.start) >= window;
         if ended {
-            if let Some(mut last) = w.last.take() {
-                last.repeats = w.unrecorded.saturating_sub(1);
-                out.push(last);
-            }
-            w.unrecorded = 0;
+            out.extend(w.take_counted());
         }
         // An ended window with nothing left to carry is forgotten.
         !ended
