@@ -13,9 +13,11 @@ use honbu_domain::events::{Body, EntryLogged, Event};
 use honbu_domain::ids::*;
 use honbu_domain::vocab::*;
 use honbu_store::journal::{JournalKey, Verdict};
-use honbu_store::Store;
+use honbu_store::sql::{Conn, Dialect};
+use honbu_store::{Backend, Result as StoreResult, Store};
 use honbu_store_sqlite::{Durability, Sqlite};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 fn temp(name: &str) -> PathBuf {
@@ -34,20 +36,42 @@ struct Setup {
     user: UserId,
 }
 
+/// The backend shared with the benchmark, so it can read the fsync count.
+struct Shared(Arc<Sqlite>);
+
+impl Backend for Shared {
+    fn dialect(&self) -> Dialect {
+        self.0.dialect()
+    }
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Conn) -> StoreResult<()>) -> StoreResult<()> {
+        self.0.read(f)
+    }
+    fn write(&self, f: &mut dyn FnMut(&mut dyn Conn) -> StoreResult<()>) -> StoreResult<()> {
+        self.0.write(f)
+    }
+    fn describe(&self) -> String {
+        self.0.describe()
+    }
+}
+
 fn setup(durability: Durability) -> Setup {
-    let store = Store::new(
-        Box::new(Sqlite::open(&temp("honbu.db"), durability).unwrap()),
-        JournalKey::generate(),
-    )
-    .unwrap();
+    setup_shared(durability).0
+}
+
+fn setup_shared(durability: Durability) -> (Setup, Arc<Sqlite>) {
+    let sqlite = Arc::new(Sqlite::open(&temp("honbu.db"), durability).unwrap());
+    let store = Store::new(Box::new(Shared(sqlite.clone())), JournalKey::generate()).unwrap();
     let w = honbu_store::contract::world(&store);
     let user = honbu_store::contract::principal(&store, "mofa.head").user;
-    Setup {
-        store,
-        incident: w.incident,
-        hq: w.mofa,
-        user,
-    }
+    (
+        Setup {
+            store,
+            incident: w.incident,
+            hq: w.mofa,
+            user,
+        },
+        sqlite,
+    )
 }
 
 fn entry_event(s: &Setup, i: usize) -> Event {
@@ -75,8 +99,9 @@ fn entry_event(s: &Setup, i: usize) -> Event {
     }
 }
 
-/// The same row, inserted with plain SQL into a table shaped like `entries`.
-fn plain(path: &PathBuf, durability: Durability, n: usize, per_tx: usize) -> f64 {
+/// The same row, inserted with plain SQL into a table shaped like `entries`;
+/// `writers` threads share the one connection (as an application would).
+fn plain(path: &PathBuf, durability: Durability, n: usize, per_tx: usize, writers: usize) -> f64 {
     let c = rusqlite::Connection::open(path).unwrap();
     let sync = if durability == Durability::Full {
         "FULL"
@@ -95,13 +120,35 @@ fn plain(path: &PathBuf, durability: Durability, n: usize, per_tx: usize) -> f64
     ))
     .unwrap();
     let inc = uuid::Uuid::new_v4().to_string();
+    let c = Mutex::new(c);
     let t0 = Instant::now();
-    let mut i = 0;
+    std::thread::scope(|scope| {
+        for w in 0..writers {
+            let (c, inc) = (&c, &inc);
+            scope.spawn(move || plain_writer(c, inc, w, writers, n, per_tx));
+        }
+    });
+    n as f64 / t0.elapsed().as_secs_f64()
+}
+
+fn plain_writer(
+    c: &Mutex<rusqlite::Connection>,
+    inc: &str,
+    w: usize,
+    writers: usize,
+    n: usize,
+    per_tx: usize,
+) {
+    let mut i = w;
     while i < n {
+        let c = c.lock().unwrap();
         c.execute_batch("BEGIN IMMEDIATE").unwrap();
         {
             let mut st = c.prepare_cached("INSERT INTO entries VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?6, ?6, NULL, ?7, 'B', '2', 'information', 'incident', ?8, ?9, NULL, NULL, '[]')").unwrap();
-            for _ in 0..per_tx.min(n - i) {
+            for _ in 0..per_tx {
+                if i >= n {
+                    break;
+                }
                 let now = honbu_domain::time::to_db(&Utc::now());
                 st.execute(rusqlite::params![
                     uuid::Uuid::now_v7().to_string(), inc, i as i64, uuid::Uuid::now_v7().to_string(), uuid::Uuid::now_v7().to_string(), now,
@@ -109,30 +156,49 @@ fn plain(path: &PathBuf, durability: Durability, n: usize, per_tx: usize) -> f64
                     format!("Cable {i}: the residence is quiet; the cordon is unchanged; supplies went in at 14:00 through the ICRC.")
                 ])
                 .unwrap();
-                i += 1;
+                i += writers;
             }
         }
         c.execute_batch("COMMIT").unwrap();
     }
-    n as f64 / t0.elapsed().as_secs_f64()
 }
 
-fn through_store(durability: Durability, n: usize, per_tx: usize) -> f64 {
-    let s = setup(durability);
+/// Entries per second through the store, and commits per log fsync.
+fn through_store(durability: Durability, n: usize, per_tx: usize, writers: usize) -> (f64, f64) {
+    let (s, sqlite) = setup_shared(durability);
+    let syncs0 = sqlite.log_syncs();
     let t0 = Instant::now();
-    let mut i = 0;
-    while i < n {
-        let k = per_tx.min(n - i);
-        let events: Vec<Event> = (i..i + k).map(|j| entry_event(&s, j)).collect();
-        s.store.append_blocking(events).unwrap();
-        i += k;
-    }
+    std::thread::scope(|scope| {
+        for w in 0..writers {
+            let s = &s;
+            scope.spawn(move || {
+                // Writer w takes transactions w, w + writers, …
+                let mut i = w * per_tx;
+                while i < n {
+                    let k = per_tx.min(n - i);
+                    let events: Vec<Event> = (i..i + k).map(|j| entry_event(s, j)).collect();
+                    s.store.append_blocking(events).unwrap();
+                    i += writers * per_tx;
+                }
+            });
+        }
+    });
     let rate = n as f64 / t0.elapsed().as_secs_f64();
+    let commits = n.div_ceil(per_tx) as f64;
+    let per_sync = commits / (sqlite.log_syncs() - syncs0).max(1) as f64;
+    let total = s
+        .store
+        .read_blocking(|c| c.query_one("SELECT COUNT(*) FROM entries", &[]))
+        .unwrap()
+        .unwrap()
+        .int(0)
+        .unwrap();
+    assert_eq!(total as usize, n);
     assert!(matches!(
         s.store.verify_blocking(&mut |_, _| {}).unwrap(),
         Verdict::Intact { .. }
     ));
-    rate
+    (rate, per_sync)
 }
 
 /// What this disk allows: commits per second of a loop that writes `pages`
@@ -181,29 +247,40 @@ fn main() {
             .map(|n| n.get())
             .unwrap_or(1)
     );
-    for (label, durability, n, per_tx) in [
+    for (label, durability, n, per_tx, writers) in [
         (
-            "100 entries per transaction, synchronous=FULL",
+            "100 entries per transaction, durable",
             Durability::Full,
             100_000,
             100,
+            1,
         ),
         (
             "100 entries per transaction, synchronous=NORMAL (crash-safe, not power-loss-safe)",
             Durability::Normal,
             100_000,
             100,
+            1,
         ),
         (
-            "one durable transaction per entry (synchronous=FULL)",
+            "one durable transaction per entry, one writer after another",
             Durability::Full,
             5_000,
             1,
+            1,
+        ),
+        (
+            "one durable transaction per entry, 8 writers at once",
+            Durability::Full,
+            20_000,
+            1,
+            8,
         ),
         (
             "one transaction per entry, synchronous=NORMAL (the same without its fsync)",
             Durability::Normal,
             5_000,
+            1,
             1,
         ),
     ] {
@@ -213,7 +290,7 @@ fn main() {
             && !label.contains(if only == "durable" {
                 "durable"
             } else if only == "single" {
-                "per entry"
+                "synchronous=NORMAL"
             } else if only == "batched" {
                 "100 entries"
             } else {
@@ -225,18 +302,28 @@ fn main() {
         // This machine is shared and noisy: three interleaved runs of each, the median reported.
         let mut ours = vec![];
         let mut base = vec![];
+        let mut per_sync = vec![];
         for _ in 0..3 {
-            ours.push(through_store(durability, n, per_tx));
-            base.push(plain(&temp("plain.db"), durability, n, per_tx));
+            let (rate, ps) = through_store(durability, n, per_tx, writers);
+            ours.push(rate);
+            per_sync.push(ps);
+            base.push(plain(&temp("plain.db"), durability, n, per_tx, writers));
         }
         ours.sort_by(f64::total_cmp);
         base.sort_by(f64::total_cmp);
+        per_sync.sort_by(f64::total_cmp);
         let (ours, base, lo, hi) = (ours[1], base[1], ours[0], ours[2]);
+        let shared = if durability == Durability::Full {
+            format!("; {:.1} commits per log fsync", per_sync[1])
+        } else {
+            String::new()
+        };
         println!(
-            "append, {label}: {ours:.0} entries/s through the store (journal + read models; median of 3, range {lo:.0}-{hi:.0}); plain SQLite inserts {base:.0}/s; ratio {:.2}",
+            "append, {label}: {ours:.0} entries/s through the store (journal + read models; median of 3, range {lo:.0}-{hi:.0}{shared}); plain SQLite inserts (synchronous={}) {base:.0}/s; ratio {:.2}",
+            if durability == Durability::Full { "FULL" } else { "NORMAL" },
             ours / base
         );
-        if durability == Durability::Full && per_tx == 1 {
+        if durability == Durability::Full && per_tx == 1 && writers == 1 {
             // A commit of one entry writes about 7 pages of log here (journal,
             // its incident index, its head, the incident's counters, the
             // entry and its two indexes); the plain insert about 3.

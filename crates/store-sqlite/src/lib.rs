@@ -7,6 +7,11 @@
 //! Checkpoints (copying the write-ahead log back into the database file) run
 //! on a thread of their own, so a commit pays only for its own log frames;
 //! the writer checkpoints by itself only if that thread falls far behind.
+//!
+//! Durable commits are grouped (see [`durable`]): concurrent writers share
+//! the disk's flushes, and nobody is answered before their commit is on disk.
+
+mod durable;
 
 use honbu_store::sql::{Cell, Conn, Dialect, Row, Value};
 use honbu_store::{Backend, Result, StoreError};
@@ -105,7 +110,9 @@ impl Drop for Checkpointer {
 /// How hard a commit tries to reach the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
-    /// `synchronous=FULL`: each commit is on disk before it returns.
+    /// Each commit is on disk before it returns (and before any reader is
+    /// answered with it). Commits made while one fsync is under way share
+    /// the next.
     Full,
     /// `synchronous=NORMAL`: survives a crash of honbu, not of the machine.
     Normal,
@@ -116,6 +123,8 @@ pub struct Sqlite {
     writer: Mutex<rusqlite::Connection>,
     readers: Mutex<Vec<rusqlite::Connection>>,
     durability: Durability,
+    /// Group commit, for [`Durability::Full`].
+    syncer: Option<durable::Syncer>,
     checkpointer: Checkpointer,
     /// Log frames after the previous commit.
     last_pages: std::sync::atomic::AtomicI32,
@@ -152,7 +161,9 @@ impl Sqlite {
                 })?;
             }
         }
-        let writer = Self::connect(path, durability)?;
+        // Under `Full` the writer commits without syncing and the syncer
+        // makes the commit durable before anyone is answered.
+        let writer = Self::connect(path, Durability::Normal)?;
         // Replaces SQLite's own checkpoint-on-commit with ours (see above).
         writer.wal_hook(Some(wal_hook));
         let checkpointer = Checkpointer::start(Self::connect(path, durability)?)?;
@@ -161,6 +172,7 @@ impl Sqlite {
             writer: Mutex::new(writer),
             readers: Mutex::new(vec![]),
             durability,
+            syncer: (durability == Durability::Full).then(|| durable::Syncer::new(path)),
             checkpointer,
             last_pages: std::sync::atomic::AtomicI32::new(0),
             checkpoint_pages,
@@ -193,6 +205,11 @@ impl Sqlite {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// fsyncs of the log made to answer durable commits so far.
+    pub fn log_syncs(&self) -> u64 {
+        self.syncer.as_ref().map_or(0, durable::Syncer::syncs)
     }
 
     /// Moves the WAL into the main file (so the file alone holds everything).
@@ -338,10 +355,33 @@ impl Backend for Sqlite {
                 pool.push(conn);
             }
         }
+        // What this read saw may include a commit not yet on disk: it is
+        // answered once that commit is.
+        if let Some(s) = &self.syncer {
+            s.wait(s.seen()?)?;
+        }
         out.and(end)
     }
 
     fn write(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()> {
+        let ticket = self.commit(f)?;
+        // The writer lock is free again: the next transaction is written
+        // while this one waits for the fsync that will cover both.
+        if let (Some(s), Some(t)) = (&self.syncer, ticket) {
+            s.wait(t)?;
+        }
+        Ok(())
+    }
+
+    fn describe(&self) -> String {
+        format!("sqlite:{}", self.path.display())
+    }
+}
+
+impl Sqlite {
+    /// Runs `f` in a transaction on the writer and commits it (not yet
+    /// synced under `Full`): the syncer's ticket for the commit.
+    fn commit(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<Option<u64>> {
         let conn = self
             .writer
             .lock()
@@ -350,7 +390,21 @@ impl Backend for Sqlite {
         match f(&mut Lite(&conn)) {
             Ok(()) => {
                 WAL_PAGES.with(|p| p.set(0));
-                conn.execute_batch("COMMIT").map_err(|e| {
+                let ticket = match &self.syncer {
+                    Some(s) => match s.begin() {
+                        Ok(t) => Some(t),
+                        Err(e) => {
+                            conn.execute_batch("ROLLBACK").map_err(db_err)?;
+                            return Err(e);
+                        }
+                    },
+                    None => None,
+                };
+                let committed = conn.execute_batch("COMMIT");
+                if let Some(s) = &self.syncer {
+                    s.end();
+                }
+                committed.map_err(|e| {
                     let _ = conn.execute_batch("ROLLBACK");
                     db_err(e)
                 })?;
@@ -373,16 +427,12 @@ impl Backend for Sqlite {
                     // Once each time the log grows by another `every` frames.
                     self.checkpointer.wake();
                 }
-                Ok(())
+                Ok(ticket)
             }
             Err(e) => {
                 conn.execute_batch("ROLLBACK").map_err(db_err)?;
                 Err(e)
             }
         }
-    }
-
-    fn describe(&self) -> String {
-        format!("sqlite:{}", self.path.display())
     }
 }
