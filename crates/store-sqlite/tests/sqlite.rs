@@ -311,6 +311,117 @@ fn migration_3_moves_password_hashes_out_of_users() {
     );
 }
 
+/// A database as migration 3 left it (running counts on each incident row)
+/// loses those columns when opened and keeps its incidents and entries; the
+/// next entry takes the next number.
+#[test]
+fn migration_4_drops_the_running_counts_and_numbering_goes_on() {
+    use honbu_store::sql::Value;
+    use honbu_store::Backend;
+    let path = temp_db();
+    let incident = honbu_domain::ids::IncidentId::new().to_string();
+    {
+        let backend = Sqlite::open(&path, Durability::Normal).unwrap();
+        backend
+            .write(&mut |c| {
+                honbu_store::schema::migrate_to(c, 3)?;
+                c.exec(
+                    "INSERT INTO incidents (id, kind, title, country, lat, lon, area, severity, time_zone, summary, status, opened_at, opened_by, updated_at, last_seq, entries_total, significant_total, entries_open, significant_open) \
+                     VALUES ($1, 'hostage_taking', 'Residence seized', 'PE', -12.1, -77.0, NULL, 'critical', 'America/Lima', '', 'active', '1996-12-17T23:20:00.000000Z', NULL, '1996-12-18T00:00:00.000000Z', 9, 99, 99, 99, 99)",
+                    &[Value::Text(incident.clone())],
+                )?;
+                for n in 1..=3 {
+                    c.exec(
+                        "INSERT INTO entries (id, incident_id, number, seq, hq_id, author, occurred_at, reported_at, entered_at, source_id, source_name, reliability, credibility, category, release, significant, text, supersedes, superseded_by, links) \
+                         VALUES ($1, $2, $3, $3, 'h', NULL, 't', 't', 't', NULL, 'cable', 'B', '2', 'information', 'incident', 0, 'quiet', NULL, NULL, '[]')",
+                        &[Value::Text(honbu_domain::ids::EntryId::new().to_string()), Value::Text(incident.clone()), Value::Int(n)],
+                    )?;
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+    let store = Store::new(
+        Box::new(Sqlite::open(&path, Durability::Normal).unwrap()),
+        JournalKey::generate(),
+    )
+    .unwrap();
+    let columns: Vec<String> = store
+        .read_blocking(|c| c.query("SELECT name FROM pragma_table_info('incidents')", &[]))
+        .unwrap()
+        .iter()
+        .map(|r| r.text(0).unwrap())
+        .collect();
+    for gone in [
+        "updated_at",
+        "last_seq",
+        "entries_total",
+        "significant_total",
+        "entries_open",
+        "significant_open",
+    ] {
+        assert!(
+            !columns.iter().any(|c| c == gone),
+            "{gone} is still in {columns:?}"
+        );
+    }
+    assert!(columns.iter().any(|c| c == "title"));
+    let (incidents, entries) = store
+        .read_blocking(|c| {
+            Ok((
+                c.query_one("SELECT COUNT(*) FROM incidents", &[])?
+                    .unwrap()
+                    .int(0)?,
+                c.query_one("SELECT COUNT(*) FROM entries", &[])?
+                    .unwrap()
+                    .int(0)?,
+            ))
+        })
+        .unwrap();
+    assert_eq!((incidents, entries), (1, 3));
+    // The projector numbers from the entries, not from a stored count.
+    store
+        .write_blocking(|c| {
+            let mut p = honbu_store::project::Projector::default();
+            let ev = honbu_domain::events::Committed {
+                seq: 10,
+                event: honbu_domain::events::Event {
+                    at: honbu_store::contract::t0(),
+                    actor: None,
+                    incident: Some(incident.parse().unwrap()),
+                    body: honbu_domain::events::Body::EntryLogged(Box::new(
+                        honbu_domain::events::EntryLogged {
+                            entry: honbu_domain::ids::EntryId::new(),
+                            hq: honbu_domain::ids::HqId::new(),
+                            occurred_at: honbu_store::contract::t0(),
+                            reported_at: honbu_store::contract::t0(),
+                            source: None,
+                            source_name: "cable".into(),
+                            reliability: honbu_domain::vocab::Reliability::B,
+                            credibility: honbu_domain::vocab::Credibility::C2,
+                            category: honbu_domain::vocab::Category::Information,
+                            release: honbu_domain::vocab::Release::Incident,
+                            significant: false,
+                            text: "the fourth".into(),
+                            supersedes: None,
+                            links: vec![],
+                        },
+                    )),
+                },
+            };
+            p.apply(c, &ev)?;
+            Ok((vec![], ()))
+        })
+        .unwrap();
+    let n = store
+        .read_blocking(|c| c.query_one("SELECT number FROM entries WHERE text = 'the fourth'", &[]))
+        .unwrap()
+        .unwrap()
+        .int(0)
+        .unwrap();
+    assert_eq!(n, 4);
+}
+
 /// Events written before credentials left the journal still carry a hash:
 /// replayed, they let their users sign in, and never undo a later change.
 #[test]

@@ -355,6 +355,47 @@ pub fn release_markings_decide_who_reads_an_entry(store: &Store) {
     .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)));
     assert_eq!(seq(store), before);
+    // Counts are taken from the entries as they stand: marking and
+    // unmarking significance moves them for each reader by that reader's
+    // rule, and the board read from the tables agrees with the one folded
+    // from the journal.
+    let mark = |who: &str, id: EntryId, significant: bool| {
+        run(store, who, at, |c, ctx| {
+            service::mark_significant(c, ctx, id, &MarkSignificant { significant })
+        })
+        .unwrap()
+    };
+    let significant = |who: &str| board(&w, who, at).unwrap().counts.significant;
+    mark("mofa.head", shared, true);
+    assert_eq!(
+        (
+            significant("mofa.head"),
+            significant("lima.analyst"),
+            significant("reader")
+        ),
+        (2, 2, 1)
+    );
+    mark("mofa.head", internal, false);
+    assert_eq!(
+        (
+            significant("mofa.head"),
+            significant("lima.analyst"),
+            significant("reader")
+        ),
+        (1, 1, 1)
+    );
+    let later = at + Duration::minutes(1);
+    for who in ["mofa.head", "lima.analyst", "reader", "admin"] {
+        let (live, folded) = (
+            board(&w, who, later).unwrap(),
+            board_as_of(&w, who, later).unwrap(),
+        );
+        assert_eq!(
+            (live.counts.entries, live.counts.significant, live.seq),
+            (folded.counts.entries, folded.counts.significant, folded.seq),
+            "{who}: the live board and the folded one differ"
+        );
+    }
 }
 
 pub fn entry_with_only_text_takes_defaults(store: &Store) {

@@ -181,7 +181,6 @@ impl Store {
             for ev in &committed {
                 projector.apply(c, ev)?;
             }
-            projector.flush(c)?;
             if let (Dialect::Postgres, Some(last)) = (c.dialect(), committed.last()) {
                 // Delivered to every listening instance when this transaction commits.
                 c.exec(
@@ -247,7 +246,6 @@ impl Store {
                 for ev in &batch {
                     projector.apply(c, ev)?;
                 }
-                projector.flush(c)?;
             }
             Ok(after)
         })

@@ -5,7 +5,7 @@
 use crate::sql::{t, Conn, Value};
 use crate::StoreError;
 use honbu_domain::events::{Body, Committed};
-use honbu_domain::vocab::{IncidentStatus, Release, TaskStatus};
+use honbu_domain::vocab::{IncidentStatus, TaskStatus};
 
 fn json(v: &impl serde::Serialize) -> Result<Value, StoreError> {
     serde_json::to_string(v)
@@ -13,22 +13,11 @@ fn json(v: &impl serde::Serialize) -> Result<Value, StoreError> {
         .map_err(|e| StoreError::Decode(e.to_string()))
 }
 
-/// The counters an incident row keeps (entries, significant, …, last change),
-/// held in memory while one append applies its events and written once at
-/// the end: a hundred entries cost one UPDATE of the incident, not a hundred.
-#[derive(Debug, Clone)]
-struct Counters {
-    entries_total: i64,
-    significant_total: i64,
-    entries_open: i64,
-    significant_open: i64,
-    updated_at: String,
-    last_seq: i64,
-}
-
+/// Applies events in journal order. Within one append it remembers each
+/// incident's last entry number, so a hundred entries cost one lookup.
 #[derive(Debug, Default)]
 pub struct Projector {
-    incidents: std::collections::HashMap<String, Counters>,
+    last_number: std::collections::HashMap<String, i64>,
 }
 
 /// An event from a journal written before credentials left it still carries
@@ -60,60 +49,29 @@ fn with_repeats(detail: String, repeats: u32) -> String {
     }
 }
 
-/// Applies one event and writes its counters (for callers with one event).
+/// Applies one event (for callers with one event).
 pub fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
-    let mut p = Projector::default();
-    p.apply(c, ev)?;
-    p.flush(c)
+    Projector::default().apply(c, ev)
 }
 
 impl Projector {
-    fn counters(
-        &mut self,
-        c: &mut dyn Conn,
-        incident: &str,
-    ) -> Result<Option<&mut Counters>, StoreError> {
-        if !self.incidents.contains_key(incident) {
-            let row = c.query_one(
-                "SELECT entries_total, significant_total, entries_open, significant_open, updated_at, last_seq FROM incidents WHERE id = $1",
-                &[Value::Text(incident.to_string())],
-            )?;
-            let Some(r) = row else { return Ok(None) };
-            self.incidents.insert(
-                incident.to_string(),
-                Counters {
-                    entries_total: r.int(0)?,
-                    significant_total: r.int(1)?,
-                    entries_open: r.int(2)?,
-                    significant_open: r.int(3)?,
-                    updated_at: r.text(4)?,
-                    last_seq: r.int(5)?,
-                },
-            );
-        }
-        Ok(self.incidents.get_mut(incident))
-    }
-
-    /// Keeps the incident's "updated" time and journal position current.
-    fn touch(&mut self, c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
-        if let Some(i) = ev.event.incident {
-            if let Some(k) = self.counters(c, &i.to_string())? {
-                k.updated_at = honbu_domain::time::to_db(&ev.event.at);
-                k.last_seq = ev.seq;
+    /// The number the incident's next entry takes (numbers run 1, 2, 3, …
+    /// per incident; entries are never deleted); `None` for an unknown
+    /// incident.
+    fn next_number(&mut self, c: &mut dyn Conn, incident: &str) -> Result<Option<i64>, StoreError> {
+        let last = match self.last_number.get(incident) {
+            Some(n) => *n,
+            None => {
+                let row = c.query_one(
+                    "SELECT COALESCE((SELECT MAX(number) FROM entries WHERE incident_id = $1), 0) FROM incidents WHERE id = $1",
+                    &[Value::Text(incident.to_string())],
+                )?;
+                let Some(r) = row else { return Ok(None) };
+                r.int(0)?
             }
-        }
-        Ok(())
-    }
-
-    /// Writes the counters held in memory. Call once after the last event.
-    pub fn flush(&mut self, c: &mut dyn Conn) -> Result<(), StoreError> {
-        for (id, k) in self.incidents.drain() {
-            c.exec(
-                "UPDATE incidents SET entries_total = $1, significant_total = $2, entries_open = $3, significant_open = $4, updated_at = $5, last_seq = $6 WHERE id = $7",
-                &[Value::Int(k.entries_total), Value::Int(k.significant_total), Value::Int(k.entries_open), Value::Int(k.significant_open), Value::Text(k.updated_at), Value::Int(k.last_seq), Value::Text(id)],
-            )?;
-        }
-        Ok(())
+        };
+        self.last_number.insert(incident.to_string(), last + 1);
+        Ok(Some(last + 1))
     }
 
     pub fn apply(&mut self, c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
@@ -246,9 +204,9 @@ impl Projector {
                     None => Value::Null,
                 };
                 c.exec(
-                "INSERT INTO incidents (id, kind, title, country, lat, lon, area, severity, time_zone, summary, status, opened_at, opened_by, updated_at, last_seq, entries_total, significant_total, entries_open, significant_open) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12, $14, 0, 0, 0, 0)",
-                &[incident.clone(), t(kind), title.into(), country.into(), place.lat.into(), place.lon.into(), area, t(severity), t(time_zone), summary.into(), t(IncidentStatus::Monitoring), at, actor, seq],
+                "INSERT INTO incidents (id, kind, title, country, lat, lon, area, severity, time_zone, summary, status, opened_at, opened_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                &[incident.clone(), t(kind), title.into(), country.into(), place.lat.into(), place.lon.into(), area, t(severity), t(time_zone), summary.into(), t(IncidentStatus::Monitoring), at, actor],
             )?;
             }
             Body::IncidentAmended {
@@ -289,7 +247,6 @@ impl Projector {
                         &[json(a)?, incident.clone()],
                     )?;
                 }
-                self.touch(c, ev)?;
             }
             Body::IncidentStatusChanged { from, to, reason } => {
                 c.exec(
@@ -300,7 +257,6 @@ impl Projector {
                 "INSERT INTO incident_status_history (seq, incident_id, at, actor, from_status, to_status, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 &[seq, incident.clone(), at, actor, t(from), t(to), reason.into()],
             )?;
-                self.touch(c, ev)?;
             }
             Body::HqActivated {
                 hq,
@@ -314,7 +270,6 @@ impl Projector {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, (SELECT COUNT(*) FROM hqs WHERE incident_id = $2))",
                 &[t(hq), incident.clone(), name.into(), t(kind), t(time_zone), at, report_every_minutes.map(i64::from).into()],
             )?;
-                self.touch(c, ev)?;
             }
             Body::HqMemberAdded { hq, user, role } => {
                 c.exec(
@@ -322,7 +277,6 @@ impl Projector {
                  ON CONFLICT (hq_id, user_id) DO UPDATE SET role = excluded.role",
                 &[t(hq), t(user), incident.clone(), t(role), at],
             )?;
-                self.touch(c, ev)?;
             }
             Body::HqMemberRemoved { hq, user } => {
                 c.exec(
@@ -333,14 +287,12 @@ impl Projector {
                     "DELETE FROM duty WHERE hq_id = $1 AND user_id = $2",
                     &[t(hq), t(user)],
                 )?;
-                self.touch(c, ev)?;
             }
             Body::ReportCadenceSet { hq, every_minutes } => {
                 c.exec(
                     "UPDATE hqs SET report_every_minutes = $1 WHERE id = $2",
                     &[every_minutes.map(i64::from).into(), t(hq)],
                 )?;
-                self.touch(c, ev)?;
             }
             Body::DutyStarted { hq, user } | Body::DutyEnded { hq, user } => {
                 let on = matches!(e.body, Body::DutyStarted { .. });
@@ -359,7 +311,6 @@ impl Projector {
                 "INSERT INTO duty_log (seq, hq_id, user_id, at, on_duty) VALUES ($1, $2, $3, $4, $5)",
                 &[seq, t(hq), t(user), at, on.into()],
             )?;
-                self.touch(c, ev)?;
             }
             Body::StatusReportFiled { report, hq, text } => {
                 c.exec(
@@ -370,7 +321,6 @@ impl Projector {
                     "UPDATE hqs SET last_report_at = $1 WHERE id = $2",
                     &[at, t(hq)],
                 )?;
-                self.touch(c, ev)?;
             }
 
             Body::SourceRegistered {
@@ -395,26 +345,15 @@ impl Projector {
                 )?;
             }
             Body::EntryLogged(l) => {
-                let open = l.release >= Release::Incident;
-                let number = match self.counters(
+                let Some(number) = self.next_number(
                     c,
                     &ev.event.incident.map(|i| i.to_string()).unwrap_or_default(),
-                )? {
-                    Some(k) => {
-                        k.entries_total += 1;
-                        k.significant_total += i64::from(l.significant);
-                        k.entries_open += i64::from(open);
-                        k.significant_open += i64::from(open && l.significant);
-                        k.updated_at = honbu_domain::time::to_db(&ev.event.at);
-                        k.last_seq = ev.seq;
-                        k.entries_total
-                    }
-                    None => {
-                        return Err(StoreError::Corrupt(format!(
-                            "journal entry {}: entry for an unknown incident",
-                            ev.seq
-                        )))
-                    }
+                )?
+                else {
+                    return Err(StoreError::Corrupt(format!(
+                        "journal entry {}: entry for an unknown incident",
+                        ev.seq
+                    )));
                 };
                 c.exec(
                 "INSERT INTO entries (id, incident_id, number, seq, hq_id, author, occurred_at, reported_at, entered_at, source_id, source_name, reliability, credibility, category, release, significant, text, supersedes, superseded_by, links) \
@@ -434,36 +373,16 @@ impl Projector {
                 }
             }
             Body::EntrySignificance { entry, significant } => {
-                let row = c.query_one(
-                    "SELECT significant, release FROM entries WHERE id = $1",
-                    &[t(entry)],
+                c.exec(
+                    "UPDATE entries SET significant = $1 WHERE id = $2",
+                    &[(*significant).into(), t(entry)],
                 )?;
-                if let Some(r) = row {
-                    let was = r.bool(0)?;
-                    let open = Release::parse("release", &r.text(1)?)
-                        .map(|r| r >= Release::Incident)
-                        .unwrap_or(false);
-                    let delta = i64::from(*significant) - i64::from(was);
-                    c.exec(
-                        "UPDATE entries SET significant = $1 WHERE id = $2",
-                        &[(*significant).into(), t(entry)],
-                    )?;
-                    if let Some(k) = self.counters(
-                        c,
-                        &ev.event.incident.map(|i| i.to_string()).unwrap_or_default(),
-                    )? {
-                        k.significant_total += delta;
-                        k.significant_open += if open { delta } else { 0 };
-                    }
-                }
-                self.touch(c, ev)?;
             }
             Body::EntryReleased { entry, to_hq } => {
                 c.exec(
                 "INSERT INTO entry_releases (entry_id, hq_id, at, actor) VALUES ($1, $2, $3, $4) ON CONFLICT (entry_id, hq_id) DO NOTHING",
                 &[t(entry), t(to_hq), at, actor],
             )?;
-                self.touch(c, ev)?;
             }
 
             Body::DecisionRecorded {
@@ -481,7 +400,6 @@ impl Projector {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 &[t(decision), incident.clone(), t(hq), decided_at.into(), decided_by.into(), actor, at, title.into(), json(options)?, rationale.into(), json(based_on)?],
             )?;
-                self.touch(c, ev)?;
             }
             Body::TaskAssigned {
                 task,
@@ -500,7 +418,6 @@ impl Projector {
                 "INSERT INTO task_history (seq, task_id, at, actor, status, note) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[seq, t(task), at, actor, t(TaskStatus::Open), note.into()],
             )?;
-                self.touch(c, ev)?;
             }
             Body::TaskStatusChanged { task, status, note } => {
                 c.exec(
@@ -511,7 +428,6 @@ impl Projector {
                 "INSERT INTO task_history (seq, task_id, at, actor, status, note) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[seq, t(task), at, actor, t(status), note.into()],
             )?;
-                self.touch(c, ev)?;
             }
             Body::HandoverIssued {
                 handover,
@@ -523,14 +439,12 @@ impl Projector {
                 "INSERT INTO handovers (id, incident_id, hq_id, issued_at, issued_by, since, brief, acknowledged_at, acknowledged_by) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL)",
                 &[t(handover), incident.clone(), t(hq), at, actor, since.map(Value::from).unwrap_or(Value::Null), json(brief)?],
             )?;
-                self.touch(c, ev)?;
             }
             Body::HandoverAcknowledged { handover } => {
                 c.exec(
                     "UPDATE handovers SET acknowledged_at = $1, acknowledged_by = $2 WHERE id = $3",
                     &[at, actor, t(handover)],
                 )?;
-                self.touch(c, ev)?;
             }
             Body::SitrepIssued { sitrep, document } => {
                 c.exec(
@@ -538,7 +452,6 @@ impl Projector {
                  VALUES ($1, $2, (SELECT COUNT(*) + 1 FROM sitreps WHERE incident_id = $2), $3, $4, $5)",
                 &[t(sitrep), incident.clone(), at, actor, json(document)?],
             )?;
-                self.touch(c, ev)?;
             }
         }
         Ok(())

@@ -360,7 +360,8 @@ pub fn incidents(
     let items = c
         .query(
             &format!(
-                "SELECT {INCIDENT_COLS}, updated_at FROM incidents WHERE {vis} \
+                // The last change is the incident's last journal event.
+                "SELECT {INCIDENT_COLS}, (SELECT j.at FROM journal j WHERE j.incident_id = incidents.id ORDER BY j.seq DESC LIMIT 1) FROM incidents WHERE {vis} \
                  ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'monitoring' THEN 1 WHEN 'resolved' THEN 2 ELSE 3 END, opened_at DESC, id \
                  LIMIT ${} OFFSET ${}",
                 n + 1,
@@ -951,24 +952,36 @@ pub fn board(
     let Some(incident) = incident(c, p, id)? else {
         return Ok(None);
     };
+    // Counted from the entries' indexes, not kept as running totals (which
+    // would cost every entry a write of the incident's row): entries are
+    // numbered 1, 2, 3, … and never deleted, so the highest number is the
+    // count; the significant ones and the HQ-only ones have partial indexes
+    // of their own. The board stands as of the incident's last journal event.
     let Some(meta) = c.query_one(
-        "SELECT last_seq, entries_total, significant_total, entries_open, significant_open FROM incidents WHERE id = $1",
+        "SELECT COALESCE((SELECT MAX(seq) FROM journal WHERE incident_id = $1), 0), \
+                COALESCE((SELECT MAX(number) FROM entries WHERE incident_id = $1), 0), \
+                (SELECT COUNT(*) FROM entries WHERE incident_id = $1 AND significant = 1), \
+                (SELECT COUNT(*) FROM entries WHERE incident_id = $1 AND release = 'hq'), \
+                (SELECT COUNT(*) FROM entries WHERE incident_id = $1 AND release = 'hq' AND significant = 1)",
         &[t(id)],
     )?
     else {
         return Ok(None);
     };
     let seq = meta.int(0)?;
+    let (total, significant_total) = (meta.int(1)?, meta.int(2)?);
+    // Released to the incident or wider: all but the HQ-only ones.
+    let (open, significant_open) = (total - meta.int(3)?, significant_total - meta.int(4)?);
     let (vis, vp) = entry_vis(p, id, 2);
     let mut params = vec![t(id)];
     params.extend(vp);
     let (entries, significant) = match p.entry_filter(id) {
-        EntryFilter::All => (meta.int(1)?, meta.int(2)?),
-        EntryFilter::Restricted { hqs } if hqs.is_empty() => (meta.int(3)?, meta.int(4)?),
+        EntryFilter::All => (total, significant_total),
+        EntryFilter::Restricted { hqs } if hqs.is_empty() => (open, significant_open),
         EntryFilter::Restricted { hqs } => {
-            // Entries released to the incident or wider are counted as they
-            // are written. Of the HQ-only ones, count the viewer's HQs' own
-            // (an index range) and those released to them from elsewhere.
+            // Entries released to the incident or wider, and of the HQ-only
+            // ones the viewer's HQs' own (an index range) and those released
+            // to them from elsewhere.
             let mut p: Vec<Value> = vec![t(id)];
             p.extend(hqs.iter().map(t));
             let own = c
@@ -998,8 +1011,8 @@ pub fn board(
                 )?
                 .ok_or_else(|| StoreError::Db("count returned no row".into()))?;
             (
-                meta.int(3)? + own.int(0)? + released.int(0)?,
-                meta.int(4)? + own.int(1)? + released.int(1)?,
+                open + own.int(0)? + released.int(0)?,
+                significant_open + own.int(1)? + released.int(1)?,
             )
         }
     };
