@@ -152,7 +152,7 @@ fn plain_writer(
                 let now = honbu_domain::time::to_db(&Utc::now());
                 st.execute(rusqlite::params![
                     uuid::Uuid::now_v7().to_string(), inc, i as i64, uuid::Uuid::now_v7().to_string(), uuid::Uuid::now_v7().to_string(), now,
-                    "Embassy of Japan in Peru (cables)", (i % 10 == 0) as i64,
+                    "Embassy of Japan in Peru (cables)", i.is_multiple_of(10) as i64,
                     format!("Cable {i}: the residence is quiet; the cordon is unchanged; supplies went in at 14:00 through the ICRC.")
                 ])
                 .unwrap();
