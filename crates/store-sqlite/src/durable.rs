@@ -13,9 +13,13 @@
 //! for that sync before it returns, so nothing a power cut could take back
 //! is ever shown.
 //!
-//! If an fsync fails, what it was to make durable is in doubt: every later
-//! write and read fails, naming the error, until honbu is restarted (and
-//! SQLite recovers the log from what reached the disk).
+//! If an fsync of the log fails, what it was to make durable is in doubt,
+//! and Linux reports such an error only once: a later fsync may succeed
+//! without the lost pages, and a checkpoint could then copy what is in doubt
+//! into the database. So honbu stops at once, as PostgreSQL does, having
+//! answered nobody for what is in doubt; on restart SQLite recovers the
+//! log from what reached the disk. (Tests use a syncer that refuses every
+//! later read and write instead.)
 
 use honbu_store::{Result, StoreError};
 use std::fs::File;
@@ -40,22 +44,39 @@ struct State {
     syncs: u64,
 }
 
+/// What a failed fsync of the log does.
+#[derive(Clone, Copy)]
+pub(crate) enum OnFailure {
+    /// Log it and stop the process (honbu).
+    Abort,
+    /// Refuse every later read and write (tests of the failure itself).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Refuse,
+}
+
 pub(crate) struct Syncer {
     wal: PathBuf,
     state: Mutex<State>,
     changed: Condvar,
+    on_failure: OnFailure,
 }
 
 impl Syncer {
-    /// For the database at `db`; its log is `db` + `-wal`.
-    pub(crate) fn new(db: &std::path::Path) -> Self {
-        let mut wal = db.as_os_str().to_owned();
-        wal.push("-wal");
-        Syncer {
-            wal: PathBuf::from(wal),
+    /// For the log at `wal`: the path SQLite itself uses (the database's
+    /// name as SQLite resolved it, links followed, plus `-wal`). Opens it
+    /// and syncs it at once, so that what an earlier run left unsynced (if
+    /// honbu itself crashed) is on disk before anyone reads it.
+    pub(crate) fn open(wal: PathBuf, on_failure: OnFailure) -> Result<Self> {
+        let s = Syncer {
+            wal,
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
-        }
+            on_failure,
+        };
+        let (file, synced) = s.sync(None);
+        synced.map_err(|e| StoreError::Config(format!("cannot sync the database log: {e}")))?;
+        s.lock()?.file = file;
+        Ok(s)
     }
 
     fn lock(&self) -> Result<MutexGuard<'_, State>> {
@@ -123,6 +144,10 @@ impl Syncer {
                 }
                 Err(e) => {
                     tracing::error!("{}", failed(&e));
+                    if let OnFailure::Abort = self.on_failure {
+                        eprintln!("honbu: {}; stopping now", failed(&e));
+                        std::process::abort();
+                    }
                     s.failed = Some(e);
                 }
             }
@@ -132,26 +157,22 @@ impl Syncer {
 
     /// One fsync of the log (`fdatasync`: its data and size, which is what
     /// recovery reads). The first also syncs the directory, so that the
-    /// log's own name survives a power cut.
+    /// log's own name survives a power cut; like SQLite, honbu takes a
+    /// directory that cannot be synced (some file systems refuse) as it is.
     fn sync(&self, file: Option<File>) -> (Option<File>, std::result::Result<(), String>) {
         let file = match file {
             Some(f) => f,
             None => {
-                let opened = File::open(&self.wal).and_then(|f| {
-                    if let Some(dir) = self.wal.parent() {
-                        let dir = if dir.as_os_str().is_empty() {
-                            std::path::Path::new(".")
-                        } else {
-                            dir
-                        };
-                        File::open(dir)?.sync_all()?;
-                    }
-                    Ok(f)
-                });
-                match opened {
+                let f = match File::open(&self.wal) {
                     Ok(f) => f,
                     Err(e) => return (None, Err(format!("{}: {e}", self.wal.display()))),
+                };
+                if let Some(dir) = self.wal.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    if let Err(e) = File::open(dir).and_then(|d| d.sync_all()) {
+                        tracing::warn!("cannot sync the directory {}: {e}", dir.display());
+                    }
                 }
+                f
             }
         };
         let r = file
@@ -179,9 +200,9 @@ mod tests {
 
     fn syncer() -> (tempfile::TempDir, Syncer) {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("honbu.db");
-        std::fs::write(dir.path().join("honbu.db-wal"), b"log").unwrap();
-        let s = Syncer::new(&db);
+        let wal = dir.path().join("honbu.db-wal");
+        std::fs::write(&wal, b"log").unwrap();
+        let s = Syncer::open(wal, OnFailure::Refuse).unwrap();
         (dir, s)
     }
 
@@ -233,17 +254,80 @@ mod tests {
         assert_eq!(s.syncs(), 1);
     }
 
+    /// A sync covers only commits that had returned when it began: not
+    /// one still in the middle of its COMMIT.
+    #[test]
+    fn a_sync_covers_only_commits_finished_before_it_began() {
+        let (_dir, s) = syncer();
+        let first = s.begin().unwrap();
+        s.end();
+        let second = s.begin().unwrap();
+        s.wait(first).unwrap();
+        assert_eq!(s.lock().unwrap().durable, first);
+        s.end();
+        s.wait(second).unwrap();
+        assert_eq!(s.lock().unwrap().durable, second);
+        assert_eq!(s.syncs(), 2);
+    }
+
+    #[test]
+    fn a_log_that_cannot_be_opened_is_named_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = Syncer::open(dir.path().join("missing-wal"), OnFailure::Refuse)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("missing-wal"), "{e}");
+    }
+
     #[test]
     fn a_failed_sync_stops_every_later_write_and_read() {
-        let dir = tempfile::tempdir().unwrap();
-        // No log file where the syncer looks: the fsync cannot be made.
-        let s = Syncer::new(&dir.path().join("missing").join("honbu.db"));
+        let (_dir, s) = syncer();
+        // The log's descriptor is replaced by one fsync refuses (a pipe).
         let t = s.begin().unwrap();
         s.end();
+        s.lock().unwrap().file = Some(unsyncable());
         let e = s.wait(t).unwrap_err().to_string();
         assert!(e.contains("could not be synced"), "{e}");
         assert!(s.begin().is_err());
         assert!(s.wait(0).is_err());
+    }
+
+    /// A file whose fsync fails: the read end of a pipe (EINVAL).
+    fn unsyncable() -> File {
+        let (reader, _writer) = std::io::pipe().unwrap();
+        File::from(std::os::fd::OwnedFd::from(reader))
+    }
+
+    /// In honbu a failed fsync stops the process: run this test's body in
+    /// a child and see it abort.
+    #[test]
+    fn a_failed_sync_stops_honbu() {
+        if std::env::var_os("HONBU_SYNC_ABORT_CHILD").is_some() {
+            let (_dir, mut s) = syncer();
+            s.on_failure = OnFailure::Abort;
+            let t = s.begin().unwrap();
+            s.end();
+            s.lock().unwrap().file = Some(unsyncable());
+            let _ = s.wait(t);
+            // Not reached: the wait aborts.
+            std::process::exit(0);
+        }
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "durable::tests::a_failed_sync_stops_honbu",
+                "--nocapture",
+            ])
+            .env("HONBU_SYNC_ABORT_CHILD", "1")
+            .output()
+            .unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(out.status.signal(), Some(6), "{out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("stopping now"),
+            "{out:?}"
+        );
     }
 
     #[test]

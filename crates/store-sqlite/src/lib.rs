@@ -166,13 +166,39 @@ impl Sqlite {
         let writer = Self::connect(path, Durability::Normal)?;
         // Replaces SQLite's own checkpoint-on-commit with ours (see above).
         writer.wal_hook(Some(wal_hook));
+        let mode: String = writer
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .map_err(db_err)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Config(format!(
+                "{}: SQLite would not use its write-ahead log (journal mode {mode}); honbu needs it",
+                path.display()
+            )));
+        }
+        let syncer = match durability {
+            Durability::Full => {
+                // A read makes SQLite open (creating) the log; its name is
+                // the database's as SQLite resolved it, plus `-wal`.
+                writer
+                    .query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| {
+                        r.get::<_, i64>(0)
+                    })
+                    .map_err(db_err)?;
+                let db = writer.path().unwrap_or_default();
+                Some(durable::Syncer::open(
+                    PathBuf::from(format!("{db}-wal")),
+                    durable::OnFailure::Abort,
+                )?)
+            }
+            Durability::Normal => None,
+        };
         let checkpointer = Checkpointer::start(Self::connect(path, durability)?)?;
         Ok(Sqlite {
             path: path.to_path_buf(),
             writer: Mutex::new(writer),
             readers: Mutex::new(vec![]),
             durability,
-            syncer: (durability == Durability::Full).then(|| durable::Syncer::new(path)),
+            syncer,
             checkpointer,
             last_pages: std::sync::atomic::AtomicI32::new(0),
             checkpoint_pages,
@@ -348,6 +374,20 @@ impl Backend for Sqlite {
         };
         // A read transaction: every statement in `f` sees the same snapshot.
         conn.execute_batch("BEGIN").map_err(db_err)?;
+        // Under `Full`, fix the snapshot now and note the newest commit it
+        // may hold: the read is answered once that commit is on disk.
+        let seen = match &self.syncer {
+            Some(s) => {
+                conn.query_row("SELECT 1 FROM sqlite_schema LIMIT 1", [], |_| Ok(()))
+                    .or_else(|e| match e {
+                        rusqlite::Error::QueryReturnedNoRows => Ok(()),
+                        e => Err(e),
+                    })
+                    .map_err(db_err)?;
+                Some(s.seen()?)
+            }
+            None => None,
+        };
         let out = f(&mut Lite(&conn));
         let end = conn.execute_batch("COMMIT").map_err(db_err);
         if let Ok(mut pool) = self.readers.lock() {
@@ -355,22 +395,31 @@ impl Backend for Sqlite {
                 pool.push(conn);
             }
         }
-        // What this read saw may include a commit not yet on disk: it is
-        // answered once that commit is.
-        if let Some(s) = &self.syncer {
-            s.wait(s.seen()?)?;
+        if let (Some(s), Some(seen)) = (&self.syncer, seen) {
+            s.wait(seen)?;
         }
         out.and(end)
     }
 
     fn write(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()> {
-        let ticket = self.commit(f)?;
-        // The writer lock is free again: the next transaction is written
-        // while this one waits for the fsync that will cover both.
-        if let (Some(s), Some(t)) = (&self.syncer, ticket) {
-            s.wait(t)?;
+        match self.commit(f) {
+            // The writer lock is free again: the next transaction is written
+            // while this one waits for the fsync that will cover both.
+            Ok(ticket) => {
+                if let (Some(s), Some(t)) = (&self.syncer, ticket) {
+                    s.wait(t)?;
+                }
+                Ok(())
+            }
+            // A refusal may rest on what earlier commits wrote ("already
+            // released"): it is answered once they are on disk too.
+            Err(e) => {
+                if let Some(s) = &self.syncer {
+                    s.wait(s.seen()?)?;
+                }
+                Err(e)
+            }
         }
-        Ok(())
     }
 
     fn describe(&self) -> String {

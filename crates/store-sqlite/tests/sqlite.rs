@@ -30,11 +30,14 @@ fn make() -> Option<Store> {
 honbu_store::contract_tests!(make);
 
 /// Officers writing at once: each entry is its own durable transaction,
-/// they share the disk's flushes, and none is lost, doubled or misnumbered.
+/// they share the disk's flushes, none is lost, doubled or misnumbered, and
+/// subscribers get the events in journal order however the writers were
+/// answered.
 #[test]
 fn concurrent_durable_writers_each_get_their_own_entry_in_order() {
     let store = make().unwrap();
     let w = honbu_store::contract::world(&store);
+    let mut live = store.subscribe();
     let threads: Vec<_> = (0..8)
         .map(|t| {
             let store = store.clone();
@@ -83,6 +86,15 @@ fn concurrent_durable_writers_each_get_their_own_entry_in_order() {
         store.verify_blocking(&mut |_, _| {}).unwrap(),
         Verdict::Intact { .. }
     ));
+    let mut seqs = vec![];
+    while let Ok(ev) = live.try_recv() {
+        seqs.push(ev.seq);
+    }
+    assert_eq!(seqs.len(), 200, "every entry reached the bus once");
+    assert!(
+        seqs.windows(2).all(|p| p[1] == p[0] + 1),
+        "in journal order: {seqs:?}"
+    );
 }
 
 #[test]
@@ -263,6 +275,85 @@ fn the_log_is_checkpointed_by_its_own_thread_and_stays_bounded() {
         store.verify_blocking(&mut |_, _| {}).unwrap(),
         Verdict::Intact { .. }
     ));
+}
+
+/// A database reached through a link keeps its log beside the real file,
+/// where SQLite writes it, and that is the log whose fsync answers a commit.
+#[test]
+fn a_linked_database_is_synced_where_sqlite_keeps_its_log() {
+    let real = temp_db();
+    let link = temp_db();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let store = Store::new(
+        Box::new(Sqlite::open(&link, Durability::Full).unwrap()),
+        JournalKey::generate(),
+    )
+    .unwrap();
+    honbu_store::contract::world(&store);
+    assert!(real.with_file_name("honbu.db-wal").exists());
+    assert!(!link.with_file_name("honbu.db-wal").exists());
+}
+
+/// Every durable write is answered after an fsync of the log, and writers
+/// at once share them.
+#[test]
+fn durable_writes_are_answered_after_a_sync_of_the_log() {
+    use honbu_store::Backend;
+    let sqlite = Sqlite::open(&temp_db(), Durability::Full).unwrap();
+    sqlite
+        .write(&mut |c| c.batch("CREATE TABLE t (n BIGINT)"))
+        .unwrap();
+    let before = sqlite.log_syncs();
+    for n in 0..5 {
+        sqlite
+            .write(&mut |c| {
+                c.exec(
+                    "INSERT INTO t (n) VALUES ($1)",
+                    &[honbu_store::sql::Value::Int(n)],
+                )
+                .map(|_| ())
+            })
+            .unwrap();
+        assert_eq!(
+            sqlite.log_syncs(),
+            before + n as u64 + 1,
+            "one sync per write, one writer"
+        );
+    }
+    // A write that changes nothing and a refused one still wait for what
+    // came before; neither needs a sync of its own here.
+    let before = sqlite.log_syncs();
+    let refused = sqlite.write(&mut |_| Err(honbu_store::StoreError::NotFound));
+    assert!(refused.is_err());
+    assert_eq!(sqlite.log_syncs(), before);
+}
+
+/// A database migrated by a newer honbu is refused, not half-understood.
+#[test]
+fn a_database_from_a_newer_honbu_is_refused() {
+    use honbu_store::Backend;
+    let path = temp_db();
+    {
+        let sqlite = Sqlite::open(&path, Durability::Normal).unwrap();
+        sqlite
+            .write(&mut |c| {
+                honbu_store::schema::migrate(c)?;
+                c.exec(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (9999, '2030-01-01T00:00:00.000000Z')",
+                    &[],
+                )
+                .map(|_| ())
+            })
+            .unwrap();
+    }
+    let e = Store::new(
+        Box::new(Sqlite::open(&path, Durability::Normal).unwrap()),
+        JournalKey::generate(),
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(e.contains("9999") && e.contains("newer honbu"), "{e}");
 }
 
 /// A database as migration 2 left it (password hashes in `users`) moves its

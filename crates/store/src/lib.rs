@@ -106,6 +106,58 @@ struct Inner {
     backend: Box<dyn Backend>,
     key: JournalKey,
     bus: broadcast::Sender<Arc<Published>>,
+    outbox: std::sync::Mutex<Outbox>,
+}
+
+/// Where this process's commits wait their turn for the bus. A commit takes
+/// its place inside its transaction (so places follow journal order) and is
+/// published when it and every commit before it are settled: writers are
+/// answered in any order once their commits are durable, subscribers still
+/// get events in journal order.
+#[derive(Default)]
+struct Outbox {
+    /// The place of `waiting[0]`.
+    front: u64,
+    /// `None` until settled; then the events (none if the commit failed).
+    waiting: std::collections::VecDeque<Option<Vec<Committed>>>,
+}
+
+/// A commit's place in the outbox; settled when dropped (with no events if
+/// the commit did not go through, so nothing after it waits for ever).
+struct Place<'a> {
+    inner: &'a Inner,
+    at: u64,
+    events: Option<Vec<Committed>>,
+}
+
+impl Inner {
+    fn take_place(&self) -> Place<'_> {
+        let mut o = self.outbox.lock().unwrap_or_else(|p| p.into_inner());
+        o.waiting.push_back(None);
+        let at = o.front + o.waiting.len() as u64 - 1;
+        Place {
+            inner: self,
+            at,
+            events: None,
+        }
+    }
+}
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        let mut o = self.inner.outbox.lock().unwrap_or_else(|p| p.into_inner());
+        let i = (self.at - o.front) as usize;
+        o.waiting[i] = Some(self.events.take().unwrap_or_default());
+        while let Some(Some(_)) = o.waiting.front() {
+            if let Some(Some(events)) = o.waiting.pop_front() {
+                for ev in events {
+                    // No subscriber is not an error.
+                    let _ = self.inner.bus.send(published(ev));
+                }
+            }
+            o.front += 1;
+        }
+    }
 }
 
 /// A committed event as the live bus carries it, with room for the one
@@ -136,7 +188,12 @@ impl Store {
         run(&*backend, true, |c| schema::migrate(c))?;
         let (bus, _) = broadcast::channel(4096);
         let store = Store {
-            inner: Arc::new(Inner { backend, key, bus }),
+            inner: Arc::new(Inner {
+                backend,
+                key,
+                bus,
+                outbox: Default::default(),
+            }),
         };
         if store.inner.backend.shared() {
             store.spawn_listener();
@@ -174,9 +231,17 @@ impl Store {
         f: impl FnOnce(&mut dyn Conn) -> Result<(Vec<Event>, T)>,
     ) -> Result<(Vec<Committed>, T)> {
         let key = self.inner.key.clone();
+        let local = !self.inner.backend.shared();
+        let mut place = None;
+        let taken = &mut place;
+        let inner = &*self.inner;
         let (committed, out) = run(&*self.inner.backend, true, move |c| {
             let (events, out) = f(c)?;
             let committed = journal::append(c, &key, events)?;
+            if local && !committed.is_empty() {
+                // Inside the transaction: places follow journal order.
+                *taken = Some(inner.take_place());
+            }
             let mut projector = project::Projector::default();
             for ev in &committed {
                 projector.apply(c, ev)?;
@@ -190,11 +255,8 @@ impl Store {
             }
             Ok((committed, out))
         })?;
-        if !self.inner.backend.shared() {
-            for ev in &committed {
-                // No subscriber is not an error.
-                let _ = self.inner.bus.send(published(ev.clone()));
-            }
+        if let Some(mut p) = place {
+            p.events = Some(committed.clone());
         }
         Ok((committed, out))
     }

@@ -361,7 +361,7 @@ pub fn incidents(
         .query(
             &format!(
                 // The last change is the incident's last journal event.
-                "SELECT {INCIDENT_COLS}, (SELECT j.at FROM journal j WHERE j.incident_id = incidents.id ORDER BY j.seq DESC LIMIT 1) FROM incidents WHERE {vis} \
+                "SELECT {INCIDENT_COLS}, COALESCE((SELECT j.at FROM journal j WHERE j.incident_id = incidents.id ORDER BY j.seq DESC LIMIT 1), opened_at) FROM incidents WHERE {vis} \
                  ORDER BY CASE status WHEN 'active' THEN 0 WHEN 'monitoring' THEN 1 WHEN 'resolved' THEN 2 ELSE 3 END, opened_at DESC, id \
                  LIMIT ${} OFFSET ${}",
                 n + 1,

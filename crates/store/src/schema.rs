@@ -319,6 +319,13 @@ pub fn migrate_to(c: &mut dyn Conn, last: i64) -> Result<(), StoreError> {
         .iter()
         .map(|r| r.int(0))
         .collect::<Result<_, _>>()?;
+    // A database a newer honbu has migrated is not this binary's to write.
+    let known = MIGRATIONS.iter().map(|(v, _)| *v).max().unwrap_or(0);
+    if let Some(newer) = have.iter().copied().filter(|v| *v > known).max() {
+        return Err(StoreError::Config(format!(
+            "the database is at schema version {newer}, made by a newer honbu; this one knows up to {known}: run the newer honbu"
+        )));
+    }
     for (v, sql) in MIGRATIONS {
         if have.contains(v) || *v > last {
             continue;
