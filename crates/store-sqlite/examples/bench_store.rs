@@ -1,8 +1,9 @@
 //! Store benchmarks on SQLite, each beside the same work done the plain way
 //! in the same run:
 //! - appending log entries through the store (journal chain and read models
-//!   included), 100 per transaction and one durable transaction each, against
-//!   plain SQLite inserts of the same rows with the same settings;
+//!   included), 100 per transaction and one durable transaction each (one
+//!   writer after another, and 8 at once), against plain SQLite inserts of
+//!   the same rows with the same settings;
 //! - `journal verify` over N events, against a plain read of the same rows.
 //!
 //! cargo run --release -p honbu-store-sqlite --example bench_store [-- EVENTS_FOR_VERIFY]
@@ -325,8 +326,9 @@ fn main() {
         );
         if durability == Durability::Full && per_tx == 1 && writers == 1 {
             // A commit of one entry writes about 7 pages of log here (journal,
-            // its incident index, its head, the incident's counters, the
-            // entry and its two indexes); the plain insert about 3.
+            // its incident index, its head, the entry and its two indexes,
+            // the header when the file grows: see the log_pages example);
+            // the plain insert about 3.
             let ceilings: Vec<String> = [3, 5, 7]
                 .iter()
                 .map(|&p| format!("{p} pages {:.0}/s", disk_ceiling(p, 2_000)))
