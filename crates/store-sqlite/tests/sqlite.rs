@@ -207,11 +207,22 @@ fn file_len(p: &std::path::Path) -> u64 {
 /// then started again from the beginning rather than growing without end.
 #[test]
 fn the_log_is_checkpointed_by_its_own_thread_and_stays_bounded() {
+    log_checkpointed_and_bounded(Durability::Normal);
+}
+
+/// The same with every commit synced by the group commit: checkpoints, the
+/// log's restarts and its fsyncs meet, and every entry is still there.
+#[test]
+fn the_durable_log_is_checkpointed_and_stays_bounded() {
+    log_checkpointed_and_bounded(Durability::Full);
+}
+
+fn log_checkpointed_and_bounded(durability: Durability) {
     const EVERY: i32 = 32;
     let path = temp_db();
     let wal = path.with_file_name("honbu.db-wal");
     let store = Store::new(
-        Box::new(Sqlite::open_with_checkpoint(&path, Durability::Normal, EVERY).unwrap()),
+        Box::new(Sqlite::open_with_checkpoint(&path, durability, EVERY).unwrap()),
         JournalKey::generate(),
     )
     .unwrap();
