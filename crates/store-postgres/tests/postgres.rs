@@ -66,23 +66,7 @@ fn two_instances_share_one_chain_and_see_each_others_events() {
             let inc = w.incident;
             std::thread::spawn(move || {
                 for i in 0..20 {
-                    honbu_store::contract::run(
-                        &s,
-                        "mofa.head",
-                        honbu_store::contract::t0(),
-                        |c, ctx| {
-                            honbu_store::service::log_entry(
-                                c,
-                                ctx,
-                                inc,
-                                &honbu_domain::commands::NewEntry {
-                                    text: format!("{n}-{i}"),
-                                    ..Default::default()
-                                },
-                            )
-                        },
-                    )
-                    .unwrap();
+                    honbu_store::contract::log_text(&s, inc, &format!("{n}-{i}"));
                 }
             })
         })

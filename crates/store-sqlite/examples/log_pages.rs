@@ -31,18 +31,7 @@ fn main() {
     let w = honbu_store::contract::world(&store);
     let log = |n: usize| {
         for i in 0..n {
-            honbu_store::contract::run(&store, "mofa.head", honbu_store::contract::t0(), |c, ctx| {
-                honbu_store::service::log_entry(
-                    c,
-                    ctx,
-                    w.incident,
-                    &honbu_domain::commands::NewEntry {
-                        text: format!("Cable {i}: the residence is quiet; the cordon is unchanged; supplies went in at 14:00 through the ICRC."),
-                        ..Default::default()
-                    },
-                )
-            })
-            .unwrap();
+            honbu_store::contract::log_text(&store, w.incident, &format!("Cable {i}: the residence is quiet; the cordon is unchanged; supplies went in at 14:00 through the ICRC."));
         }
     };
     log(5);

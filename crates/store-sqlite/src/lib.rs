@@ -50,6 +50,13 @@ fn passive_checkpoint(conn: &rusqlite::Connection) -> rusqlite::Result<bool> {
     })
 }
 
+/// Reads the schema's version: the least that makes SQLite open the log
+/// (creating it) and, inside a transaction, fix the snapshot.
+fn touch(conn: &rusqlite::Connection) -> Result<()> {
+    conn.query_row("PRAGMA schema_version", [], |_| Ok(()))
+        .map_err(db_err)
+}
+
 /// The checkpoint thread and the way to wake it.
 struct Checkpointer {
     wake: Option<SyncSender<()>>,
@@ -177,13 +184,9 @@ impl Sqlite {
         }
         let syncer = match durability {
             Durability::Full => {
-                // A read makes SQLite open (creating) the log; its name is
-                // the database's as SQLite resolved it, plus `-wal`.
-                writer
-                    .query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| {
-                        r.get::<_, i64>(0)
-                    })
-                    .map_err(db_err)?;
+                // The log's name is the database's as SQLite resolved it,
+                // plus `-wal`.
+                touch(&writer)?;
                 let db = writer.path().unwrap_or_default();
                 Some(durable::Syncer::open(
                     PathBuf::from(format!("{db}-wal")),
@@ -378,12 +381,7 @@ impl Backend for Sqlite {
         // may hold: the read is answered once that commit is on disk.
         let seen = match &self.syncer {
             Some(s) => {
-                conn.query_row("SELECT 1 FROM sqlite_schema LIMIT 1", [], |_| Ok(()))
-                    .or_else(|e| match e {
-                        rusqlite::Error::QueryReturnedNoRows => Ok(()),
-                        e => Err(e),
-                    })
-                    .map_err(db_err)?;
+                touch(&conn)?;
                 Some(s.seen()?)
             }
             None => None,
@@ -428,6 +426,29 @@ impl Backend for Sqlite {
 }
 
 impl Sqlite {
+    /// Wakes the checkpoint thread, or checkpoints on the writer, as the
+    /// log's length after this commit asks. The transaction is committed
+    /// whatever happens here: a checkpoint that fails is tried again later.
+    fn after_commit(&self, conn: &rusqlite::Connection) {
+        let pages = WAL_PAGES.with(StdCell::get);
+        let prev = self
+            .last_pages
+            .swap(pages, std::sync::atomic::Ordering::Relaxed);
+        let caught_up = self
+            .checkpointer
+            .caught_up
+            .swap(false, std::sync::atomic::Ordering::Acquire);
+        let every = self.checkpoint_pages;
+        if pages >= every.saturating_mul(WRITER_CHECKPOINT_FACTOR) || caught_up {
+            if let Err(e) = passive_checkpoint(conn) {
+                tracing::warn!("checkpoint after commit failed (retried later): {e}");
+            }
+        } else if pages >= every && (pages < prev || pages / every != prev / every) {
+            // Once each time the log grows by another `every` frames.
+            self.checkpointer.wake();
+        }
+    }
+
     /// Runs `f` in a transaction on the writer and commits it (not yet
     /// synced under `Full`): the syncer's ticket for the commit.
     fn commit(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<Option<u64>> {
@@ -457,25 +478,7 @@ impl Sqlite {
                     let _ = conn.execute_batch("ROLLBACK");
                     db_err(e)
                 })?;
-                let pages = WAL_PAGES.with(StdCell::get);
-                let prev = self
-                    .last_pages
-                    .swap(pages, std::sync::atomic::Ordering::Relaxed);
-                let caught_up = self
-                    .checkpointer
-                    .caught_up
-                    .swap(false, std::sync::atomic::Ordering::Acquire);
-                let every = self.checkpoint_pages;
-                if pages >= every.saturating_mul(WRITER_CHECKPOINT_FACTOR) || caught_up {
-                    // The transaction is committed whatever happens here: a
-                    // checkpoint that fails is only tried again later.
-                    if let Err(e) = passive_checkpoint(&conn) {
-                        tracing::warn!("checkpoint after commit failed (retried later): {e}");
-                    }
-                } else if pages >= every && (pages < prev || pages / every != prev / every) {
-                    // Once each time the log grows by another `every` frames.
-                    self.checkpointer.wake();
-                }
+                self.after_commit(&conn);
                 Ok(ticket)
             }
             Err(e) => {

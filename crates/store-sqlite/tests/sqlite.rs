@@ -43,23 +43,11 @@ fn concurrent_durable_writers_each_get_their_own_entry_in_order() {
             let store = store.clone();
             std::thread::spawn(move || {
                 for i in 0..25 {
-                    honbu_store::contract::run(
+                    honbu_store::contract::log_text(
                         &store,
-                        "mofa.head",
-                        honbu_store::contract::t0(),
-                        |c, ctx| {
-                            honbu_store::service::log_entry(
-                                c,
-                                ctx,
-                                w.incident,
-                                &honbu_domain::commands::NewEntry {
-                                    text: format!("writer {t} cable {i}"),
-                                    ..Default::default()
-                                },
-                            )
-                        },
-                    )
-                    .unwrap();
+                        w.incident,
+                        &format!("writer {t} cable {i}"),
+                    );
                 }
             })
         })
@@ -107,23 +95,11 @@ fn tampering_with_the_database_file_is_named_by_verify() {
         let store = Store::new(Box::new(backend), key.clone()).unwrap();
         let w = honbu_store::contract::world(&store);
         for i in 0..5 {
-            honbu_store::contract::run(
+            honbu_store::contract::log_text(
                 &store,
-                "mofa.head",
-                honbu_store::contract::t0(),
-                |c, ctx| {
-                    honbu_store::service::log_entry(
-                        c,
-                        ctx,
-                        w.incident,
-                        &honbu_domain::commands::NewEntry {
-                            text: format!("cable number {i} TAMPERME{i}"),
-                            ..Default::default()
-                        },
-                    )
-                },
-            )
-            .unwrap();
+                w.incident,
+                &format!("cable number {i} TAMPERME{i}"),
+            );
         }
         target = store
             .read_blocking(|c| {
@@ -229,23 +205,11 @@ fn log_checkpointed_and_bounded(durability: Durability) {
     let w = honbu_store::contract::world(&store);
     let log = |n: usize, tag: &str| {
         for i in 0..n {
-            honbu_store::contract::run(
+            honbu_store::contract::log_text(
                 &store,
-                "mofa.head",
-                honbu_store::contract::t0(),
-                |c, ctx| {
-                    honbu_store::service::log_entry(
-                        c,
-                        ctx,
-                        w.incident,
-                        &honbu_domain::commands::NewEntry {
-                            text: format!("{tag} {i}: {}", "the cordon is unchanged. ".repeat(20)),
-                            ..Default::default()
-                        },
-                    )
-                },
-            )
-            .unwrap();
+                w.incident,
+                &format!("{tag} {i}: {}", "the cordon is unchanged. ".repeat(20)),
+            );
         }
     };
     // Fewer frames than the writer's own limit (16 × EVERY): whatever

@@ -214,6 +214,15 @@ fn entry(w: &World, who: &str, at: Timestamp, e: NewEntry) -> crate::Result<Entr
     })
 }
 
+/// Logs a text entry in `incident` as the MOFA head at [`t0`] (for tests and
+/// benchmarks outside the contract that need entries in the world's incident).
+pub fn log_text(store: &Store, incident: IncidentId, text: &str) -> EntryId {
+    run(store, "mofa.head", t0(), |c, ctx| {
+        service::log_entry(c, ctx, incident, &text_entry(text))
+    })
+    .unwrap()
+}
+
 fn text_entry(text: &str) -> NewEntry {
     NewEntry {
         text: text.into(),

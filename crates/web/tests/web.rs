@@ -524,17 +524,9 @@ async fn login_is_recorded_and_bad_passwords_refused() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let (c, csrf) = app.login_form().await;
-    let r = c
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", "lima.analyst"),
-            ("password", "wrong password!!"),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .sign_in(&c, &csrf, "lima.analyst", "wrong password!!", "/")
+        .await;
     assert!(r.headers()["location"]
         .to_str()
         .unwrap()
@@ -546,17 +538,9 @@ async fn login_is_recorded_and_bad_passwords_refused() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403, "login without its CSRF token");
-    let r = c
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", "lima.analyst"),
-            ("password", PASSWORD),
-            ("next", "//evil.example"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .sign_in(&c, &csrf, "lima.analyst", PASSWORD, "//evil.example")
+        .await;
     assert_eq!(r.status(), 303);
     assert_eq!(
         r.headers()["location"],
@@ -660,15 +644,9 @@ async fn forms_come_back_with_the_message_and_what_was_typed() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let page = app.login("lima.analyst").await;
-    let html = page
-        .get(app.url(&format!("/incidents/{}/log", w.incident)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+    let csrf = app
+        .csrf_at(&page, &format!("/incidents/{}/log", w.incident))
+        .await;
     let r = page
         .post(app.url(&format!("/incidents/{}/log", w.incident)))
         .form(&[
@@ -754,15 +732,7 @@ async fn an_admin_makes_a_token_in_the_page_and_sees_it_once_never_in_a_url() {
     let app = spawn_app().await;
     world(&app).await;
     let page = app.login("admin").await;
-    let html = page
-        .get(app.url("/admin"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+    let csrf = app.csrf_at(&page, "/admin").await;
     let r = page
         .post(app.url("/admin/tokens"))
         .form(&[
@@ -822,19 +792,9 @@ async fn failed_sign_ins_lock_the_name_and_floods_are_counted_not_written_row_by
     let w = world(&app).await;
     let (c, csrf) = app.login_form().await;
     let sign_in = |password: &'static str| {
-        let (c, csrf, url) = (c.clone(), csrf.clone(), app.url("/login"));
+        let (app, c, csrf) = (&app, c.clone(), csrf.clone());
         async move {
-            let r = c
-                .post(url)
-                .form(&[
-                    ("csrf", csrf.as_str()),
-                    ("username", "lima.analyst"),
-                    ("password", password),
-                    ("next", "/"),
-                ])
-                .send()
-                .await
-                .unwrap();
+            let r = app.sign_in(&c, &csrf, "lima.analyst", password, "/").await;
             assert_eq!(r.status(), 303);
             r.headers()["location"].to_str().unwrap().to_string()
         }
@@ -956,13 +916,6 @@ async fn pages_amend_an_incident_and_link_entries_by_number() {
         inc["place"]["lon"].to_string(),
     );
     let amend = format!("/incidents/{}/amend", w.incident);
-    let form_of = |c: reqwest::Client| {
-        let url = app.url(&amend);
-        async move {
-            let html = c.get(url).send().await.unwrap().text().await.unwrap();
-            between(&html, "name=\"csrf\" value=\"", "\"")
-        }
-    };
     let fields = |csrf: &str, title: &str| {
         vec![
             ("csrf".to_string(), csrf.to_string()),
@@ -975,7 +928,7 @@ async fn pages_amend_an_incident_and_link_entries_by_number() {
         ]
     };
     let head = app.login("mofa.head").await;
-    let csrf = form_of(head.clone()).await;
+    let csrf = app.csrf_at(&head, &amend).await;
     // Nothing changed: the form comes back saying so.
     let r = head
         .post(app.url(&amend))
@@ -1044,7 +997,7 @@ async fn pages_amend_an_incident_and_link_entries_by_number() {
     );
     // A member without the right to manage the incident cannot amend it.
     let analyst = app.login("lima.analyst").await;
-    let csrf = form_of(analyst.clone()).await;
+    let csrf = app.csrf_at(&analyst, &amend).await;
     let r = analyst
         .post(app.url(&amend))
         .form(&fields(&csrf, "Not theirs to rename"))
@@ -1070,15 +1023,7 @@ async fn pages_amend_an_incident_and_link_entries_by_number() {
         .int(0)
         .unwrap();
     let page = format!("/incidents/{}/log", w.incident);
-    let html = analyst
-        .get(app.url(&page))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+    let csrf = app.csrf_at(&analyst, &page).await;
     let post = |links: String| {
         let (c, url, csrf) = (analyst.clone(), app.url(&page), csrf.clone());
         async move {

@@ -152,7 +152,40 @@ impl App {
             .unwrap()
     }
 
-    /// A browser-like client signed in as `username` (cookies kept, redirects followed).
+    /// The CSRF token of the form at `path`, as `c` is served it.
+    pub async fn csrf_at(&self, c: &reqwest::Client, path: &str) -> String {
+        let html = c
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        between(&html, "name=\"csrf\" value=\"", "\"")
+    }
+
+    /// Posts the login form from `c` with its token.
+    pub async fn sign_in(
+        &self,
+        c: &reqwest::Client,
+        csrf: &str,
+        username: &str,
+        password: &str,
+        next: &str,
+    ) -> reqwest::Response {
+        c.post(self.url("/login"))
+            .form(&[
+                ("csrf", csrf),
+                ("username", username),
+                ("password", password),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A browser at the login form: a client keeping cookies and not
     /// following redirects, and the form's CSRF token.
     pub async fn login_form(&self) -> (reqwest::Client, String) {
@@ -161,43 +194,18 @@ impl App {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        let html = c
-            .get(self.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+        let csrf = self.csrf_at(&c, "/login").await;
         (c, csrf)
     }
 
+    /// A browser-like client signed in as `username` (cookies kept, redirects followed).
     pub async fn login(&self, username: &str) -> reqwest::Client {
         let c = reqwest::Client::builder()
             .cookie_store(true)
             .build()
             .unwrap();
-        let html = c
-            .get(self.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
-        let r = c
-            .post(self.url("/login"))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("username", username),
-                ("password", PASSWORD),
-                ("next", "/"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let csrf = self.csrf_at(&c, "/login").await;
+        let r = self.sign_in(&c, &csrf, username, PASSWORD, "/").await;
         assert_eq!(r.status(), 200, "login of {username}");
         assert!(
             !r.url().as_str().contains("failed"),
