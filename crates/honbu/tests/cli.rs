@@ -5,7 +5,6 @@ use honbu_domain::access::Principal;
 use honbu_store::journal::Verdict;
 use honbu_store::queries;
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 fn honbu(db: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
@@ -32,14 +31,11 @@ fn honbu(db: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
     )
 }
 
-fn temp_db() -> (PathBuf, String) {
-    let dir = tempfile::Builder::new()
-        .prefix("honbu-cli-")
-        .tempdir()
-        .unwrap()
-        .keep();
-    let url = format!("sqlite://{}", dir.join("honbu.db").display());
-    (dir, url)
+/// A database of its own (removed when the test ends) and its URL.
+fn temp_db() -> (honbu_testkit::TempDb, String) {
+    let db = honbu_testkit::temp_db();
+    let url = format!("sqlite://{}", db.display());
+    (db, url)
 }
 
 #[test]
@@ -52,7 +48,7 @@ fn users_tokens_and_journal_from_the_command_line() {
     );
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        dir.join("journal.key").exists(),
+        dir.dir().join("journal.key").exists(),
         "the journal key is made beside the database"
     );
     let (code, _, err) = honbu(&db, &["user", "add", "suzuki"], "another long password\n");
@@ -115,7 +111,7 @@ fn a_written_journal_without_its_key_is_refused() {
         honbu(&db, &["user", "add", "kato"], "a long enough password\n").0,
         0
     );
-    std::fs::remove_file(dir.join("journal.key")).unwrap();
+    std::fs::remove_file(dir.dir().join("journal.key")).unwrap();
     let (code, _, err) = honbu(&db, &["journal", "verify"], "");
     assert_eq!(code, 2);
     assert!(err.contains("key file") && err.contains("missing"), "{err}");

@@ -4,45 +4,19 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use honbu_store::journal::JournalKey;
-use honbu_store::Store;
-use honbu_store_postgres::Postgres;
+use honbu_testkit::postgres;
 
-/// The server URL, or `None` outside CI when it is not configured.
-fn server() -> Option<String> {
-    match std::env::var("HONBU_TEST_POSTGRES") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("CI").is_ok() => {
-            panic!("HONBU_TEST_POSTGRES is not set: CI must run the PostgreSQL tests")
-        }
-        _ => {
-            eprintln!("HONBU_TEST_POSTGRES is not set: PostgreSQL contract not run here");
-            None
-        }
-    }
-}
-
-fn make() -> Option<Store> {
-    let db = honbu_store_postgres::testing::fresh_database(&server()?);
-    Some(
-        Store::new(
-            Box::new(Postgres::connect(&db).unwrap()),
-            JournalKey::generate(),
-        )
-        .unwrap(),
-    )
-}
-
-honbu_store::contract_tests!(make);
+honbu_testkit::contract_tests!(postgres::store);
 
 #[test]
 fn two_instances_share_one_chain_and_see_each_others_events() {
-    let Some(url) = server() else { return };
-    let db = honbu_store_postgres::testing::fresh_database(&url);
+    let Some(url) = postgres::server() else { return };
+    let db = postgres::fresh_database(&url);
     let key = JournalKey::generate();
-    let a = Store::new(Box::new(Postgres::connect(&db).unwrap()), key.clone()).unwrap();
-    let b = Store::new(Box::new(Postgres::connect(&db).unwrap()), key).unwrap();
+    let a = postgres::store_on(&db, key.clone());
+    let b = postgres::store_on(&db, key);
     let mut rx = b.subscribe();
-    let w = honbu_store::contract::world(&a);
+    let w = honbu_testkit::contract::world(&a);
     let last = a.read_blocking(honbu_store::queries::journal_seq).unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     let mut got = 0;
@@ -66,7 +40,7 @@ fn two_instances_share_one_chain_and_see_each_others_events() {
             let inc = w.incident;
             std::thread::spawn(move || {
                 for i in 0..20 {
-                    honbu_store::contract::log_text(&s, inc, &format!("{n}-{i}"));
+                    honbu_testkit::contract::log_text(&s, inc, &format!("{n}-{i}"));
                 }
             })
         })

@@ -21,13 +21,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-fn temp(name: &str) -> PathBuf {
-    let dir = tempfile::Builder::new()
-        .prefix("honbu-bench-")
-        .tempdir()
-        .unwrap()
-        .keep();
-    dir.join(name)
+/// A file in a directory of its own, removed when the benchmark ends
+/// (the directory is kept alive by the returned guard).
+fn temp(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = honbu_testkit::temp_dir("bench");
+    let path = dir.path().join(name);
+    (dir, path)
 }
 
 struct Setup {
@@ -35,6 +34,8 @@ struct Setup {
     incident: IncidentId,
     hq: HqId,
     user: UserId,
+    /// The database's directory, removed when the run is done with it.
+    _dir: tempfile::TempDir,
 }
 
 /// The backend shared with the benchmark, so it can read the fsync count.
@@ -60,16 +61,18 @@ fn setup(durability: Durability) -> Setup {
 }
 
 fn setup_shared(durability: Durability) -> (Setup, Arc<Sqlite>) {
-    let sqlite = Arc::new(Sqlite::open(&temp("honbu.db"), durability).unwrap());
+    let (dir, path) = temp("honbu.db");
+    let sqlite = Arc::new(Sqlite::open(&path, durability).unwrap());
     let store = Store::new(Box::new(Shared(sqlite.clone())), JournalKey::generate()).unwrap();
-    let w = honbu_store::contract::world(&store);
-    let user = honbu_store::contract::principal(&store, "mofa.head").user;
+    let w = honbu_testkit::contract::world(&store);
+    let user = honbu_testkit::contract::principal(&store, "mofa.head").user;
     (
         Setup {
             store,
             incident: w.incident,
             hq: w.mofa,
             user,
+            _dir: dir,
         },
         sqlite,
     )
@@ -209,7 +212,7 @@ fn through_store(durability: Durability, n: usize, per_tx: usize, writers: usize
 fn disk_ceiling(pages: usize, n: usize) -> f64 {
     use std::io::Write;
     use std::os::unix::fs::FileExt;
-    let path = temp("fsync.bin");
+    let (_dir, path) = temp("fsync.bin");
     let mut f = std::fs::OpenOptions::new()
         .create(true)
         .truncate(true)
@@ -308,7 +311,8 @@ fn main() {
             let (rate, ps) = through_store(durability, n, per_tx, writers);
             ours.push(rate);
             per_sync.push(ps);
-            base.push(plain(&temp("plain.db"), durability, n, per_tx, writers));
+            let (_dir, path) = temp("plain.db");
+            base.push(plain(&path, durability, n, per_tx, writers));
         }
         ours.sort_by(f64::total_cmp);
         base.sort_by(f64::total_cmp);

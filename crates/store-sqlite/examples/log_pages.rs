@@ -17,10 +17,7 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(200);
-    let dir = tempfile::Builder::new()
-        .prefix("honbu-pages-")
-        .tempdir()
-        .unwrap();
+    let dir = honbu_testkit::temp_dir("pages");
     let path = dir.path().join("honbu.db");
     // A checkpoint only after a billion frames: the log keeps them all.
     let store = Store::new(
@@ -28,10 +25,10 @@ fn main() {
         JournalKey::generate(),
     )
     .unwrap();
-    let w = honbu_store::contract::world(&store);
+    let w = honbu_testkit::contract::world(&store);
     let log = |n: usize| {
         for i in 0..n {
-            honbu_store::contract::log_text(&store, w.incident, &format!("Cable {i}: the residence is quiet; the cordon is unchanged; supplies went in at 14:00 through the ICRC."));
+            honbu_testkit::contract::log_text(&store, w.incident, &format!("Cable {i}: the residence is quiet; the cordon is unchanged; supplies went in at 14:00 through the ICRC."));
         }
     };
     log(5);

@@ -5,29 +5,15 @@
 use honbu_store::journal::{JournalKey, Verdict};
 use honbu_store::Store;
 use honbu_store_sqlite::{Durability, Sqlite};
-use std::path::PathBuf;
 
-fn temp_db() -> PathBuf {
-    let dir = tempfile::Builder::new()
-        .prefix("honbu-test-")
-        .tempdir()
-        .unwrap()
-        .keep();
-    dir.join("honbu.db")
-}
+use honbu_testkit::temp_db;
 
 /// The contract runs as honbu does by default: every commit durable.
-fn make() -> Option<Store> {
-    Some(
-        Store::new(
-            Box::new(Sqlite::open(&temp_db(), Durability::Full).unwrap()),
-            JournalKey::generate(),
-        )
-        .unwrap(),
-    )
+fn make() -> Option<honbu_testkit::TempStore> {
+    Some(honbu_testkit::sqlite(Durability::Full))
 }
 
-honbu_store::contract_tests!(make);
+honbu_testkit::contract_tests!(make);
 
 /// Officers writing at once: each entry is its own durable transaction,
 /// they share the disk's flushes, none is lost, doubled or misnumbered, and
@@ -36,14 +22,14 @@ honbu_store::contract_tests!(make);
 #[test]
 fn concurrent_durable_writers_each_get_their_own_entry_in_order() {
     let store = make().unwrap();
-    let w = honbu_store::contract::world(&store);
+    let w = honbu_testkit::contract::world(&store);
     let mut live = store.subscribe();
     let threads: Vec<_> = (0..8)
         .map(|t| {
             let store = store.clone();
             std::thread::spawn(move || {
                 for i in 0..25 {
-                    honbu_store::contract::log_text(
+                    honbu_testkit::contract::log_text(
                         &store,
                         w.incident,
                         &format!("writer {t} cable {i}"),
@@ -93,9 +79,9 @@ fn tampering_with_the_database_file_is_named_by_verify() {
     {
         let backend = Sqlite::open(&path, Durability::Full).unwrap();
         let store = Store::new(Box::new(backend), key.clone()).unwrap();
-        let w = honbu_store::contract::world(&store);
+        let w = honbu_testkit::contract::world(&store);
         for i in 0..5 {
-            honbu_store::contract::log_text(
+            honbu_testkit::contract::log_text(
                 &store,
                 w.incident,
                 &format!("cable number {i} TAMPERME{i}"),
@@ -161,7 +147,7 @@ fn a_different_key_does_not_verify() {
             JournalKey::generate(),
         )
         .unwrap();
-        honbu_store::contract::world(&store);
+        honbu_testkit::contract::world(&store);
     }
     let store = Store::new(
         Box::new(Sqlite::open(&path, Durability::Normal).unwrap()),
@@ -202,10 +188,10 @@ fn log_checkpointed_and_bounded(durability: Durability) {
         JournalKey::generate(),
     )
     .unwrap();
-    let w = honbu_store::contract::world(&store);
+    let w = honbu_testkit::contract::world(&store);
     let log = |n: usize, tag: &str| {
         for i in 0..n {
-            honbu_store::contract::log_text(
+            honbu_testkit::contract::log_text(
                 &store,
                 w.incident,
                 &format!("{tag} {i}: {}", "the cordon is unchanged. ".repeat(20)),
@@ -264,7 +250,7 @@ fn a_linked_database_is_synced_where_sqlite_keeps_its_log() {
         JournalKey::generate(),
     )
     .unwrap();
-    honbu_store::contract::world(&store);
+    honbu_testkit::contract::world(&store);
     assert!(real.with_file_name("honbu.db-wal").exists());
     assert!(!link.with_file_name("honbu.db-wal").exists());
 }
@@ -274,7 +260,8 @@ fn a_linked_database_is_synced_where_sqlite_keeps_its_log() {
 #[test]
 fn durable_writes_are_answered_after_a_sync_of_the_log() {
     use honbu_store::Backend;
-    let sqlite = Sqlite::open(&temp_db(), Durability::Full).unwrap();
+    let path = temp_db();
+    let sqlite = Sqlite::open(&path, Durability::Full).unwrap();
     sqlite
         .write(&mut |c| c.batch("CREATE TABLE t (n BIGINT)"))
         .unwrap();
@@ -452,15 +439,15 @@ fn migration_4_drops_the_running_counts_and_numbering_goes_on() {
             let ev = honbu_domain::events::Committed {
                 seq: 10,
                 event: honbu_domain::events::Event {
-                    at: honbu_store::contract::t0(),
+                    at: honbu_testkit::contract::t0(),
                     actor: None,
                     incident: Some(incident.parse().unwrap()),
                     body: honbu_domain::events::Body::EntryLogged(Box::new(
                         honbu_domain::events::EntryLogged {
                             entry: honbu_domain::ids::EntryId::new(),
                             hq: honbu_domain::ids::HqId::new(),
-                            occurred_at: honbu_store::contract::t0(),
-                            reported_at: honbu_store::contract::t0(),
+                            occurred_at: honbu_testkit::contract::t0(),
+                            reported_at: honbu_testkit::contract::t0(),
                             source: None,
                             source_name: "cable".into(),
                             reliability: honbu_domain::vocab::Reliability::B,
@@ -493,7 +480,8 @@ fn migration_4_drops_the_running_counts_and_numbering_goes_on() {
 #[test]
 fn a_journal_from_before_credentials_still_signs_its_users_in() {
     use honbu_domain::events::{Body, Event};
-    use honbu_store::{contract, queries, service};
+    use honbu_store::{queries, service};
+    use honbu_testkit::contract;
     let store = make().unwrap();
     contract::world(&store);
     let p = contract::principal(&store, "mofa.head");

@@ -7,10 +7,9 @@
 //!
 //! Backends (SQLite, PostgreSQL) implement [`Backend`]: connections,
 //! transactions and parameter binding. Everything else — schema, journal,
-//! projections, queries, rules — is written once here, and the
-//! [`contract`] suite holds every backend to it.
+//! projections, queries, rules — is written once here, and the contract
+//! suite in `honbu-testkit` holds every backend to it.
 
-pub mod contract;
 pub mod journal;
 pub mod project;
 pub mod queries;

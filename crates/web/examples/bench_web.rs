@@ -15,8 +15,8 @@ use chrono::Utc;
 use honbu_domain::events::{Body as Ev, EntryLogged, Event};
 use honbu_domain::ids::*;
 use honbu_domain::vocab::*;
-use honbu_store::journal::JournalKey;
-use honbu_store::{contract, service, Store};
+use honbu_store::{service, Store};
+use honbu_testkit::contract;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
@@ -63,17 +63,8 @@ async fn main() {
         .collect();
     let n_entries = args.first().copied().unwrap_or(100_000);
     let n_subs = args.get(1).copied().unwrap_or(1_000);
-    let dir = tempfile::Builder::new()
-        .prefix("honbu-bench-web-")
-        .tempdir()
-        .unwrap()
-        .keep();
-    let backend = honbu_store_sqlite::Sqlite::open(
-        &dir.join("honbu.db"),
-        honbu_store_sqlite::Durability::Normal,
-    )
-    .unwrap();
-    let store = Store::new(Box::new(backend), JournalKey::generate()).unwrap();
+    let temp = honbu_testkit::sqlite(honbu_store_sqlite::Durability::Normal);
+    let store: Store = (*temp).clone();
     let (store2, n) = (store.clone(), n_entries);
     let (inc, user, session, token) = tokio::task::spawn_blocking(move || {
         let w = contract::world(&store2);

@@ -671,27 +671,16 @@ async fn forms_come_back_with_the_message_and_what_was_typed() {
 /// live subscriber of the other (LISTEN/NOTIFY), within a second.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_on_one_instance_reaches_subscribers_of_another_over_postgres() {
-    let Some(url) = honbu_store_postgres::testing::server() else {
+    let Some(url) = honbu_testkit::postgres::server() else {
         return;
     };
-    let db =
-        tokio::task::spawn_blocking(move || honbu_store_postgres::testing::fresh_database(&url))
-            .await
-            .unwrap();
-    let key = honbu_store::journal::JournalKey::generate();
-    let (d1, k1, d2, k2) = (db.clone(), key.clone(), db, key);
     let (s1, s2) = tokio::task::spawn_blocking(move || {
-        let a = honbu_store::Store::new(
-            Box::new(honbu_store_postgres::Postgres::connect(&d1).unwrap()),
-            k1,
+        let db = honbu_testkit::postgres::fresh_database(&url);
+        let key = honbu_store::journal::JournalKey::generate();
+        (
+            honbu_testkit::postgres::store_on(&db, key.clone()),
+            honbu_testkit::postgres::store_on(&db, key),
         )
-        .unwrap();
-        let b = honbu_store::Store::new(
-            Box::new(honbu_store_postgres::Postgres::connect(&d2).unwrap()),
-            k2,
-        )
-        .unwrap();
-        (a, b)
     })
     .await
     .unwrap();

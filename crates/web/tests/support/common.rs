@@ -2,8 +2,8 @@
 //! world of users and tokens, typed request helpers, an SSE reader.
 
 use futures::StreamExt;
-use honbu_store::journal::JournalKey;
-use honbu_store::{contract, service, Store};
+use honbu_store::{service, Store};
+use honbu_testkit::contract;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -13,31 +13,30 @@ pub struct App {
     pub base: String,
     pub store: Store,
     pub client: reqwest::Client,
+    /// The SQLite database's directory, removed when the test ends.
+    _db: Option<honbu_testkit::TempDb>,
 }
 
-pub fn sqlite_store() -> Store {
-    let dir = tempfile::Builder::new()
-        .prefix("honbu-web-")
-        .tempdir()
-        .unwrap()
-        .keep();
-    let backend = honbu_store_sqlite::Sqlite::open(
-        &dir.join("honbu.db"),
-        honbu_store_sqlite::Durability::Normal,
-    )
-    .unwrap();
-    Store::new(Box::new(backend), JournalKey::generate()).unwrap()
+/// A fresh store on SQLite (commits not synced: tests need no power-cut safety).
+pub fn sqlite_store() -> honbu_testkit::TempStore {
+    honbu_testkit::sqlite(honbu_store_sqlite::Durability::Normal)
 }
 
 pub async fn spawn_app() -> App {
-    spawn_on(sqlite_store()).await
+    spawn_with(sqlite_store(), honbu_web::Config::default()).await
 }
 
+/// A server on a store the test made (several may share one PostgreSQL database).
 pub async fn spawn_on(store: Store) -> App {
-    spawn_with(store, honbu_web::Config::default()).await
+    serve(store, None, honbu_web::Config::default()).await
 }
 
-pub async fn spawn_with(store: Store, config: honbu_web::Config) -> App {
+pub async fn spawn_with(store: honbu_testkit::TempStore, config: honbu_web::Config) -> App {
+    let (store, db) = store.into_parts();
+    serve(store, Some(db), config).await
+}
+
+async fn serve(store: Store, db: Option<honbu_testkit::TempDb>, config: honbu_web::Config) -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let s = store.clone();
@@ -53,6 +52,7 @@ pub async fn spawn_with(store: Store, config: honbu_web::Config) -> App {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
+        _db: db,
     }
 }
 

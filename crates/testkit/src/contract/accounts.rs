@@ -1,0 +1,268 @@
+//! Accounts: passwords, the security record, what each role may do.
+
+use super::*;
+
+pub fn passwords_stay_out_of_the_journal_and_survive_a_rebuild(store: &Store) {
+    world(store);
+    let p = principal(store, "mofa.head");
+    let hash = service::hash_password("a new and longer passphrase").unwrap();
+    store
+        .write_blocking(|c| service::change_password(c, &service::Ctx { p: &p, now: t0() }, hash))
+        .unwrap();
+    let payloads: Vec<String> = store
+        .read_blocking(|c| c.query("SELECT payload FROM journal", &[]))
+        .unwrap()
+        .iter()
+        .map(|r| r.text(0).unwrap())
+        .collect();
+    assert!(payloads.iter().any(|p| p.contains("password_changed")));
+    assert!(
+        payloads.iter().all(|p| !p.contains("$argon2")),
+        "no password hash is written to the journal"
+    );
+    store.rebuild_blocking().unwrap();
+    let (_, h) = store
+        .read_blocking(|c| queries::user_by_name(c, "mofa.head"))
+        .unwrap()
+        .unwrap();
+    assert!(
+        service::verify_password("a new and longer passphrase", &h),
+        "the new password still signs in after a rebuild"
+    );
+}
+
+pub fn security_events_are_recorded(store: &Store) {
+    let w = world(store);
+    let u = principal(store, "stranger").user;
+    let now = t0();
+    store
+        .write_blocking(|c| service::open_session(c, u, now))
+        .unwrap();
+    store
+        .append_blocking(service::login_failed("stranger", "wrong password", 0, now))
+        .unwrap();
+    let p = principal(store, "stranger");
+    store
+        .append_blocking(service::refused(
+            Some(p.user),
+            "GET",
+            &format!("/incidents/{}", w.incident),
+            12,
+            now,
+        ))
+        .unwrap();
+    let log = store
+        .read_blocking(|c| queries::security_log(c, 10, 0).map(|p| p.items))
+        .unwrap();
+    let kinds: Vec<&str> = log.iter().map(|r| r.kind.as_str()).collect();
+    assert_eq!(
+        &kinds[..3],
+        &["access_refused", "login_failed", "login_succeeded"]
+    );
+    assert_eq!(log[0].username.as_deref(), Some("stranger"));
+    assert!(
+        log[0]
+            .detail
+            .ends_with("(and 12 more like it, counted, not recorded one by one)"),
+        "a counted flood shows its count: {}",
+        log[0].detail
+    );
+}
+
+/// The access matrix: for every built-in role, every action is allowed
+/// exactly when the role's capabilities say so; a reader, an officer who is
+/// not a member and a stranger may do none of them.
+pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
+    use honbu_domain::vocab::{Capability as C, RoleName, BUILTIN_ROLES};
+    let w = world(store);
+    let (inc, lima, mofa) = (w.incident, w.lima, w.mofa);
+    let at = t0() + Duration::minutes(30);
+    let mofa_entry = entry(
+        &w,
+        "mofa.head",
+        at,
+        NewEntry {
+            hq: Some(mofa),
+            release: Some("hq".into()),
+            ..text_entry("held at MOFA")
+        },
+    )
+    .unwrap();
+    let lima_entry = entry(
+        &w,
+        "officer",
+        at,
+        NewEntry {
+            hq: Some(lima),
+            release: Some("hq".into()),
+            ..text_entry("held in Lima")
+        },
+    )
+    .unwrap();
+    // What each action needs; `true` when it succeeded.
+    let attempt = |who: &str, action: C| -> bool {
+        let r = match action {
+            C::LogWrite => run(store, who, at, |c, ctx| {
+                service::log_entry(
+                    c,
+                    ctx,
+                    inc,
+                    &NewEntry {
+                        hq: Some(lima),
+                        ..text_entry("x")
+                    },
+                )
+            })
+            .map(|_| ()),
+            C::LogRelease => run(store, who, at, |c, ctx| {
+                service::release_entry(c, ctx, lima_entry, &ReleaseEntry { to_hq: mofa })
+            })
+            .map(|_| ()),
+            C::IncidentManage => run(store, who, at, |c, ctx| {
+                service::amend_incident(
+                    c,
+                    ctx,
+                    inc,
+                    &AmendIncident {
+                        summary: Some("s".into()),
+                        reason: "r".into(),
+                        ..Default::default()
+                    },
+                )
+            }),
+            C::HqManage => run(store, who, at, |c, ctx| {
+                service::set_cadence(
+                    c,
+                    ctx,
+                    lima,
+                    &SetCadence {
+                        every_minutes: Some(60),
+                    },
+                )
+            }),
+            C::DecisionRecord => run(store, who, at, |c, ctx| {
+                service::record_decision(
+                    c,
+                    ctx,
+                    inc,
+                    &RecordDecision {
+                        hq: Some(lima),
+                        title: "d".into(),
+                        rationale: "r".into(),
+                        ..Default::default()
+                    },
+                )
+            })
+            .map(|_| ()),
+            C::TaskManage => run(store, who, at, |c, ctx| {
+                service::assign_task(
+                    c,
+                    ctx,
+                    inc,
+                    &AssignTask {
+                        hq: Some(lima),
+                        title: "t".into(),
+                        owner: "o".into(),
+                        ..Default::default()
+                    },
+                )
+            })
+            .map(|_| ()),
+            C::ReportFile => run(store, who, at, |c, ctx| {
+                service::file_report(c, ctx, lima, &FileReport { text: "r".into() })
+            })
+            .map(|_| ()),
+            C::SitrepIssue => run(store, who, at, |c, ctx| {
+                service::issue_sitrep(
+                    c,
+                    ctx,
+                    inc,
+                    &IssueSitrep {
+                        from: "1996-12-18T00:00:00Z".into(),
+                        ..Default::default()
+                    },
+                )
+            })
+            .map(|_| ()),
+        };
+        match r {
+            Ok(()) => true,
+            Err(StoreError::Forbidden(_)) | Err(StoreError::NotFound) => false,
+            // A release already made is still proof the right was there.
+            Err(StoreError::Conflict(_)) => true,
+            Err(e) => panic!("{who} {action}: unexpected {e:?}"),
+        }
+    };
+    for role in BUILTIN_ROLES {
+        let name = format!("role.{role}");
+        user(store, &name, None);
+        let r = AddMember {
+            user: name.clone(),
+            role: role.to_string(),
+        };
+        run(store, "officer", at, |c, ctx| {
+            service::add_member(c, ctx, lima, &r)
+        })
+        .unwrap();
+        let caps = RoleName::parse("role", role)
+            .unwrap()
+            .builtin_capabilities()
+            .unwrap();
+        for action in C::ALL {
+            assert_eq!(
+                attempt(&name, *action),
+                caps.contains(action),
+                "role {role}, action {action}"
+            );
+        }
+        // Whatever the role, an entry kept to the other HQ stays unseen.
+        let p = principal(store, &name);
+        assert!(
+            store
+                .read_blocking(move |c| queries::entry(c, &p, mofa_entry))
+                .unwrap()
+                .is_none(),
+            "{role} reads MOFA's HQ-only entry"
+        );
+    }
+    // A role an administrator defines gives exactly what it lists.
+    run(store, "admin", at, |c, ctx| {
+        service::define_role(
+            c,
+            ctx,
+            &DefineRole {
+                name: "press_officer".into(),
+                label: "Press".into(),
+                capabilities: vec!["log_write".into(), "sitrep_issue".into()],
+            },
+        )
+    })
+    .unwrap();
+    user(store, "lima.press", None);
+    run(store, "officer", at, |c, ctx| {
+        service::add_member(
+            c,
+            ctx,
+            lima,
+            &AddMember {
+                user: "lima.press".into(),
+                role: "press_officer".into(),
+            },
+        )
+    })
+    .unwrap();
+    for action in C::ALL {
+        assert_eq!(
+            attempt("lima.press", *action),
+            matches!(action, C::LogWrite | C::SitrepIssue),
+            "press_officer {action}"
+        );
+    }
+    // No membership, no rights: the reader, a stranger, an officer of another incident.
+    user(store, "officer2", Some("officer"));
+    for who in ["reader", "stranger", "officer2"] {
+        for action in C::ALL {
+            assert!(!attempt(who, *action), "{who} may {action}");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The journal: verification, rebuild, live subscribers.
+
+use super::*;
+
+pub fn journal_verifies_and_names_the_changed_entry(store: &Store) {
+    let w = busy_world(store);
+    let v = store.verify_blocking(&mut |_, _| {}).unwrap();
+    let Verdict::Intact { events, .. } = v else {
+        panic!("{v:?}")
+    };
+    assert_eq!(events, seq(store));
+    let target = w
+        .store
+        .read_blocking(|c| {
+            c.query_one(
+                "SELECT seq FROM journal WHERE kind = 'entry_logged' ORDER BY seq LIMIT 1 OFFSET 4",
+                &[],
+            )
+        })
+        .unwrap()
+        .unwrap()
+        .int(0)
+        .unwrap();
+    store
+        .write_blocking(move |c| {
+            c.exec(
+                "UPDATE journal SET payload = REPLACE(payload, 'entry', 'ENTRY') WHERE seq = $1",
+                &[honbu_store::sql::Value::Int(target)],
+            )?;
+            Ok((vec![], ()))
+        })
+        .unwrap();
+    assert_eq!(
+        store.verify_blocking(&mut |_, _| {}).unwrap(),
+        Verdict::Broken {
+            seq: target,
+            problem: "content was changed after it was written".into()
+        }
+    );
+}
+
+pub fn journal_names_a_removed_or_reordered_entry(store: &Store) {
+    busy_world(store);
+    let raw = |sql: &'static str, v: i64| {
+        store
+            .write_blocking(move |c| {
+                c.exec(sql, &[honbu_store::sql::Value::Int(v)])?;
+                Ok((vec![], ()))
+            })
+            .unwrap()
+    };
+    raw("DELETE FROM journal WHERE seq = $1", 12);
+    let v = store.verify_blocking(&mut |_, _| {}).unwrap();
+    assert!(matches!(&v, Verdict::Broken { seq: 12, .. }), "{v:?}");
+    // Put a later row in the gap: reordered.
+    raw("UPDATE journal SET seq = 12 WHERE seq = $1", 20);
+    let v = store.verify_blocking(&mut |_, _| {}).unwrap();
+    assert!(matches!(&v, Verdict::Broken { seq: 12, .. }), "{v:?}");
+    // Cutting off the tail is caught by the keyed head.
+    let n = seq(store);
+    raw("DELETE FROM journal WHERE seq >= $1", 13);
+    raw("UPDATE journal SET seq = seq WHERE seq = $1", n);
+    let v = store.verify_blocking(&mut |_, _| {}).unwrap();
+    assert!(matches!(v, Verdict::Broken { .. }), "{v:?}");
+}
+
+pub fn rebuilt_read_models_equal_the_live_ones(store: &Store) {
+    busy_world(store);
+    let live = store.read_blocking(queries::dump_read_models).unwrap();
+    let n = store.rebuild_blocking().unwrap();
+    assert_eq!(n, seq(store));
+    let rebuilt = store.read_blocking(queries::dump_read_models).unwrap();
+    for ((t1, a), (_, b)) in live.iter().zip(rebuilt.iter()) {
+        assert_eq!(a, b, "table {t1} differs after rebuild");
+    }
+    assert!(live
+        .iter()
+        .find(|(t, _)| t == "entries")
+        .is_some_and(|(_, r)| r.len() == 30));
+}
+
+pub fn live_subscribers_receive_committed_events(store: &Store) {
+    let mut rx = store.subscribe();
+    let w = world(store);
+    entry(&w, "mofa.head", t0(), text_entry("live")).unwrap();
+    let want = seq(store);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut last = 0;
+    while last < want {
+        match rx.try_recv() {
+            Ok(ev) => {
+                assert!(ev.seq > last, "in journal order");
+                last = ev.seq;
+            }
+            Err(tokio::sync::broadcast::error::TryRecvError::Empty) => {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "no event after 10 s (got up to {last} of {want})"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
