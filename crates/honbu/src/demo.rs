@@ -10,7 +10,9 @@ use honbu_domain::commands::*;
 use honbu_domain::ids::*;
 use honbu_domain::time::{parse_time, Timestamp};
 use honbu_domain::vocab::Capability;
-use honbu_store::service::{self, Ctx};
+use honbu_store::accounts;
+use honbu_store::rules::Ctx;
+use honbu_store::service;
 use honbu_store::{queries, Store};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -222,7 +224,7 @@ pub struct Loaded {
 /// Whether the demo has been loaded into this store already.
 pub fn loaded(store: &Store) -> anyhow::Result<bool> {
     Ok(store
-        .read_blocking(|c| queries::user_by_name(c, DEMO_USER))?
+        .read_blocking(|c| accounts::user_by_name(c, DEMO_USER))?
         .is_some())
 }
 
@@ -244,7 +246,7 @@ impl Loader<'_> {
             .get(username)
             .ok_or_else(|| anyhow!("unknown user {username}"))?;
         self.store
-            .read_blocking(move |c| queries::principal(c, id))?
+            .read_blocking(move |c| accounts::principal(c, id))?
             .ok_or_else(|| anyhow!("user {username} vanished"))
     }
 
@@ -310,12 +312,12 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
     // The people: invented staff, who sign in only if an administrator sets
     // them a password; and the demo account, an administrator.
     let opened_at = time(&s.incident.opened_at)?;
-    let unusable = service::hash_password(&service::random_hex(24))?;
+    let unusable = accounts::hash_password(&accounts::random_hex(24))?;
     for u in &s.users {
         let role = (u.username == s.incident.opened_by).then_some("officer");
         let hash = unusable.clone();
         let (_, id) = store.write_blocking(|c| {
-            service::create_user(
+            accounts::create_user(
                 c,
                 None,
                 opened_at,
@@ -643,19 +645,19 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
 /// member of every HQ of the scenario so that times show in HQ time.
 /// Returns the password to print.
 pub fn demo_login(store: &Store, incident: Option<IncidentId>) -> anyhow::Result<String> {
-    let password = format!("lima-{}", &service::random_hex(6));
-    let hash = service::hash_password(&password)?;
+    let password = format!("lima-{}", &accounts::random_hex(6));
+    let hash = accounts::hash_password(&password)?;
     let now = honbu_domain::time::trunc(chrono::Utc::now());
-    match store.read_blocking(|c| queries::user_by_name(c, DEMO_USER))? {
+    match store.read_blocking(|c| accounts::user_by_name(c, DEMO_USER))? {
         Some((u, _)) => {
             let p = store
-                .read_blocking(move |c| queries::principal(c, u.id))?
+                .read_blocking(move |c| accounts::principal(c, u.id))?
                 .ok_or_else(|| anyhow!("demo user vanished"))?;
-            store.write_blocking(|c| service::change_password(c, &Ctx { p: &p, now }, hash))?;
+            store.write_blocking(|c| accounts::change_password(c, &Ctx { p: &p, now }, hash))?;
         }
         None => {
             let (_, id) = store.write_blocking(|c| {
-                service::create_user(
+                accounts::create_user(
                     c,
                     None,
                     now,
@@ -668,7 +670,7 @@ pub fn demo_login(store: &Store, incident: Option<IncidentId>) -> anyhow::Result
             })?;
             if let Some(inc) = incident {
                 let p = store
-                    .read_blocking(move |c| queries::principal(c, id))?
+                    .read_blocking(move |c| accounts::principal(c, id))?
                     .ok_or_else(|| anyhow!("demo user vanished"))?;
                 let hqs = store.read_blocking(move |c| queries::hq_views(c, inc, now))?;
                 for h in hqs {

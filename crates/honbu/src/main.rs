@@ -3,8 +3,8 @@
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use honbu::{open_store, DEFAULT_DATABASE};
+use honbu_store::accounts;
 use honbu_store::journal::Verdict;
-use honbu_store::service;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
@@ -131,12 +131,12 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 },
         } => {
             let password = read_password()?;
-            service::check_password_strength(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let hash = service::hash_password(&password)?;
+            accounts::check_password_strength(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = accounts::hash_password(&password)?;
             let now = honbu_domain::time::trunc(chrono::Utc::now());
             let (_, id) = store
                 .write_blocking(|c| {
-                    service::create_user(
+                    accounts::create_user(
                         c,
                         None,
                         now,
@@ -160,7 +160,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 user: Some(name),
             };
             let (_, (_, secret)) = store
-                .write_blocking(|c| service::create_token(c, None, now, &r))
+                .write_blocking(|c| accounts::create_token(c, None, now, &r))
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{secret}");
             Ok(0)

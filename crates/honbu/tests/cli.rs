@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use honbu_domain::access::Principal;
+use honbu_store::accounts;
 use honbu_store::journal::Verdict;
 use honbu_store::queries;
 use std::io::{BufRead, BufReader, Write};
@@ -127,8 +128,8 @@ fn lima_demo_loads_through_the_rules_and_reads_as_of_any_moment() {
     let inc = loaded.incident;
     let demo: Principal = store
         .read_blocking(|c| {
-            let (u, _) = queries::user_by_name(c, honbu::demo::DEMO_USER)?.unwrap();
-            Ok(queries::principal(c, u.id)?.unwrap())
+            let (u, _) = accounts::user_by_name(c, honbu::demo::DEMO_USER)?.unwrap();
+            Ok(accounts::principal(c, u.id)?.unwrap())
         })
         .unwrap();
     let now = chrono::Utc::now();
@@ -231,11 +232,11 @@ fn serve_demo_prints_a_login_that_works() {
     // The printed password signs in (checked against the store's hash).
     let store = honbu::open_store(&db, None, None).unwrap();
     let hash = store
-        .read_blocking(|c| queries::user_by_name(c, "demo"))
+        .read_blocking(|c| accounts::user_by_name(c, "demo"))
         .unwrap()
         .unwrap()
         .1;
-    assert!(honbu_store::service::verify_password(&password, &hash));
+    assert!(honbu_store::accounts::verify_password(&password, &hash));
     child.kill().unwrap();
     child.wait().unwrap();
 }

@@ -10,7 +10,9 @@ honbu_testkit::contract_tests!(postgres::store);
 
 #[test]
 fn two_instances_share_one_chain_and_see_each_others_events() {
-    let Some(url) = postgres::server() else { return };
+    let Some(url) = postgres::server() else {
+        return;
+    };
     let db = postgres::fresh_database(&url);
     let key = JournalKey::generate();
     let a = postgres::store_on(&db, key.clone());

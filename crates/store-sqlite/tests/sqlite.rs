@@ -6,6 +6,8 @@ use honbu_store::journal::{JournalKey, Verdict};
 use honbu_store::Store;
 use honbu_store_sqlite::{Durability, Sqlite};
 
+use honbu_store::accounts;
+use honbu_store::rules;
 use honbu_testkit::temp_db;
 
 /// The contract runs as honbu does by default: every commit durable.
@@ -325,7 +327,7 @@ fn migration_3_moves_password_hashes_out_of_users() {
     use honbu_store::sql::Value;
     use honbu_store::Backend;
     let path = temp_db();
-    let hash = honbu_store::service::hash_password("an older passphrase").unwrap();
+    let hash = honbu_store::accounts::hash_password("an older passphrase").unwrap();
     {
         let backend = Sqlite::open(&path, Durability::Normal).unwrap();
         let h = hash.clone();
@@ -346,10 +348,10 @@ fn migration_3_moves_password_hashes_out_of_users() {
     )
     .unwrap();
     let (_, h) = store
-        .read_blocking(|c| honbu_store::queries::user_by_name(c, "old.hand"))
+        .read_blocking(|c| honbu_store::accounts::user_by_name(c, "old.hand"))
         .unwrap()
         .unwrap();
-    assert!(honbu_store::service::verify_password(
+    assert!(honbu_store::accounts::verify_password(
         "an older passphrase",
         &h
     ));
@@ -480,19 +482,19 @@ fn migration_4_drops_the_running_counts_and_numbering_goes_on() {
 #[test]
 fn a_journal_from_before_credentials_still_signs_its_users_in() {
     use honbu_domain::events::{Body, Event};
-    use honbu_store::{queries, service};
+
     use honbu_testkit::contract;
     let store = make().unwrap();
     contract::world(&store);
     let p = contract::principal(&store, "mofa.head");
     let signs_in = |pw: &str| {
         let (_, h) = store
-            .read_blocking(|c| queries::user_by_name(c, "mofa.head"))
+            .read_blocking(|c| accounts::user_by_name(c, "mofa.head"))
             .unwrap()
             .unwrap();
-        service::verify_password(pw, &h)
+        accounts::verify_password(pw, &h)
     };
-    let old = service::hash_password("a passphrase from an old journal").unwrap();
+    let old = accounts::hash_password("a passphrase from an old journal").unwrap();
     store
         .append_blocking(vec![Event {
             at: contract::t0() + chrono::Duration::hours(1),
@@ -505,10 +507,10 @@ fn a_journal_from_before_credentials_still_signs_its_users_in() {
         }])
         .unwrap();
     assert!(signs_in("a passphrase from an old journal"));
-    let new = service::hash_password("a passphrase set the new way").unwrap();
+    let new = accounts::hash_password("a passphrase set the new way").unwrap();
     let now = contract::t0() + chrono::Duration::hours(2);
     store
-        .write_blocking(|c| service::change_password(c, &service::Ctx { p: &p, now }, new))
+        .write_blocking(|c| accounts::change_password(c, &rules::Ctx { p: &p, now }, new))
         .unwrap();
     store.rebuild_blocking().unwrap();
     assert!(

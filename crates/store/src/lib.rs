@@ -10,9 +10,11 @@
 //! projections, queries, rules — is written once here, and the contract
 //! suite in `honbu-testkit` holds every backend to it.
 
+pub mod accounts;
 pub mod journal;
 pub mod project;
 pub mod queries;
+pub mod rules;
 pub mod schema;
 pub mod service;
 pub mod sql;

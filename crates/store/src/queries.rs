@@ -2,287 +2,19 @@
 //! applies the need-to-know rules in SQL, so that lists, counts and pages
 //! never include what the viewer may not see.
 
+use crate::rules::{incident_vis, Page, MAX_LIMIT};
 use crate::sql::{placeholders, t, Conn, Row, Value};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
-use honbu_domain::access::{EntryFilter, Membership, Principal};
+use honbu_domain::access::{EntryFilter, Principal};
 use honbu_domain::board::*;
 use honbu_domain::geo::Point;
 use honbu_domain::ids::*;
-use honbu_domain::time::Zone;
 use honbu_domain::vocab::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// One page of a list, with the total the viewer may see.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: i64,
-    /// Pass as `cursor` for the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-}
-
-pub const MAX_LIMIT: i64 = 1000;
-
-fn zone(r: &Row, i: usize) -> Result<Zone> {
-    let s = r.text(i)?;
-    Zone::parse("time_zone", &s).map_err(|_| StoreError::Decode(format!("bad zone {s:?}")))
-}
-
-fn vocab<T>(
-    r: &Row,
-    i: usize,
-    parse: fn(&str, &str) -> Result<T, honbu_domain::FieldError>,
-) -> Result<T> {
-    let s = r.text(i)?;
-    parse("", &s).map_err(|_| StoreError::Decode(format!("bad code {s:?}")))
-}
-
 // ---------------------------------------------------------------- principals
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct UserRow {
-    pub id: UserId,
-    pub username: String,
-    pub display_name: String,
-    pub global_role: Option<GlobalRole>,
-    pub locale: Option<String>,
-    pub time_zone: Option<Zone>,
-    pub created_at: DateTime<Utc>,
-}
-
-const USER_COLS: &str = "id, username, display_name, global_role, locale, time_zone, created_at";
-
-fn user_row(r: &Row) -> Result<UserRow> {
-    Ok(UserRow {
-        id: r.parse(0)?,
-        username: r.text(1)?,
-        display_name: r.text(2)?,
-        global_role: r
-            .opt_text(3)?
-            .map(|s| GlobalRole::parse("", &s))
-            .transpose()
-            .map_err(|_| StoreError::Decode("role".into()))?,
-        locale: r.opt_text(4)?,
-        time_zone: r.opt_text(5)?.and_then(|s| Zone::parse("", &s).ok()),
-        created_at: r.time(6)?,
-    })
-}
-
-pub fn user_by_name(c: &mut dyn Conn, username: &str) -> Result<Option<(UserRow, String)>> {
-    let row = c.query_one(
-        &format!("SELECT {USER_COLS}, k.password_hash FROM users LEFT JOIN credentials k ON k.user_id = users.id WHERE username = $1"),
-        &[username.into()],
-    )?;
-    // A user without a credential row cannot sign in (an empty hash never verifies).
-    row.map(|r| Ok((user_row(&r)?, r.opt_text(7)?.unwrap_or_default())))
-        .transpose()
-}
-
-pub fn user(c: &mut dyn Conn, id: UserId) -> Result<Option<UserRow>> {
-    c.query_one(
-        &format!("SELECT {USER_COLS} FROM users WHERE id = $1"),
-        &[t(id)],
-    )?
-    .map(|r| user_row(&r))
-    .transpose()
-}
-
-pub fn users(c: &mut dyn Conn) -> Result<Vec<UserRow>> {
-    c.query(
-        &format!("SELECT {USER_COLS} FROM users ORDER BY username"),
-        &[],
-    )?
-    .iter()
-    .map(user_row)
-    .collect()
-}
-
-pub fn user_count(c: &mut dyn Conn) -> Result<i64> {
-    Ok(c.query_one("SELECT COUNT(*) FROM users", &[])?
-        .map(|r| r.int(0))
-        .transpose()?
-        .unwrap_or(0))
-}
-
-/// Capabilities of every role an administrator defined.
-fn custom_roles(c: &mut dyn Conn) -> Result<HashMap<String, Vec<Capability>>> {
-    let mut out = HashMap::new();
-    for r in c.query("SELECT name, capabilities FROM roles", &[])? {
-        let caps = r
-            .text(1)?
-            .split(',')
-            .filter_map(|s| Capability::parse("", s).ok())
-            .collect();
-        out.insert(r.text(0)?, caps);
-    }
-    Ok(out)
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct RoleRow {
-    pub name: String,
-    pub label: String,
-    pub capabilities: Vec<Capability>,
-    pub builtin: bool,
-}
-
-pub fn roles(c: &mut dyn Conn) -> Result<Vec<RoleRow>> {
-    let mut out: Vec<RoleRow> = BUILTIN_ROLES
-        .iter()
-        .filter_map(|n| RoleName::parse("", n).ok())
-        .map(|n| RoleRow {
-            name: n.to_string(),
-            label: String::new(),
-            capabilities: n.builtin_capabilities().unwrap_or_default(),
-            builtin: true,
-        })
-        .collect();
-    for r in c.query(
-        "SELECT name, label, capabilities FROM roles ORDER BY name",
-        &[],
-    )? {
-        out.push(RoleRow {
-            name: r.text(0)?,
-            label: r.text(1)?,
-            capabilities: r
-                .text(2)?
-                .split(',')
-                .filter_map(|s| Capability::parse("", s).ok())
-                .collect(),
-            builtin: false,
-        });
-    }
-    Ok(out)
-}
-
-pub fn role_capabilities(c: &mut dyn Conn, role: &RoleName) -> Result<Option<Vec<Capability>>> {
-    if let Some(caps) = role.builtin_capabilities() {
-        return Ok(Some(caps));
-    }
-    Ok(custom_roles(c)?.remove(role.as_str()))
-}
-
-pub fn principal(c: &mut dyn Conn, id: UserId) -> Result<Option<Principal>> {
-    let Some(u) = user(c, id)? else {
-        return Ok(None);
-    };
-    let custom = custom_roles(c)?;
-    let mut memberships = vec![];
-    for r in c.query("SELECT incident_id, hq_id, role FROM hq_members WHERE user_id = $1 ORDER BY incident_id, hq_id", &[t(id)])? {
-        let role = RoleName::parse("", &r.text(2)?).map_err(|_| StoreError::Decode("role".into()))?;
-        let capabilities =
-            role.builtin_capabilities().or_else(|| custom.get(role.as_str()).cloned()).unwrap_or_default();
-        memberships.push(Membership { incident: r.parse(0)?, hq: r.parse(1)?, role, capabilities });
-    }
-    Ok(Some(Principal {
-        user: u.id,
-        username: u.username,
-        display_name: u.display_name,
-        global_role: u.global_role,
-        memberships,
-    }))
-}
-
-/// The user behind a live session, and the session's CSRF token.
-pub fn session(
-    c: &mut dyn Conn,
-    token_hash: &str,
-    now: &DateTime<Utc>,
-) -> Result<Option<(UserId, String)>> {
-    c.query_one(
-        "SELECT user_id, csrf FROM sessions WHERE token_hash = $1 AND expires_at > $2",
-        &[token_hash.into(), now.into()],
-    )?
-    .map(|r| Ok((r.parse(0)?, r.text(1)?)))
-    .transpose()
-}
-
-pub fn token_user(c: &mut dyn Conn, token_hash: &str) -> Result<Option<UserId>> {
-    c.query_one(
-        "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
-        &[token_hash.into()],
-    )?
-    .map(|r| r.parse(0))
-    .transpose()
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct TokenRow {
-    pub id: TokenId,
-    pub user: UserId,
-    pub username: String,
-    pub name: String,
-    pub created_at: DateTime<Utc>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-pub fn tokens(c: &mut dyn Conn, of: Option<UserId>) -> Result<Vec<TokenRow>> {
-    let (filter, params) = match of {
-        Some(u) => ("WHERE k.user_id = $1", vec![t(u)]),
-        None => ("", vec![]),
-    };
-    c.query(
-        &format!("SELECT k.id, k.user_id, u.username, k.name, k.created_at, k.revoked_at FROM api_tokens k JOIN users u ON u.id = k.user_id {filter} ORDER BY k.created_at DESC"),
-        &params,
-    )?
-    .iter()
-    .map(|r| Ok(TokenRow { id: r.parse(0)?, user: r.parse(1)?, username: r.text(2)?, name: r.text(3)?, created_at: r.time(4)?, revoked_at: r.opt_time(5)? }))
-    .collect()
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SecurityRow {
-    pub seq: i64,
-    pub at: DateTime<Utc>,
-    pub kind: String,
-    pub username: Option<String>,
-    pub detail: String,
-}
-
-pub fn security_log(c: &mut dyn Conn, limit: i64, offset: i64) -> Result<Page<SecurityRow>> {
-    let total = c
-        .query_one("SELECT COUNT(*) FROM security_log", &[])?
-        .map(|r| r.int(0))
-        .transpose()?
-        .unwrap_or(0);
-    let items = c.query(
-        "SELECT seq, at, kind, username, detail FROM security_log ORDER BY seq DESC LIMIT $1 OFFSET $2",
-        &[Value::Int(limit), Value::Int(offset)],
-    )?
-    .iter()
-    .map(|r| {
-        Ok(SecurityRow {
-            seq: r.int(0)?,
-            at: r.time(1)?,
-            kind: r.text(2)?,
-            username: r.opt_text(3)?,
-            detail: r.text(4)?,
-        })
-    })
-    .collect::<Result<Vec<_>>>()?;
-    let next =
-        (offset + (items.len() as i64) < total).then(|| (offset + items.len() as i64).to_string());
-    Ok(Page {
-        items,
-        total,
-        next_cursor: next,
-    })
-}
-
-/// Display names by id, for everyone named on a page.
-pub fn names(c: &mut dyn Conn) -> Result<HashMap<UserId, String>> {
-    c.query("SELECT id, display_name FROM users", &[])?
-        .iter()
-        .map(|r| Ok((r.parse(0)?, r.text(1)?)))
-        .collect()
-}
 
 // ----------------------------------------------------------------- incidents
 
@@ -292,7 +24,7 @@ const INCIDENT_COLS: &str =
 fn incident_row(r: &Row) -> Result<IncidentView> {
     Ok(IncidentView {
         id: r.parse(0)?,
-        kind: vocab(r, 1, IncidentKind::parse)?,
+        kind: r.vocab(1, IncidentKind::parse)?,
         title: r.text(2)?,
         country: r.text(3)?,
         place: Point {
@@ -304,31 +36,13 @@ fn incident_row(r: &Row) -> Result<IncidentView> {
             .map(|s| serde_json::from_str(&s))
             .transpose()
             .map_err(|e| StoreError::Decode(e.to_string()))?,
-        severity: vocab(r, 7, Severity::parse)?,
-        time_zone: zone(r, 8)?,
+        severity: r.vocab(7, Severity::parse)?,
+        time_zone: r.zone(8)?,
         summary: r.text(9)?,
-        status: vocab(r, 10, IncidentStatus::parse)?,
+        status: r.vocab(10, IncidentStatus::parse)?,
         opened_at: r.time(11)?,
         opened_by: r.opt_parse(12)?,
     })
-}
-
-/// The SQL condition for "incidents this viewer may know exist".
-fn incident_vis(p: &Principal, col: &str, start: usize) -> (String, Vec<Value>) {
-    if p.can_see_incident(IncidentId(uuid::Uuid::nil())) {
-        // Admin or global reader: every incident.
-        return ("1=1".into(), vec![]);
-    }
-    let mut ids: Vec<IncidentId> = p.memberships.iter().map(|m| m.incident).collect();
-    ids.sort();
-    ids.dedup();
-    if ids.is_empty() {
-        return ("1=0".into(), vec![]);
-    }
-    (
-        format!("{col} IN ({})", placeholders(start, ids.len())),
-        ids.into_iter().map(t).collect(),
-    )
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -417,8 +131,8 @@ pub fn status_history(c: &mut dyn Conn, id: IncidentId) -> Result<Vec<StatusChan
             Ok(StatusChange {
                 at: r.time(0)?,
                 actor: r.opt_parse(1)?,
-                from: vocab(r, 2, IncidentStatus::parse)?,
-                to: vocab(r, 3, IncidentStatus::parse)?,
+                from: r.vocab(2, IncidentStatus::parse)?,
+                to: r.vocab(3, IncidentStatus::parse)?,
                 reason: r.text(4)?,
             })
         })
@@ -484,8 +198,8 @@ fn hq_views_at(c: &mut dyn Conn, incident: IncidentId, now: DateTime<Utc>) -> Re
         Ok(HqView {
             id,
             name: r.text(1)?,
-            kind: vocab(r, 2, HqKind::parse)?,
-            time_zone: zone(r, 3)?,
+            kind: r.vocab(2, HqKind::parse)?,
+            time_zone: r.zone(3)?,
             activated_at,
             members: members.get(&id).copied().unwrap_or(0),
             on_duty,
@@ -578,8 +292,8 @@ fn source_row(r: &Row) -> Result<SourceRow> {
     Ok(SourceRow {
         id: r.parse(0)?,
         name: r.text(1)?,
-        kind: vocab(r, 2, SourceKind::parse)?,
-        reliability: vocab(r, 3, Reliability::parse)?,
+        kind: r.vocab(2, SourceKind::parse)?,
+        reliability: r.vocab(3, Reliability::parse)?,
     })
 }
 
@@ -608,10 +322,10 @@ fn entry_row(r: &Row) -> Result<EntryView> {
         entered_at: r.time(6)?,
         source: r.opt_parse(7)?,
         source_name: r.text(8)?,
-        reliability: vocab(r, 9, Reliability::parse)?,
-        credibility: vocab(r, 10, Credibility::parse)?,
-        category: vocab(r, 11, Category::parse)?,
-        release: vocab(r, 12, Release::parse)?,
+        reliability: r.vocab(9, Reliability::parse)?,
+        credibility: r.vocab(10, Credibility::parse)?,
+        category: r.vocab(11, Category::parse)?,
+        release: r.vocab(12, Release::parse)?,
         significant: r.bool(13)?,
         text: r.text(14)?,
         supersedes: r.opt_parse(15)?,
@@ -853,7 +567,7 @@ const TASK_COLS: &str =
     "id, hq_id, title, owner, due_at, status, note, created_at, created_by, updated_at";
 
 fn task_row(r: &Row, now: DateTime<Utc>) -> Result<TaskView> {
-    let status = vocab(r, 5, TaskStatus::parse)?;
+    let status = r.vocab(5, TaskStatus::parse)?;
     let due_at = r.opt_time(4)?;
     Ok(TaskView {
         id: r.parse(0)?,
@@ -1080,7 +794,7 @@ pub fn board_as_of(
     }
     let events = crate::journal::read_incident(c, id, Some(&at))?;
     let state = honbu_domain::state::IncidentState::fold(&events);
-    let names = names(c)?;
+    let names = crate::accounts::names(c)?;
     Ok(state.board(p, at, &|u| {
         names.get(&u).cloned().unwrap_or_else(|| u.to_string())
     }))

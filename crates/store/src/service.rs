@@ -7,7 +7,11 @@
 //! `Forbidden`, so refusals leak nothing.
 
 use crate::queries;
-use crate::sql::{t, Conn, Value};
+use crate::rules::{
+    acting_hq, forbid, hq_home, not_closed, open_for_work, opt_time, reason, user_id,
+    visible_incident, Ctx,
+};
+use crate::sql::{t, Conn};
 use crate::{Result, StoreError};
 use honbu_domain::access::Principal;
 use honbu_domain::board::*;
@@ -17,117 +21,9 @@ use honbu_domain::events::{Body, EntryLogged, Event};
 use honbu_domain::geo::{parse_country, Area, Point};
 use honbu_domain::ids::*;
 use honbu_domain::reports::*;
-use honbu_domain::time::{parse_time, Timestamp, Zone};
+use honbu_domain::time::{parse_time, Zone};
 use honbu_domain::vocab::*;
 use honbu_domain::FieldError;
-
-/// Who acts, and when.
-pub struct Ctx<'a> {
-    pub p: &'a Principal,
-    pub now: Timestamp,
-}
-
-impl Ctx<'_> {
-    fn ev(&self, incident: Option<IncidentId>, body: Body) -> Event {
-        Event {
-            at: self.now,
-            actor: Some(self.p.user),
-            incident,
-            body,
-        }
-    }
-}
-
-fn forbid(what: &str) -> StoreError {
-    StoreError::Forbidden(what.to_string())
-}
-
-fn reason(s: &str) -> Result<String> {
-    Ok(text("reason", s, 1, 2000)?)
-}
-
-/// The incident if the viewer may know it, else `NotFound`.
-fn visible_incident(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    id: IncidentId,
-) -> Result<honbu_domain::board::IncidentView> {
-    queries::incident(c, ctx.p, id)?.ok_or(StoreError::NotFound)
-}
-
-/// Refuses new operational work on a closed incident: its record is final
-/// (called after the access checks, so a stranger learns nothing from it).
-/// Membership still changes after closing: an investigation needs readers.
-fn not_closed(c: &mut dyn Conn, incident: IncidentId) -> Result<()> {
-    let status = c
-        .query_one("SELECT status FROM incidents WHERE id = $1", &[t(incident)])?
-        .map(|r| r.text(0))
-        .transpose()?;
-    if status.as_deref() == Some(IncidentStatus::Closed.as_str()) {
-        return Err(StoreError::Conflict(
-            "the incident is closed; its record is final".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// The HQ, which must belong to `incident`, and the check that the viewer
-/// may act there with `cap`.
-fn hq_in(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    incident: IncidentId,
-    hq: HqId,
-    field: &str,
-    cap: Capability,
-) -> Result<()> {
-    match queries::hq_incident(c, hq)? {
-        Some(i) if i == incident => {}
-        _ => return Err(FieldError::new(field, "is not a headquarters of this incident").into()),
-    }
-    if !ctx.p.can(hq, cap) {
-        return Err(forbid(&format!("{} in this headquarters", cap.as_str())));
-    }
-    Ok(())
-}
-
-/// The HQ to act from when the request names none: the viewer's first HQ
-/// in the incident that grants `cap` (an administrator's: the first HQ).
-fn default_hq(c: &mut dyn Conn, ctx: &Ctx, incident: IncidentId, cap: Capability) -> Result<HqId> {
-    if let Some(m) = ctx
-        .p
-        .memberships
-        .iter()
-        .find(|m| m.incident == incident && m.capabilities.contains(&cap))
-    {
-        return Ok(m.hq);
-    }
-    if ctx.p.is_admin() {
-        if let Some(r) = c.query_one(
-            "SELECT id FROM hqs WHERE incident_id = $1 ORDER BY ordinal LIMIT 1",
-            &[t(incident)],
-        )? {
-            return r.parse(0);
-        }
-        return Err(FieldError::new("hq", "this incident has no headquarters yet").into());
-    }
-    Err(forbid(cap.as_str()))
-}
-
-fn user_id(c: &mut dyn Conn, field: &str, username: &str) -> Result<UserId> {
-    queries::user_by_name(c, username.trim())?
-        .map(|(u, _)| u.id)
-        .ok_or_else(|| {
-            FieldError::new(field, format!("no user named {:?}", username.trim())).into()
-        })
-}
-
-fn opt_time(field: &str, v: &Option<String>, default: Timestamp) -> Result<Timestamp> {
-    match v {
-        Some(s) => Ok(honbu_domain::time::trunc(parse_time(field, s)?)),
-        None => Ok(default),
-    }
-}
 
 // ------------------------------------------------------------------ incidents
 
@@ -296,9 +192,7 @@ pub fn amend_incident(
     if !ctx.p.can_in_incident(id, Capability::IncidentManage) {
         return Err(forbid("amend this incident"));
     }
-    if inc.status == IncidentStatus::Closed {
-        return Err(StoreError::Conflict("the incident is closed".into()));
-    }
+    open_for_work(&inc)?;
     Ok((
         vec![ctx.ev(
             Some(id),
@@ -348,15 +242,6 @@ pub fn activate_hq(
     Ok((bodies.map(|b| ctx.ev(Some(id), b)).collect(), hq))
 }
 
-/// The incident of an HQ the viewer may know, or `NotFound`.
-fn hq_home(c: &mut dyn Conn, ctx: &Ctx, hq: HqId) -> Result<IncidentId> {
-    let inc = queries::hq_incident(c, hq)?.ok_or(StoreError::NotFound)?;
-    if !ctx.p.can_see_incident(inc) {
-        return Err(StoreError::NotFound);
-    }
-    Ok(inc)
-}
-
 pub fn add_member(
     c: &mut dyn Conn,
     ctx: &Ctx,
@@ -366,7 +251,7 @@ pub fn add_member(
     let inc = hq_home(c, ctx, hq)?;
     let user = user_id(c, "user", &r.user)?;
     let role = RoleName::parse("role", &r.role)?;
-    if queries::role_capabilities(c, &role)?.is_none() {
+    if crate::accounts::role_capabilities(c, &role)?.is_none() {
         return Err(FieldError::new("role", "is not a defined role").into());
     }
     if !ctx.p.can(hq, Capability::HqManage) {
@@ -648,18 +533,8 @@ pub fn log_entry(
             }
         }
     }
-    let hq = match r.hq {
-        Some(h) => {
-            hq_in(c, ctx, id, h, "hq", Capability::LogWrite)?;
-            h
-        }
-        None => default_hq(c, ctx, id, Capability::LogWrite)?,
-    };
-    if inc.status == IncidentStatus::Closed {
-        return Err(StoreError::Conflict(
-            "the incident is closed; its log is final".into(),
-        ));
-    }
+    let hq = acting_hq(c, ctx, id, r.hq, Capability::LogWrite)?;
+    open_for_work(&inc)?;
     let entry = EntryId::new();
     let body = Body::EntryLogged(Box::new(EntryLogged {
         entry,
@@ -783,13 +658,7 @@ pub fn record_decision(
             }
         }
     }
-    let hq = match r.hq {
-        Some(h) => {
-            hq_in(c, ctx, id, h, "hq", Capability::DecisionRecord)?;
-            h
-        }
-        None => default_hq(c, ctx, id, Capability::DecisionRecord)?,
-    };
+    let hq = acting_hq(c, ctx, id, r.hq, Capability::DecisionRecord)?;
     let decision = DecisionId::new();
     not_closed(c, id)?;
     Ok((
@@ -825,13 +694,7 @@ pub fn assign_task(
         .map(|s| parse_time("due_at", s).map(honbu_domain::time::trunc))
         .transpose()?;
     let note = text("note", r.note.as_deref().unwrap_or(""), 0, 5000)?;
-    let hq = match r.hq {
-        Some(h) => {
-            hq_in(c, ctx, id, h, "hq", Capability::TaskManage)?;
-            h
-        }
-        None => default_hq(c, ctx, id, Capability::TaskManage)?,
-    };
+    let hq = acting_hq(c, ctx, id, r.hq, Capability::TaskManage)?;
     let task = TaskId::new();
     not_closed(c, id)?;
     Ok((
@@ -1202,384 +1065,4 @@ const MAX_LIMIT_DECISIONS: i64 = 1000;
 
 // ------------------------------------------------------------------- accounts
 
-/// Argon2id with the crate's defaults (19 MiB, 2 passes).
-pub fn hash_password(password: &str) -> Result<String> {
-    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
-    let salt = SaltString::generate(&mut OsRng);
-    argon2::Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| StoreError::Db(format!("password hashing failed: {e}")))
-}
-
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    PasswordHash::new(hash).is_ok_and(|h| {
-        argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
-pub fn parse_username(s: &str) -> Result<String> {
-    let s = s.trim();
-    let ok = (2..=64).contains(&s.len())
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        && s.starts_with(|c: char| c.is_ascii_alphanumeric());
-    if ok {
-        Ok(s.to_string())
-    } else {
-        Err(FieldError::new(
-            "username",
-            "must be 2 to 64 characters of a-z, 0-9, '.', '_' and '-'",
-        )
-        .into())
-    }
-}
-
-pub fn check_password_strength(p: &str) -> Result<()> {
-    if p.chars().count() < 10 {
-        return Err(FieldError::new("password", "must be at least 10 characters").into());
-    }
-    if p.len() > 1024 {
-        return Err(FieldError::new("password", "must be at most 1024 bytes").into());
-    }
-    Ok(())
-}
-
-/// Creates a user. `actor` is `None` when the CLI does it (the operator of
-/// the machine), else it must be an administrator. The password is hashed
-/// by the caller, outside the transaction.
-pub fn create_user(
-    c: &mut dyn Conn,
-    actor: Option<&Principal>,
-    now: Timestamp,
-    username: &str,
-    display_name: Option<&str>,
-    password_hash: String,
-    role: Option<&str>,
-    locale: Option<&str>,
-) -> Result<(Vec<Event>, UserId)> {
-    if let Some(p) = actor {
-        if !p.is_admin() {
-            return Err(forbid("create users"));
-        }
-    }
-    let username = parse_username(username)?;
-    let display_name = text("display_name", display_name.unwrap_or(&username), 1, 200)?;
-    let global_role = match role.map(str::trim) {
-        None | Some("") | Some("none") => None,
-        Some(r) => Some(GlobalRole::parse("role", r)?),
-    };
-    if queries::user_by_name(c, &username)?.is_some() {
-        return Err(StoreError::Conflict(format!(
-            "a user named {username} already exists"
-        )));
-    }
-    let locale = locale.map(parse_locale).transpose()?;
-    let user = UserId::new();
-    set_credential(c, user, password_hash, now)?;
-    Ok((
-        vec![Event {
-            at: now,
-            actor: actor.map(|p| p.user),
-            incident: None,
-            body: Body::UserCreated {
-                user,
-                username,
-                display_name,
-                password_hash: None,
-                global_role,
-                locale,
-            },
-        }],
-        user,
-    ))
-}
-
-pub const LOCALES: &[&str] = &["en", "ja"];
-
-pub fn parse_locale(s: &str) -> Result<String, FieldError> {
-    let s = s.trim();
-    if LOCALES.contains(&s) {
-        Ok(s.to_string())
-    } else {
-        Err(FieldError::new(
-            "locale",
-            format!("must be one of: {}", LOCALES.join(", ")),
-        ))
-    }
-}
-
-pub fn set_global_role(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    username: &str,
-    r: &SetGlobalRole,
-) -> Result<(Vec<Event>, ())> {
-    if !ctx.p.is_admin() {
-        return Err(forbid("grant global roles"));
-    }
-    let user = user_id(c, "user", username)?;
-    let role = match r.role.as_deref().map(str::trim) {
-        None | Some("") | Some("none") => None,
-        Some(s) => Some(GlobalRole::parse("role", s)?),
-    };
-    if user == ctx.p.user && role != Some(GlobalRole::Admin) {
-        return Err(StoreError::Conflict(
-            "administrators cannot remove their own rights".into(),
-        ));
-    }
-    Ok((vec![ctx.ev(None, Body::GlobalRoleSet { user, role })], ()))
-}
-
-/// Creates an API token; returns the secret, shown once.
-pub fn create_token(
-    c: &mut dyn Conn,
-    actor: Option<&Principal>,
-    now: Timestamp,
-    r: &CreateToken,
-) -> Result<(Vec<Event>, (TokenId, String))> {
-    let name = text("name", &r.name, 1, 100)?;
-    let user = match (&r.user, actor) {
-        (Some(u), _) => user_id(c, "user", u)?,
-        (None, Some(p)) => p.user,
-        (None, None) => {
-            return Err(FieldError::new("user", "name the user the token acts for").into())
-        }
-    };
-    if let Some(p) = actor {
-        if user != p.user && !p.is_admin() {
-            return Err(forbid("create tokens for other users"));
-        }
-    }
-    let secret = format!("honbu_{}", random_hex(32));
-    let token = TokenId::new();
-    Ok((
-        vec![Event {
-            at: now,
-            actor: actor.map(|p| p.user),
-            incident: None,
-            body: Body::TokenCreated {
-                token,
-                user,
-                name,
-                token_hash: sha256_hex(&secret),
-            },
-        }],
-        (token, secret),
-    ))
-}
-
-pub fn revoke_token(c: &mut dyn Conn, ctx: &Ctx, id: TokenId) -> Result<(Vec<Event>, ())> {
-    let row = c
-        .query_one(
-            "SELECT user_id, revoked_at FROM api_tokens WHERE id = $1",
-            &[t(id)],
-        )?
-        .ok_or(StoreError::NotFound)?;
-    let owner: UserId = row.parse(0)?;
-    if owner != ctx.p.user && !ctx.p.is_admin() {
-        return Err(StoreError::NotFound);
-    }
-    if row.opt_text(1)?.is_some() {
-        return Err(StoreError::Conflict("already revoked".into()));
-    }
-    Ok((vec![ctx.ev(None, Body::TokenRevoked { token: id })], ()))
-}
-
-pub fn define_role(c: &mut dyn Conn, ctx: &Ctx, r: &DefineRole) -> Result<(Vec<Event>, ())> {
-    if !ctx.p.is_admin() {
-        return Err(forbid("define roles"));
-    }
-    let name = RoleName::parse("name", &r.name)?;
-    if name.is_builtin() {
-        return Err(FieldError::new("name", "is a built-in role").into());
-    }
-    let label = text("label", &r.label, 1, 100)?;
-    let mut caps = r
-        .capabilities
-        .iter()
-        .enumerate()
-        .map(|(i, s)| Capability::parse(&format!("capabilities[{i}]"), s))
-        .collect::<Result<Vec<_>, _>>()?;
-    caps.sort();
-    caps.dedup();
-    let _ = c;
-    Ok((
-        vec![ctx.ev(
-            None,
-            Body::RoleDefined {
-                name,
-                label,
-                capabilities: caps,
-            },
-        )],
-        (),
-    ))
-}
-
-pub fn settings(_c: &mut dyn Conn, ctx: &Ctx, r: &Settings) -> Result<(Vec<Event>, ())> {
-    let display_name = r
-        .display_name
-        .as_deref()
-        .map(|s| text("display_name", s, 1, 200))
-        .transpose()?;
-    let locale = r.locale.as_deref().map(parse_locale).transpose()?;
-    let time_zone = r
-        .time_zone
-        .as_deref()
-        .map(|s| Zone::parse("time_zone", s))
-        .transpose()?;
-    Ok((
-        vec![ctx.ev(
-            None,
-            Body::UserSettingsChanged {
-                user: ctx.p.user,
-                display_name,
-                locale,
-                time_zone,
-            },
-        )],
-        (),
-    ))
-}
-
-/// Keeps a password hash in `credentials` (operational state, like
-/// sessions: outside the journal, untouched by a rebuild).
-fn set_credential(
-    c: &mut dyn Conn,
-    user: UserId,
-    password_hash: String,
-    now: Timestamp,
-) -> Result<()> {
-    c.exec(
-        "INSERT INTO credentials (user_id, password_hash, changed_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, changed_at = excluded.changed_at",
-        &[t(user), password_hash.into(), now.into()],
-    )?;
-    Ok(())
-}
-
-/// Sets the caller's own password (hashed by the caller, outside the
-/// transaction); the event records that it changed, not what to.
-pub fn change_password(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    password_hash: String,
-) -> Result<(Vec<Event>, ())> {
-    set_credential(c, ctx.p.user, password_hash, ctx.now)?;
-    Ok((
-        vec![ctx.ev(
-            None,
-            Body::PasswordChanged {
-                user: ctx.p.user,
-                password_hash: None,
-            },
-        )],
-        (),
-    ))
-}
-
 // ------------------------------------------------------------------- sessions
-
-pub fn random_hex(bytes: usize) -> String {
-    use rand::RngCore;
-    let mut b = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut b);
-    hex::encode(b)
-}
-
-pub fn sha256_hex(s: &str) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(s.as_bytes()))
-}
-
-pub const SESSION_HOURS: i64 = 12;
-
-/// Opens a session (operational state, outside the projections) and records
-/// the login. Returns (session secret, CSRF token).
-pub fn open_session(
-    c: &mut dyn Conn,
-    user: UserId,
-    now: Timestamp,
-) -> Result<(Vec<Event>, (String, String))> {
-    let secret = random_hex(32);
-    let csrf = random_hex(16);
-    c.exec(
-        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-        &[sha256_hex(&secret).into(), t(user), csrf.clone().into(), now.into(), (now + chrono::Duration::hours(SESSION_HOURS)).into()],
-    )?;
-    c.exec(
-        "DELETE FROM sessions WHERE expires_at < $1",
-        &[Value::from(now)],
-    )?;
-    Ok((
-        vec![Event {
-            at: now,
-            actor: Some(user),
-            incident: None,
-            body: Body::LoginSucceeded {
-                user,
-                method: "password".into(),
-            },
-        }],
-        (secret, csrf),
-    ))
-}
-
-pub fn close_session(
-    c: &mut dyn Conn,
-    secret: &str,
-    user: UserId,
-    now: Timestamp,
-) -> Result<(Vec<Event>, ())> {
-    c.exec(
-        "DELETE FROM sessions WHERE token_hash = $1",
-        &[sha256_hex(secret).into()],
-    )?;
-    Ok((
-        vec![Event {
-            at: now,
-            actor: Some(user),
-            incident: None,
-            body: Body::LoggedOut { user },
-        }],
-        (),
-    ))
-}
-
-pub fn login_failed(username: &str, reason: &str, repeats: u32, now: Timestamp) -> Vec<Event> {
-    let username: String = username.chars().take(64).collect();
-    vec![Event {
-        at: now,
-        actor: None,
-        incident: None,
-        body: Body::LoginFailed {
-            username,
-            reason: reason.into(),
-            repeats,
-        },
-    }]
-}
-
-pub fn refused(
-    user: Option<UserId>,
-    action: &str,
-    target: &str,
-    repeats: u32,
-    now: Timestamp,
-) -> Vec<Event> {
-    vec![Event {
-        at: now,
-        actor: user,
-        incident: None,
-        body: Body::AccessRefused {
-            user,
-            action: action.chars().take(200).collect(),
-            target: target.chars().take(300).collect(),
-            repeats,
-        },
-    }]
-}

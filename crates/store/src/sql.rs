@@ -150,6 +150,28 @@ impl Row {
         let s = self.text(i)?;
         serde_json::from_str(&s).map_err(|e| StoreError::Decode(format!("column {i}: {e}")))
     }
+    /// A code of one of the domain's vocabularies, read with its `parse`.
+    pub fn vocab<T>(
+        &self,
+        i: usize,
+        parse: fn(&str, &str) -> Result<T, honbu_domain::FieldError>,
+    ) -> Result<T, StoreError> {
+        let s = self.text(i)?;
+        parse("", &s).map_err(|_| StoreError::Decode(format!("column {i}: bad code {s:?}")))
+    }
+    /// An IANA time zone.
+    pub fn zone(&self, i: usize) -> Result<honbu_domain::time::Zone, StoreError> {
+        let s = self.text(i)?;
+        honbu_domain::time::Zone::parse("time_zone", &s)
+            .map_err(|_| StoreError::Decode(format!("column {i}: bad zone {s:?}")))
+    }
+}
+
+/// A value stored as JSON text.
+pub fn json(v: &impl serde::Serialize) -> Result<Value, StoreError> {
+    serde_json::to_string(v)
+        .map(Value::Text)
+        .map_err(|e| StoreError::Decode(e.to_string()))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -161,7 +161,10 @@ pub mod postgres {
     /// A fresh, empty store on a database of its own, or `None` outside CI
     /// when no server is configured.
     pub fn store() -> Option<Store> {
-        Some(store_on(&fresh_database(&server()?), JournalKey::generate()))
+        Some(store_on(
+            &fresh_database(&server()?),
+            JournalKey::generate(),
+        ))
     }
 
     /// A store on the database at `url` (several may share one database and key).

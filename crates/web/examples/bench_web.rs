@@ -15,6 +15,8 @@ use chrono::Utc;
 use honbu_domain::events::{Body as Ev, EntryLogged, Event};
 use honbu_domain::ids::*;
 use honbu_domain::vocab::*;
+use honbu_store::accounts;
+use honbu_store::rules;
 use honbu_store::{service, Store};
 use honbu_testkit::contract;
 use std::sync::Arc;
@@ -100,7 +102,7 @@ async fn main() {
                 .write_blocking(|c| {
                     service::assign_task(
                         c,
-                        &service::Ctx {
+                        &rules::Ctx {
                             p: &p,
                             now: Utc::now(),
                         },
@@ -111,14 +113,14 @@ async fn main() {
                 .unwrap();
         }
         let (_, (secret, _)) = store2
-            .write_blocking(|c| service::open_session(c, p.user, Utc::now()))
+            .write_blocking(|c| accounts::open_session(c, p.user, Utc::now()))
             .unwrap();
         let r = honbu_domain::commands::CreateToken {
             name: "bench".into(),
             user: None,
         };
         let (_, (_, token)) = store2
-            .write_blocking(|c| service::create_token(c, Some(&p), Utc::now(), &r))
+            .write_blocking(|c| accounts::create_token(c, Some(&p), Utc::now(), &r))
             .unwrap();
         (w.incident, (w.mofa, p.user), secret, token)
     })

@@ -13,8 +13,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use honbu_domain::access::Principal;
 use honbu_domain::time::Zone;
-use honbu_store::queries;
-use honbu_store::service::sha256_hex;
+use honbu_store::accounts;
+use honbu_store::accounts::sha256_hex;
 
 pub const SESSION_COOKIE: &str = "honbu_session";
 pub const LOGIN_CSRF_COOKIE: &str = "honbu_login_csrf";
@@ -80,19 +80,19 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Vie
         .store
         .read(move |c| {
             let (user, csrf) = match via {
-                Via::Token => match queries::token_user(c, &hash)? {
+                Via::Token => match accounts::token_user(c, &hash)? {
                     Some(u) => (u, String::new()),
                     None => return Ok(None),
                 },
-                Via::Session => match queries::session(c, &hash, &now)? {
+                Via::Session => match accounts::session(c, &hash, &now)? {
                     Some(x) => x,
                     None => return Ok(None),
                 },
             };
-            let Some(p) = queries::principal(c, user)? else {
+            let Some(p) = accounts::principal(c, user)? else {
                 return Ok(None);
             };
-            let row = queries::user(c, user)?;
+            let row = accounts::user(c, user)?;
             Ok(Some((p, csrf, row)))
         })
         .await?;
@@ -200,7 +200,7 @@ pub fn safe_next(next: &str) -> &str {
 pub fn session_cookie(secret: &str, secure: bool) -> String {
     format!(
         "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
-        honbu_store::service::SESSION_HOURS * 3600,
+        honbu_store::accounts::SESSION_HOURS * 3600,
         if secure { "; Secure" } else { "" }
     )
 }

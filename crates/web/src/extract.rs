@@ -62,7 +62,7 @@ impl ListParams {
     pub fn limit(&self) -> Result<i64, ApiError> {
         match self.limit {
             None => Ok(100),
-            Some(l) if (1..=honbu_store::queries::MAX_LIMIT).contains(&l) => Ok(l),
+            Some(l) if (1..=honbu_store::rules::MAX_LIMIT).contains(&l) => Ok(l),
             Some(_) => Err(ApiError::invalid("limit", "must be between 1 and 1000")),
         }
     }

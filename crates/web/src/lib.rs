@@ -148,7 +148,7 @@ async fn record_refused(store: &Store, due: Vec<throttle::Refusal>) {
     let events: Vec<_> = due
         .into_iter()
         .flat_map(|r| {
-            honbu_store::service::refused(r.who.parse().ok(), &r.action, &r.target, r.repeats, now)
+            honbu_store::accounts::refused(r.who.parse().ok(), &r.action, &r.target, r.repeats, now)
         })
         .collect();
     if let Err(e) = store.write(move |_| Ok((events, ()))).await {
@@ -184,7 +184,7 @@ async fn record_counts(
         let events: Vec<_> = locked
             .into_iter()
             .flat_map(|l| {
-                honbu_store::service::login_failed(
+                honbu_store::accounts::login_failed(
                     &l.name,
                     views::login::LOCKED_REASON,
                     l.repeats,

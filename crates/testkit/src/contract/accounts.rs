@@ -1,13 +1,15 @@
 //! Accounts: passwords, the security record, what each role may do.
 
 use super::*;
+use honbu_store::accounts;
+use honbu_store::rules;
 
 pub fn passwords_stay_out_of_the_journal_and_survive_a_rebuild(store: &Store) {
     world(store);
     let p = principal(store, "mofa.head");
-    let hash = service::hash_password("a new and longer passphrase").unwrap();
+    let hash = accounts::hash_password("a new and longer passphrase").unwrap();
     store
-        .write_blocking(|c| service::change_password(c, &service::Ctx { p: &p, now: t0() }, hash))
+        .write_blocking(|c| accounts::change_password(c, &rules::Ctx { p: &p, now: t0() }, hash))
         .unwrap();
     let payloads: Vec<String> = store
         .read_blocking(|c| c.query("SELECT payload FROM journal", &[]))
@@ -22,11 +24,11 @@ pub fn passwords_stay_out_of_the_journal_and_survive_a_rebuild(store: &Store) {
     );
     store.rebuild_blocking().unwrap();
     let (_, h) = store
-        .read_blocking(|c| queries::user_by_name(c, "mofa.head"))
+        .read_blocking(|c| accounts::user_by_name(c, "mofa.head"))
         .unwrap()
         .unwrap();
     assert!(
-        service::verify_password("a new and longer passphrase", &h),
+        accounts::verify_password("a new and longer passphrase", &h),
         "the new password still signs in after a rebuild"
     );
 }
@@ -36,14 +38,14 @@ pub fn security_events_are_recorded(store: &Store) {
     let u = principal(store, "stranger").user;
     let now = t0();
     store
-        .write_blocking(|c| service::open_session(c, u, now))
+        .write_blocking(|c| accounts::open_session(c, u, now))
         .unwrap();
     store
-        .append_blocking(service::login_failed("stranger", "wrong password", 0, now))
+        .append_blocking(accounts::login_failed("stranger", "wrong password", 0, now))
         .unwrap();
     let p = principal(store, "stranger");
     store
-        .append_blocking(service::refused(
+        .append_blocking(accounts::refused(
             Some(p.user),
             "GET",
             &format!("/incidents/{}", w.incident),
@@ -52,7 +54,7 @@ pub fn security_events_are_recorded(store: &Store) {
         ))
         .unwrap();
     let log = store
-        .read_blocking(|c| queries::security_log(c, 10, 0).map(|p| p.items))
+        .read_blocking(|c| accounts::security_log(c, 10, 0).map(|p| p.items))
         .unwrap();
     let kinds: Vec<&str> = log.iter().map(|r| r.kind.as_str()).collect();
     assert_eq!(
@@ -227,7 +229,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
     }
     // A role an administrator defines gives exactly what it lists.
     run(store, "admin", at, |c, ctx| {
-        service::define_role(
+        accounts::define_role(
             c,
             ctx,
             &DefineRole {

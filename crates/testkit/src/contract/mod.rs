@@ -7,16 +7,17 @@
 //! proves. They are split by feature like the store they check; this
 //! module holds the small world they share.
 
-use honbu_store::journal::Verdict;
-use honbu_store::queries::{self, EntryQuery};
-use honbu_store::service::{self, Ctx};
-use honbu_store::{Store, StoreError};
 use chrono::{Duration, TimeZone, Utc};
 use honbu_domain::access::Principal;
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
 use honbu_domain::time::Timestamp;
 use honbu_domain::vocab::*;
+use honbu_store::journal::Verdict;
+use honbu_store::queries::{self, EntryQuery};
+use honbu_store::rules::Ctx;
+use honbu_store::service;
+use honbu_store::{Store, StoreError};
 use std::sync::OnceLock;
 
 mod incidents;
@@ -95,7 +96,7 @@ pub fn t0() -> Timestamp {
 
 fn pw_hash() -> String {
     static H: OnceLock<String> = OnceLock::new();
-    H.get_or_init(|| service::hash_password("correct horse battery").unwrap())
+    H.get_or_init(|| honbu_store::accounts::hash_password("correct horse battery").unwrap())
         .clone()
 }
 
@@ -112,7 +113,7 @@ pub fn user(store: &Store, name: &str, role: Option<&str>) -> UserId {
     let hash = pw_hash();
     store
         .write_blocking(|c| {
-            service::create_user(
+            honbu_store::accounts::create_user(
                 c,
                 None,
                 t0(),
@@ -131,8 +132,9 @@ pub fn principal(store: &Store, name: &str) -> Principal {
     let name = name.to_string();
     store
         .read_blocking(move |c| {
-            let (u, _) = queries::user_by_name(c, &name)?.ok_or(StoreError::NotFound)?;
-            queries::principal(c, u.id)?.ok_or(StoreError::NotFound)
+            let (u, _) =
+                honbu_store::accounts::user_by_name(c, &name)?.ok_or(StoreError::NotFound)?;
+            honbu_store::accounts::principal(c, u.id)?.ok_or(StoreError::NotFound)
         })
         .unwrap()
 }

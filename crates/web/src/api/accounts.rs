@@ -11,9 +11,9 @@ use axum::response::IntoResponse;
 use axum::Json;
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
+use honbu_store::accounts;
+use honbu_store::accounts::{RoleRow, SecurityRow, TokenRow, UserRow};
 use honbu_store::journal::Verdict;
-use honbu_store::queries::{self, RoleRow, SecurityRow, TokenRow, UserRow};
-use honbu_store::service;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -39,7 +39,7 @@ pub async fn me(State(s): State<AppState>, ApiViewer(v): ApiViewer) -> Result<Js
     let id = v.p.user;
     let user = s
         .store
-        .read(move |c| queries::user(c, id))
+        .read(move |c| accounts::user(c, id))
         .await?
         .ok_or_else(ApiError::unauthorized)?;
     let memberships =
@@ -63,7 +63,7 @@ pub async fn update_me(
     ApiViewer(v): ApiViewer,
     ApiJson(r): ApiJson<Settings>,
 ) -> Result<StatusCode, ApiError> {
-    exec(&s, &v, move |c, ctx| service::settings(c, ctx, &r)).await?;
+    exec(&s, &v, move |c, ctx| accounts::settings(c, ctx, &r)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -86,7 +86,7 @@ pub async fn list_users(
     admin(&v)?;
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
     Ok(Json(page_of(
-        s.store.read(queries::users).await?,
+        s.store.read(accounts::users).await?,
         limit,
         cursor,
     )))
@@ -102,10 +102,10 @@ pub async fn create_user(
     ApiJson(r): ApiJson<CreateUser>,
 ) -> Result<impl IntoResponse, ApiError> {
     admin(&v)?;
-    service::check_password_strength(&r.password)?;
-    service::parse_username(&r.username)?;
+    accounts::check_password_strength(&r.password)?;
+    accounts::parse_username(&r.username)?;
     let pw = r.password.clone();
-    let hash = tokio::task::spawn_blocking(move || service::hash_password(&pw))
+    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&pw))
         .await
         .map_err(|_| {
             ApiError::new(
@@ -118,7 +118,7 @@ pub async fn create_user(
     let (_, id) = s
         .store
         .write(move |c| {
-            service::create_user(
+            accounts::create_user(
                 c,
                 Some(&p),
                 now(),
@@ -143,7 +143,7 @@ pub async fn set_role(
     ApiJson(r): ApiJson<SetGlobalRole>,
 ) -> Result<StatusCode, ApiError> {
     exec(&s, &v, move |c, ctx| {
-        service::set_global_role(c, ctx, &user, &r)
+        accounts::set_global_role(c, ctx, &user, &r)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -160,7 +160,7 @@ pub async fn list_tokens(
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
     let of = (!v.p.is_admin()).then_some(v.p.user);
     Ok(Json(page_of(
-        s.store.read(move |c| queries::tokens(c, of)).await?,
+        s.store.read(move |c| accounts::tokens(c, of)).await?,
         limit,
         cursor,
     )))
@@ -184,7 +184,7 @@ pub async fn create_token(
     let p = v.p.clone();
     let (_, (id, token)) = s
         .store
-        .write(move |c| service::create_token(c, Some(&p), now(), &r))
+        .write(move |c| accounts::create_token(c, Some(&p), now(), &r))
         .await?;
     Ok((StatusCode::CREATED, Json(NewToken { id, token })))
 }
@@ -197,7 +197,7 @@ pub async fn revoke_token(
     ApiViewer(v): ApiViewer,
     ApiPath(id): ApiPath<TokenId>,
 ) -> Result<StatusCode, ApiError> {
-    exec(&s, &v, move |c, ctx| service::revoke_token(c, ctx, id)).await?;
+    exec(&s, &v, move |c, ctx| accounts::revoke_token(c, ctx, id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -211,7 +211,7 @@ pub async fn list_roles(
 ) -> Result<Json<Page<RoleRow>>, ApiError> {
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
     Ok(Json(page_of(
-        s.store.read(queries::roles).await?,
+        s.store.read(accounts::roles).await?,
         limit,
         cursor,
     )))
@@ -225,7 +225,7 @@ pub async fn define_role(
     ApiViewer(v): ApiViewer,
     ApiJson(r): ApiJson<DefineRole>,
 ) -> Result<StatusCode, ApiError> {
-    exec(&s, &v, move |c, ctx| service::define_role(c, ctx, &r)).await?;
+    exec(&s, &v, move |c, ctx| accounts::define_role(c, ctx, &r)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -241,7 +241,7 @@ pub async fn security_log(
     let (limit, offset) = (q.limit()?, q.cursor_number()?.unwrap_or(0));
     Ok(Json(
         s.store
-            .read(move |c| queries::security_log(c, limit, offset))
+            .read(move |c| accounts::security_log(c, limit, offset))
             .await?
             .into(),
     ))

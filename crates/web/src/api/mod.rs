@@ -11,7 +11,7 @@ use crate::auth::Viewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
 use honbu_domain::events::Event;
-use honbu_store::service::Ctx;
+use honbu_store::rules::Ctx;
 use honbu_store::sql::Conn;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -141,8 +141,8 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
-impl<T> From<honbu_store::queries::Page<T>> for Page<T> {
-    fn from(p: honbu_store::queries::Page<T>) -> Self {
+impl<T> From<honbu_store::rules::Page<T>> for Page<T> {
+    fn from(p: honbu_store::rules::Page<T>) -> Self {
         Page {
             items: p.items,
             total: p.total,

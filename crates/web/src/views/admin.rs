@@ -14,8 +14,8 @@ use honbu_domain::commands::*;
 use honbu_domain::ids::TokenId;
 use honbu_domain::time::Zone;
 use honbu_domain::vocab::{Capability, GlobalRole};
-use honbu_store::queries::{self, RoleRow, SecurityRow, TokenRow, UserRow};
-use honbu_store::service;
+use honbu_store::accounts;
+use honbu_store::accounts::{RoleRow, SecurityRow, TokenRow, UserRow};
 
 #[derive(Template)]
 #[template(path = "admin.html")]
@@ -71,10 +71,10 @@ async fn admin_page(
         .store
         .read(|c| {
             Ok((
-                queries::users(c)?,
-                queries::roles(c)?,
-                queries::tokens(c, None)?,
-                queries::security_log(c, 100, 0)?.items,
+                accounts::users(c)?,
+                accounts::roles(c)?,
+                accounts::tokens(c, None)?,
+                accounts::security_log(c, 100, 0)?.items,
             ))
         })
         .await?;
@@ -95,12 +95,12 @@ async fn admin_page(
 pub async fn create_user(State(s): State<AppState>, Posted(v, f): Posted) -> PageResult {
     admin_only(&v)?;
     let pw = f.str("password");
-    if let Err(e) = service::check_password_strength(&pw)
-        .and_then(|_| service::parse_username(&f.str("username")))
+    if let Err(e) = accounts::check_password_strength(&pw)
+        .and_then(|_| accounts::parse_username(&f.str("username")))
     {
         return Ok(back_with_error("/admin", e.into(), &f));
     }
-    let hash = tokio::task::spawn_blocking(move || service::hash_password(&pw))
+    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&pw))
         .await
         .map_err(|_| {
             PageError::Api(crate::error::ApiError::new(
@@ -119,7 +119,7 @@ pub async fn create_user(State(s): State<AppState>, Posted(v, f): Posted) -> Pag
         match s
             .store
             .write(move |c| {
-                service::create_user(
+                accounts::create_user(
                     c,
                     Some(&p),
                     now(),
@@ -148,7 +148,7 @@ pub async fn set_role(
     };
     Ok(
         submit(&s, &v, &f, "/admin", "ok.saved", "/admin", move |c, ctx| {
-            service::set_global_role(c, ctx, &name, &r)
+            accounts::set_global_role(c, ctx, &name, &r)
         })
         .await,
     )
@@ -162,7 +162,7 @@ pub async fn define_role(State(s): State<AppState>, Posted(v, f): Posted) -> Pag
     };
     Ok(
         submit(&s, &v, &f, "/admin", "ok.saved", "/admin", move |c, ctx| {
-            service::define_role(c, ctx, &r)
+            accounts::define_role(c, ctx, &r)
         })
         .await,
     )
@@ -177,7 +177,7 @@ pub async fn create_token(State(s): State<AppState>, Posted(v, f): Posted) -> Pa
     Ok(
         match s
             .store
-            .write(move |c| service::create_token(c, Some(&p), now(), &r))
+            .write(move |c| accounts::create_token(c, Some(&p), now(), &r))
             .await
         {
             // The secret is shown once, in this response; the server keeps only its hash.
@@ -205,7 +205,7 @@ pub async fn revoke_token(
     let id: TokenId = id.parse().map_err(|_| PageError::NotFound)?;
     Ok(
         submit(&s, &v, &f, "/admin", "ok.saved", "/admin", move |c, ctx| {
-            service::revoke_token(c, ctx, id)
+            accounts::revoke_token(c, ctx, id)
         })
         .await,
     )

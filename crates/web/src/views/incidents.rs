@@ -17,7 +17,9 @@ use honbu_domain::geo::AreaInput;
 use honbu_domain::ids::*;
 use honbu_domain::time::Zone;
 use honbu_domain::vocab::*;
+use honbu_store::accounts;
 use honbu_store::queries::{self, HqDetail, IncidentSummary, ReportRow};
+use honbu_store::rules;
 use honbu_store::service;
 
 #[derive(Template)]
@@ -333,7 +335,7 @@ pub async fn hqs_page(
                 // A closed incident's clock stopped when it closed (hq_views).
                 queries::hq_details(c, id, now())?,
                 queries::reports(c, id, None, 200)?,
-                queries::roles(c)?,
+                accounts::roles(c)?,
             )))
         })
         .await?
@@ -399,7 +401,7 @@ async fn hq_form<T: Send + 'static>(
     ok: &str,
     run: impl FnOnce(
             &mut dyn honbu_store::sql::Conn,
-            &service::Ctx,
+            &rules::Ctx,
         ) -> honbu_store::Result<(Vec<honbu_domain::events::Event>, T)>
         + Send
         + 'static,

@@ -16,7 +16,9 @@ use honbu_domain::commands::*;
 use honbu_domain::ids::*;
 use honbu_domain::time::Timestamp;
 use honbu_domain::vocab::*;
-use honbu_store::queries::{self, EntryQuery, Page, SourceRow};
+use honbu_store::accounts;
+use honbu_store::queries::{self, EntryQuery, SourceRow};
+use honbu_store::rules::Page;
 use honbu_store::service;
 
 #[derive(Template)]
@@ -272,7 +274,7 @@ pub async fn entry_page(
                 inc,
                 queries::hq_views(c, id, now())?,
                 e,
-                queries::names(c)?,
+                accounts::names(c)?,
                 numbers,
             )))
         })

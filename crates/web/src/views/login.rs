@@ -14,7 +14,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use honbu_domain::commands::Settings;
-use honbu_store::{queries, service};
+use honbu_store::accounts;
 use std::time::Instant;
 
 #[derive(Template)]
@@ -45,7 +45,7 @@ pub async fn page(
         .filter(|l| crate::i18n::supported(l))
         .map(|l| crate::i18n::get(l))
         .unwrap_or_else(|| lang_of(&headers, None));
-    let token = service::random_hex(16);
+    let token = accounts::random_hex(16);
     let c = Chrome::new(None, t, t.t("login.title"), &q);
     let page = render(LoginPage {
         c,
@@ -103,7 +103,7 @@ pub async fn submit(
             record,
         } => {
             if let Some(repeats) = record {
-                let events = service::login_failed(&username, LOCKED_REASON, repeats, now());
+                let events = accounts::login_failed(&username, LOCKED_REASON, repeats, now());
                 s.store.write(move |_| Ok((events, ()))).await?;
             }
             return Ok(back(("locked", minutes(retry_after).to_string())));
@@ -113,13 +113,13 @@ pub async fn submit(
     let name = username.clone();
     let found = s
         .store
-        .read(move |c| queries::user_by_name(c, &name))
+        .read(move |c| accounts::user_by_name(c, &name))
         .await?;
     let verified = tokio::task::spawn_blocking(move || match found {
-        Some((u, hash)) => service::verify_password(&password, &hash).then_some(u),
+        Some((u, hash)) => accounts::verify_password(&password, &hash).then_some(u),
         None => {
             // Same work whether or not the user exists.
-            let _ = service::verify_password(&password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2bC5O1B3m+5qEjvvR8X8Qm3T7y1uK0mE0vj8c0p3w6Q");
+            let _ = accounts::verify_password(&password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2bC5O1B3m+5qEjvvR8X8Qm3T7y1uK0mE0vj8c0p3w6Q");
             None
         }
     })
@@ -134,7 +134,7 @@ pub async fn submit(
             ),
             None => "wrong username or password".into(),
         };
-        let events = service::login_failed(&username, &reason, 0, now());
+        let events = accounts::login_failed(&username, &reason, 0, now());
         s.store.write(move |_| Ok((events, ()))).await?;
         return Ok(match lock {
             Some(d) => back(("locked", minutes(d).to_string())),
@@ -145,7 +145,7 @@ pub async fn submit(
     let id = user.id;
     let (_, (secret, _csrf)) = s
         .store
-        .write(move |c| service::open_session(c, id, now()))
+        .write(move |c| accounts::open_session(c, id, now()))
         .await?;
     let mut resp = Redirect::to(&next).into_response();
     let h = resp.headers_mut();
@@ -170,7 +170,7 @@ pub async fn logout(State(s): State<AppState>, Posted(v, _): Posted) -> PageResu
     if let Some(secret) = v.session_secret.clone() {
         let user = v.p.user;
         s.store
-            .write(move |c| service::close_session(c, &secret, user, now()))
+            .write(move |c| accounts::close_session(c, &secret, user, now()))
             .await?;
     }
     Ok((
@@ -203,14 +203,14 @@ pub async fn settings_submit(State(s): State<AppState>, Posted(v, f): Posted) ->
         locale: f.opt("locale"),
         time_zone: f.opt("time_zone"),
     };
-    if let Err(e) = exec(&s, &v, move |c, ctx| service::settings(c, ctx, &r)).await {
+    if let Err(e) = exec(&s, &v, move |c, ctx| accounts::settings(c, ctx, &r)).await {
         return Ok(back_with_error("/settings", e, &f));
     }
     if let Some(pw) = f.opt("password") {
-        if let Err(e) = service::check_password_strength(&pw) {
+        if let Err(e) = accounts::check_password_strength(&pw) {
             return Ok(back_with_error("/settings", e.into(), &f));
         }
-        let hash = tokio::task::spawn_blocking(move || service::hash_password(&pw))
+        let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&pw))
             .await
             .map_err(|_| {
                 PageError::Api(crate::error::ApiError::new(
@@ -219,7 +219,10 @@ pub async fn settings_submit(State(s): State<AppState>, Posted(v, f): Posted) ->
                     "hashing failed",
                 ))
             })??;
-        exec(&s, &v, move |c, ctx| service::change_password(c, ctx, hash)).await?;
+        exec(&s, &v, move |c, ctx| {
+            accounts::change_password(c, ctx, hash)
+        })
+        .await?;
     }
     Ok(done("/settings", "ok.saved"))
 }

@@ -376,7 +376,7 @@ pub async fn submit<T: Send + 'static>(
     err_to: &str,
     run: impl FnOnce(
             &mut dyn honbu_store::sql::Conn,
-            &honbu_store::service::Ctx,
+            &honbu_store::rules::Ctx,
         ) -> honbu_store::Result<(Vec<honbu_domain::events::Event>, T)>
         + Send
         + 'static,

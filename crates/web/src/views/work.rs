@@ -17,7 +17,9 @@ use honbu_domain::commands::*;
 use honbu_domain::ids::*;
 use honbu_domain::reports::{Brief, Sitrep};
 use honbu_domain::vocab::*;
-use honbu_store::queries::{self, EntryQuery, HandoverRow, Page, SitrepRow};
+use honbu_store::accounts;
+use honbu_store::queries::{self, EntryQuery, HandoverRow, SitrepRow};
+use honbu_store::rules::Page;
 use honbu_store::service;
 
 fn hq_name(hqs: &[HqView], id: HqId) -> String {
@@ -330,7 +332,7 @@ pub async fn brief_page(
     let h: HandoverId = id_of(&h)?;
     let (row, names) = s
         .store
-        .read(move |c| Ok((queries::handover(c, h)?, queries::names(c)?)))
+        .read(move |c| Ok((queries::handover(c, h)?, accounts::names(c)?)))
         .await?;
     let row = row
         .filter(|r| v.p.is_admin() || v.p.role_in(r.hq).is_some())

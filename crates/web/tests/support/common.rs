@@ -2,7 +2,8 @@
 //! world of users and tokens, typed request helpers, an SSE reader.
 
 use futures::StreamExt;
-use honbu_store::{service, Store};
+use honbu_store::accounts;
+use honbu_store::Store;
 use honbu_testkit::contract;
 use serde_json::Value;
 use std::time::Duration;
@@ -79,7 +80,7 @@ pub async fn world(app: &App) -> World {
                 user: Some(name.into()),
             };
             store
-                .write_blocking(|c| service::create_token(c, None, chrono::Utc::now(), &r))
+                .write_blocking(|c| accounts::create_token(c, None, chrono::Utc::now(), &r))
                 .unwrap()
                 .1
                  .1
