@@ -11,6 +11,7 @@ use honbu_domain::ids::*;
 use honbu_domain::time::{parse_time, Timestamp};
 use honbu_domain::vocab::Capability;
 use honbu_store::accounts;
+use honbu_store::incidents;
 use honbu_store::rules::Ctx;
 use honbu_store::service;
 use honbu_store::{queries, Store};
@@ -406,7 +407,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                     }],
                 };
                 let id = l.run(&s.incident.opened_by, at, "open the incident", |c, ctx| {
-                    service::open_incident(c, ctx, &r)
+                    incidents::open_incident(c, ctx, &r)
                 })?;
                 l.incident = Some(id);
                 let p = l.principal(&s.incident.opened_by)?;
@@ -477,7 +478,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                     reason: x.reason.clone(),
                 };
                 l.run(&x.by, at, "change status", |c, ctx| {
-                    service::change_status(c, ctx, inc, &r)
+                    incidents::change_status(c, ctx, inc, &r)
                 })?;
             }
             Step::DutyOn(d) | Step::DutyOff(d) => {

@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Response};
 use honbu_domain::access::Principal;
 use honbu_domain::events::{Body, Committed};
 use honbu_domain::ids::IncidentId;
-use honbu_store::{queries, Published};
+use honbu_store::incidents;
+use honbu_store::Published;
 use serde_json::json;
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -64,7 +65,7 @@ pub async fn incident_stream(
     let p = v.p.clone();
     if state
         .store
-        .read(move |c| queries::incident(c, &p, id))
+        .read(move |c| incidents::incident(c, &p, id))
         .await?
         .is_none()
     {

@@ -121,7 +121,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
             })
             .map(|_| ()),
             C::IncidentManage => run(store, who, at, |c, ctx| {
-                service::amend_incident(
+                honbu_store::incidents::amend_incident(
                     c,
                     ctx,
                     inc,

@@ -15,7 +15,7 @@ pub fn stranger_is_told_incident_does_not_exist(store: &Store) {
     assert!(board_as_of(&w, "stranger", t0() + Duration::minutes(6)).is_none());
     let p = principal(store, "stranger");
     let page = store
-        .read_blocking(move |c| queries::incidents(c, &p, 100, 0))
+        .read_blocking(move |c| honbu_store::incidents::incidents(c, &p, 100, 0))
         .unwrap();
     assert_eq!(page.total, 0);
     assert!(page.items.is_empty());
@@ -46,7 +46,7 @@ pub fn a_closed_incident_stops_its_clock(store: &Store) {
     // Lima's report (t0 + 5 h).
     let closing = t0() + Duration::minutes(130);
     run(store, "mofa.head", closing, |c, ctx| {
-        service::change_status(
+        honbu_store::incidents::change_status(
             c,
             ctx,
             w.incident,
@@ -118,7 +118,7 @@ pub fn analyst_cannot_record_decisions_or_change_status(store: &Store) {
     .unwrap_err();
     assert!(matches!(e, StoreError::Forbidden(_)), "{e:?}");
     let e = run(store, "lima.analyst", at, |c, ctx| {
-        service::change_status(
+        honbu_store::incidents::change_status(
             c,
             ctx,
             inc,
@@ -136,7 +136,7 @@ pub fn analyst_cannot_record_decisions_or_change_status(store: &Store) {
     .unwrap_err();
     assert!(matches!(e, StoreError::Forbidden(_)), "{e:?}");
     run(store, "officer", at, |c, ctx| {
-        service::change_status(
+        honbu_store::incidents::change_status(
             c,
             ctx,
             inc,
@@ -148,7 +148,7 @@ pub fn analyst_cannot_record_decisions_or_change_status(store: &Store) {
     })
     .unwrap();
     let e = run(store, "officer", at, |c, ctx| {
-        service::change_status(
+        honbu_store::incidents::change_status(
             c,
             ctx,
             inc,
@@ -164,7 +164,7 @@ pub fn analyst_cannot_record_decisions_or_change_status(store: &Store) {
         "{e:?}"
     );
     run(store, "officer", at, |c, ctx| {
-        service::change_status(
+        honbu_store::incidents::change_status(
             c,
             ctx,
             inc,
@@ -176,7 +176,7 @@ pub fn analyst_cannot_record_decisions_or_change_status(store: &Store) {
     })
     .unwrap();
     let e = run(store, "officer", at, |c, ctx| {
-        service::change_status(
+        honbu_store::incidents::change_status(
             c,
             ctx,
             inc,

@@ -171,7 +171,7 @@ pub fn supersede_of_another_incidents_entry_is_refused_and_nothing_written(store
     let w = world(store);
     let at = t0() + Duration::minutes(20);
     let other = run(store, "officer", at, |c, ctx| {
-        service::open_incident(
+        honbu_store::incidents::open_incident(
             c,
             ctx,
             &OpenIncident {
@@ -353,7 +353,7 @@ pub fn bad_grades_and_times_are_refused_naming_the_field(store: &Store) {
         ..Default::default()
     };
     let e = run(store, "officer", at, |c, ctx| {
-        service::open_incident(c, ctx, &bad_poly)
+        honbu_store::incidents::open_incident(c, ctx, &bad_poly)
     })
     .unwrap_err();
     assert!(
@@ -361,7 +361,7 @@ pub fn bad_grades_and_times_are_refused_naming_the_field(store: &Store) {
         "{e:?}"
     );
     let e = run(store, "officer", at, |c, ctx| {
-        service::open_incident(
+        honbu_store::incidents::open_incident(
             c,
             ctx,
             &OpenIncident {

@@ -194,7 +194,7 @@ pub fn world(store: &Store) -> World {
         ],
     };
     let incident = run(store, "officer", t0(), |c, ctx| {
-        service::open_incident(c, ctx, &open)
+        honbu_store::incidents::open_incident(c, ctx, &open)
     })
     .unwrap();
     let p = principal(store, "officer");
@@ -407,7 +407,7 @@ fn busy_world(store: &Store) -> World {
     })
     .unwrap();
     run(store, "officer", t0() + Duration::hours(4), |c, ctx| {
-        service::change_status(
+        honbu_store::incidents::change_status(
             c,
             ctx,
             inc,

@@ -12,7 +12,9 @@ use axum::Json;
 use honbu_domain::board::{Board, IncidentView};
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
-use honbu_store::queries::{self, HqDetail, IncidentSummary, ReportRow, StatusChange};
+use honbu_store::incidents;
+use honbu_store::incidents::{IncidentSummary, StatusChange};
+use honbu_store::queries::{self, HqDetail, ReportRow};
 use honbu_store::service;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -43,7 +45,7 @@ pub async fn list_incidents(
     let (limit, offset) = (q.limit()?, q.cursor_number()?.unwrap_or(0));
     let page = s
         .store
-        .read(move |c| queries::incidents(c, &v.p, limit, offset))
+        .read(move |c| incidents::incidents(c, &v.p, limit, offset))
         .await?;
     Ok(Json(page.into()))
 }
@@ -56,7 +58,7 @@ pub async fn open_incident(
     ApiViewer(v): ApiViewer,
     ApiJson(r): ApiJson<OpenIncident>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let id = exec(&s, &v, move |c, ctx| service::open_incident(c, ctx, &r)).await?;
+    let id = exec(&s, &v, move |c, ctx| incidents::open_incident(c, ctx, &r)).await?;
     Ok(created(id.0))
 }
 
@@ -79,13 +81,13 @@ pub async fn get_incident(
     let d = s
         .store
         .read(move |c| {
-            let Some(incident) = queries::incident(c, &v.p, id)? else {
+            let Some(incident) = incidents::incident(c, &v.p, id)? else {
                 return Ok(None);
             };
             Ok(Some(IncidentDetail {
                 incident,
                 hqs: queries::hq_details(c, id, now())?,
-                status_history: queries::status_history(c, id)?,
+                status_history: incidents::status_history(c, id)?,
             }))
         })
         .await?
@@ -102,7 +104,10 @@ pub async fn change_status(
     ApiPath(id): ApiPath<IncidentId>,
     ApiJson(r): ApiJson<ChangeStatus>,
 ) -> Result<StatusCode, ApiError> {
-    exec(&s, &v, move |c, ctx| service::change_status(c, ctx, id, &r)).await?;
+    exec(&s, &v, move |c, ctx| {
+        incidents::change_status(c, ctx, id, &r)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -116,7 +121,7 @@ pub async fn amend_incident(
     ApiJson(r): ApiJson<AmendIncident>,
 ) -> Result<StatusCode, ApiError> {
     exec(&s, &v, move |c, ctx| {
-        service::amend_incident(c, ctx, id, &r)
+        incidents::amend_incident(c, ctx, id, &r)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)

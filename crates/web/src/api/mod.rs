@@ -111,7 +111,7 @@ pub async fn in_incident<T: Send + 'static>(
     state
         .store
         .read(move |c| {
-            if honbu_store::queries::incident(c, &v.p, id)?.is_none() {
+            if honbu_store::incidents::incident(c, &v.p, id)?.is_none() {
                 return Ok(None);
             }
             f(c, &v.p).map(Some)

@@ -11,6 +11,7 @@ use axum::response::IntoResponse;
 use honbu_domain::board::Board;
 use honbu_domain::ids::IncidentId;
 use honbu_domain::vocab::{Capability, IncidentStatus};
+use honbu_store::incidents;
 use honbu_store::queries;
 
 #[derive(Template)]
@@ -127,7 +128,7 @@ pub async fn map(
     let p = v.p.clone();
     let inc = s
         .store
-        .read(move |c| queries::incident(c, &p, id))
+        .read(move |c| incidents::incident(c, &p, id))
         .await?
         .ok_or(PageError::NotFound)?;
     let area = inc

@@ -18,7 +18,9 @@ use honbu_domain::ids::*;
 use honbu_domain::time::Zone;
 use honbu_domain::vocab::*;
 use honbu_store::accounts;
-use honbu_store::queries::{self, HqDetail, IncidentSummary, ReportRow};
+use honbu_store::incidents;
+use honbu_store::incidents::IncidentSummary;
+use honbu_store::queries::{self, HqDetail, ReportRow};
 use honbu_store::rules;
 use honbu_store::service;
 
@@ -36,7 +38,7 @@ pub async fn index(State(s): State<AppState>, PageViewer(v): PageViewer, uri: Ur
     let p = v.p.clone();
     let page = s
         .store
-        .read(move |c| queries::incidents(c, &p, 200, 0))
+        .read(move |c| incidents::incidents(c, &p, 200, 0))
         .await?;
     let c = Chrome::new(
         Some(&v),
@@ -129,7 +131,7 @@ pub async fn create(State(s): State<AppState>, Posted(v, f): Posted) -> PageResu
         Ok(r) => r,
         Err(e) => return Ok(back_with_error(back, e, &f)),
     };
-    match exec(&s, &v, move |c, ctx| service::open_incident(c, ctx, &r)).await {
+    match exec(&s, &v, move |c, ctx| incidents::open_incident(c, ctx, &r)).await {
         Ok(id) => {
             Ok(Redirect::to(&format!("/incidents/{id}?ok=ok.incident_opened")).into_response())
         }
@@ -250,7 +252,7 @@ pub async fn amend(
         &to,
         "ok.incident_amended",
         &back,
-        move |c, ctx| service::amend_incident(c, ctx, id, &r),
+        move |c, ctx| incidents::amend_incident(c, ctx, id, &r),
     )
     .await)
 }
@@ -268,7 +270,7 @@ pub async fn status(
     let to = format!("/incidents/{id}");
     Ok(
         submit(&s, &v, &f, &to, "ok.status_changed", &to, move |c, ctx| {
-            service::change_status(c, ctx, id, &r)
+            incidents::change_status(c, ctx, id, &r)
         })
         .await,
     )
@@ -327,7 +329,7 @@ pub async fn hqs_page(
     let (inc, hqs, reports, roles) = s
         .store
         .read(move |c| {
-            let Some(inc) = queries::incident(c, &p, id)? else {
+            let Some(inc) = incidents::incident(c, &p, id)? else {
                 return Ok(None);
             };
             Ok(Some((

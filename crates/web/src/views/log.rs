@@ -17,6 +17,7 @@ use honbu_domain::ids::*;
 use honbu_domain::time::Timestamp;
 use honbu_domain::vocab::*;
 use honbu_store::accounts;
+use honbu_store::incidents;
 use honbu_store::queries::{self, EntryQuery, SourceRow};
 use honbu_store::rules::Page;
 use honbu_store::service;
@@ -59,7 +60,7 @@ pub async fn page(
     let (inc, hqs, page, sources, old) = s
         .store
         .read(move |c| {
-            let Some(inc) = queries::incident(c, &p, id)? else {
+            let Some(inc) = incidents::incident(c, &p, id)? else {
                 return Ok(None);
             };
             let hqs = queries::hq_views(c, id, now())?;
@@ -250,7 +251,7 @@ pub async fn entry_page(
     let (inc, hqs, e, names, numbers) = s
         .store
         .read(move |c| {
-            let Some(inc) = queries::incident(c, &p, id)? else {
+            let Some(inc) = incidents::incident(c, &p, id)? else {
                 return Ok(None);
             };
             let Some((i, e)) = queries::entry(c, &p, entry)? else {

@@ -474,7 +474,7 @@ pub async fn context(
     let (inc, hqs) = s
         .store
         .read(move |c| {
-            let Some(inc) = honbu_store::queries::incident(c, &p, id)? else {
+            let Some(inc) = honbu_store::incidents::incident(c, &p, id)? else {
                 return Ok(None);
             };
             Ok(Some((
