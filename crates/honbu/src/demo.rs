@@ -11,6 +11,7 @@ use honbu_domain::ids::*;
 use honbu_domain::time::{parse_time, Timestamp};
 use honbu_domain::vocab::Capability;
 use honbu_store::accounts;
+use honbu_store::headquarters;
 use honbu_store::incidents;
 use honbu_store::rules::Ctx;
 use honbu_store::service;
@@ -449,7 +450,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                         .map(|m| m.user.clone()),
                 };
                 let id = l.run(&who, at, "activate an HQ", |c, ctx| {
-                    service::activate_hq(c, ctx, inc, &r)
+                    headquarters::activate_hq(c, ctx, inc, &r)
                 })?;
                 l.hqs.insert(h.key.clone(), id);
             }
@@ -467,7 +468,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                         role: m.role.clone(),
                     };
                     l.run(head, at, "add a member", |c, ctx| {
-                        service::add_member(c, ctx, hq, &r)
+                        headquarters::add_member(c, ctx, hq, &r)
                     })?;
                 }
             }
@@ -487,7 +488,9 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                     on: matches!(step, Step::DutyOn(_)),
                     user: None,
                 };
-                l.run(&d.user, at, "duty", |c, ctx| service::duty(c, ctx, hq, &r))?;
+                l.run(&d.user, at, "duty", |c, ctx| {
+                    headquarters::duty(c, ctx, hq, &r)
+                })?;
             }
             Step::Entry(e) => {
                 let inc = l.inc()?;
@@ -602,7 +605,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                     text: r.text.clone(),
                 };
                 l.run(&r.by, at, "file a report", |c, ctx| {
-                    service::file_report(c, ctx, hq, &f)
+                    headquarters::file_report(c, ctx, hq, &f)
                 })?;
             }
             Step::Cadence(r) => {
@@ -611,7 +614,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                     every_minutes: r.every_minutes,
                 };
                 l.run(&r.by, at, "set a report cadence", |c, ctx| {
-                    service::set_cadence(c, ctx, hq, &set)
+                    headquarters::set_cadence(c, ctx, hq, &set)
                 })?;
             }
             Step::Handover(i, h) => {
@@ -673,14 +676,14 @@ pub fn demo_login(store: &Store, incident: Option<IncidentId>) -> anyhow::Result
                 let p = store
                     .read_blocking(move |c| accounts::principal(c, id))?
                     .ok_or_else(|| anyhow!("demo user vanished"))?;
-                let hqs = store.read_blocking(move |c| queries::hq_views(c, inc, now))?;
+                let hqs = store.read_blocking(move |c| headquarters::hq_views(c, inc, now))?;
                 for h in hqs {
                     let r = AddMember {
                         user: DEMO_USER.into(),
                         role: "duty_officer".into(),
                     };
                     store.write_blocking(|c| {
-                        service::add_member(c, &Ctx { p: &p, now }, h.id, &r)
+                        headquarters::add_member(c, &Ctx { p: &p, now }, h.id, &r)
                     })?;
                 }
             }

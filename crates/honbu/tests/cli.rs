@@ -3,6 +3,7 @@
 
 use honbu_domain::access::Principal;
 use honbu_store::accounts;
+use honbu_store::headquarters;
 use honbu_store::journal::Verdict;
 use honbu_store::queries;
 use std::io::{BufRead, BufReader, Write};
@@ -139,7 +140,7 @@ fn lima_demo_loads_through_the_rules_and_reads_as_of_any_moment() {
             Ok((
                 queries::board(c, &p, inc, now)?.unwrap(),
                 queries::board_as_of(c, &p, inc, now)?.unwrap(),
-                queries::hq_details(c, inc, now)?,
+                headquarters::hq_details(c, inc, now)?,
             ))
         })
         .unwrap();

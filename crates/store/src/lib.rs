@@ -11,6 +11,7 @@
 //! suite in `honbu-testkit` holds every backend to it.
 
 pub mod accounts;
+pub mod headquarters;
 pub mod incidents;
 pub mod journal;
 pub mod project;

@@ -7,9 +7,8 @@
 //! apart (a rule of the incident, a closed incident) run after the access
 //! checks.
 
-use crate::queries as headquarters;
 use crate::sql::{placeholders, t, Conn, Value};
-use crate::{accounts, incidents, Result, StoreError};
+use crate::{accounts, headquarters, incidents, Result, StoreError};
 use honbu_domain::access::Principal;
 use honbu_domain::board::IncidentView;
 use honbu_domain::error::text;

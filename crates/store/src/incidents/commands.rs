@@ -1,7 +1,7 @@
 //! Commands on incidents: open, change status, amend.
 
+use crate::headquarters::parse_hq;
 use crate::rules::{forbid, open_for_work, reason, visible_incident, Ctx};
-use crate::service::parse_hq;
 use crate::sql::Conn;
 use crate::Result;
 use honbu_domain::commands::*;

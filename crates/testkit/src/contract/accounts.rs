@@ -1,15 +1,16 @@
 //! Accounts: passwords, the security record, what each role may do.
 
 use super::*;
-use honbu_store::accounts;
 use honbu_store::rules;
 
 pub fn passwords_stay_out_of_the_journal_and_survive_a_rebuild(store: &Store) {
     world(store);
     let p = principal(store, "mofa.head");
-    let hash = accounts::hash_password("a new and longer passphrase").unwrap();
+    let hash = honbu_store::accounts::hash_password("a new and longer passphrase").unwrap();
     store
-        .write_blocking(|c| accounts::change_password(c, &rules::Ctx { p: &p, now: t0() }, hash))
+        .write_blocking(|c| {
+            honbu_store::accounts::change_password(c, &rules::Ctx { p: &p, now: t0() }, hash)
+        })
         .unwrap();
     let payloads: Vec<String> = store
         .read_blocking(|c| c.query("SELECT payload FROM journal", &[]))
@@ -24,11 +25,11 @@ pub fn passwords_stay_out_of_the_journal_and_survive_a_rebuild(store: &Store) {
     );
     store.rebuild_blocking().unwrap();
     let (_, h) = store
-        .read_blocking(|c| accounts::user_by_name(c, "mofa.head"))
+        .read_blocking(|c| honbu_store::accounts::user_by_name(c, "mofa.head"))
         .unwrap()
         .unwrap();
     assert!(
-        accounts::verify_password("a new and longer passphrase", &h),
+        honbu_store::accounts::verify_password("a new and longer passphrase", &h),
         "the new password still signs in after a rebuild"
     );
 }
@@ -38,14 +39,19 @@ pub fn security_events_are_recorded(store: &Store) {
     let u = principal(store, "stranger").user;
     let now = t0();
     store
-        .write_blocking(|c| accounts::open_session(c, u, now))
+        .write_blocking(|c| honbu_store::accounts::open_session(c, u, now))
         .unwrap();
     store
-        .append_blocking(accounts::login_failed("stranger", "wrong password", 0, now))
+        .append_blocking(honbu_store::accounts::login_failed(
+            "stranger",
+            "wrong password",
+            0,
+            now,
+        ))
         .unwrap();
     let p = principal(store, "stranger");
     store
-        .append_blocking(accounts::refused(
+        .append_blocking(honbu_store::accounts::refused(
             Some(p.user),
             "GET",
             &format!("/incidents/{}", w.incident),
@@ -54,7 +60,7 @@ pub fn security_events_are_recorded(store: &Store) {
         ))
         .unwrap();
     let log = store
-        .read_blocking(|c| accounts::security_log(c, 10, 0).map(|p| p.items))
+        .read_blocking(|c| honbu_store::accounts::security_log(c, 10, 0).map(|p| p.items))
         .unwrap();
     let kinds: Vec<&str> = log.iter().map(|r| r.kind.as_str()).collect();
     assert_eq!(
@@ -133,7 +139,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
                 )
             }),
             C::HqManage => run(store, who, at, |c, ctx| {
-                service::set_cadence(
+                honbu_store::headquarters::set_cadence(
                     c,
                     ctx,
                     lima,
@@ -171,7 +177,12 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
             })
             .map(|_| ()),
             C::ReportFile => run(store, who, at, |c, ctx| {
-                service::file_report(c, ctx, lima, &FileReport { text: "r".into() })
+                honbu_store::headquarters::file_report(
+                    c,
+                    ctx,
+                    lima,
+                    &FileReport { text: "r".into() },
+                )
             })
             .map(|_| ()),
             C::SitrepIssue => run(store, who, at, |c, ctx| {
@@ -203,7 +214,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
             role: role.to_string(),
         };
         run(store, "officer", at, |c, ctx| {
-            service::add_member(c, ctx, lima, &r)
+            honbu_store::headquarters::add_member(c, ctx, lima, &r)
         })
         .unwrap();
         let caps = RoleName::parse("role", role)
@@ -229,7 +240,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
     }
     // A role an administrator defines gives exactly what it lists.
     run(store, "admin", at, |c, ctx| {
-        accounts::define_role(
+        honbu_store::accounts::define_role(
             c,
             ctx,
             &DefineRole {
@@ -242,7 +253,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
     .unwrap();
     user(store, "lima.press", None);
     run(store, "officer", at, |c, ctx| {
-        service::add_member(
+        honbu_store::headquarters::add_member(
             c,
             ctx,
             lima,

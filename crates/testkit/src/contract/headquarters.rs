@@ -9,7 +9,7 @@ pub fn duty_roster_flags_headquarters_with_no_one_on_duty(store: &Store) {
     assert_eq!(b.counts.hqs_without_duty, 2);
     let mofa = w.mofa;
     run(store, "mofa.head", at, |c, ctx| {
-        service::duty(
+        honbu_store::headquarters::duty(
             c,
             ctx,
             mofa,
@@ -28,7 +28,7 @@ pub fn duty_roster_flags_headquarters_with_no_one_on_duty(store: &Store) {
     );
     // Not a member: refused. Twice on: conflict.
     let e = run(store, "lima.analyst", at, |c, ctx| {
-        service::duty(
+        honbu_store::headquarters::duty(
             c,
             ctx,
             mofa,
@@ -41,7 +41,7 @@ pub fn duty_roster_flags_headquarters_with_no_one_on_duty(store: &Store) {
     .unwrap_err();
     assert!(matches!(e, StoreError::Forbidden(_)), "{e:?}");
     let e = run(store, "mofa.head", at, |c, ctx| {
-        service::duty(
+        honbu_store::headquarters::duty(
             c,
             ctx,
             mofa,
@@ -54,7 +54,7 @@ pub fn duty_roster_flags_headquarters_with_no_one_on_duty(store: &Store) {
     .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
     run(store, "mofa.head", at, |c, ctx| {
-        service::duty(
+        honbu_store::headquarters::duty(
             c,
             ctx,
             mofa,

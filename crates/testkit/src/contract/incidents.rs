@@ -86,7 +86,7 @@ pub fn a_closed_incident_stops_its_clock(store: &Store) {
         user: None,
     };
     let r = run(store, "mofa.head", later, |c, ctx| {
-        service::duty(c, ctx, w.mofa, &on)
+        honbu_store::headquarters::duty(c, ctx, w.mofa, &on)
     });
     assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}");
     let off = honbu_domain::commands::Duty {
@@ -94,7 +94,7 @@ pub fn a_closed_incident_stops_its_clock(store: &Store) {
         user: None,
     };
     run(store, "mofa.head", later, |c, ctx| {
-        service::duty(c, ctx, w.mofa, &off)
+        honbu_store::headquarters::duty(c, ctx, w.mofa, &off)
     })
     .unwrap();
 }

@@ -201,7 +201,7 @@ pub fn world(store: &Store) -> World {
     let mut hqs = p.hqs_in(incident);
     hqs.sort();
     let details = store
-        .read_blocking(move |c| queries::hq_details(c, incident, t0()))
+        .read_blocking(move |c| honbu_store::headquarters::hq_details(c, incident, t0()))
         .unwrap();
     let mofa = details
         .iter()
@@ -216,7 +216,7 @@ pub fn world(store: &Store) -> World {
         .hq
         .id;
     run(store, "officer", t0(), |c, ctx| {
-        service::add_member(
+        honbu_store::headquarters::add_member(
             c,
             ctx,
             lima,
@@ -384,7 +384,7 @@ fn busy_world(store: &Store) -> World {
     })
     .unwrap();
     run(store, "mofa.head", t0() + Duration::hours(3), |c, ctx| {
-        service::duty(
+        honbu_store::headquarters::duty(
             c,
             ctx,
             mofa,
@@ -396,7 +396,7 @@ fn busy_world(store: &Store) -> World {
     })
     .unwrap();
     run(store, "officer", t0() + Duration::hours(3), |c, ctx| {
-        service::file_report(
+        honbu_store::headquarters::file_report(
             c,
             ctx,
             lima,

@@ -12,10 +12,11 @@ use axum::Json;
 use honbu_domain::board::{Board, IncidentView};
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
+use honbu_store::headquarters;
+use honbu_store::headquarters::{HqDetail, ReportRow};
 use honbu_store::incidents;
 use honbu_store::incidents::{IncidentSummary, StatusChange};
-use honbu_store::queries::{self, HqDetail, ReportRow};
-use honbu_store::service;
+use honbu_store::queries;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -86,7 +87,7 @@ pub async fn get_incident(
             };
             Ok(Some(IncidentDetail {
                 incident,
-                hqs: queries::hq_details(c, id, now())?,
+                hqs: headquarters::hq_details(c, id, now())?,
                 status_history: incidents::status_history(c, id)?,
             }))
         })
@@ -181,7 +182,10 @@ pub async fn list_hqs(
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Json<Page<HqDetail>>, ApiError> {
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
-    let hqs = in_incident(&s, v, id, move |c, _| queries::hq_details(c, id, now())).await?;
+    let hqs = in_incident(&s, v, id, move |c, _| {
+        headquarters::hq_details(c, id, now())
+    })
+    .await?;
     Ok(Json(page_of(hqs, limit, cursor)))
 }
 
@@ -194,7 +198,10 @@ pub async fn activate_hq(
     ApiPath(id): ApiPath<IncidentId>,
     ApiJson(r): ApiJson<NewHq>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let hq = exec(&s, &v, move |c, ctx| service::activate_hq(c, ctx, id, &r)).await?;
+    let hq = exec(&s, &v, move |c, ctx| {
+        headquarters::activate_hq(c, ctx, id, &r)
+    })
+    .await?;
     Ok(created(hq.0))
 }
 
@@ -207,7 +214,10 @@ pub async fn add_member(
     ApiPath(hq): ApiPath<HqId>,
     ApiJson(r): ApiJson<AddMember>,
 ) -> Result<StatusCode, ApiError> {
-    exec(&s, &v, move |c, ctx| service::add_member(c, ctx, hq, &r)).await?;
+    exec(&s, &v, move |c, ctx| {
+        headquarters::add_member(c, ctx, hq, &r)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -220,7 +230,7 @@ pub async fn remove_member(
     ApiPath((hq, user)): ApiPath<(HqId, String)>,
 ) -> Result<StatusCode, ApiError> {
     exec(&s, &v, move |c, ctx| {
-        service::remove_member(c, ctx, hq, &user)
+        headquarters::remove_member(c, ctx, hq, &user)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -235,7 +245,7 @@ pub async fn duty(
     ApiPath(hq): ApiPath<HqId>,
     ApiJson(r): ApiJson<Duty>,
 ) -> Result<StatusCode, ApiError> {
-    exec(&s, &v, move |c, ctx| service::duty(c, ctx, hq, &r)).await?;
+    exec(&s, &v, move |c, ctx| headquarters::duty(c, ctx, hq, &r)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -248,7 +258,10 @@ pub async fn set_cadence(
     ApiPath(hq): ApiPath<HqId>,
     ApiJson(r): ApiJson<SetCadence>,
 ) -> Result<StatusCode, ApiError> {
-    exec(&s, &v, move |c, ctx| service::set_cadence(c, ctx, hq, &r)).await?;
+    exec(&s, &v, move |c, ctx| {
+        headquarters::set_cadence(c, ctx, hq, &r)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -263,7 +276,7 @@ pub async fn list_reports(
 ) -> Result<Json<Page<ReportRow>>, ApiError> {
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
     let all = in_incident(&s, v, id, move |c, _| {
-        queries::reports(c, id, None, 100_000)
+        headquarters::reports(c, id, None, 100_000)
     })
     .await?;
     Ok(Json(page_of(all, limit, cursor)))
@@ -278,6 +291,9 @@ pub async fn file_report(
     ApiPath(hq): ApiPath<HqId>,
     ApiJson(r): ApiJson<FileReport>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let id = exec(&s, &v, move |c, ctx| service::file_report(c, ctx, hq, &r)).await?;
+    let id = exec(&s, &v, move |c, ctx| {
+        headquarters::file_report(c, ctx, hq, &r)
+    })
+    .await?;
     Ok(created(id.0))
 }

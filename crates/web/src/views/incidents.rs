@@ -18,11 +18,11 @@ use honbu_domain::ids::*;
 use honbu_domain::time::Zone;
 use honbu_domain::vocab::*;
 use honbu_store::accounts;
+use honbu_store::headquarters;
+use honbu_store::headquarters::{HqDetail, ReportRow};
 use honbu_store::incidents;
 use honbu_store::incidents::IncidentSummary;
-use honbu_store::queries::{self, HqDetail, ReportRow};
 use honbu_store::rules;
-use honbu_store::service;
 
 #[derive(Template)]
 #[template(path = "index.html")]
@@ -335,8 +335,8 @@ pub async fn hqs_page(
             Ok(Some((
                 inc,
                 // A closed incident's clock stopped when it closed (hq_views).
-                queries::hq_details(c, id, now())?,
-                queries::reports(c, id, None, 200)?,
+                headquarters::hq_details(c, id, now())?,
+                headquarters::reports(c, id, None, 200)?,
                 accounts::roles(c)?,
             )))
         })
@@ -388,7 +388,7 @@ pub async fn activate_hq(
     let to = format!("/incidents/{id}/hqs");
     Ok(
         submit(&s, &v, &f, &to, "ok.hq_activated", &to, move |c, ctx| {
-            service::activate_hq(c, ctx, id, &r)
+            headquarters::activate_hq(c, ctx, id, &r)
         })
         .await,
     )
@@ -411,7 +411,7 @@ async fn hq_form<T: Send + 'static>(
     let p = v.p.clone();
     let inc = s
         .store
-        .read(move |c| Ok(queries::hq_incident(c, hq)?.filter(|i| p.can_see_incident(*i))))
+        .read(move |c| Ok(headquarters::hq_incident(c, hq)?.filter(|i| p.can_see_incident(*i))))
         .await?
         .ok_or(PageError::NotFound)?;
     let to = format!("/incidents/{inc}/hqs");
@@ -432,7 +432,7 @@ pub async fn add_member(
         role: f.str("role"),
     };
     hq_form(&s, &v, hq, &f, "ok.member_added", move |c, ctx| {
-        service::add_member(c, ctx, hq, &r)
+        headquarters::add_member(c, ctx, hq, &r)
     })
     .await
 }
@@ -444,7 +444,7 @@ pub async fn remove_member(
 ) -> PageResult {
     let hq: HqId = id_of(&hq)?;
     hq_form(&s, &v, hq, &f, "ok.member_removed", move |c, ctx| {
-        service::remove_member(c, ctx, hq, &user)
+        headquarters::remove_member(c, ctx, hq, &user)
     })
     .await
 }
@@ -465,7 +465,7 @@ pub async fn duty(
         "ok.signed_off"
     };
     hq_form(&s, &v, hq, &f, ok, move |c, ctx| {
-        service::duty(c, ctx, hq, &r)
+        headquarters::duty(c, ctx, hq, &r)
     })
     .await
 }
@@ -485,7 +485,7 @@ pub async fn cadence(
                 let inc = s
                     .store
                     .read(move |c| {
-                        Ok(queries::hq_incident(c, hq)?.filter(|i| p.can_see_incident(*i)))
+                        Ok(headquarters::hq_incident(c, hq)?.filter(|i| p.can_see_incident(*i)))
                     })
                     .await?
                     .ok_or(PageError::NotFound)?;
@@ -501,7 +501,7 @@ pub async fn cadence(
         },
     };
     hq_form(&s, &v, hq, &f, "ok.saved", move |c, ctx| {
-        service::set_cadence(
+        headquarters::set_cadence(
             c,
             ctx,
             hq,
@@ -523,7 +523,7 @@ pub async fn report(
         text: f.str("text"),
     };
     hq_form(&s, &v, hq, &f, "ok.report_filed", move |c, ctx| {
-        service::file_report(c, ctx, hq, &r)
+        headquarters::file_report(c, ctx, hq, &r)
     })
     .await
 }

@@ -17,6 +17,7 @@ use honbu_domain::ids::*;
 use honbu_domain::time::Timestamp;
 use honbu_domain::vocab::*;
 use honbu_store::accounts;
+use honbu_store::headquarters;
 use honbu_store::incidents;
 use honbu_store::queries::{self, EntryQuery, SourceRow};
 use honbu_store::rules::Page;
@@ -63,7 +64,7 @@ pub async fn page(
             let Some(inc) = incidents::incident(c, &p, id)? else {
                 return Ok(None);
             };
-            let hqs = queries::hq_views(c, id, now())?;
+            let hqs = headquarters::hq_views(c, id, now())?;
             let page = queries::entries(
                 c,
                 &p,
@@ -273,7 +274,7 @@ pub async fn entry_page(
             }
             Ok(Some((
                 inc,
-                queries::hq_views(c, id, now())?,
+                headquarters::hq_views(c, id, now())?,
                 e,
                 accounts::names(c)?,
                 numbers,

@@ -479,7 +479,7 @@ pub async fn context(
             };
             Ok(Some((
                 inc,
-                honbu_store::queries::hq_views(c, id, crate::api::now())?,
+                honbu_store::headquarters::hq_views(c, id, crate::api::now())?,
             )))
         })
         .await?

@@ -1,0 +1,141 @@
+//! Reads of headquarters: the HQs with their duty and what is due, members, reports.
+
+use crate::incidents::incident_clock;
+use crate::sql::{t, Conn, Value};
+use crate::Result;
+use chrono::{DateTime, Utc};
+use honbu_domain::board::*;
+use honbu_domain::ids::*;
+use honbu_domain::vocab::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberRow {
+    pub user: UserId,
+    pub username: String,
+    pub name: String,
+    pub role: String,
+    pub on_duty_since: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HqDetail {
+    #[serde(flatten)]
+    pub hq: HqView,
+    pub member_list: Vec<MemberRow>,
+}
+
+/// The incident's HQs, with what is due measured at `now` or, for a closed
+/// incident, at its closing.
+pub fn hq_views(c: &mut dyn Conn, incident: IncidentId, now: DateTime<Utc>) -> Result<Vec<HqView>> {
+    let at = incident_clock(c, incident, now)?;
+    hq_views_at(c, incident, at)
+}
+
+/// As [`hq_views`], at a clock already resolved by [`incident_clock`].
+pub(crate) fn hq_views_at(
+    c: &mut dyn Conn,
+    incident: IncidentId,
+    now: DateTime<Utc>,
+) -> Result<Vec<HqView>> {
+    let mut duty: HashMap<HqId, Vec<Person>> = HashMap::new();
+    for r in c.query(
+        "SELECT d.hq_id, d.user_id, u.display_name FROM duty d JOIN hqs h ON h.id = d.hq_id JOIN users u ON u.id = d.user_id WHERE h.incident_id = $1",
+        &[t(incident)],
+    )? {
+        duty.entry(r.parse(0)?).or_default().push(Person { id: r.parse(1)?, name: r.text(2)? });
+    }
+    let mut members: HashMap<HqId, usize> = HashMap::new();
+    for r in c.query(
+        "SELECT hq_id, COUNT(*) FROM hq_members WHERE incident_id = $1 GROUP BY hq_id",
+        &[t(incident)],
+    )? {
+        members.insert(r.parse(0)?, r.int(1)? as usize);
+    }
+    c.query(
+        "SELECT id, name, kind, time_zone, activated_at, report_every_minutes, last_report_at FROM hqs WHERE incident_id = $1 ORDER BY ordinal",
+        &[t(incident)],
+    )?
+    .iter()
+    .map(|r| {
+        let id: HqId = r.parse(0)?;
+        let every = r.opt_int(5)?.map(|m| m as u32);
+        let activated_at = r.time(4)?;
+        let last = r.opt_time(6)?;
+        let (due, overdue) = report_due(every, activated_at, last, now);
+        let mut on_duty = duty.remove(&id).unwrap_or_default();
+        on_duty.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        Ok(HqView {
+            id,
+            name: r.text(1)?,
+            kind: r.vocab(2, HqKind::parse)?,
+            time_zone: r.zone(3)?,
+            activated_at,
+            members: members.get(&id).copied().unwrap_or(0),
+            on_duty,
+            report_every_minutes: every,
+            last_report_at: last,
+            report_due_at: due,
+            report_overdue: overdue,
+        })
+    })
+    .collect()
+}
+
+pub fn hq_details(
+    c: &mut dyn Conn,
+    incident: IncidentId,
+    now: DateTime<Utc>,
+) -> Result<Vec<HqDetail>> {
+    let views = hq_views(c, incident, now)?;
+    let mut out = vec![];
+    for hq in views {
+        let member_list = c
+            .query(
+                "SELECT m.user_id, u.username, u.display_name, m.role, d.since FROM hq_members m JOIN users u ON u.id = m.user_id \
+                 LEFT JOIN duty d ON d.hq_id = m.hq_id AND d.user_id = m.user_id WHERE m.hq_id = $1 \
+                 ORDER BY CASE m.role WHEN 'head' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END, u.display_name",
+                &[t(hq.id)],
+            )?
+            .iter()
+            .map(|r| Ok(MemberRow { user: r.parse(0)?, username: r.text(1)?, name: r.text(2)?, role: r.text(3)?, on_duty_since: r.opt_time(4)? }))
+            .collect::<Result<Vec<_>>>()?;
+        out.push(HqDetail { hq, member_list });
+    }
+    Ok(out)
+}
+
+/// (hq id, incident id) of a headquarters.
+pub fn hq_incident(c: &mut dyn Conn, hq: HqId) -> Result<Option<IncidentId>> {
+    c.query_one("SELECT incident_id FROM hqs WHERE id = $1", &[t(hq)])?
+        .map(|r| r.parse(0))
+        .transpose()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReportRow {
+    pub id: ReportId,
+    pub hq: HqId,
+    pub at: DateTime<Utc>,
+    pub author: Option<UserId>,
+    pub text: String,
+}
+
+pub fn reports(
+    c: &mut dyn Conn,
+    incident: IncidentId,
+    since: Option<DateTime<Utc>>,
+    limit: i64,
+) -> Result<Vec<ReportRow>> {
+    c.query(
+        "SELECT id, hq_id, at, author, text FROM status_reports WHERE incident_id = $1 AND at >= $2 ORDER BY at DESC, id LIMIT $3",
+        &[t(incident), since.map(Value::from).unwrap_or(Value::Text(String::new())), Value::Int(limit)],
+    )?
+    .iter()
+    .map(|r| Ok(ReportRow { id: r.parse(0)?, hq: r.parse(1)?, at: r.time(2)?, author: r.opt_parse(3)?, text: r.text(4)? }))
+    .collect()
+}
