@@ -13,6 +13,7 @@ use honbu_domain::vocab::Capability;
 use honbu_store::accounts;
 use honbu_store::headquarters;
 use honbu_store::incidents;
+use honbu_store::log;
 use honbu_store::rules::Ctx;
 use honbu_store::service;
 use honbu_store::{queries, Store};
@@ -427,7 +428,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                         reliability: src.reliability.clone(),
                     };
                     let id = l.run(&s.incident.opened_by, at, "register a source", |c, ctx| {
-                        service::register_source(c, ctx, &r)
+                        log::register_source(c, ctx, &r)
                     })?;
                     l.sources.insert(src.key.clone(), id);
                 }
@@ -521,7 +522,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                         .collect::<anyhow::Result<_>>()?,
                 };
                 let id = l.run(&e.author, at, &format!("log entry {}", e.key), |c, ctx| {
-                    service::log_entry(c, ctx, inc, &r)
+                    log::log_entry(c, ctx, inc, &r)
                 })?;
                 l.entries.insert(e.key.clone(), id);
             }
@@ -543,7 +544,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                 for to in &e.released_to {
                     let to_hq = l.hq(to)?;
                     l.run(&who, at, "release an entry", |c, ctx| {
-                        service::release_entry(c, ctx, entry, &ReleaseEntry { to_hq })
+                        log::release_entry(c, ctx, entry, &ReleaseEntry { to_hq })
                     })?;
                 }
             }

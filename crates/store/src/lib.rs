@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod headquarters;
 pub mod incidents;
 pub mod journal;
+pub mod log;
 pub mod project;
 pub mod queries;
 pub mod rules;

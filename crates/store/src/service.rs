@@ -8,17 +8,16 @@
 
 use crate::headquarters;
 use crate::incidents;
+use crate::log;
 use crate::queries;
-use crate::rules::{
-    acting_hq, forbid, not_closed, open_for_work, opt_time, reason, visible_incident, Ctx,
-};
+use crate::rules::{acting_hq, forbid, not_closed, opt_time, visible_incident, Ctx};
 use crate::sql::{t, Conn};
 use crate::{Result, StoreError};
 use honbu_domain::access::Principal;
 use honbu_domain::board::*;
 use honbu_domain::commands::*;
 use honbu_domain::error::text;
-use honbu_domain::events::{Body, EntryLogged, Event};
+use honbu_domain::events::{Body, Event};
 use honbu_domain::ids::*;
 use honbu_domain::reports::*;
 use honbu_domain::time::parse_time;
@@ -31,240 +30,7 @@ use honbu_domain::FieldError;
 
 // -------------------------------------------------------------------- sources
 
-fn may_grade_sources(p: &Principal) -> bool {
-    p.can_open_incident()
-        || p.memberships
-            .iter()
-            .any(|m| m.capabilities.contains(&Capability::LogWrite))
-}
-
-pub fn register_source(
-    _c: &mut dyn Conn,
-    ctx: &Ctx,
-    r: &RegisterSource,
-) -> Result<(Vec<Event>, SourceId)> {
-    let name = text("name", &r.name, 1, 200)?;
-    let kind = SourceKind::parse("kind", &r.kind)?;
-    let reliability = Reliability::parse("reliability", &r.reliability)?;
-    if !may_grade_sources(ctx.p) {
-        return Err(forbid("register sources"));
-    }
-    let source = SourceId::new();
-    Ok((
-        vec![ctx.ev(
-            None,
-            Body::SourceRegistered {
-                source,
-                name,
-                kind,
-                reliability,
-            },
-        )],
-        source,
-    ))
-}
-
-pub fn regrade_source(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    id: SourceId,
-    r: &RegradeSource,
-) -> Result<(Vec<Event>, ())> {
-    let reliability = Reliability::parse("reliability", &r.reliability)?;
-    let reason = reason(&r.reason)?;
-    if !may_grade_sources(ctx.p) {
-        return Err(forbid("grade sources"));
-    }
-    queries::source(c, id)?.ok_or(StoreError::NotFound)?;
-    Ok((
-        vec![ctx.ev(
-            None,
-            Body::SourceRegraded {
-                source: id,
-                reliability,
-                reason,
-            },
-        )],
-        (),
-    ))
-}
-
 // -------------------------------------------------------------------- entries
-
-pub fn log_entry(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    id: IncidentId,
-    r: &NewEntry,
-) -> Result<(Vec<Event>, EntryId)> {
-    let inc = visible_incident(c, ctx, id)?;
-    let text = text("text", &r.text, 1, 20_000)?;
-    let occurred_at = opt_time("occurred_at", &r.occurred_at, ctx.now)?;
-    let reported_at = opt_time("reported_at", &r.reported_at, ctx.now.max(occurred_at))?;
-    if reported_at < occurred_at {
-        return Err(FieldError::new("reported_at", "must not be before occurred_at").into());
-    }
-    if occurred_at > ctx.now + chrono::Duration::minutes(5) {
-        return Err(FieldError::new("occurred_at", "must not be in the future").into());
-    }
-    let credibility = match &r.credibility {
-        None | Some(serde_json::Value::Null) => Credibility::C6,
-        Some(serde_json::Value::Number(n)) => Credibility::from_number(
-            "credibility",
-            n.as_i64().ok_or_else(|| {
-                FieldError::new("credibility", "must be a credibility grade from 1 to 6")
-            })?,
-        )?,
-        Some(serde_json::Value::String(s)) => {
-            Credibility::parse("credibility", s).map_err(|_| {
-                FieldError::new("credibility", "must be a credibility grade from 1 to 6")
-            })?
-        }
-        Some(_) => {
-            return Err(
-                FieldError::new("credibility", "must be a credibility grade from 1 to 6").into(),
-            )
-        }
-    };
-    let category = r
-        .category
-        .as_deref()
-        .map(|s| Category::parse("category", s))
-        .transpose()?
-        .unwrap_or(Category::Information);
-    let release = r
-        .release
-        .as_deref()
-        .map(|s| Release::parse("release", s))
-        .transpose()?
-        .unwrap_or(Release::Incident);
-    let (source, source_name, reliability) = match r.source {
-        Some(s) => {
-            let row = queries::source(c, s)?
-                .ok_or_else(|| FieldError::new("source", "is not a registered source"))?;
-            (Some(s), row.name, row.reliability)
-        }
-        None => (None, ctx.p.display_name.clone(), Reliability::F),
-    };
-    if let Some(old) = r.supersedes {
-        match queries::entry_home(c, old)? {
-            Some((i, _)) if i == id => {}
-            _ => {
-                return Err(
-                    FieldError::new("supersedes", "is not an entry of this incident").into(),
-                )
-            }
-        }
-        let already = c.query_one("SELECT superseded_by FROM entries WHERE id = $1", &[t(old)])?;
-        if let Some(row) = already {
-            if row.opt_text(0)?.is_some() {
-                return Err(FieldError::new(
-                    "supersedes",
-                    "that entry has already been superseded; correct the newer one",
-                )
-                .into());
-            }
-        }
-    }
-    if r.links.len() > 50 {
-        return Err(FieldError::new("links", "at most 50 links").into());
-    }
-    for (i, l) in r.links.iter().enumerate() {
-        match queries::entry_home(c, *l)? {
-            Some((inc_id, _)) if inc_id == id => {}
-            _ => {
-                return Err(FieldError::new(
-                    format!("links[{i}]"),
-                    "is not an entry of this incident",
-                )
-                .into())
-            }
-        }
-    }
-    let hq = acting_hq(c, ctx, id, r.hq, Capability::LogWrite)?;
-    open_for_work(&inc)?;
-    let entry = EntryId::new();
-    let body = Body::EntryLogged(Box::new(EntryLogged {
-        entry,
-        hq,
-        occurred_at,
-        reported_at,
-        source,
-        source_name,
-        reliability,
-        credibility,
-        category,
-        release,
-        significant: r.significant.unwrap_or(false),
-        text,
-        supersedes: r.supersedes,
-        links: r.links.clone(),
-    }));
-    Ok((vec![ctx.ev(Some(id), body)], entry))
-}
-
-/// The entry, readable by the viewer, and its incident.
-fn readable_entry(c: &mut dyn Conn, ctx: &Ctx, entry: EntryId) -> Result<(IncidentId, EntryView)> {
-    queries::entry(c, ctx.p, entry)?.ok_or(StoreError::NotFound)
-}
-
-pub fn mark_significant(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    entry: EntryId,
-    r: &MarkSignificant,
-) -> Result<(Vec<Event>, ())> {
-    let (inc, e) = readable_entry(c, ctx, entry)?;
-    if !ctx.p.can_in_incident(inc, Capability::LogWrite) {
-        return Err(forbid("mark entries significant"));
-    }
-    if e.significant == r.significant {
-        return Ok((vec![], ()));
-    }
-    Ok((
-        vec![ctx.ev(
-            Some(inc),
-            Body::EntrySignificance {
-                entry,
-                significant: r.significant,
-            },
-        )],
-        (),
-    ))
-}
-
-pub fn release_entry(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    entry: EntryId,
-    r: &ReleaseEntry,
-) -> Result<(Vec<Event>, ())> {
-    let (inc, e) = readable_entry(c, ctx, entry)?;
-    match headquarters::hq_incident(c, r.to_hq)? {
-        Some(i) if i == inc => {}
-        _ => return Err(FieldError::new("to_hq", "is not a headquarters of this incident").into()),
-    }
-    if !ctx.p.can(e.hq, Capability::LogRelease) {
-        return Err(forbid(
-            "release entries of the headquarters that wrote them",
-        ));
-    }
-    if r.to_hq == e.hq || e.released_to.contains(&r.to_hq) || e.release >= Release::Incident {
-        return Err(StoreError::Conflict(
-            "that headquarters can already read this entry".into(),
-        ));
-    }
-    Ok((
-        vec![ctx.ev(
-            Some(inc),
-            Body::EntryReleased {
-                entry,
-                to_hq: r.to_hq,
-            },
-        )],
-        (),
-    ))
-}
 
 // ---------------------------------------------------------- decisions, tasks
 
@@ -295,7 +61,7 @@ pub fn record_decision(
         return Err(FieldError::new("based_on", "at most 50 entries").into());
     }
     for (i, e) in r.based_on.iter().enumerate() {
-        match queries::entry(c, ctx.p, *e)? {
+        match log::entry(c, ctx.p, *e)? {
             Some((inc, _)) if inc == id => {}
             _ => {
                 return Err(FieldError::new(
@@ -448,12 +214,12 @@ pub fn build_brief(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId, hq: HqId) -> Res
             reason: s.reason,
         })
         .collect();
-    let q = queries::EntryQuery {
+    let q = log::EntryQuery {
         limit: MAX_BRIEF_ENTRIES,
         entered_from: Some(since),
         ..Default::default()
     };
-    let page = queries::entries(c, ctx.p, id, &q)?;
+    let page = log::entries(c, ctx.p, id, &q)?;
     let mut changes = page.items;
     changes.sort_by(|a, b| {
         b.significant
@@ -643,14 +409,14 @@ pub fn issue_sitrep(
     }
     let wide = incident_wide(ctx.p);
     let board = queries::board(c, &wide, id, ctx.now)?.ok_or(StoreError::NotFound)?;
-    let q = queries::EntryQuery {
+    let q = log::EntryQuery {
         significant_only: true,
         limit: 200,
         entered_from: Some(from),
         entered_to: Some(to),
         ..Default::default()
     };
-    let significant = queries::entries(c, &wide, id, &q)?.items;
+    let significant = log::entries(c, &wide, id, &q)?.items;
     let decisions: Vec<DecisionView> = queries::decisions(c, id, MAX_LIMIT_DECISIONS, 0)?
         .items
         .into_iter()

@@ -111,7 +111,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
     let attempt = |who: &str, action: C| -> bool {
         let r = match action {
             C::LogWrite => run(store, who, at, |c, ctx| {
-                service::log_entry(
+                honbu_store::log::log_entry(
                     c,
                     ctx,
                     inc,
@@ -123,7 +123,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
             })
             .map(|_| ()),
             C::LogRelease => run(store, who, at, |c, ctx| {
-                service::release_entry(c, ctx, lima_entry, &ReleaseEntry { to_hq: mofa })
+                honbu_store::log::release_entry(c, ctx, lima_entry, &ReleaseEntry { to_hq: mofa })
             })
             .map(|_| ()),
             C::IncidentManage => run(store, who, at, |c, ctx| {
@@ -232,7 +232,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
         let p = principal(store, &name);
         assert!(
             store
-                .read_blocking(move |c| queries::entry(c, &p, mofa_entry))
+                .read_blocking(move |c| honbu_store::log::entry(c, &p, mofa_entry))
                 .unwrap()
                 .is_none(),
             "{role} reads MOFA's HQ-only entry"

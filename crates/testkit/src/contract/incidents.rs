@@ -131,7 +131,7 @@ pub fn analyst_cannot_record_decisions_or_change_status(store: &Store) {
     .unwrap_err();
     assert!(matches!(e, StoreError::Forbidden(_)), "{e:?}");
     let e = run(store, "reader", at, |c, ctx| {
-        service::log_entry(c, ctx, inc, &text_entry("readers only read"))
+        honbu_store::log::log_entry(c, ctx, inc, &text_entry("readers only read"))
     })
     .unwrap_err();
     assert!(matches!(e, StoreError::Forbidden(_)), "{e:?}");

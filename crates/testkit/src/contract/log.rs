@@ -34,7 +34,7 @@ pub fn release_markings_decide_who_reads_an_entry(store: &Store) {
     // An analyst in Lima cannot release a MOFA entry; the MOFA head can, and it is recorded.
     let lima = w.lima;
     let e = run(store, "lima.analyst", at, |c, ctx| {
-        service::release_entry(c, ctx, internal, &ReleaseEntry { to_hq: lima })
+        honbu_store::log::release_entry(c, ctx, internal, &ReleaseEntry { to_hq: lima })
     })
     .unwrap_err();
     assert!(
@@ -42,7 +42,7 @@ pub fn release_markings_decide_who_reads_an_entry(store: &Store) {
         "the analyst cannot even see it: {e:?}"
     );
     run(store, "mofa.head", at, |c, ctx| {
-        service::release_entry(c, ctx, internal, &ReleaseEntry { to_hq: lima })
+        honbu_store::log::release_entry(c, ctx, internal, &ReleaseEntry { to_hq: lima })
     })
     .unwrap();
     assert!(sees("lima.analyst").contains(&internal));
@@ -55,7 +55,7 @@ pub fn release_markings_decide_who_reads_an_entry(store: &Store) {
     // A second release to the same HQ is a conflict, not a second event.
     let before = seq(store);
     let e = run(store, "mofa.head", at, |c, ctx| {
-        service::release_entry(c, ctx, internal, &ReleaseEntry { to_hq: lima })
+        honbu_store::log::release_entry(c, ctx, internal, &ReleaseEntry { to_hq: lima })
     })
     .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)));
@@ -66,7 +66,7 @@ pub fn release_markings_decide_who_reads_an_entry(store: &Store) {
     // from the journal.
     let mark = |who: &str, id: EntryId, significant: bool| {
         run(store, who, at, |c, ctx| {
-            service::mark_significant(c, ctx, id, &MarkSignificant { significant })
+            honbu_store::log::mark_significant(c, ctx, id, &MarkSignificant { significant })
         })
         .unwrap()
     };
@@ -192,7 +192,7 @@ pub fn supersede_of_another_incidents_entry_is_refused_and_nothing_written(store
     })
     .unwrap();
     let foreign = run(store, "officer", at, |c, ctx| {
-        service::log_entry(c, ctx, other, &text_entry("elsewhere"))
+        honbu_store::log::log_entry(c, ctx, other, &text_entry("elsewhere"))
     })
     .unwrap();
     let before = seq(store);
@@ -318,7 +318,7 @@ pub fn bad_grades_and_times_are_refused_naming_the_field(store: &Store) {
         );
     }
     let e = run(store, "officer", at, |c, ctx| {
-        service::register_source(
+        honbu_store::log::register_source(
             c,
             ctx,
             &RegisterSource {
@@ -384,7 +384,7 @@ pub fn lists_page_with_cursor_and_total(store: &Store) {
     let id = w.incident;
     let (first, second) = store
         .read_blocking(move |c| {
-            let a = queries::entries(
+            let a = honbu_store::log::entries(
                 c,
                 &p,
                 id,
@@ -394,7 +394,7 @@ pub fn lists_page_with_cursor_and_total(store: &Store) {
                 },
             )?;
             let before = a.next_cursor.as_deref().and_then(|s| s.parse().ok());
-            let b = queries::entries(
+            let b = honbu_store::log::entries(
                 c,
                 &p,
                 id,

@@ -14,7 +14,8 @@ use honbu_domain::ids::*;
 use honbu_domain::time::Timestamp;
 use honbu_domain::vocab::*;
 use honbu_store::journal::Verdict;
-use honbu_store::queries::{self, EntryQuery};
+use honbu_store::log::EntryQuery;
+use honbu_store::queries;
 use honbu_store::rules::Ctx;
 use honbu_store::service;
 use honbu_store::{Store, StoreError};
@@ -237,7 +238,7 @@ pub fn world(store: &Store) -> World {
 
 fn entry(w: &World, who: &str, at: Timestamp, e: NewEntry) -> honbu_store::Result<EntryId> {
     run(&w.store, who, at, |c, ctx| {
-        service::log_entry(c, ctx, w.incident, &e)
+        honbu_store::log::log_entry(c, ctx, w.incident, &e)
     })
 }
 
@@ -245,7 +246,7 @@ fn entry(w: &World, who: &str, at: Timestamp, e: NewEntry) -> honbu_store::Resul
 /// benchmarks outside the contract that need entries in the world's incident).
 pub fn log_text(store: &Store, incident: IncidentId, text: &str) -> EntryId {
     run(store, "mofa.head", t0(), |c, ctx| {
-        service::log_entry(c, ctx, incident, &text_entry(text))
+        honbu_store::log::log_entry(c, ctx, incident, &text_entry(text))
     })
     .unwrap()
 }
@@ -282,7 +283,7 @@ fn entries(w: &World, who: &str) -> Vec<honbu_domain::board::EntryView> {
     let id = w.incident;
     w.store
         .read_blocking(move |c| {
-            queries::entries(
+            honbu_store::log::entries(
                 c,
                 &p,
                 id,
@@ -299,7 +300,7 @@ fn entries(w: &World, who: &str) -> Vec<honbu_domain::board::EntryView> {
 fn busy_world(store: &Store) -> World {
     let w = world(store);
     let s = run(store, "officer", t0(), |c, ctx| {
-        service::register_source(
+        honbu_store::log::register_source(
             c,
             ctx,
             &RegisterSource {

@@ -12,8 +12,8 @@ use axum::Json;
 use honbu_domain::board::EntryView;
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
-use honbu_store::queries::{self, EntryQuery, SourceRow};
-use honbu_store::service;
+use honbu_store::log;
+use honbu_store::log::{EntryQuery, SourceRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -48,7 +48,7 @@ pub async fn list_entries(
         significant_only: q.significant.unwrap_or(false),
         ..Default::default()
     };
-    let page = in_incident(&s, v, id, move |c, p| queries::entries(c, p, id, &query)).await?;
+    let page = in_incident(&s, v, id, move |c, p| log::entries(c, p, id, &query)).await?;
     Ok(Json(page.into()))
 }
 
@@ -61,7 +61,7 @@ pub async fn log_entry(
     ApiPath(id): ApiPath<IncidentId>,
     ApiJson(r): ApiJson<NewEntry>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let entry = exec(&s, &v, move |c, ctx| service::log_entry(c, ctx, id, &r)).await?;
+    let entry = exec(&s, &v, move |c, ctx| log::log_entry(c, ctx, id, &r)).await?;
     Ok(created(entry.0))
 }
 
@@ -82,7 +82,7 @@ pub async fn get_entry(
 ) -> Result<Json<EntryDetail>, ApiError> {
     let (incident, entry) = s
         .store
-        .read(move |c| queries::entry(c, &v.p, id))
+        .read(move |c| log::entry(c, &v.p, id))
         .await?
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(EntryDetail { incident, entry }))
@@ -97,10 +97,7 @@ pub async fn mark_significant(
     ApiPath(id): ApiPath<EntryId>,
     ApiJson(r): ApiJson<MarkSignificant>,
 ) -> Result<StatusCode, ApiError> {
-    exec(&s, &v, move |c, ctx| {
-        service::mark_significant(c, ctx, id, &r)
-    })
-    .await?;
+    exec(&s, &v, move |c, ctx| log::mark_significant(c, ctx, id, &r)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -113,7 +110,7 @@ pub async fn release_entry(
     ApiPath(id): ApiPath<EntryId>,
     ApiJson(r): ApiJson<ReleaseEntry>,
 ) -> Result<StatusCode, ApiError> {
-    exec(&s, &v, move |c, ctx| service::release_entry(c, ctx, id, &r)).await?;
+    exec(&s, &v, move |c, ctx| log::release_entry(c, ctx, id, &r)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -127,7 +124,7 @@ pub async fn list_sources(
 ) -> Result<Json<Page<SourceRow>>, ApiError> {
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
     Ok(Json(super::page_of(
-        s.store.read(queries::sources).await?,
+        s.store.read(log::sources).await?,
         limit,
         cursor,
     )))
@@ -141,7 +138,7 @@ pub async fn register_source(
     ApiViewer(v): ApiViewer,
     ApiJson(r): ApiJson<RegisterSource>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let id = exec(&s, &v, move |c, ctx| service::register_source(c, ctx, &r)).await?;
+    let id = exec(&s, &v, move |c, ctx| log::register_source(c, ctx, &r)).await?;
     Ok(created(id.0))
 }
 
@@ -154,9 +151,6 @@ pub async fn regrade_source(
     ApiPath(id): ApiPath<SourceId>,
     ApiJson(r): ApiJson<RegradeSource>,
 ) -> Result<StatusCode, ApiError> {
-    exec(&s, &v, move |c, ctx| {
-        service::regrade_source(c, ctx, id, &r)
-    })
-    .await?;
+    exec(&s, &v, move |c, ctx| log::regrade_source(c, ctx, id, &r)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -19,9 +19,9 @@ use honbu_domain::vocab::*;
 use honbu_store::accounts;
 use honbu_store::headquarters;
 use honbu_store::incidents;
-use honbu_store::queries::{self, EntryQuery, SourceRow};
+use honbu_store::log;
+use honbu_store::log::{EntryQuery, SourceRow};
 use honbu_store::rules::Page;
-use honbu_store::service;
 
 #[derive(Template)]
 #[template(path = "log.html")]
@@ -65,7 +65,7 @@ pub async fn page(
                 return Ok(None);
             };
             let hqs = headquarters::hq_views(c, id, now())?;
-            let page = queries::entries(
+            let page = log::entries(
                 c,
                 &p,
                 id,
@@ -77,12 +77,12 @@ pub async fn page(
                 },
             )?;
             let old = match supersedes {
-                Some(e) => queries::entry(c, &p, e)?
+                Some(e) => log::entry(c, &p, e)?
                     .filter(|(i, _)| *i == id)
                     .map(|(_, e)| e),
                 None => None,
             };
-            Ok(Some((inc, hqs, page, queries::sources(c)?, old)))
+            Ok(Some((inc, hqs, page, log::sources(c)?, old)))
         })
         .await?
         .ok_or(PageError::NotFound)?;
@@ -153,7 +153,7 @@ pub async fn create(
             let (p, wanted) = (v.p.clone(), numbers.clone());
             let found = s
                 .store
-                .read(move |c| queries::entry_ids_by_number(c, &p, id, &wanted))
+                .read(move |c| log::entry_ids_by_number(c, &p, id, &wanted))
                 .await?;
             let mut ids = Vec::with_capacity(numbers.len());
             for n in numbers {
@@ -217,7 +217,7 @@ pub async fn create(
     };
     Ok(
         submit(&s, &v, &f, &back, "ok.entry_added", &back, move |c, ctx| {
-            service::log_entry(c, ctx, id, &r)
+            log::log_entry(c, ctx, id, &r)
         })
         .await,
     )
@@ -255,7 +255,7 @@ pub async fn entry_page(
             let Some(inc) = incidents::incident(c, &p, id)? else {
                 return Ok(None);
             };
-            let Some((i, e)) = queries::entry(c, &p, entry)? else {
+            let Some((i, e)) = log::entry(c, &p, entry)? else {
                 return Ok(None);
             };
             if i != id {
@@ -268,7 +268,7 @@ pub async fn entry_page(
                 .chain(e.supersedes.iter())
                 .chain(e.superseded_by.iter())
             {
-                if let Some((_, o)) = queries::entry(c, &p, *other)? {
+                if let Some((_, o)) = log::entry(c, &p, *other)? {
                     numbers.push((o.id, o.number));
                 }
             }
@@ -323,7 +323,7 @@ pub async fn entry_page(
 async fn entry_incident(s: &AppState, v: &Viewer, entry: EntryId) -> Result<IncidentId, PageError> {
     let p = v.p.clone();
     Ok(s.store
-        .read(move |c| queries::entry(c, &p, entry))
+        .read(move |c| log::entry(c, &p, entry))
         .await?
         .ok_or(PageError::NotFound)?
         .0)
@@ -341,7 +341,7 @@ pub async fn significance(
     };
     let to = format!("/incidents/{inc}/log/{entry}");
     Ok(submit(&s, &v, &f, &to, "ok.saved", &to, move |c, ctx| {
-        service::mark_significant(c, ctx, entry, &r)
+        log::mark_significant(c, ctx, entry, &r)
     })
     .await)
 }
@@ -362,7 +362,7 @@ pub async fn release(
         ));
     };
     Ok(submit(&s, &v, &f, &to, "ok.released", &to, move |c, ctx| {
-        service::release_entry(c, ctx, entry, &ReleaseEntry { to_hq })
+        log::release_entry(c, ctx, entry, &ReleaseEntry { to_hq })
     })
     .await)
 }
@@ -382,7 +382,7 @@ pub async fn sources_page(
     PageViewer(v): PageViewer,
     uri: Uri,
 ) -> PageResult {
-    let sources = s.store.read(queries::sources).await?;
+    let sources = s.store.read(log::sources).await?;
     let can_grade = v.p.can_open_incident()
         || v.p
             .memberships
@@ -411,7 +411,7 @@ pub async fn source_create(State(s): State<AppState>, Posted(v, f): Posted) -> P
         "/sources",
         "ok.saved",
         "/sources",
-        move |c, ctx| service::register_source(c, ctx, &r),
+        move |c, ctx| log::register_source(c, ctx, &r),
     )
     .await)
 }
@@ -433,7 +433,7 @@ pub async fn source_regrade(
         "/sources",
         "ok.saved",
         "/sources",
-        move |c, ctx| service::regrade_source(c, ctx, id, &r),
+        move |c, ctx| log::regrade_source(c, ctx, id, &r),
     )
     .await)
 }

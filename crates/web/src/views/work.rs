@@ -18,7 +18,9 @@ use honbu_domain::ids::*;
 use honbu_domain::reports::{Brief, Sitrep};
 use honbu_domain::vocab::*;
 use honbu_store::accounts;
-use honbu_store::queries::{self, EntryQuery, HandoverRow, SitrepRow};
+use honbu_store::log;
+use honbu_store::log::EntryQuery;
+use honbu_store::queries::{self, HandoverRow, SitrepRow};
 use honbu_store::rules::Page;
 use honbu_store::service;
 
@@ -69,7 +71,7 @@ pub async fn decisions_page(
         .read(move |c| {
             Ok((
                 queries::decisions(c, id, 1000, 0)?,
-                queries::entries(
+                log::entries(
                     c,
                     &p,
                     id,

@@ -1,0 +1,254 @@
+//! Reads of the log: sources, entries as a viewer may read them, one entry.
+
+use crate::rules::{Page, MAX_LIMIT};
+use crate::sql::{placeholders, t, Conn, Row, Value};
+use crate::Result;
+use chrono::{DateTime, Utc};
+use honbu_domain::access::{EntryFilter, Principal};
+use honbu_domain::board::EntryView;
+use honbu_domain::ids::*;
+use honbu_domain::vocab::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SourceRow {
+    pub id: SourceId,
+    pub name: String,
+    pub kind: SourceKind,
+    pub reliability: Reliability,
+}
+
+pub fn sources(c: &mut dyn Conn) -> Result<Vec<SourceRow>> {
+    c.query(
+        "SELECT id, name, kind, reliability FROM sources ORDER BY name",
+        &[],
+    )?
+    .iter()
+    .map(source_row)
+    .collect()
+}
+
+fn source_row(r: &Row) -> Result<SourceRow> {
+    Ok(SourceRow {
+        id: r.parse(0)?,
+        name: r.text(1)?,
+        kind: r.vocab(2, SourceKind::parse)?,
+        reliability: r.vocab(3, Reliability::parse)?,
+    })
+}
+
+pub fn source(c: &mut dyn Conn, id: SourceId) -> Result<Option<SourceRow>> {
+    c.query_one(
+        "SELECT id, name, kind, reliability FROM sources WHERE id = $1",
+        &[t(id)],
+    )?
+    .map(|r| source_row(&r))
+    .transpose()
+}
+
+pub(crate) const ENTRY_COLS: &str = "e.id, e.number, e.hq_id, e.author, e.occurred_at, e.reported_at, e.entered_at, e.source_id, e.source_name, \
+     e.reliability, e.credibility, e.category, e.release, e.significant, e.text, e.supersedes, e.superseded_by, e.links";
+
+pub(crate) fn entry_row(r: &Row) -> Result<EntryView> {
+    Ok(EntryView {
+        id: r.parse(0)?,
+        number: r.int(1)?,
+        hq: r.parse(2)?,
+        author: r.opt_parse(3)?,
+        occurred_at: r.time(4)?,
+        reported_at: r.time(5)?,
+        entered_at: r.time(6)?,
+        source: r.opt_parse(7)?,
+        source_name: r.text(8)?,
+        reliability: r.vocab(9, Reliability::parse)?,
+        credibility: r.vocab(10, Credibility::parse)?,
+        category: r.vocab(11, Category::parse)?,
+        release: r.vocab(12, Release::parse)?,
+        significant: r.bool(13)?,
+        text: r.text(14)?,
+        supersedes: r.opt_parse(15)?,
+        superseded_by: r.opt_parse(16)?,
+        links: r.json(17)?,
+        released_to: vec![],
+    })
+}
+
+/// The SQL condition for "entries this viewer may read" (alias `e`).
+pub(crate) fn entry_vis(p: &Principal, incident: IncidentId, start: usize) -> (String, Vec<Value>) {
+    match p.entry_filter(incident) {
+        EntryFilter::All => ("1=1".into(), vec![]),
+        EntryFilter::Restricted { hqs } if hqs.is_empty() => ("e.release <> 'hq'".into(), vec![]),
+        EntryFilter::Restricted { hqs } => {
+            let a = placeholders(start, hqs.len());
+            let b = placeholders(start + hqs.len(), hqs.len());
+            let mut params: Vec<Value> = hqs.iter().map(t).collect();
+            params.extend(hqs.iter().map(t));
+            (
+                format!("(e.release <> 'hq' OR e.hq_id IN ({a}) OR EXISTS (SELECT 1 FROM entry_releases r WHERE r.entry_id = e.id AND r.hq_id IN ({b})))"),
+                params,
+            )
+        }
+    }
+}
+
+pub(crate) fn fill_releases(c: &mut dyn Conn, entries: &mut [EntryView]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Value> = entries.iter().map(|e| t(e.id)).collect();
+    let rows = c.query(
+        &format!(
+            "SELECT entry_id, hq_id FROM entry_releases WHERE entry_id IN ({}) ORDER BY hq_id",
+            placeholders(1, ids.len())
+        ),
+        &ids,
+    )?;
+    let mut map: HashMap<EntryId, Vec<HqId>> = HashMap::new();
+    for r in rows {
+        map.entry(r.parse(0)?).or_default().push(r.parse(1)?);
+    }
+    for e in entries.iter_mut() {
+        if let Some(v) = map.remove(&e.id) {
+            e.released_to = v;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EntryQuery {
+    pub significant_only: bool,
+    /// Entries numbered below this (the cursor of the previous page).
+    pub before: Option<i64>,
+    pub limit: i64,
+    /// Oldest first instead of newest first.
+    pub ascending: bool,
+    pub entered_from: Option<DateTime<Utc>>,
+    pub entered_to: Option<DateTime<Utc>>,
+}
+
+pub fn entries(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    q: &EntryQuery,
+) -> Result<Page<EntryView>> {
+    if !p.can_see_incident(incident) {
+        return Ok(Page {
+            items: vec![],
+            total: 0,
+            next_cursor: None,
+        });
+    }
+    let mut params: Vec<Value> = vec![t(incident)];
+    let (vis, vp) = entry_vis(p, incident, 2);
+    params.extend(vp);
+    let mut cond = format!("e.incident_id = $1 AND {vis}");
+    if q.significant_only {
+        cond.push_str(" AND e.significant = 1");
+    }
+    if let Some(f) = q.entered_from {
+        params.push(Value::from(f));
+        cond.push_str(&format!(" AND e.entered_at >= ${}", params.len()));
+    }
+    if let Some(to) = q.entered_to {
+        params.push(Value::from(to));
+        cond.push_str(&format!(" AND e.entered_at <= ${}", params.len()));
+    }
+    let total = c
+        .query_one(
+            &format!("SELECT COUNT(*) FROM entries e WHERE {cond}"),
+            &params,
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0);
+    if let Some(b) = q.before {
+        params.push(Value::Int(b));
+        cond.push_str(&format!(
+            " AND e.number {} ${}",
+            if q.ascending { ">" } else { "<" },
+            params.len()
+        ));
+    }
+    let limit = q.limit.clamp(1, MAX_LIMIT);
+    params.push(Value::Int(limit));
+    let order = if q.ascending { "ASC" } else { "DESC" };
+    let mut items = c
+        .query(&format!("SELECT {ENTRY_COLS} FROM entries e WHERE {cond} ORDER BY e.number {order} LIMIT ${}", params.len()), &params)?
+        .iter()
+        .map(entry_row)
+        .collect::<Result<Vec<_>>>()?;
+    fill_releases(c, &mut items)?;
+    let next = if items.len() as i64 == limit {
+        items.last().map(|e| e.number.to_string())
+    } else {
+        None
+    };
+    Ok(Page {
+        items,
+        total,
+        next_cursor: next,
+    })
+}
+
+/// One entry if it exists and the viewer may read it.
+pub fn entry(
+    c: &mut dyn Conn,
+    p: &Principal,
+    id: EntryId,
+) -> Result<Option<(IncidentId, EntryView)>> {
+    let Some(r) = c.query_one(
+        &format!("SELECT {ENTRY_COLS}, e.incident_id FROM entries e WHERE e.id = $1"),
+        &[t(id)],
+    )?
+    else {
+        return Ok(None);
+    };
+    let incident: IncidentId = r.parse(18)?;
+    let mut e = vec![entry_row(&r)?];
+    fill_releases(c, &mut e)?;
+    let e = e.remove(0);
+    Ok(p.can_read_entry(incident, e.hq, e.release, &e.released_to)
+        .then_some((incident, e)))
+}
+
+/// The ids of an incident's entries by their numbers, of those the viewer
+/// may read (a number not returned is not one the viewer may link to).
+pub fn entry_ids_by_number(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    numbers: &[i64],
+) -> Result<HashMap<i64, EntryId>> {
+    if numbers.is_empty() || !p.can_see_incident(incident) {
+        return Ok(HashMap::new());
+    }
+    let mut params: Vec<Value> = vec![t(incident)];
+    let (vis, vp) = entry_vis(p, incident, 2);
+    params.extend(vp);
+    let from = params.len() + 1;
+    params.extend(numbers.iter().map(|n| Value::Int(*n)));
+    c.query(
+        &format!(
+            "SELECT e.number, e.id FROM entries e WHERE e.incident_id = $1 AND {vis} AND e.number IN ({})",
+            placeholders(from, numbers.len())
+        ),
+        &params,
+    )?
+    .iter()
+    .map(|r| Ok((r.int(0)?, r.parse(1)?)))
+    .collect()
+}
+
+/// The incident and origin HQ of an entry, whoever asks (for rule checks).
+pub fn entry_home(c: &mut dyn Conn, id: EntryId) -> Result<Option<(IncidentId, HqId)>> {
+    c.query_one(
+        "SELECT incident_id, hq_id FROM entries WHERE id = $1",
+        &[t(id)],
+    )?
+    .map(|r| Ok((r.parse(0)?, r.parse(1)?)))
+    .transpose()
+}
