@@ -16,6 +16,7 @@ use honbu_store::incidents;
 use honbu_store::log;
 use honbu_store::rules::Ctx;
 use honbu_store::service;
+use honbu_store::work;
 use honbu_store::{queries, Store};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -570,7 +571,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                         .collect::<anyhow::Result<_>>()?,
                 };
                 l.run(&d.decided_by, at, "record a decision", |c, ctx| {
-                    service::record_decision(c, ctx, inc, &r)
+                    work::record_decision(c, ctx, inc, &r)
                 })?;
             }
             Step::Task(i, t) => {
@@ -583,7 +584,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                     note: None,
                 };
                 let id = l.run(&t.created_by, at, "assign a task", |c, ctx| {
-                    service::assign_task(c, ctx, inc, &r)
+                    work::assign_task(c, ctx, inc, &r)
                 })?;
                 l.tasks.insert(i, id);
             }
@@ -597,7 +598,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                     note: Some(st.note.clone()),
                 };
                 l.run(&st.by, at, "update a task", |c, ctx| {
-                    service::update_task(c, ctx, task, &r)
+                    work::update_task(c, ctx, task, &r)
                 })?;
             }
             Step::Report(r) => {

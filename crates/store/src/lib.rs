@@ -21,6 +21,7 @@ pub mod rules;
 pub mod schema;
 pub mod service;
 pub mod sql;
+pub mod work;
 
 use honbu_domain::events::{Committed, Event};
 use honbu_domain::FieldError;

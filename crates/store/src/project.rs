@@ -5,7 +5,6 @@
 use crate::sql::{t, Conn, Value};
 use crate::StoreError;
 use honbu_domain::events::{Body, Committed};
-use honbu_domain::vocab::TaskStatus;
 
 fn json(v: &impl serde::Serialize) -> Result<Value, StoreError> {
     serde_json::to_string(v)
@@ -54,61 +53,20 @@ impl Projector {
             | Body::EntryLogged(_)
             | Body::EntrySignificance { .. }
             | Body::EntryReleased { .. } => self.log.apply(c, ev),
+            Body::DecisionRecorded { .. }
+            | Body::TaskAssigned { .. }
+            | Body::TaskStatusChanged { .. } => crate::work::apply(c, ev),
             _ => self.rest(c, ev),
         }
     }
 
     fn rest(&mut self, c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
         let e = &ev.event;
-        let seq = Value::Int(ev.seq);
+        let _seq = Value::Int(ev.seq);
         let at = Value::from(&e.at);
         let actor = Value::from(e.actor.map(t));
         let incident = Value::from(e.incident.map(t));
         match &e.body {
-            Body::DecisionRecorded {
-                decision,
-                hq,
-                decided_at,
-                decided_by,
-                title,
-                options,
-                rationale,
-                based_on,
-            } => {
-                c.exec(
-                "INSERT INTO decisions (id, incident_id, hq_id, decided_at, decided_by, recorded_by, recorded_at, title, options, rationale, based_on) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                &[t(decision), incident.clone(), t(hq), decided_at.into(), decided_by.into(), actor, at, title.into(), json(options)?, rationale.into(), json(based_on)?],
-            )?;
-            }
-            Body::TaskAssigned {
-                task,
-                hq,
-                title,
-                owner,
-                due_at,
-                note,
-            } => {
-                c.exec(
-                "INSERT INTO tasks (id, incident_id, hq_id, title, owner, due_at, status, note, created_at, created_by, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9)",
-                &[t(task), incident.clone(), t(hq), title.into(), owner.into(), due_at.map(Value::from).unwrap_or(Value::Null), t(TaskStatus::Open), note.into(), at.clone(), actor.clone()],
-            )?;
-                c.exec(
-                "INSERT INTO task_history (seq, task_id, at, actor, status, note) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[seq, t(task), at, actor, t(TaskStatus::Open), note.into()],
-            )?;
-            }
-            Body::TaskStatusChanged { task, status, note } => {
-                c.exec(
-                    "UPDATE tasks SET status = $1, note = $2, updated_at = $3 WHERE id = $4",
-                    &[t(status), note.into(), at.clone(), t(task)],
-                )?;
-                c.exec(
-                "INSERT INTO task_history (seq, task_id, at, actor, status, note) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[seq, t(task), at, actor, t(status), note.into()],
-            )?;
-            }
             Body::HandoverIssued {
                 handover,
                 hq,

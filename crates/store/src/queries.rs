@@ -5,14 +5,13 @@
 use crate::headquarters::hq_views_at;
 use crate::incidents::{incident, incident_clock};
 use crate::log::{entry_row, entry_vis, fill_releases, ENTRY_COLS};
-use crate::rules::{Page, MAX_LIMIT};
 use crate::sql::{placeholders, t, Conn, Row, Value};
+use crate::work::{decisions, tasks_at};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use honbu_domain::access::{EntryFilter, Principal};
 use honbu_domain::board::*;
 use honbu_domain::ids::*;
-use honbu_domain::vocab::*;
 use serde::Serialize;
 
 // ---------------------------------------------------------------- principals
@@ -26,127 +25,6 @@ use serde::Serialize;
 // ------------------------------------------------------------------- entries
 
 // ----------------------------------------------------- decisions and tasks
-
-const DECISION_COLS: &str = "id, hq_id, decided_at, decided_by, recorded_by, recorded_at, title, options, rationale, based_on";
-
-fn decision_row(r: &Row) -> Result<DecisionView> {
-    Ok(DecisionView {
-        id: r.parse(0)?,
-        hq: r.parse(1)?,
-        decided_at: r.time(2)?,
-        decided_by: r.text(3)?,
-        recorded_by: r.opt_parse(4)?,
-        recorded_at: r.time(5)?,
-        title: r.text(6)?,
-        options: r.json(7)?,
-        rationale: r.text(8)?,
-        based_on: r.json(9)?,
-    })
-}
-
-pub fn decisions(
-    c: &mut dyn Conn,
-    incident: IncidentId,
-    limit: i64,
-    offset: i64,
-) -> Result<Page<DecisionView>> {
-    let total = c
-        .query_one(
-            "SELECT COUNT(*) FROM decisions WHERE incident_id = $1",
-            &[t(incident)],
-        )?
-        .map(|r| r.int(0))
-        .transpose()?
-        .unwrap_or(0);
-    let items = c
-        .query(
-            &format!("SELECT {DECISION_COLS} FROM decisions WHERE incident_id = $1 ORDER BY recorded_at DESC, id DESC LIMIT $2 OFFSET $3"),
-            &[t(incident), Value::Int(limit.clamp(1, MAX_LIMIT)), Value::Int(offset)],
-        )?
-        .iter()
-        .map(decision_row)
-        .collect::<Result<Vec<_>>>()?;
-    let next =
-        (offset + (items.len() as i64) < total).then(|| (offset + items.len() as i64).to_string());
-    Ok(Page {
-        items,
-        total,
-        next_cursor: next,
-    })
-}
-
-const TASK_COLS: &str =
-    "id, hq_id, title, owner, due_at, status, note, created_at, created_by, updated_at";
-
-fn task_row(r: &Row, now: DateTime<Utc>) -> Result<TaskView> {
-    let status = r.vocab(5, TaskStatus::parse)?;
-    let due_at = r.opt_time(4)?;
-    Ok(TaskView {
-        id: r.parse(0)?,
-        hq: r.parse(1)?,
-        title: r.text(2)?,
-        owner: r.text(3)?,
-        due_at,
-        status,
-        note: r.text(6)?,
-        created_at: r.time(7)?,
-        created_by: r.opt_parse(8)?,
-        updated_at: r.time(9)?,
-        overdue: task_overdue(status, due_at, now),
-    })
-}
-
-/// Tasks of an incident, overdue first; closed ones only when asked.
-pub fn tasks(
-    c: &mut dyn Conn,
-    incident: IncidentId,
-    include_closed: bool,
-    now: DateTime<Utc>,
-) -> Result<Vec<TaskView>> {
-    let at = incident_clock(c, incident, now)?;
-    tasks_at(c, incident, include_closed, at)
-}
-
-/// As [`tasks`], at a clock already resolved by [`incident_clock`].
-fn tasks_at(
-    c: &mut dyn Conn,
-    incident: IncidentId,
-    include_closed: bool,
-    now: DateTime<Utc>,
-) -> Result<Vec<TaskView>> {
-    let filter = if include_closed {
-        ""
-    } else {
-        " AND status NOT IN ('done', 'cancelled')"
-    };
-    let mut items = c
-        .query(
-            &format!("SELECT {TASK_COLS} FROM tasks WHERE incident_id = $1{filter}"),
-            &[t(incident)],
-        )?
-        .iter()
-        .map(|r| task_row(r, now))
-        .collect::<Result<Vec<_>>>()?;
-    sort_tasks(&mut items);
-    if include_closed {
-        // Closed tasks after the open ones, most recently closed first.
-        items.sort_by_key(|t| t.status.is_closed());
-    }
-    Ok(items)
-}
-
-pub fn task(
-    c: &mut dyn Conn,
-    id: TaskId,
-    now: DateTime<Utc>,
-) -> Result<Option<(IncidentId, TaskView)>> {
-    c.query_one(
-        &format!("SELECT {TASK_COLS}, incident_id FROM tasks WHERE id = $1"),
-        &[t(id)],
-    )?
-    .map(|r| Ok((r.parse(10)?, task_row(&r, now)?)))
-    .transpose()
-}
 
 // --------------------------------------------------------------------- board
 

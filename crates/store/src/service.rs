@@ -10,8 +10,9 @@ use crate::headquarters;
 use crate::incidents;
 use crate::log;
 use crate::queries;
-use crate::rules::{acting_hq, forbid, not_closed, opt_time, visible_incident, Ctx};
+use crate::rules::{forbid, not_closed, opt_time, visible_incident, Ctx};
 use crate::sql::{t, Conn};
+use crate::work;
 use crate::{Result, StoreError};
 use honbu_domain::access::Principal;
 use honbu_domain::board::*;
@@ -33,133 +34,6 @@ use honbu_domain::FieldError;
 // -------------------------------------------------------------------- entries
 
 // ---------------------------------------------------------- decisions, tasks
-
-pub fn record_decision(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    id: IncidentId,
-    r: &RecordDecision,
-) -> Result<(Vec<Event>, DecisionId)> {
-    visible_incident(c, ctx, id)?;
-    let title = text("title", &r.title, 1, 300)?;
-    let rationale = text("rationale", &r.rationale, 1, 20_000)?;
-    let decided_at = opt_time("decided_at", &r.decided_at, ctx.now)?;
-    let decided_by = match &r.decided_by {
-        Some(s) => text("decided_by", s, 1, 200)?,
-        None => ctx.p.display_name.clone(),
-    };
-    if r.options.len() > 20 {
-        return Err(FieldError::new("options", "at most 20 options").into());
-    }
-    let options = r
-        .options
-        .iter()
-        .enumerate()
-        .map(|(i, o)| text(&format!("options[{i}]"), o, 1, 2000))
-        .collect::<Result<Vec<_>, _>>()?;
-    if r.based_on.len() > 50 {
-        return Err(FieldError::new("based_on", "at most 50 entries").into());
-    }
-    for (i, e) in r.based_on.iter().enumerate() {
-        match log::entry(c, ctx.p, *e)? {
-            Some((inc, _)) if inc == id => {}
-            _ => {
-                return Err(FieldError::new(
-                    format!("based_on[{i}]"),
-                    "is not an entry of this incident",
-                )
-                .into())
-            }
-        }
-    }
-    let hq = acting_hq(c, ctx, id, r.hq, Capability::DecisionRecord)?;
-    let decision = DecisionId::new();
-    not_closed(c, id)?;
-    Ok((
-        vec![ctx.ev(
-            Some(id),
-            Body::DecisionRecorded {
-                decision,
-                hq,
-                decided_at,
-                decided_by,
-                title,
-                options,
-                rationale,
-                based_on: r.based_on.clone(),
-            },
-        )],
-        decision,
-    ))
-}
-
-pub fn assign_task(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    id: IncidentId,
-    r: &AssignTask,
-) -> Result<(Vec<Event>, TaskId)> {
-    visible_incident(c, ctx, id)?;
-    let title = text("title", &r.title, 1, 300)?;
-    let owner = text("owner", &r.owner, 1, 200)?;
-    let due_at = r
-        .due_at
-        .as_deref()
-        .map(|s| parse_time("due_at", s).map(honbu_domain::time::trunc))
-        .transpose()?;
-    let note = text("note", r.note.as_deref().unwrap_or(""), 0, 5000)?;
-    let hq = acting_hq(c, ctx, id, r.hq, Capability::TaskManage)?;
-    let task = TaskId::new();
-    not_closed(c, id)?;
-    Ok((
-        vec![ctx.ev(
-            Some(id),
-            Body::TaskAssigned {
-                task,
-                hq,
-                title,
-                owner,
-                due_at,
-                note,
-            },
-        )],
-        task,
-    ))
-}
-
-pub fn update_task(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    id: TaskId,
-    r: &UpdateTask,
-) -> Result<(Vec<Event>, ())> {
-    let (inc, task) = queries::task(c, id, ctx.now)?.ok_or(StoreError::NotFound)?;
-    if !ctx.p.can_see_incident(inc) {
-        return Err(StoreError::NotFound);
-    }
-    let status = TaskStatus::parse("status", &r.status)?;
-    let note = text("note", r.note.as_deref().unwrap_or(""), 0, 5000)?;
-    if !ctx.p.can_in_incident(inc, Capability::TaskManage) {
-        return Err(forbid("update tasks"));
-    }
-    if task.status == status && task.note == note {
-        return Err(StoreError::Conflict(format!(
-            "the task is already {status}"
-        )));
-    }
-    not_closed(c, inc)?;
-    Ok((
-        vec![ctx.ev(
-            Some(inc),
-            Body::TaskStatusChanged {
-                task: id,
-                status,
-                note,
-            },
-        )],
-        (),
-    ))
-}
 
 // ------------------------------------------------------------ handover brief
 
@@ -226,7 +100,7 @@ pub fn build_brief(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId, hq: HqId) -> Res
             .cmp(&a.significant)
             .then(b.number.cmp(&a.number))
     });
-    let decisions = queries::decisions(c, id, 100, 0)?
+    let decisions = work::decisions(c, id, 100, 0)?
         .items
         .into_iter()
         .filter(|d| d.recorded_at > since)
@@ -417,7 +291,7 @@ pub fn issue_sitrep(
         ..Default::default()
     };
     let significant = log::entries(c, &wide, id, &q)?.items;
-    let decisions: Vec<DecisionView> = queries::decisions(c, id, MAX_LIMIT_DECISIONS, 0)?
+    let decisions: Vec<DecisionView> = work::decisions(c, id, MAX_LIMIT_DECISIONS, 0)?
         .items
         .into_iter()
         .filter(|d| d.recorded_at >= from && d.recorded_at <= to)

@@ -17,7 +17,8 @@ use honbu_domain::ids::*;
 use honbu_domain::vocab::*;
 use honbu_store::accounts;
 use honbu_store::rules;
-use honbu_store::{service, Store};
+use honbu_store::work;
+use honbu_store::Store;
 use honbu_testkit::contract;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -100,7 +101,7 @@ async fn main() {
             };
             store2
                 .write_blocking(|c| {
-                    service::assign_task(
+                    work::assign_task(
                         c,
                         &rules::Ctx {
                             p: &p,

@@ -149,7 +149,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
                 )
             }),
             C::DecisionRecord => run(store, who, at, |c, ctx| {
-                service::record_decision(
+                honbu_store::work::record_decision(
                     c,
                     ctx,
                     inc,
@@ -163,7 +163,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
             })
             .map(|_| ()),
             C::TaskManage => run(store, who, at, |c, ctx| {
-                service::assign_task(
+                honbu_store::work::assign_task(
                     c,
                     ctx,
                     inc,

@@ -74,11 +74,11 @@ pub fn a_closed_incident_stops_its_clock(store: &Store) {
     };
     let t2 = task.clone();
     let r = run(store, "mofa.head", later, |c, ctx| {
-        service::assign_task(c, ctx, w.incident, &task)
+        honbu_store::work::assign_task(c, ctx, w.incident, &task)
     });
     assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}");
     let r = run(store, "stranger", later, |c, ctx| {
-        service::assign_task(c, ctx, w.incident, &t2)
+        honbu_store::work::assign_task(c, ctx, w.incident, &t2)
     });
     assert!(matches!(r, Err(StoreError::NotFound)), "{r:?}");
     let on = honbu_domain::commands::Duty {
@@ -104,7 +104,7 @@ pub fn analyst_cannot_record_decisions_or_change_status(store: &Store) {
     let inc = w.incident;
     let at = t0() + Duration::minutes(30);
     let e = run(store, "lima.analyst", at, |c, ctx| {
-        service::record_decision(
+        honbu_store::work::record_decision(
             c,
             ctx,
             inc,

@@ -331,7 +331,7 @@ fn busy_world(store: &Store) -> World {
     }
     let (inc, mofa, lima) = (w.incident, w.mofa, w.lima);
     run(store, "mofa.head", t0() + Duration::hours(2), |c, ctx| {
-        service::assign_task(
+        honbu_store::work::assign_task(
             c,
             ctx,
             inc,
@@ -345,7 +345,7 @@ fn busy_world(store: &Store) -> World {
     })
     .unwrap();
     let t2 = run(store, "mofa.head", t0() + Duration::hours(2), |c, ctx| {
-        service::assign_task(
+        honbu_store::work::assign_task(
             c,
             ctx,
             inc,
@@ -359,7 +359,7 @@ fn busy_world(store: &Store) -> World {
     })
     .unwrap();
     run(store, "mofa.head", t0() + Duration::hours(3), |c, ctx| {
-        service::update_task(
+        honbu_store::work::update_task(
             c,
             ctx,
             t2,
@@ -371,7 +371,7 @@ fn busy_world(store: &Store) -> World {
     })
     .unwrap();
     run(store, "mofa.head", t0() + Duration::hours(3), |c, ctx| {
-        service::record_decision(
+        honbu_store::work::record_decision(
             c,
             ctx,
             inc,

@@ -14,6 +14,7 @@ use honbu_domain::commands::*;
 use honbu_domain::ids::*;
 use honbu_store::queries::{self, HandoverRow, SitrepRow};
 use honbu_store::service;
+use honbu_store::work;
 
 /// Decisions recorded for the incident, newest first.
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/decisions", tag = "decisions", params(("id" = uuid::Uuid, Path), ListParams),
@@ -25,10 +26,7 @@ pub async fn list_decisions(
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Json<Page<DecisionView>>, ApiError> {
     let (limit, offset) = (q.limit()?, q.cursor_number()?.unwrap_or(0));
-    let page = in_incident(&s, v, id, move |c, _| {
-        queries::decisions(c, id, limit, offset)
-    })
-    .await?;
+    let page = in_incident(&s, v, id, move |c, _| work::decisions(c, id, limit, offset)).await?;
     Ok(Json(page.into()))
 }
 
@@ -41,10 +39,7 @@ pub async fn record_decision(
     ApiPath(id): ApiPath<IncidentId>,
     ApiJson(r): ApiJson<RecordDecision>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let d = exec(&s, &v, move |c, ctx| {
-        service::record_decision(c, ctx, id, &r)
-    })
-    .await?;
+    let d = exec(&s, &v, move |c, ctx| work::record_decision(c, ctx, id, &r)).await?;
     Ok(created(d.0))
 }
 
@@ -73,7 +68,7 @@ pub async fn list_tasks(
     };
     let (limit, cursor) = (lp.limit()?, lp.cursor_number()?);
     let all = q.all.unwrap_or(false);
-    let tasks = in_incident(&s, v, id, move |c, _| queries::tasks(c, id, all, now())).await?;
+    let tasks = in_incident(&s, v, id, move |c, _| work::tasks(c, id, all, now())).await?;
     Ok(Json(page_of(tasks, limit, cursor)))
 }
 
@@ -86,7 +81,7 @@ pub async fn assign_task(
     ApiPath(id): ApiPath<IncidentId>,
     ApiJson(r): ApiJson<AssignTask>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let t = exec(&s, &v, move |c, ctx| service::assign_task(c, ctx, id, &r)).await?;
+    let t = exec(&s, &v, move |c, ctx| work::assign_task(c, ctx, id, &r)).await?;
     Ok(created(t.0))
 }
 
@@ -99,7 +94,7 @@ pub async fn update_task(
     ApiPath(id): ApiPath<TaskId>,
     ApiJson(r): ApiJson<UpdateTask>,
 ) -> Result<StatusCode, ApiError> {
-    exec(&s, &v, move |c, ctx| service::update_task(c, ctx, id, &r)).await?;
+    exec(&s, &v, move |c, ctx| work::update_task(c, ctx, id, &r)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -23,6 +23,7 @@ use honbu_store::log::EntryQuery;
 use honbu_store::queries::{self, HandoverRow, SitrepRow};
 use honbu_store::rules::Page;
 use honbu_store::service;
+use honbu_store::work;
 
 fn hq_name(hqs: &[HqView], id: HqId) -> String {
     hqs.iter()
@@ -70,7 +71,7 @@ pub async fn decisions_page(
         .store
         .read(move |c| {
             Ok((
-                queries::decisions(c, id, 1000, 0)?,
+                work::decisions(c, id, 1000, 0)?,
                 log::entries(
                     c,
                     &p,
@@ -141,7 +142,7 @@ pub async fn decide(
         &to,
         "ok.decision_recorded",
         &to,
-        move |c, ctx| service::record_decision(c, ctx, id, &r),
+        move |c, ctx| work::record_decision(c, ctx, id, &r),
     )
     .await)
 }
@@ -167,7 +168,7 @@ pub async fn tasks_page(
     let (inc, _, clock) = context(&s, &v, id).await?;
     let tasks = s
         .store
-        .read(move |c| queries::tasks(c, id, true, now()))
+        .read(move |c| work::tasks(c, id, true, now()))
         .await?;
     let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.tasks"), &query_map(&uri))
         .tab(id, &inc.title, "tasks");
@@ -202,7 +203,7 @@ pub async fn assign(
     };
     Ok(
         submit(&s, &v, &f, &to, "ok.task_assigned", &to, move |c, ctx| {
-            service::assign_task(c, ctx, id, &r)
+            work::assign_task(c, ctx, id, &r)
         })
         .await,
     )
@@ -218,7 +219,7 @@ pub async fn task_status(
     let inc = s
         .store
         .read(move |c| {
-            Ok(queries::task(c, task, now())?
+            Ok(work::task(c, task, now())?
                 .map(|(i, _)| i)
                 .filter(|i| p.can_see_incident(*i)))
         })
@@ -230,7 +231,7 @@ pub async fn task_status(
         note: f.opt("note"),
     };
     Ok(submit(&s, &v, &f, &to, "ok.saved", &to, move |c, ctx| {
-        service::update_task(c, ctx, task, &r)
+        work::update_task(c, ctx, task, &r)
     })
     .await)
 }
