@@ -13,11 +13,12 @@ use honbu_domain::vocab::Capability;
 use honbu_store::accounts;
 use honbu_store::headquarters;
 use honbu_store::incidents;
+use honbu_store::journal;
 use honbu_store::log;
+use honbu_store::reports;
 use honbu_store::rules::Ctx;
-use honbu_store::service;
 use honbu_store::work;
-use honbu_store::{queries, Store};
+use honbu_store::Store;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -623,7 +624,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                 let inc = l.inc()?;
                 let hq = l.hq(&h.hq)?;
                 let id = l.run(&h.to, at, "issue a handover", |c, ctx| {
-                    service::issue_handover(c, ctx, inc, &IssueHandover { hq })
+                    reports::issue_handover(c, ctx, inc, &IssueHandover { hq })
                 })?;
                 l.handovers.insert(i, id);
             }
@@ -633,13 +634,13 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                     .get(&i)
                     .ok_or_else(|| anyhow!("handover {i} not issued"))?;
                 l.run(&h.to, at, "acknowledge a handover", |c, ctx| {
-                    service::acknowledge_handover(c, ctx, id)
+                    reports::acknowledge_handover(c, ctx, id)
                 })?;
             }
         }
     }
     let incident = l.inc()?;
-    let events = store.read_blocking(queries::journal_seq)?;
+    let events = store.read_blocking(journal::last_seq)?;
     Ok(Loaded {
         incident,
         entries: l.entries.len(),

@@ -3,9 +3,10 @@
 
 use honbu_domain::access::Principal;
 use honbu_store::accounts;
+use honbu_store::board;
 use honbu_store::headquarters;
 use honbu_store::journal::Verdict;
-use honbu_store::queries;
+use honbu_store::schema;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
@@ -138,8 +139,8 @@ fn lima_demo_loads_through_the_rules_and_reads_as_of_any_moment() {
     let (live, folded, hqs) = store
         .read_blocking(move |c| {
             Ok((
-                queries::board(c, &p, inc, now)?.unwrap(),
-                queries::board_as_of(c, &p, inc, now)?.unwrap(),
+                board::board(c, &p, inc, now)?.unwrap(),
+                board::board_as_of(c, &p, inc, now)?.unwrap(),
                 headquarters::hq_details(c, inc, now)?,
             ))
         })
@@ -169,7 +170,7 @@ fn lima_demo_loads_through_the_rules_and_reads_as_of_any_moment() {
     let at = honbu_domain::time::parse_time("at", "1996-12-19T03:00:00+09:00").unwrap();
     let p = demo.clone();
     let then = store
-        .read_blocking(move |c| queries::board_as_of(c, &p, inc, at))
+        .read_blocking(move |c| board::board_as_of(c, &p, inc, at))
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -192,10 +193,10 @@ fn lima_demo_loads_through_the_rules_and_reads_as_of_any_moment() {
         store.verify_blocking(&mut |_, _| {}).unwrap(),
         Verdict::Intact { .. }
     ));
-    let before = store.read_blocking(queries::dump_read_models).unwrap();
+    let before = store.read_blocking(schema::dump_read_models).unwrap();
     store.rebuild_blocking().unwrap();
     assert_eq!(
-        store.read_blocking(queries::dump_read_models).unwrap(),
+        store.read_blocking(schema::dump_read_models).unwrap(),
         before
     );
 }

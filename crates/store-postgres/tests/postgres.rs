@@ -19,7 +19,7 @@ fn two_instances_share_one_chain_and_see_each_others_events() {
     let b = postgres::store_on(&db, key);
     let mut rx = b.subscribe();
     let w = honbu_testkit::contract::world(&a);
-    let last = a.read_blocking(honbu_store::queries::journal_seq).unwrap();
+    let last = a.read_blocking(honbu_store::journal::last_seq).unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     let mut got = 0;
     while got < last {

@@ -369,7 +369,7 @@ fn main() {
     }
     let total = s
         .store
-        .read_blocking(honbu_store::queries::journal_seq)
+        .read_blocking(honbu_store::journal::last_seq)
         .unwrap();
     let t0 = Instant::now();
     let v = s.store.verify_blocking(&mut |_, _| {}).unwrap();

@@ -371,3 +371,13 @@ pub fn verify(
         head: prev,
     })
 }
+
+/// The sequence number of the journal's last event (0 when empty).
+pub fn last_seq(c: &mut dyn Conn) -> Result<i64, StoreError> {
+    Ok(
+        c.query_one("SELECT seq FROM journal_head WHERE id = 1", &[])?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0),
+    )
+}

@@ -1,9 +1,16 @@
-//! honbu's store. Every change goes one way (see ARCHITECTURE.md):
-//! a command handler ([`service`]) checks access and rules inside a write
-//! transaction, turns the request into events, [`journal::append`]s them to
-//! the hash-chained journal and [`project::apply`]s them to the read models
-//! — all in that one transaction — and after commit the events go to live
-//! subscribers.
+//! honbu's store. Every change goes one way (see ARCHITECTURE.md): a
+//! command handler checks access and rules inside a write transaction,
+//! turns the request into events, [`journal::append`]s them to the
+//! hash-chained journal and applies them to the read models through
+//! [`project::Projector`] — all in that one transaction — and after commit
+//! the events go to live subscribers.
+//!
+//! The store is cut into rooms by feature, each with its commands, queries
+//! and projection side by side: [`accounts`], [`incidents`],
+//! [`headquarters`], [`log`], [`work`] (decisions and tasks) and
+//! [`reports`] (handover briefs, SITREPs). What every room shares — the
+//! command context, visibility, "the incident is closed", pages — is in
+//! [`rules`]; the [`board`] is composed above the rooms from their reads.
 //!
 //! Backends (SQLite, PostgreSQL) implement [`Backend`]: connections,
 //! transactions and parameter binding. Everything else — schema, journal,
@@ -11,15 +18,15 @@
 //! suite in `honbu-testkit` holds every backend to it.
 
 pub mod accounts;
+pub mod board;
 pub mod headquarters;
 pub mod incidents;
 pub mod journal;
 pub mod log;
 pub mod project;
-pub mod queries;
+pub mod reports;
 pub mod rules;
 pub mod schema;
-pub mod service;
 pub mod sql;
 pub mod work;
 

@@ -2,7 +2,7 @@
 //! used). Migrations are numbered and applied in order inside one
 //! transaction each; a database records the versions it has.
 
-use crate::sql::{Conn, Value};
+use crate::sql::{Conn, Row, Value};
 use crate::StoreError;
 
 /// Genesis value of the chain: the `prev_hash` of journal entry 1.
@@ -350,4 +350,15 @@ pub fn migrate_to(c: &mut dyn Conn, last: i64) -> Result<(), StoreError> {
         )?;
     }
     Ok(())
+}
+
+/// Every read-model row, as text, for comparing a rebuilt database with the
+/// live one.
+pub fn dump_read_models(c: &mut dyn Conn) -> Result<Vec<(String, Vec<Row>)>, StoreError> {
+    let mut out = vec![];
+    for table in READ_MODELS {
+        let rows = c.query(&format!("SELECT * FROM {table} ORDER BY 1, 2"), &[])?;
+        out.push((table.to_string(), rows));
+    }
+    Ok(out)
 }

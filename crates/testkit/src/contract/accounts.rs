@@ -186,7 +186,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
             })
             .map(|_| ()),
             C::SitrepIssue => run(store, who, at, |c, ctx| {
-                service::issue_sitrep(
+                honbu_store::reports::issue_sitrep(
                     c,
                     ctx,
                     inc,

@@ -1,6 +1,7 @@
 //! The journal: verification, rebuild, live subscribers.
 
 use super::*;
+use honbu_store::schema;
 
 pub fn journal_verifies_and_names_the_changed_entry(store: &Store) {
     let w = busy_world(store);
@@ -66,10 +67,10 @@ pub fn journal_names_a_removed_or_reordered_entry(store: &Store) {
 
 pub fn rebuilt_read_models_equal_the_live_ones(store: &Store) {
     busy_world(store);
-    let live = store.read_blocking(queries::dump_read_models).unwrap();
+    let live = store.read_blocking(schema::dump_read_models).unwrap();
     let n = store.rebuild_blocking().unwrap();
     assert_eq!(n, seq(store));
-    let rebuilt = store.read_blocking(queries::dump_read_models).unwrap();
+    let rebuilt = store.read_blocking(schema::dump_read_models).unwrap();
     for ((t1, a), (_, b)) in live.iter().zip(rebuilt.iter()) {
         assert_eq!(a, b, "table {t1} differs after rebuild");
     }

@@ -1,6 +1,7 @@
 //! The situation log: markings, defaults, corrections, bad input, paging.
 
 use super::*;
+use honbu_store::schema;
 
 pub fn release_markings_decide_who_reads_an_entry(store: &Store) {
     let w = world(store);
@@ -196,7 +197,7 @@ pub fn supersede_of_another_incidents_entry_is_refused_and_nothing_written(store
     })
     .unwrap();
     let before = seq(store);
-    let dump_before = store.read_blocking(queries::dump_read_models).unwrap();
+    let dump_before = store.read_blocking(schema::dump_read_models).unwrap();
     let e = entry(
         &w,
         "officer",
@@ -227,7 +228,7 @@ pub fn supersede_of_another_incidents_entry_is_refused_and_nothing_written(store
     );
     assert_eq!(seq(store), before, "the journal is unchanged");
     assert_eq!(
-        store.read_blocking(queries::dump_read_models).unwrap(),
+        store.read_blocking(schema::dump_read_models).unwrap(),
         dump_before,
         "the tables are unchanged"
     );

@@ -15,9 +15,7 @@ use honbu_domain::time::Timestamp;
 use honbu_domain::vocab::*;
 use honbu_store::journal::Verdict;
 use honbu_store::log::EntryQuery;
-use honbu_store::queries;
 use honbu_store::rules::Ctx;
-use honbu_store::service;
 use honbu_store::{Store, StoreError};
 use std::sync::OnceLock;
 
@@ -259,14 +257,14 @@ fn text_entry(text: &str) -> NewEntry {
 }
 
 fn seq(store: &Store) -> i64 {
-    store.read_blocking(queries::journal_seq).unwrap()
+    store.read_blocking(honbu_store::journal::last_seq).unwrap()
 }
 
 fn board(w: &World, who: &str, at: Timestamp) -> Option<honbu_domain::board::Board> {
     let p = principal(&w.store, who);
     let id = w.incident;
     w.store
-        .read_blocking(move |c| queries::board(c, &p, id, at))
+        .read_blocking(move |c| honbu_store::board::board(c, &p, id, at))
         .unwrap()
 }
 
@@ -274,7 +272,7 @@ fn board_as_of(w: &World, who: &str, at: Timestamp) -> Option<honbu_domain::boar
     let p = principal(&w.store, who);
     let id = w.incident;
     w.store
-        .read_blocking(move |c| queries::board_as_of(c, &p, id, at))
+        .read_blocking(move |c| honbu_store::board::board_as_of(c, &p, id, at))
         .unwrap()
 }
 

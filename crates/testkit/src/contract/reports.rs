@@ -7,11 +7,11 @@ pub fn handover_brief_covers_changes_since_last_acknowledged_one(store: &Store) 
     let (inc, mofa) = (w.incident, w.mofa);
     let first = t0() + Duration::hours(6);
     let h1 = run(store, "mofa.head", first, |c, ctx| {
-        service::issue_handover(c, ctx, inc, &IssueHandover { hq: mofa })
+        honbu_store::reports::issue_handover(c, ctx, inc, &IssueHandover { hq: mofa })
     })
     .unwrap();
     let row = store
-        .read_blocking(move |c| queries::handover(c, h1))
+        .read_blocking(move |c| honbu_store::reports::handover(c, h1))
         .unwrap()
         .unwrap();
     let brief: honbu_domain::reports::Brief = serde_json::from_value(row.brief).unwrap();
@@ -37,14 +37,14 @@ pub fn handover_brief_covers_changes_since_last_acknowledged_one(store: &Store) 
         store,
         "mofa.head",
         first + Duration::minutes(5),
-        |c, ctx| service::acknowledge_handover(c, ctx, h1),
+        |c, ctx| honbu_store::reports::acknowledge_handover(c, ctx, h1),
     )
     .unwrap();
     let e = run(
         store,
         "mofa.head",
         first + Duration::minutes(6),
-        |c, ctx| service::acknowledge_handover(c, ctx, h1),
+        |c, ctx| honbu_store::reports::acknowledge_handover(c, ctx, h1),
     )
     .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)));
@@ -52,7 +52,7 @@ pub fn handover_brief_covers_changes_since_last_acknowledged_one(store: &Store) 
         store,
         "lima.analyst",
         first + Duration::minutes(6),
-        |c, ctx| service::issue_handover(c, ctx, inc, &IssueHandover { hq: mofa }),
+        |c, ctx| honbu_store::reports::issue_handover(c, ctx, inc, &IssueHandover { hq: mofa }),
     )
     .unwrap_err();
     assert!(matches!(e, StoreError::Forbidden(_)), "{e:?}");
@@ -64,11 +64,11 @@ pub fn handover_brief_covers_changes_since_last_acknowledged_one(store: &Store) 
     )
     .unwrap();
     let h2 = run(store, "mofa.head", first + Duration::hours(8), |c, ctx| {
-        service::issue_handover(c, ctx, inc, &IssueHandover { hq: mofa })
+        honbu_store::reports::issue_handover(c, ctx, inc, &IssueHandover { hq: mofa })
     })
     .unwrap();
     let row = store
-        .read_blocking(move |c| queries::handover(c, h2))
+        .read_blocking(move |c| honbu_store::reports::handover(c, h2))
         .unwrap()
         .unwrap();
     let brief: honbu_domain::reports::Brief = serde_json::from_value(row.brief).unwrap();
@@ -76,7 +76,7 @@ pub fn handover_brief_covers_changes_since_last_acknowledged_one(store: &Store) 
     assert_eq!(brief.changes_total, 1);
     assert_eq!(brief.changes[0].text, "after the handover");
     let row = store
-        .read_blocking(move |c| queries::handover(c, h1))
+        .read_blocking(move |c| honbu_store::reports::handover(c, h1))
         .unwrap()
         .unwrap();
     assert_eq!(row.acknowledged_at, Some(first + Duration::minutes(5)));
@@ -95,18 +95,18 @@ pub fn sitreps_are_numbered_per_incident(store: &Store) {
         ..Default::default()
     };
     let s1 = run(store, "mofa.head", now, |c, ctx| {
-        service::issue_sitrep(c, ctx, inc, &req)
+        honbu_store::reports::issue_sitrep(c, ctx, inc, &req)
     })
     .unwrap();
     let s2 = run(store, "mofa.head", now + Duration::hours(1), |c, ctx| {
-        service::issue_sitrep(c, ctx, inc, &req)
+        honbu_store::reports::issue_sitrep(c, ctx, inc, &req)
     })
     .unwrap();
     let (a, b) = store
         .read_blocking(move |c| {
             Ok((
-                queries::sitrep(c, s1)?.unwrap(),
-                queries::sitrep(c, s2)?.unwrap(),
+                honbu_store::reports::sitrep(c, s1)?.unwrap(),
+                honbu_store::reports::sitrep(c, s2)?.unwrap(),
             ))
         })
         .unwrap();
@@ -140,7 +140,7 @@ pub fn sitreps_are_numbered_per_incident(store: &Store) {
         .iter()
         .all(|e| e.release >= Release::Incident));
     let e = run(store, "lima.analyst", now, |c, ctx| {
-        service::issue_sitrep(
+        honbu_store::reports::issue_sitrep(
             c,
             ctx,
             inc,

@@ -12,11 +12,12 @@ use axum::Json;
 use honbu_domain::board::{Board, IncidentView};
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
+use honbu_store::board;
 use honbu_store::headquarters;
 use honbu_store::headquarters::{HqDetail, ReportRow};
 use honbu_store::incidents;
 use honbu_store::incidents::{IncidentSummary, StatusChange};
-use honbu_store::queries;
+use honbu_store::journal;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -24,7 +25,7 @@ use utoipa::{IntoParams, ToSchema};
 #[utoipa::path(get, path = "/healthz", tag = "system", security(()),
     responses((status = 200, description = "The database answers", body = String), (status = 503, description = "It does not", body = ErrorBody)))]
 pub async fn health(State(s): State<AppState>) -> Result<&'static str, ApiError> {
-    s.store.read(queries::journal_seq).await.map_err(|e| {
+    s.store.read(journal::last_seq).await.map_err(|e| {
         tracing::error!("health check: {e}");
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -152,8 +153,8 @@ pub async fn board(
     let b = s
         .store
         .read(move |c| match at {
-            Some(at) => queries::board_as_of(c, &v.p, id, at),
-            None => queries::board(c, &v.p, id, now()),
+            Some(at) => board::board_as_of(c, &v.p, id, at),
+            None => board::board(c, &v.p, id, now()),
         })
         .await?
         .ok_or_else(ApiError::not_found)?;

@@ -12,8 +12,7 @@ use axum::Json;
 use honbu_domain::board::{DecisionView, TaskView};
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
-use honbu_store::queries::{self, HandoverRow, SitrepRow};
-use honbu_store::service;
+use honbu_store::reports::{self, HandoverRow, SitrepRow};
 use honbu_store::work;
 
 /// Decisions recorded for the incident, newest first.
@@ -110,7 +109,7 @@ pub async fn list_handovers(
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
     let rows = in_incident(&s, v, id, move |c, p| {
         let mine = p.hqs_in(id);
-        let all = queries::handovers(c, id)?;
+        let all = reports::handovers(c, id)?;
         // A brief holds what its HQ may see: only that HQ's members (and administrators) read it.
         Ok(all
             .into_iter()
@@ -131,7 +130,7 @@ pub async fn issue_handover(
     ApiJson(r): ApiJson<IssueHandover>,
 ) -> Result<impl IntoResponse, ApiError> {
     let h = exec(&s, &v, move |c, ctx| {
-        service::issue_handover(c, ctx, id, &r)
+        reports::issue_handover(c, ctx, id, &r)
     })
     .await?;
     Ok(created(h.0))
@@ -147,7 +146,7 @@ pub async fn get_handover(
 ) -> Result<Json<HandoverRow>, ApiError> {
     let h = s
         .store
-        .read(move |c| queries::handover(c, id))
+        .read(move |c| reports::handover(c, id))
         .await?
         .ok_or_else(ApiError::not_found)?;
     if !(v.p.is_admin() || v.p.role_in(h.hq).is_some()) {
@@ -165,7 +164,7 @@ pub async fn acknowledge_handover(
     ApiPath(id): ApiPath<HandoverId>,
 ) -> Result<StatusCode, ApiError> {
     exec(&s, &v, move |c, ctx| {
-        service::acknowledge_handover(c, ctx, id)
+        reports::acknowledge_handover(c, ctx, id)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -181,7 +180,7 @@ pub async fn list_sitreps(
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Json<Page<SitrepRow>>, ApiError> {
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
-    let rows = in_incident(&s, v, id, move |c, _| queries::sitreps(c, id)).await?;
+    let rows = in_incident(&s, v, id, move |c, _| reports::sitreps(c, id)).await?;
     Ok(Json(page_of(rows, limit, cursor)))
 }
 
@@ -194,7 +193,7 @@ pub async fn issue_sitrep(
     ApiPath(id): ApiPath<IncidentId>,
     ApiJson(r): ApiJson<IssueSitrep>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let sr = exec(&s, &v, move |c, ctx| service::issue_sitrep(c, ctx, id, &r)).await?;
+    let sr = exec(&s, &v, move |c, ctx| reports::issue_sitrep(c, ctx, id, &r)).await?;
     Ok(created(sr.0))
 }
 
@@ -208,7 +207,7 @@ pub async fn get_sitrep(
 ) -> Result<Json<SitrepRow>, ApiError> {
     let r = s
         .store
-        .read(move |c| queries::sitrep(c, id))
+        .read(move |c| reports::sitrep(c, id))
         .await?
         .ok_or_else(ApiError::not_found)?;
     if !v.p.can_see_incident(r.incident) {

@@ -11,8 +11,8 @@ use axum::response::IntoResponse;
 use honbu_domain::board::Board;
 use honbu_domain::ids::IncidentId;
 use honbu_domain::vocab::{Capability, IncidentStatus};
+use honbu_store::board;
 use honbu_store::incidents;
-use honbu_store::queries;
 
 #[derive(Template)]
 #[template(path = "board.html")]
@@ -51,7 +51,7 @@ pub async fn page(
     let now = crate::api::now();
     let live = s
         .store
-        .read(move |c| queries::board(c, &p, id, now))
+        .read(move |c| board::board(c, &p, id, now))
         .await?
         .ok_or(PageError::NotFound)?;
     let clock = clock_for(&v, &live.hqs, live.incident.time_zone);
@@ -75,7 +75,7 @@ pub async fn page(
         Some(at) => {
             let p = v.p.clone();
             s.store
-                .read(move |c| queries::board_as_of(c, &p, id, at))
+                .read(move |c| board::board_as_of(c, &p, id, at))
                 .await?
                 .ok_or(PageError::NotFound)?
         }
@@ -110,7 +110,7 @@ pub async fn partial(
     let p = v.p.clone();
     let b = s
         .store
-        .read(move |c| queries::board(c, &p, id, crate::api::now()))
+        .read(move |c| board::board(c, &p, id, crate::api::now()))
         .await?
         .ok_or(PageError::NotFound)?;
     let clock = clock_for(&v, &b.hqs, b.incident.time_zone);

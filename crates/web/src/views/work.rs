@@ -20,9 +20,8 @@ use honbu_domain::vocab::*;
 use honbu_store::accounts;
 use honbu_store::log;
 use honbu_store::log::EntryQuery;
-use honbu_store::queries::{self, HandoverRow, SitrepRow};
+use honbu_store::reports::{self, HandoverRow, SitrepRow};
 use honbu_store::rules::Page;
-use honbu_store::service;
 use honbu_store::work;
 
 fn hq_name(hqs: &[HqView], id: HqId) -> String {
@@ -265,7 +264,7 @@ pub async fn handover_page(
     let admin = v.p.is_admin();
     let rows: Vec<HandoverRow> = s
         .store
-        .read(move |c| queries::handovers(c, id))
+        .read(move |c| reports::handovers(c, id))
         .await?
         .into_iter()
         .filter(|h| admin || mine.contains(&h.hq))
@@ -303,7 +302,7 @@ pub async fn handover_issue(
     };
     Ok(
         match exec(&s, &v, move |c, ctx| {
-            service::issue_handover(c, ctx, id, &IssueHandover { hq })
+            reports::issue_handover(c, ctx, id, &IssueHandover { hq })
         })
         .await
         {
@@ -335,7 +334,7 @@ pub async fn brief_page(
     let h: HandoverId = id_of(&h)?;
     let (row, names) = s
         .store
-        .read(move |c| Ok((queries::handover(c, h)?, accounts::names(c)?)))
+        .read(move |c| Ok((reports::handover(c, h)?, accounts::names(c)?)))
         .await?;
     let row = row
         .filter(|r| v.p.is_admin() || v.p.role_in(r.hq).is_some())
@@ -378,7 +377,7 @@ pub async fn brief_ack(
     let to = format!("/handovers/{h}");
     Ok(
         submit(&s, &v, &f, &to, "ok.acknowledged", &to, move |c, ctx| {
-            service::acknowledge_handover(c, ctx, h)
+            reports::acknowledge_handover(c, ctx, h)
         })
         .await,
     )
@@ -419,7 +418,7 @@ pub async fn sitreps_page(
 ) -> PageResult {
     let id: IncidentId = id_of(&id)?;
     let (inc, _, clock) = context(&s, &v, id).await?;
-    let rows = s.store.read(move |c| queries::sitreps(c, id)).await?;
+    let rows = s.store.read(move |c| reports::sitreps(c, id)).await?;
     let default_from = rows
         .first()
         .and_then(|r| serde_json::from_value::<Sitrep>(r.document.clone()).ok())
@@ -468,7 +467,7 @@ pub async fn sitrep_issue(
         next_contact: next,
     };
     Ok(
-        match exec(&s, &v, move |c, ctx| service::issue_sitrep(c, ctx, id, &r)).await {
+        match exec(&s, &v, move |c, ctx| reports::issue_sitrep(c, ctx, id, &r)).await {
             Ok(sr) => Redirect::to(&format!("/sitreps/{sr}")).into_response(),
             Err(e) => back_with_error(&to, e, &f),
         },
@@ -492,7 +491,7 @@ pub async fn sitrep_page(
     let id: SitrepId = id_of(&id)?;
     let row = s
         .store
-        .read(move |c| queries::sitrep(c, id))
+        .read(move |c| reports::sitrep(c, id))
         .await?
         .filter(|r| v.p.can_see_incident(r.incident))
         .ok_or(PageError::NotFound)?;

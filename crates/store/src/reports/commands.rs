@@ -1,19 +1,8 @@
-//! Command handlers. Each runs inside the write transaction: it parses the
-//! request (naming the field at fault), checks the viewer's rights against
-//! the current state, and returns the events to append — or a refusal, in
-//! which case nothing is written.
-//!
-//! A viewer who may not know an incident exists gets `NotFound`, never
-//! `Forbidden`, so refusals leak nothing.
+//! Commands: issuing and acknowledging handover briefs, issuing SITREPs.
 
-use crate::headquarters;
-use crate::incidents;
-use crate::log;
-use crate::queries;
 use crate::rules::{forbid, not_closed, opt_time, visible_incident, Ctx};
 use crate::sql::{t, Conn};
-use crate::work;
-use crate::{Result, StoreError};
+use crate::{board, headquarters, incidents, log, work, Result, StoreError};
 use honbu_domain::access::Principal;
 use honbu_domain::board::*;
 use honbu_domain::commands::*;
@@ -24,18 +13,6 @@ use honbu_domain::reports::*;
 use honbu_domain::time::parse_time;
 use honbu_domain::vocab::*;
 use honbu_domain::FieldError;
-
-// ------------------------------------------------------------------ incidents
-
-// ------------------------------------------------------------------------ HQs
-
-// -------------------------------------------------------------------- sources
-
-// -------------------------------------------------------------------- entries
-
-// ---------------------------------------------------------- decisions, tasks
-
-// ------------------------------------------------------------ handover brief
 
 /// The brief is read by the members of one HQ, so it is built with exactly
 /// what a member of that HQ (and no other) may see, whoever issues it.
@@ -68,14 +45,14 @@ pub fn build_brief(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId, hq: HqId) -> Res
         p: &viewer,
         now: ctx.now,
     };
-    let board = queries::board(c, ctx.p, id, ctx.now)?.ok_or(StoreError::NotFound)?;
+    let board = board::board(c, ctx.p, id, ctx.now)?.ok_or(StoreError::NotFound)?;
     let hqv = board
         .hqs
         .iter()
         .find(|h| h.id == hq)
         .cloned()
         .ok_or_else(|| FieldError::new("hq", "is not a headquarters of this incident"))?;
-    let since = queries::last_handover(c, hq)?
+    let since = super::last_handover(c, hq)?
         .and_then(|h| h.acknowledged_at)
         .unwrap_or(board.incident.opened_at);
     let status_changes = incidents::status_history(c, id)?
@@ -133,7 +110,7 @@ pub fn build_brief(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId, hq: HqId) -> Res
             })
         })
         .collect();
-    if let Some(s) = queries::sitreps(c, id)?.into_iter().next() {
+    if let Some(s) = super::sitreps(c, id)?.into_iter().next() {
         if let Some(next) = s
             .document
             .get("nextContact")
@@ -209,7 +186,7 @@ pub fn acknowledge_handover(
     ctx: &Ctx,
     id: HandoverId,
 ) -> Result<(Vec<Event>, ())> {
-    let h = queries::handover(c, id)?.ok_or(StoreError::NotFound)?;
+    let h = super::handover(c, id)?.ok_or(StoreError::NotFound)?;
     if !ctx.p.can_see_incident(h.incident) {
         return Err(StoreError::NotFound);
     }
@@ -231,8 +208,6 @@ pub fn acknowledge_handover(
         (),
     ))
 }
-
-// ---------------------------------------------------------------------- SITREP
 
 pub fn issue_sitrep(
     c: &mut dyn Conn,
@@ -282,7 +257,7 @@ pub fn issue_sitrep(
         return Err(forbid("issue situation reports"));
     }
     let wide = incident_wide(ctx.p);
-    let board = queries::board(c, &wide, id, ctx.now)?.ok_or(StoreError::NotFound)?;
+    let board = board::board(c, &wide, id, ctx.now)?.ok_or(StoreError::NotFound)?;
     let q = log::EntryQuery {
         significant_only: true,
         limit: 200,
@@ -350,7 +325,3 @@ pub fn issue_sitrep(
 }
 
 const MAX_LIMIT_DECISIONS: i64 = 1000;
-
-// ------------------------------------------------------------------- accounts
-
-// ------------------------------------------------------------------- sessions

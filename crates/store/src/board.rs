@@ -1,32 +1,18 @@
-//! Reads. Every query that returns incident data takes the viewer and
-//! applies the need-to-know rules in SQL, so that lists, counts and pages
-//! never include what the viewer may not see.
+//! The board: the common operating picture of one incident as one viewer
+//! may see it, composed above the features from their reads (the
+//! incident, its HQs and duty, the log's significant and recent entries,
+//! open tasks, recent decisions, the counts).
 
 use crate::headquarters::hq_views_at;
 use crate::incidents::{incident, incident_clock};
 use crate::log::{entry_row, entry_vis, fill_releases, ENTRY_COLS};
-use crate::sql::{placeholders, t, Conn, Row, Value};
+use crate::sql::{placeholders, t, Conn, Value};
 use crate::work::{decisions, tasks_at};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use honbu_domain::access::{EntryFilter, Principal};
 use honbu_domain::board::*;
 use honbu_domain::ids::*;
-use serde::Serialize;
-
-// ---------------------------------------------------------------- principals
-
-// ----------------------------------------------------------------- incidents
-
-// ----------------------------------------------------------------------- HQs
-
-// ------------------------------------------------------------------- sources
-
-// ------------------------------------------------------------------- entries
-
-// ----------------------------------------------------- decisions and tasks
-
-// --------------------------------------------------------------------- board
 
 /// The live board, read from the tables.
 pub fn board(
@@ -170,128 +156,4 @@ pub fn board_as_of(
     Ok(state.board(p, at, &|u| {
         names.get(&u).cloned().unwrap_or_else(|| u.to_string())
     }))
-}
-
-// --------------------------------------------------- handovers and sitreps
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct HandoverRow {
-    pub id: HandoverId,
-    pub incident: IncidentId,
-    pub hq: HqId,
-    pub issued_at: DateTime<Utc>,
-    pub issued_by: Option<UserId>,
-    pub since: Option<DateTime<Utc>>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub brief: serde_json::Value,
-    pub acknowledged_at: Option<DateTime<Utc>>,
-    pub acknowledged_by: Option<UserId>,
-}
-
-const HANDOVER_COLS: &str =
-    "id, incident_id, hq_id, issued_at, issued_by, since, brief, acknowledged_at, acknowledged_by";
-
-fn handover_row(r: &Row) -> Result<HandoverRow> {
-    Ok(HandoverRow {
-        id: r.parse(0)?,
-        incident: r.parse(1)?,
-        hq: r.parse(2)?,
-        issued_at: r.time(3)?,
-        issued_by: r.opt_parse(4)?,
-        since: r.opt_time(5)?,
-        brief: r.json(6)?,
-        acknowledged_at: r.opt_time(7)?,
-        acknowledged_by: r.opt_parse(8)?,
-    })
-}
-
-pub fn handovers(c: &mut dyn Conn, incident: IncidentId) -> Result<Vec<HandoverRow>> {
-    c.query(&format!("SELECT {HANDOVER_COLS} FROM handovers WHERE incident_id = $1 ORDER BY issued_at DESC, id"), &[t(incident)])?
-        .iter()
-        .map(handover_row)
-        .collect()
-}
-
-pub fn handover(c: &mut dyn Conn, id: HandoverId) -> Result<Option<HandoverRow>> {
-    c.query_one(
-        &format!("SELECT {HANDOVER_COLS} FROM handovers WHERE id = $1"),
-        &[t(id)],
-    )?
-    .map(|r| handover_row(&r))
-    .transpose()
-}
-
-/// The last acknowledged handover of an HQ: where the next brief starts.
-pub fn last_handover(c: &mut dyn Conn, hq: HqId) -> Result<Option<HandoverRow>> {
-    c.query_one(
-        &format!("SELECT {HANDOVER_COLS} FROM handovers WHERE hq_id = $1 AND acknowledged_at IS NOT NULL ORDER BY acknowledged_at DESC LIMIT 1"),
-        &[t(hq)],
-    )?
-    .map(|r| handover_row(&r))
-    .transpose()
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct SitrepRow {
-    pub id: SitrepId,
-    pub incident: IncidentId,
-    pub number: i64,
-    pub issued_at: DateTime<Utc>,
-    pub issued_by: Option<UserId>,
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub document: serde_json::Value,
-}
-
-const SITREP_COLS: &str = "id, incident_id, number, issued_at, issued_by, document";
-
-fn sitrep_row(r: &Row) -> Result<SitrepRow> {
-    Ok(SitrepRow {
-        id: r.parse(0)?,
-        incident: r.parse(1)?,
-        number: r.int(2)?,
-        issued_at: r.time(3)?,
-        issued_by: r.opt_parse(4)?,
-        document: r.json(5)?,
-    })
-}
-
-pub fn sitreps(c: &mut dyn Conn, incident: IncidentId) -> Result<Vec<SitrepRow>> {
-    c.query(
-        &format!("SELECT {SITREP_COLS} FROM sitreps WHERE incident_id = $1 ORDER BY number DESC"),
-        &[t(incident)],
-    )?
-    .iter()
-    .map(sitrep_row)
-    .collect()
-}
-
-pub fn sitrep(c: &mut dyn Conn, id: SitrepId) -> Result<Option<SitrepRow>> {
-    c.query_one(
-        &format!("SELECT {SITREP_COLS} FROM sitreps WHERE id = $1"),
-        &[t(id)],
-    )?
-    .map(|r| sitrep_row(&r))
-    .transpose()
-}
-
-pub fn journal_seq(c: &mut dyn Conn) -> Result<i64> {
-    Ok(
-        c.query_one("SELECT seq FROM journal_head WHERE id = 1", &[])?
-            .map(|r| r.int(0))
-            .transpose()?
-            .unwrap_or(0),
-    )
-}
-
-/// Every read-model row, as text, for comparing a rebuilt database with the
-/// live one.
-pub fn dump_read_models(c: &mut dyn Conn) -> Result<Vec<(String, Vec<Row>)>> {
-    let mut out = vec![];
-    for table in crate::schema::READ_MODELS {
-        let rows = c.query(&format!("SELECT * FROM {table} ORDER BY 1, 2"), &[])?;
-        out.push((table.to_string(), rows));
-    }
-    Ok(out)
 }

@@ -1,0 +1,13 @@
+//! Reports: shift handover briefs (ICS 201 in spirit), built with exactly
+//! what a member of the HQ may see and acknowledged by the incoming
+//! officer; and numbered SITREPs with the EDXL-SitRep header fields,
+//! holding only what every HQ of the incident may read. Both are stored as
+//! issued.
+
+mod commands;
+mod project;
+mod queries;
+
+pub use commands::*;
+pub(crate) use project::apply;
+pub use queries::*;
