@@ -1,8 +1,6 @@
 //! The board: the common operating picture of one incident as one viewer may
-//! see it at one moment. The live board is read from the store's tables; a
-//! board "as of" a past moment is folded from the journal
-//! ([`crate::state::IncidentState`]). Both produce this same type, and a
-//! contract test holds them equal.
+//! see it at one moment, live or as the record stood at a past moment
+//! (`honbu-store` reads both from the same tables with the same queries).
 
 use crate::geo::{AreaInput, Point};
 use crate::ids::*;

@@ -8,8 +8,9 @@
 //! - Every value that enters the system passes a `parse` that names the field
 //!   that is wrong ([`FieldError`]); past that point types are valid by
 //!   construction.
-//! - Every change is an [`events::Event`]; the state of an incident at any
-//!   moment is the fold of its events ([`state::IncidentState`]).
+//! - Every change is an [`events::Event`]. What an event does to the record
+//!   is defined once, by its projection in `honbu-store`, which serves the
+//!   present and every past moment alike.
 
 pub mod access;
 pub mod board;
@@ -21,7 +22,6 @@ pub mod ids;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod reports;
-pub mod state;
 pub mod time;
 pub mod vocab;
 

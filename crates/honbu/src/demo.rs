@@ -17,6 +17,7 @@ use honbu_store::journal;
 use honbu_store::log;
 use honbu_store::reports;
 use honbu_store::rules::Ctx;
+use honbu_store::versions::At;
 use honbu_store::work;
 use honbu_store::Store;
 use serde::Deserialize;
@@ -679,7 +680,8 @@ pub fn demo_login(store: &Store, incident: Option<IncidentId>) -> anyhow::Result
                 let p = store
                     .read_blocking(move |c| accounts::principal(c, id))?
                     .ok_or_else(|| anyhow!("demo user vanished"))?;
-                let hqs = store.read_blocking(move |c| headquarters::hq_views(c, inc, now))?;
+                let hqs =
+                    store.read_blocking(move |c| headquarters::hq_views(c, inc, At::Now, now))?;
                 for h in hqs {
                     let r = AddMember {
                         user: DEMO_USER.into(),

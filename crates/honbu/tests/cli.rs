@@ -7,6 +7,7 @@ use honbu_store::board;
 use honbu_store::headquarters;
 use honbu_store::journal::Verdict;
 use honbu_store::schema;
+use honbu_store::versions::At;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
@@ -139,9 +140,9 @@ fn lima_demo_loads_through_the_rules_and_reads_as_of_any_moment() {
     let (live, folded, hqs) = store
         .read_blocking(move |c| {
             Ok((
-                board::board(c, &p, inc, now)?.unwrap(),
+                board::board(c, &p, inc, At::Now, now)?.unwrap(),
                 board::board_as_of(c, &p, inc, now)?.unwrap(),
-                headquarters::hq_details(c, inc, now)?,
+                headquarters::hq_details(c, inc, At::Now, now)?,
             ))
         })
         .unwrap();

@@ -328,15 +328,35 @@ fn migration_3_moves_password_hashes_out_of_users() {
     use honbu_store::Backend;
     let path = temp_db();
     let hash = honbu_store::accounts::hash_password("an older passphrase").unwrap();
+    let user = honbu_domain::ids::UserId::new().to_string();
     {
         let backend = Sqlite::open(&path, Durability::Normal).unwrap();
         let h = hash.clone();
         backend
             .write(&mut |c| {
                 honbu_store::schema::migrate_to(c, 2)?;
+                // The journal behind the row, as that honbu wrote it (the
+                // hash was still in the event then).
+                honbu_store::journal::append(
+                    c,
+                    &JournalKey::generate(),
+                    vec![honbu_domain::events::Event {
+                        at: honbu_testkit::contract::t0(),
+                        actor: None,
+                        incident: None,
+                        body: honbu_domain::events::Body::UserCreated {
+                            user: user.parse().unwrap(),
+                            username: "old.hand".into(),
+                            display_name: "Old Hand".into(),
+                            password_hash: Some(h.clone()),
+                            global_role: None,
+                            locale: None,
+                        },
+                    }],
+                )?;
                 c.exec(
                     "INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES ($1, 'old.hand', 'Old Hand', $2, '1996-12-18T00:00:00.000000Z')",
-                    &[Value::Text(honbu_domain::ids::UserId::new().to_string()), Value::Text(h.clone())],
+                    &[Value::Text(user.clone()), Value::Text(h.clone())],
                 )?;
                 Ok(())
             })
@@ -380,6 +400,50 @@ fn migration_4_drops_the_running_counts_and_numbering_goes_on() {
         backend
             .write(&mut |c| {
                 honbu_store::schema::migrate_to(c, 3)?;
+                // The journal behind the rows, as that honbu wrote it.
+                let t0 = honbu_testkit::contract::t0();
+                let inc: honbu_domain::ids::IncidentId = incident.parse().unwrap();
+                let mut events = vec![honbu_domain::events::Event {
+                    at: t0,
+                    actor: None,
+                    incident: Some(inc),
+                    body: honbu_domain::events::Body::IncidentOpened {
+                        kind: honbu_domain::vocab::IncidentKind::HostageTaking,
+                        title: "Residence seized".into(),
+                        country: "PE".into(),
+                        place: honbu_domain::geo::Point { lat: -12.1, lon: -77.0 },
+                        area: None,
+                        severity: honbu_domain::vocab::Severity::Extreme,
+                        time_zone: honbu_domain::time::Zone::parse("", "America/Lima").unwrap(),
+                        summary: String::new(),
+                    },
+                }];
+                for _ in 1..=3 {
+                    events.push(honbu_domain::events::Event {
+                        at: t0,
+                        actor: None,
+                        incident: Some(inc),
+                        body: honbu_domain::events::Body::EntryLogged(Box::new(
+                            honbu_domain::events::EntryLogged {
+                                entry: honbu_domain::ids::EntryId::new(),
+                                hq: honbu_domain::ids::HqId::new(),
+                                occurred_at: t0,
+                                reported_at: t0,
+                                source: None,
+                                source_name: "cable".into(),
+                                reliability: honbu_domain::vocab::Reliability::B,
+                                credibility: honbu_domain::vocab::Credibility::C2,
+                                category: honbu_domain::vocab::Category::Information,
+                                release: honbu_domain::vocab::Release::Incident,
+                                significant: false,
+                                text: "quiet".into(),
+                                supersedes: None,
+                                links: vec![],
+                            },
+                        )),
+                    });
+                }
+                honbu_store::journal::append(c, &JournalKey::generate(), events)?;
                 c.exec(
                     "INSERT INTO incidents (id, kind, title, country, lat, lon, area, severity, time_zone, summary, status, opened_at, opened_by, updated_at, last_seq, entries_total, significant_total, entries_open, significant_open) \
                      VALUES ($1, 'hostage_taking', 'Residence seized', 'PE', -12.1, -77.0, NULL, 'critical', 'America/Lima', '', 'active', '1996-12-17T23:20:00.000000Z', NULL, '1996-12-18T00:00:00.000000Z', 9, 99, 99, 99, 99)",
@@ -517,4 +581,139 @@ fn a_journal_from_before_credentials_still_signs_its_users_in() {
         signs_in("a passphrase set the new way"),
         "the replayed old hash did not undo it"
     );
+}
+
+/// A database as migration 4 left it gets its validity ranges from its own
+/// journal when opened: the read models are replayed, so every row knows the
+/// position it holds from and every change has its earlier version kept;
+/// who was signed in stays signed in.
+#[test]
+fn migration_5_replays_the_journal_into_the_versioned_tables_and_keeps_sessions() {
+    use honbu_domain::events::{Body, EntryLogged, Event};
+    use honbu_store::sql::Value;
+    use honbu_store::versions::At;
+    use honbu_store::Backend;
+    let path = temp_db();
+    let key = JournalKey::generate();
+    let t0 = honbu_testkit::contract::t0();
+    let (user, inc, entry) = (
+        honbu_domain::ids::UserId::new(),
+        honbu_domain::ids::IncidentId::new(),
+        honbu_domain::ids::EntryId::new(),
+    );
+    let ev = |incident, body| Event {
+        at: t0,
+        actor: Some(user),
+        incident,
+        body,
+    };
+    let events = vec![
+        ev(
+            None,
+            Body::UserCreated {
+                user,
+                username: "kato".into(),
+                display_name: "Kato".into(),
+                password_hash: None,
+                global_role: Some(honbu_domain::vocab::GlobalRole::Admin),
+                locale: None,
+            },
+        ),
+        ev(
+            Some(inc),
+            Body::IncidentOpened {
+                kind: honbu_domain::vocab::IncidentKind::HostageTaking,
+                title: "Residence seized".into(),
+                country: "PE".into(),
+                place: honbu_domain::geo::Point {
+                    lat: -12.1,
+                    lon: -77.0,
+                },
+                area: None,
+                severity: honbu_domain::vocab::Severity::Extreme,
+                time_zone: honbu_domain::time::Zone::parse("", "America/Lima").unwrap(),
+                summary: String::new(),
+            },
+        ),
+        ev(
+            Some(inc),
+            Body::EntryLogged(Box::new(EntryLogged {
+                entry,
+                hq: honbu_domain::ids::HqId::new(),
+                occurred_at: t0,
+                reported_at: t0,
+                source: None,
+                source_name: "cable".into(),
+                reliability: honbu_domain::vocab::Reliability::B,
+                credibility: honbu_domain::vocab::Credibility::C2,
+                category: honbu_domain::vocab::Category::Information,
+                release: honbu_domain::vocab::Release::Incident,
+                significant: false,
+                text: "quiet".into(),
+                supersedes: None,
+                links: vec![],
+            })),
+        ),
+        ev(
+            Some(inc),
+            Body::EntrySignificance {
+                entry,
+                significant: true,
+            },
+        ),
+    ];
+    {
+        let backend = Sqlite::open(&path, Durability::Normal).unwrap();
+        let (k, events) = (key.clone(), events.clone());
+        let mut events = Some(events);
+        backend
+            .write(&mut |c| {
+                honbu_store::schema::migrate_to(c, 4)?;
+                honbu_store::journal::append(c, &k, events.take().unwrap_or_default())?;
+                c.exec(
+                    "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ('h', $1, 'x', '1996-12-18T00:00:00.000000Z', '2999-01-01T00:00:00.000000Z')",
+                    &[Value::Text(user.to_string())],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+    }
+    let store = Store::new(
+        Box::new(Sqlite::open(&path, Durability::Normal).unwrap()),
+        key,
+    )
+    .unwrap();
+    let count = |sql: &'static str| {
+        store
+            .read_blocking(move |c| c.query_one(sql, &[]).map(|r| r.unwrap().int(0).unwrap()))
+            .unwrap()
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM sessions"), 1, "still signed in");
+    assert_eq!(count("SELECT COUNT(*) FROM users"), 1);
+    assert_eq!(
+        count("SELECT from_seq FROM entries"),
+        4,
+        "changed by event 4"
+    );
+    assert_eq!(
+        count("SELECT to_seq FROM entries_history WHERE from_seq = 3"),
+        4,
+        "the version logged at 3 held until 4"
+    );
+    let p = honbu_testkit::contract::principal(&store, "kato");
+    let (then, now) = store
+        .read_blocking(move |c| {
+            Ok((
+                honbu_store::log::entry(c, &p, entry, At::Seq(3))?
+                    .unwrap()
+                    .1,
+                honbu_store::log::entry(c, &p, entry, At::Now)?.unwrap().1,
+            ))
+        })
+        .unwrap();
+    assert!(!then.significant && now.significant);
+    assert!(matches!(
+        store.verify_blocking(&mut |_, _| {}).unwrap(),
+        Verdict::Intact { events: 4, .. }
+    ));
 }

@@ -5,8 +5,9 @@
 
 use crate::headquarters::hq_views_at;
 use crate::incidents::{incident, incident_clock};
-use crate::log::{entry_row, entry_vis, fill_releases, ENTRY_COLS};
+use crate::log::{entry_row, entry_vis, fill_releases, ENTRIES, ENTRY_COLS, RELEASES};
 use crate::sql::{placeholders, t, Conn, Value};
+use crate::versions::At;
 use crate::work::{decisions, tasks_at};
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
@@ -14,27 +15,33 @@ use honbu_domain::access::{EntryFilter, Principal};
 use honbu_domain::board::*;
 use honbu_domain::ids::*;
 
-/// The live board, read from the tables.
+/// The board as `p` may see it, of the record as it stood at `at`, with
+/// deadlines measured at `now` (or at the incident's closing).
 pub fn board(
     c: &mut dyn Conn,
     p: &Principal,
     id: IncidentId,
+    at: At,
     now: DateTime<Utc>,
 ) -> Result<Option<Board>> {
-    let Some(incident) = incident(c, p, id)? else {
+    let Some(incident) = incident(c, p, id, at)? else {
         return Ok(None);
     };
+    let all = at.rows(&ENTRIES);
     // Counted from the entries' indexes, not kept as running totals (which
     // would cost every entry a write of the incident's row): entries are
     // numbered 1, 2, 3, … and never deleted, so the highest number is the
     // count; the significant ones and the HQ-only ones have partial indexes
     // of their own. The board stands as of the incident's last journal event.
     let Some(meta) = c.query_one(
-        "SELECT COALESCE((SELECT MAX(seq) FROM journal WHERE incident_id = $1), 0), \
-                COALESCE((SELECT MAX(number) FROM entries WHERE incident_id = $1), 0), \
-                (SELECT COUNT(*) FROM entries WHERE incident_id = $1 AND significant = 1), \
-                (SELECT COUNT(*) FROM entries WHERE incident_id = $1 AND release = 'hq'), \
-                (SELECT COUNT(*) FROM entries WHERE incident_id = $1 AND release = 'hq' AND significant = 1)",
+        &format!(
+            "SELECT COALESCE((SELECT MAX(seq) FROM journal WHERE incident_id = $1 AND {upto}), 0), \
+                COALESCE((SELECT MAX(number) FROM {all} e WHERE incident_id = $1), 0), \
+                (SELECT COUNT(*) FROM {all} e WHERE incident_id = $1 AND significant = 1), \
+                (SELECT COUNT(*) FROM {all} e WHERE incident_id = $1 AND release = 'hq'), \
+                (SELECT COUNT(*) FROM {all} e WHERE incident_id = $1 AND release = 'hq' AND significant = 1)",
+            upto = at.upto("seq"),
+        ),
         &[t(id)],
     )?
     else {
@@ -44,7 +51,7 @@ pub fn board(
     let (total, significant_total) = (meta.int(1)?, meta.int(2)?);
     // Released to the incident or wider: all but the HQ-only ones.
     let (open, significant_open) = (total - meta.int(3)?, significant_total - meta.int(4)?);
-    let (vis, vp) = entry_vis(p, id, 2);
+    let (vis, vp) = entry_vis(p, id, at, 2);
     let mut params = vec![t(id)];
     params.extend(vp);
     let (entries, significant) = match p.entry_filter(id) {
@@ -59,7 +66,7 @@ pub fn board(
             let own = c
                 .query_one(
                     &format!(
-                        "SELECT COUNT(*), CAST(COALESCE(SUM(significant), 0) AS BIGINT) FROM entries \
+                        "SELECT COUNT(*), CAST(COALESCE(SUM(significant), 0) AS BIGINT) FROM {all} e \
                          WHERE incident_id = $1 AND release = 'hq' AND hq_id IN ({})",
                         placeholders(2, hqs.len())
                     ),
@@ -73,9 +80,10 @@ pub fn board(
                         // Driven from the (few) releases, not the (many) entries:
                         // CROSS JOIN fixes that order in SQLite and is a plain join elsewhere.
                         "SELECT COUNT(*), CAST(COALESCE(SUM(e.significant), 0) AS BIGINT) \
-                         FROM (SELECT DISTINCT entry_id FROM entry_releases WHERE hq_id IN ({})) r \
-                         CROSS JOIN entries e \
+                         FROM (SELECT DISTINCT entry_id FROM {} x WHERE hq_id IN ({})) r \
+                         CROSS JOIN {all} e \
                          WHERE e.id = r.entry_id AND e.incident_id = $1 AND e.release = 'hq' AND e.hq_id NOT IN ({})",
+                        at.rows(&RELEASES),
                         placeholders(2 + hqs.len(), hqs.len()),
                         placeholders(2, hqs.len())
                     ),
@@ -91,27 +99,27 @@ pub fn board(
     let n = params.len();
     let mut significant_list = c
         .query(
-            &format!("SELECT {ENTRY_COLS} FROM entries e WHERE e.incident_id = $1 AND e.significant = 1 AND {vis} ORDER BY e.number DESC LIMIT ${}", n + 1),
+            &format!("SELECT {ENTRY_COLS} FROM {all} e WHERE e.incident_id = $1 AND e.significant = 1 AND {vis} ORDER BY e.number DESC LIMIT ${}", n + 1),
             &[params.clone(), vec![Value::Int(BOARD_SIGNIFICANT as i64)]].concat(),
         )?
         .iter()
         .map(entry_row)
         .collect::<Result<Vec<_>>>()?;
-    fill_releases(c, &mut significant_list)?;
+    fill_releases(c, at, &mut significant_list)?;
     let mut recent = c
         .query(
-            &format!("SELECT {ENTRY_COLS} FROM entries e WHERE e.incident_id = $1 AND {vis} ORDER BY e.number DESC LIMIT ${}", n + 1),
+            &format!("SELECT {ENTRY_COLS} FROM {all} e WHERE e.incident_id = $1 AND {vis} ORDER BY e.number DESC LIMIT ${}", n + 1),
             &[params, vec![Value::Int(BOARD_RECENT as i64)]].concat(),
         )?
         .iter()
         .map(entry_row)
         .collect::<Result<Vec<_>>>()?;
-    fill_releases(c, &mut recent)?;
+    fill_releases(c, at, &mut recent)?;
     // A closed incident's clock stops: nothing becomes overdue after it closed.
-    let now = incident_clock(c, id, now)?;
-    let tasks = tasks_at(c, id, false, now)?;
-    let decisions = decisions(c, id, BOARD_DECISIONS as i64, 0)?;
-    let hqs = hq_views_at(c, id, now)?;
+    let now = incident_clock(c, id, at, now)?;
+    let tasks = tasks_at(c, id, at, false, now)?;
+    let decisions = decisions(c, id, at, BOARD_DECISIONS as i64, 0)?;
+    let hqs = hq_views_at(c, id, at, now)?;
     let counts = Counts {
         entries,
         significant,
@@ -140,7 +148,9 @@ pub fn board(
     }))
 }
 
-/// The board as it stood at `at`, folded from the journal.
+/// The board as it stood at time `at`: the same board, of the record as it
+/// stood after the incident's last event recorded by then, with deadlines
+/// measured at `at`.
 pub fn board_as_of(
     c: &mut dyn Conn,
     p: &Principal,
@@ -150,10 +160,6 @@ pub fn board_as_of(
     if !p.can_see_incident(id) {
         return Ok(None);
     }
-    let events = crate::journal::read_incident(c, id, Some(&at))?;
-    let state = honbu_domain::state::IncidentState::fold(&events);
-    let names = crate::accounts::names(c)?;
-    Ok(state.board(p, at, &|u| {
-        names.get(&u).cloned().unwrap_or_else(|| u.to_string())
-    }))
+    let moment = At::of_time(c, id, &at)?;
+    board(c, p, id, moment, at)
 }

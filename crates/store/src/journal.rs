@@ -250,29 +250,6 @@ pub fn read(c: &mut dyn Conn, after: i64, limit: i64) -> Result<Vec<Committed>, 
     read_raw(c, after, limit)?.iter().map(decode).collect()
 }
 
-/// The events of one incident, up to and including time `until`.
-pub fn read_incident(
-    c: &mut dyn Conn,
-    incident: honbu_domain::ids::IncidentId,
-    until: Option<&time::Timestamp>,
-) -> Result<Vec<Committed>, StoreError> {
-    let rows = match until {
-        Some(u) => c.query(
-            &format!(
-                "SELECT {COLUMNS} FROM journal WHERE incident_id = $1 AND at <= $2 ORDER BY seq"
-            ),
-            &[t(incident), Value::from(u)],
-        )?,
-        None => c.query(
-            &format!("SELECT {COLUMNS} FROM journal WHERE incident_id = $1 ORDER BY seq"),
-            &[t(incident)],
-        )?,
-    };
-    rows.iter()
-        .map(|r| raw(r).and_then(|r| decode(&r)))
-        .collect()
-}
-
 /// The outcome of walking the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {

@@ -28,6 +28,7 @@ pub mod reports;
 pub mod rules;
 pub mod schema;
 pub mod sql;
+pub mod versions;
 pub mod work;
 
 use honbu_domain::events::{Committed, Event};
@@ -197,7 +198,13 @@ fn published(event: Committed) -> Arc<Published> {
 
 impl Store {
     pub fn new(backend: Box<dyn Backend>, key: JournalKey) -> Result<Self> {
-        run(&*backend, true, |c| schema::migrate(c))?;
+        run(&*backend, true, |c| {
+            if schema::migrate(c)? {
+                // The new tables are filled from the journal; sessions stay.
+                replay(c, &["sessions"])?;
+            }
+            Ok(())
+        })?;
         let (bus, _) = broadcast::channel(4096);
         let store = Store {
             inner: Arc::new(Inner {
@@ -307,22 +314,7 @@ impl Store {
     /// Empties the read models and replays the whole journal into them, in
     /// one transaction. Sessions are dropped (everyone signs in again).
     pub fn rebuild_blocking(&self) -> Result<i64> {
-        run(&*self.inner.backend, true, |c| {
-            for table in schema::READ_MODELS.iter().chain(["sessions"].iter()) {
-                c.exec(&format!("DELETE FROM {table}"), &[])?;
-            }
-            let mut after = 0;
-            loop {
-                let batch = journal::read(c, after, 5_000)?;
-                let Some(last) = batch.last() else { break };
-                after = last.seq;
-                let mut projector = project::Projector::default();
-                for ev in &batch {
-                    projector.apply(c, ev)?;
-                }
-            }
-            Ok(after)
-        })
+        run(&*self.inner.backend, true, |c| replay(c, &[]))
     }
 
     fn spawn_listener(&self) {
@@ -333,6 +325,27 @@ impl Store {
             .map(|_| ())
             .unwrap_or_else(|e| tracing::error!("cannot start the journal listener: {e}"));
     }
+}
+
+/// Empties the read models (and sessions, unless kept) and replays the
+/// whole journal into them; returns the last event replayed.
+fn replay(c: &mut dyn Conn, keep: &[&str]) -> Result<i64> {
+    for table in schema::READ_MODELS.iter().chain(["sessions"].iter()) {
+        if !keep.contains(table) {
+            c.exec(&format!("DELETE FROM {table}"), &[])?;
+        }
+    }
+    let mut after = 0;
+    loop {
+        let batch = journal::read(c, after, 5_000)?;
+        let Some(last) = batch.last() else { break };
+        after = last.seq;
+        let mut projector = project::Projector::default();
+        for ev in &batch {
+            projector.apply(c, ev)?;
+        }
+    }
+    Ok(after)
 }
 
 /// For shared backends: every committed event, ours or another instance's,

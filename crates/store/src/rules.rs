@@ -8,6 +8,7 @@
 //! checks.
 
 use crate::sql::{placeholders, t, Conn, Value};
+use crate::versions::At;
 use crate::{accounts, headquarters, incidents, Result, StoreError};
 use honbu_domain::access::Principal;
 use honbu_domain::board::IncidentView;
@@ -86,7 +87,7 @@ pub fn incident_vis(p: &Principal, col: &str, start: usize) -> (String, Vec<Valu
 
 /// The incident if the viewer may know it, else `NotFound`.
 pub fn visible_incident(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId) -> Result<IncidentView> {
-    incidents::incident(c, ctx.p, id)?.ok_or(StoreError::NotFound)
+    incidents::incident(c, ctx.p, id, At::Now)?.ok_or(StoreError::NotFound)
 }
 
 /// The incident of an HQ the viewer may know, or `NotFound`.
@@ -168,7 +169,7 @@ pub fn open_for_work(incident: &IncidentView) -> Result<()> {
 
 /// As [`open_for_work`], for an incident not yet read.
 pub fn not_closed(c: &mut dyn Conn, incident: IncidentId) -> Result<()> {
-    match incidents::incident_raw(c, incident)? {
+    match incidents::incident_raw(c, incident, At::Now)? {
         Some(i) => open_for_work(&i),
         None => Err(StoreError::NotFound),
     }

@@ -8,7 +8,11 @@ use crate::StoreError;
 /// Genesis value of the chain: the `prev_hash` of journal entry 1.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4)];
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4), (5, V5)];
+
+/// Migrations after which the read models are replayed from the journal
+/// (the tables they make are filled by the projections, not by SQL).
+pub const REPLAY_AFTER: &[i64] = &[5];
 
 const V1: &str = r#"
 CREATE TABLE journal (
@@ -278,6 +282,294 @@ ALTER TABLE incidents DROP COLUMN entries_open;
 ALTER TABLE incidents DROP COLUMN significant_open;
 "#;
 
+/// Validity ranges (see `versions.rs`): every table an incident page reads
+/// records the journal position each row holds from, and the tables whose
+/// rows change keep their earlier versions in `<table>_history` with the
+/// position where each stopped holding. The tables are made anew and
+/// filled by replaying the journal (`REPLAY_AFTER`), which is what gives
+/// every row its position and every change its kept version.
+const V5: &str = r#"
+DROP TABLE incidents;
+CREATE TABLE incidents (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    country TEXT NOT NULL,
+    lat DOUBLE PRECISION NOT NULL,
+    lon DOUBLE PRECISION NOT NULL,
+    area TEXT,
+    severity TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    status TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    opened_by TEXT,
+    from_seq BIGINT NOT NULL
+);
+CREATE INDEX incidents_by_opened ON incidents (opened_at);
+CREATE TABLE incidents_history (
+    id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    country TEXT NOT NULL,
+    lat DOUBLE PRECISION NOT NULL,
+    lon DOUBLE PRECISION NOT NULL,
+    area TEXT,
+    severity TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    status TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    opened_by TEXT,
+    from_seq BIGINT NOT NULL,
+    to_seq BIGINT NOT NULL,
+    PRIMARY KEY (id, from_seq)
+);
+
+DROP TABLE hqs;
+CREATE TABLE hqs (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    activated_at TEXT NOT NULL,
+    report_every_minutes BIGINT,
+    last_report_at TEXT,
+    ordinal BIGINT NOT NULL,
+    from_seq BIGINT NOT NULL
+);
+CREATE INDEX hqs_by_incident ON hqs (incident_id, ordinal);
+CREATE TABLE hqs_history (
+    id TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    time_zone TEXT NOT NULL,
+    activated_at TEXT NOT NULL,
+    report_every_minutes BIGINT,
+    last_report_at TEXT,
+    ordinal BIGINT NOT NULL,
+    from_seq BIGINT NOT NULL,
+    to_seq BIGINT NOT NULL,
+    PRIMARY KEY (id, from_seq)
+);
+CREATE INDEX hqs_history_by_incident ON hqs_history (incident_id);
+
+DROP TABLE hq_members;
+CREATE TABLE hq_members (
+    hq_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    from_seq BIGINT NOT NULL,
+    PRIMARY KEY (hq_id, user_id)
+);
+CREATE INDEX members_by_user ON hq_members (user_id);
+CREATE INDEX members_by_incident ON hq_members (incident_id);
+CREATE TABLE hq_members_history (
+    hq_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    from_seq BIGINT NOT NULL,
+    to_seq BIGINT NOT NULL,
+    PRIMARY KEY (hq_id, user_id, from_seq)
+);
+CREATE INDEX members_history_by_incident ON hq_members_history (incident_id);
+
+DROP TABLE duty;
+CREATE TABLE duty (
+    hq_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    since TEXT NOT NULL,
+    from_seq BIGINT NOT NULL,
+    PRIMARY KEY (hq_id, user_id)
+);
+CREATE TABLE duty_history (
+    hq_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    since TEXT NOT NULL,
+    from_seq BIGINT NOT NULL,
+    to_seq BIGINT NOT NULL,
+    PRIMARY KEY (hq_id, user_id, from_seq)
+);
+
+DROP TABLE status_reports;
+CREATE TABLE status_reports (
+    id TEXT PRIMARY KEY,
+    hq_id TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    author TEXT,
+    text TEXT NOT NULL,
+    from_seq BIGINT NOT NULL
+);
+CREATE INDEX reports_by_hq ON status_reports (hq_id, at);
+CREATE INDEX reports_by_incident ON status_reports (incident_id, at);
+
+DROP TABLE entries;
+CREATE TABLE entries (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    number BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    hq_id TEXT NOT NULL,
+    author TEXT,
+    occurred_at TEXT NOT NULL,
+    reported_at TEXT NOT NULL,
+    entered_at TEXT NOT NULL,
+    source_id TEXT,
+    source_name TEXT NOT NULL,
+    reliability TEXT NOT NULL,
+    credibility TEXT NOT NULL,
+    category TEXT NOT NULL,
+    release TEXT NOT NULL,
+    significant BIGINT NOT NULL,
+    text TEXT NOT NULL,
+    supersedes TEXT,
+    superseded_by TEXT,
+    links TEXT NOT NULL,
+    from_seq BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX entries_by_number ON entries (incident_id, number);
+CREATE INDEX entries_significant ON entries (incident_id, number) WHERE significant = 1;
+CREATE INDEX entries_hq_only ON entries (incident_id, hq_id, significant) WHERE release = 'hq';
+CREATE TABLE entries_history (
+    id TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    number BIGINT NOT NULL,
+    seq BIGINT NOT NULL,
+    hq_id TEXT NOT NULL,
+    author TEXT,
+    occurred_at TEXT NOT NULL,
+    reported_at TEXT NOT NULL,
+    entered_at TEXT NOT NULL,
+    source_id TEXT,
+    source_name TEXT NOT NULL,
+    reliability TEXT NOT NULL,
+    credibility TEXT NOT NULL,
+    category TEXT NOT NULL,
+    release TEXT NOT NULL,
+    significant BIGINT NOT NULL,
+    text TEXT NOT NULL,
+    supersedes TEXT,
+    superseded_by TEXT,
+    links TEXT NOT NULL,
+    from_seq BIGINT NOT NULL,
+    to_seq BIGINT NOT NULL,
+    PRIMARY KEY (id, from_seq)
+);
+CREATE INDEX entries_history_by_number ON entries_history (incident_id, number);
+
+DROP TABLE entry_releases;
+CREATE TABLE entry_releases (
+    entry_id TEXT NOT NULL,
+    hq_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT,
+    from_seq BIGINT NOT NULL,
+    PRIMARY KEY (entry_id, hq_id)
+);
+CREATE INDEX releases_by_hq ON entry_releases (hq_id);
+
+DROP TABLE decisions;
+CREATE TABLE decisions (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    hq_id TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    decided_by TEXT NOT NULL,
+    recorded_by TEXT,
+    recorded_at TEXT NOT NULL,
+    title TEXT NOT NULL,
+    options TEXT NOT NULL,
+    rationale TEXT NOT NULL,
+    based_on TEXT NOT NULL,
+    from_seq BIGINT NOT NULL
+);
+CREATE INDEX decisions_by_incident ON decisions (incident_id, recorded_at);
+
+DROP TABLE tasks;
+CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    hq_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    due_at TEXT,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    updated_at TEXT NOT NULL,
+    from_seq BIGINT NOT NULL
+);
+CREATE INDEX tasks_by_incident ON tasks (incident_id, status);
+CREATE TABLE tasks_history (
+    id TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    hq_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    due_at TEXT,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    updated_at TEXT NOT NULL,
+    from_seq BIGINT NOT NULL,
+    to_seq BIGINT NOT NULL,
+    PRIMARY KEY (id, from_seq)
+);
+CREATE INDEX tasks_history_by_incident ON tasks_history (incident_id);
+
+DROP TABLE handovers;
+CREATE TABLE handovers (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    hq_id TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    issued_by TEXT,
+    since TEXT,
+    brief TEXT NOT NULL,
+    acknowledged_at TEXT,
+    acknowledged_by TEXT,
+    from_seq BIGINT NOT NULL
+);
+CREATE INDEX handovers_by_hq ON handovers (hq_id, issued_at);
+CREATE INDEX handovers_by_incident ON handovers (incident_id);
+CREATE TABLE handovers_history (
+    id TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    hq_id TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    issued_by TEXT,
+    since TEXT,
+    brief TEXT NOT NULL,
+    acknowledged_at TEXT,
+    acknowledged_by TEXT,
+    from_seq BIGINT NOT NULL,
+    to_seq BIGINT NOT NULL,
+    PRIMARY KEY (id, from_seq)
+);
+CREATE INDEX handovers_history_by_incident ON handovers_history (incident_id);
+
+DROP TABLE sitreps;
+CREATE TABLE sitreps (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    number BIGINT NOT NULL,
+    issued_at TEXT NOT NULL,
+    issued_by TEXT,
+    document TEXT NOT NULL,
+    from_seq BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX sitreps_by_number ON sitreps (incident_id, number);
+"#;
+
 /// Tables that are projections of the journal, in the order a rebuild
 /// empties them. Not listed: the journal itself, its head, the migrations
 /// record, sessions (operational state that a rebuild signs out) and
@@ -302,17 +594,27 @@ pub const READ_MODELS: &[&str] = &[
     "task_history",
     "handovers",
     "sitreps",
+    // The versions kept of rows that changed (see `versions.rs`).
+    "incidents_history",
+    "hqs_history",
+    "hq_members_history",
+    "duty_history",
+    "entries_history",
+    "tasks_history",
+    "handovers_history",
 ];
 
 /// Applies the migrations this database has not seen. Called inside a write
 /// transaction by the backend when it opens.
-pub fn migrate(c: &mut dyn Conn) -> Result<(), StoreError> {
+/// Returns whether the read models must be replayed from the journal
+/// (a migration in [`REPLAY_AFTER`] was applied).
+pub fn migrate(c: &mut dyn Conn) -> Result<bool, StoreError> {
     migrate_to(c, i64::MAX)
 }
 
 /// Applies the migrations this database has not seen, up to `last` (tests
 /// build a database as an older honbu left it).
-pub fn migrate_to(c: &mut dyn Conn, last: i64) -> Result<(), StoreError> {
+pub fn migrate_to(c: &mut dyn Conn, last: i64) -> Result<bool, StoreError> {
     c.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")?;
     let have: Vec<i64> = c
         .query("SELECT version FROM schema_migrations", &[])?
@@ -326,10 +628,12 @@ pub fn migrate_to(c: &mut dyn Conn, last: i64) -> Result<(), StoreError> {
             "the database is at schema version {newer}, made by a newer honbu; this one knows up to {known}: run the newer honbu"
         )));
     }
+    let mut replay = false;
     for (v, sql) in MIGRATIONS {
         if have.contains(v) || *v > last {
             continue;
         }
+        replay |= REPLAY_AFTER.contains(v);
         // SQLite keeps rows in order of an INTEGER PRIMARY KEY without a
         // second index; PostgreSQL spells the same column BIGINT.
         let sql = sql.replace(
@@ -349,15 +653,16 @@ pub fn migrate_to(c: &mut dyn Conn, last: i64) -> Result<(), StoreError> {
             ],
         )?;
     }
-    Ok(())
+    Ok(replay)
 }
 
-/// Every read-model row, as text, for comparing a rebuilt database with the
-/// live one.
+/// Every read-model row, in an order of their own (every column), for
+/// comparing a rebuilt database with the live one.
 pub fn dump_read_models(c: &mut dyn Conn) -> Result<Vec<(String, Vec<Row>)>, StoreError> {
     let mut out = vec![];
     for table in READ_MODELS {
-        let rows = c.query(&format!("SELECT * FROM {table} ORDER BY 1, 2"), &[])?;
+        let mut rows = c.query(&format!("SELECT * FROM {table}"), &[])?;
+        rows.sort_by_cached_key(|r| format!("{:?}", r.0));
         out.push((table.to_string(), rows));
     }
     Ok(out)

@@ -14,6 +14,7 @@ use honbu_domain::access::Principal;
 use honbu_domain::events::{Body, Committed};
 use honbu_domain::ids::IncidentId;
 use honbu_store::incidents;
+use honbu_store::versions::At;
 use honbu_store::Published;
 use serde_json::json;
 use std::convert::Infallible;
@@ -65,7 +66,7 @@ pub async fn incident_stream(
     let p = v.p.clone();
     if state
         .store
-        .read(move |c| incidents::incident(c, &p, id))
+        .read(move |c| incidents::incident(c, &p, id, At::Now))
         .await?
         .is_none()
     {

@@ -1,7 +1,9 @@
-//! What the events of headquarters do to its tables.
+//! What the headquarters' events do to their tables.
 
+use super::{DUTY, HQS, MEMBERS};
 use crate::project::misrouted;
 use crate::sql::{t, Conn, Value};
+use crate::versions;
 use crate::StoreError;
 use honbu_domain::events::{Body, Committed};
 
@@ -20,46 +22,46 @@ pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> 
             report_every_minutes,
         } => {
             c.exec(
-                "INSERT INTO hqs (id, incident_id, name, kind, time_zone, activated_at, report_every_minutes, last_report_at, ordinal) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, (SELECT COUNT(*) FROM hqs WHERE incident_id = $2))",
-                &[t(hq), incident.clone(), name.into(), t(kind), t(time_zone), at, report_every_minutes.map(i64::from).into()],
+                "INSERT INTO hqs (id, incident_id, name, kind, time_zone, activated_at, report_every_minutes, last_report_at, ordinal, from_seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, (SELECT COUNT(*) FROM hqs WHERE incident_id = $2), $8)",
+                &[t(hq), incident, name.into(), t(kind), t(time_zone), at, report_every_minutes.map(i64::from).into(), seq],
             )?;
         }
         Body::HqMemberAdded { hq, user, role } => {
-            c.exec(
-                "INSERT INTO hq_members (hq_id, user_id, incident_id, role, added_at) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (hq_id, user_id) DO UPDATE SET role = excluded.role",
-                &[t(hq), t(user), incident.clone(), t(role), at],
-            )?;
+            let key = [t(hq), t(user)];
+            // Added again: the role changes, the membership goes on.
+            if versions::exists(c, &MEMBERS, &key)? {
+                versions::update(c, &MEMBERS, ev.seq, &key, &[("role", t(role))])?;
+            } else {
+                c.exec(
+                    "INSERT INTO hq_members (hq_id, user_id, incident_id, role, added_at, from_seq) VALUES ($1, $2, $3, $4, $5, $6)",
+                    &[t(hq), t(user), incident, t(role), at, seq],
+                )?;
+            }
         }
         Body::HqMemberRemoved { hq, user } => {
-            c.exec(
-                "DELETE FROM hq_members WHERE hq_id = $1 AND user_id = $2",
-                &[t(hq), t(user)],
-            )?;
-            c.exec(
-                "DELETE FROM duty WHERE hq_id = $1 AND user_id = $2",
-                &[t(hq), t(user)],
-            )?;
+            let key = [t(hq), t(user)];
+            versions::remove(c, &MEMBERS, ev.seq, &key)?;
+            versions::remove(c, &DUTY, ev.seq, &key)?;
         }
         Body::ReportCadenceSet { hq, every_minutes } => {
-            c.exec(
-                "UPDATE hqs SET report_every_minutes = $1 WHERE id = $2",
-                &[every_minutes.map(i64::from).into(), t(hq)],
+            versions::update(
+                c,
+                &HQS,
+                ev.seq,
+                &[t(hq)],
+                &[("report_every_minutes", every_minutes.map(i64::from).into())],
             )?;
         }
         Body::DutyStarted { hq, user } | Body::DutyEnded { hq, user } => {
             let on = matches!(e.body, Body::DutyStarted { .. });
             if on {
                 c.exec(
-                    "INSERT INTO duty (hq_id, user_id, since) VALUES ($1, $2, $3) ON CONFLICT (hq_id, user_id) DO NOTHING",
-                    &[t(hq), t(user), at.clone()],
+                    "INSERT INTO duty (hq_id, user_id, since, from_seq) VALUES ($1, $2, $3, $4) ON CONFLICT (hq_id, user_id) DO NOTHING",
+                    &[t(hq), t(user), at.clone(), seq.clone()],
                 )?;
             } else {
-                c.exec(
-                    "DELETE FROM duty WHERE hq_id = $1 AND user_id = $2",
-                    &[t(hq), t(user)],
-                )?;
+                versions::remove(c, &DUTY, ev.seq, &[t(hq), t(user)])?;
             }
             c.exec(
                 "INSERT INTO duty_log (seq, hq_id, user_id, at, on_duty) VALUES ($1, $2, $3, $4, $5)",
@@ -68,15 +70,11 @@ pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> 
         }
         Body::StatusReportFiled { report, hq, text } => {
             c.exec(
-                "INSERT INTO status_reports (id, hq_id, incident_id, at, author, text) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[t(report), t(hq), incident.clone(), at.clone(), actor, text.into()],
+                "INSERT INTO status_reports (id, hq_id, incident_id, at, author, text, from_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[t(report), t(hq), incident, at.clone(), actor, text.into(), seq],
             )?;
-            c.exec(
-                "UPDATE hqs SET last_report_at = $1 WHERE id = $2",
-                &[at, t(hq)],
-            )?;
+            versions::update(c, &HQS, ev.seq, &[t(hq)], &[("last_report_at", at)])?;
         }
-
         _ => return Err(misrouted(ev)),
     }
     Ok(())

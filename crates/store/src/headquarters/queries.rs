@@ -1,7 +1,9 @@
 //! Reads of headquarters: the HQs with their duty and what is due, members, reports.
 
+use super::{DUTY, HQS, MEMBERS, REPORTS};
 use crate::incidents::incident_clock;
 use crate::sql::{t, Conn, Value};
+use crate::versions::At;
 use crate::Result;
 use chrono::{DateTime, Utc};
 use honbu_domain::board::*;
@@ -28,35 +30,51 @@ pub struct HqDetail {
     pub member_list: Vec<MemberRow>,
 }
 
-/// The incident's HQs, with what is due measured at `now` or, for a closed
-/// incident, at its closing.
-pub fn hq_views(c: &mut dyn Conn, incident: IncidentId, now: DateTime<Utc>) -> Result<Vec<HqView>> {
-    let at = incident_clock(c, incident, now)?;
-    hq_views_at(c, incident, at)
+/// The incident's HQs as they stood at `at`, with what is due measured at
+/// `now` or, for a closed incident, at its closing.
+pub fn hq_views(
+    c: &mut dyn Conn,
+    incident: IncidentId,
+    at: At,
+    now: DateTime<Utc>,
+) -> Result<Vec<HqView>> {
+    let clock = incident_clock(c, incident, at, now)?;
+    hq_views_at(c, incident, at, clock)
 }
 
 /// As [`hq_views`], at a clock already resolved by [`incident_clock`].
 pub(crate) fn hq_views_at(
     c: &mut dyn Conn,
     incident: IncidentId,
-    now: DateTime<Utc>,
+    at: At,
+    clock: DateTime<Utc>,
 ) -> Result<Vec<HqView>> {
     let mut duty: HashMap<HqId, Vec<Person>> = HashMap::new();
     for r in c.query(
-        "SELECT d.hq_id, d.user_id, u.display_name FROM duty d JOIN hqs h ON h.id = d.hq_id JOIN users u ON u.id = d.user_id WHERE h.incident_id = $1",
+        &format!(
+            "SELECT d.hq_id, d.user_id, u.display_name FROM {} d JOIN {} h ON h.id = d.hq_id JOIN users u ON u.id = d.user_id WHERE h.incident_id = $1",
+            at.rows(&DUTY),
+            at.rows(&HQS)
+        ),
         &[t(incident)],
     )? {
         duty.entry(r.parse(0)?).or_default().push(Person { id: r.parse(1)?, name: r.text(2)? });
     }
     let mut members: HashMap<HqId, usize> = HashMap::new();
     for r in c.query(
-        "SELECT hq_id, COUNT(*) FROM hq_members WHERE incident_id = $1 GROUP BY hq_id",
+        &format!(
+            "SELECT hq_id, COUNT(*) FROM {} m WHERE incident_id = $1 GROUP BY hq_id",
+            at.rows(&MEMBERS)
+        ),
         &[t(incident)],
     )? {
         members.insert(r.parse(0)?, r.int(1)? as usize);
     }
     c.query(
-        "SELECT id, name, kind, time_zone, activated_at, report_every_minutes, last_report_at FROM hqs WHERE incident_id = $1 ORDER BY ordinal",
+        &format!(
+            "SELECT id, name, kind, time_zone, activated_at, report_every_minutes, last_report_at FROM {} h WHERE incident_id = $1 ORDER BY ordinal",
+            at.rows(&HQS)
+        ),
         &[t(incident)],
     )?
     .iter()
@@ -65,7 +83,7 @@ pub(crate) fn hq_views_at(
         let every = r.opt_int(5)?.map(|m| m as u32);
         let activated_at = r.time(4)?;
         let last = r.opt_time(6)?;
-        let (due, overdue) = report_due(every, activated_at, last, now);
+        let (due, overdue) = report_due(every, activated_at, last, clock);
         let mut on_duty = duty.remove(&id).unwrap_or_default();
         on_duty.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
         Ok(HqView {
@@ -85,19 +103,25 @@ pub(crate) fn hq_views_at(
     .collect()
 }
 
+/// The incident's HQs at `at` with their members and who is on duty.
 pub fn hq_details(
     c: &mut dyn Conn,
     incident: IncidentId,
+    at: At,
     now: DateTime<Utc>,
 ) -> Result<Vec<HqDetail>> {
-    let views = hq_views(c, incident, now)?;
+    let views = hq_views(c, incident, at, now)?;
     let mut out = vec![];
     for hq in views {
         let member_list = c
             .query(
-                "SELECT m.user_id, u.username, u.display_name, m.role, d.since FROM hq_members m JOIN users u ON u.id = m.user_id \
-                 LEFT JOIN duty d ON d.hq_id = m.hq_id AND d.user_id = m.user_id WHERE m.hq_id = $1 \
-                 ORDER BY CASE m.role WHEN 'head' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END, u.display_name",
+                &format!(
+                    "SELECT m.user_id, u.username, u.display_name, m.role, d.since FROM {} m JOIN users u ON u.id = m.user_id \
+                     LEFT JOIN {} d ON d.hq_id = m.hq_id AND d.user_id = m.user_id WHERE m.hq_id = $1 \
+                     ORDER BY CASE m.role WHEN 'head' THEN 0 WHEN 'deputy' THEN 1 ELSE 2 END, u.display_name",
+                    at.rows(&MEMBERS),
+                    at.rows(&DUTY)
+                ),
                 &[t(hq.id)],
             )?
             .iter()
@@ -125,14 +149,16 @@ pub struct ReportRow {
     pub text: String,
 }
 
+/// The status reports filed by `at`, newest first.
 pub fn reports(
     c: &mut dyn Conn,
     incident: IncidentId,
+    at: At,
     since: Option<DateTime<Utc>>,
     limit: i64,
 ) -> Result<Vec<ReportRow>> {
     c.query(
-        "SELECT id, hq_id, at, author, text FROM status_reports WHERE incident_id = $1 AND at >= $2 ORDER BY at DESC, id LIMIT $3",
+        &format!("SELECT id, hq_id, at, author, text FROM {} r WHERE incident_id = $1 AND at >= $2 ORDER BY at DESC, id LIMIT $3", at.rows(&REPORTS)),
         &[t(incident), since.map(Value::from).unwrap_or(Value::Text(String::new())), Value::Int(limit)],
     )?
     .iter()

@@ -1,14 +1,15 @@
-//! What the events of incidents do to its tables.
+//! What the incidents' events do to their tables.
 
+use super::{INCIDENTS, STATUS_HISTORY};
 use crate::project::misrouted;
 use crate::sql::{json, t, Conn, Value};
+use crate::versions;
 use crate::StoreError;
 use honbu_domain::events::{Body, Committed};
 use honbu_domain::vocab::IncidentStatus;
 
 pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
     let e = &ev.event;
-    let seq = Value::Int(ev.seq);
     let at = Value::from(&e.at);
     let actor = Value::from(e.actor.map(t));
     let incident = Value::from(e.incident.map(t));
@@ -28,9 +29,9 @@ pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> 
                 None => Value::Null,
             };
             c.exec(
-                "INSERT INTO incidents (id, kind, title, country, lat, lon, area, severity, time_zone, summary, status, opened_at, opened_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                &[incident.clone(), t(kind), title.into(), country.into(), place.lat.into(), place.lon.into(), area, t(severity), t(time_zone), summary.into(), t(IncidentStatus::Monitoring), at, actor],
+                "INSERT INTO incidents (id, kind, title, country, lat, lon, area, severity, time_zone, summary, status, opened_at, opened_by, from_seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                &[incident, t(kind), title.into(), country.into(), place.lat.into(), place.lon.into(), area, t(severity), t(time_zone), summary.into(), t(IncidentStatus::Monitoring), at, actor, Value::Int(ev.seq)],
             )?;
         }
         Body::IncidentAmended {
@@ -41,45 +42,36 @@ pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> 
             area,
             ..
         } => {
+            let mut set: Vec<(&str, Value)> = vec![];
             if let Some(v) = title {
-                c.exec(
-                    "UPDATE incidents SET title = $1 WHERE id = $2",
-                    &[v.into(), incident.clone()],
-                )?;
+                set.push(("title", v.into()));
             }
             if let Some(v) = severity {
-                c.exec(
-                    "UPDATE incidents SET severity = $1 WHERE id = $2",
-                    &[t(v), incident.clone()],
-                )?;
+                set.push(("severity", t(v)));
             }
             if let Some(v) = summary {
-                c.exec(
-                    "UPDATE incidents SET summary = $1 WHERE id = $2",
-                    &[v.into(), incident.clone()],
-                )?;
+                set.push(("summary", v.into()));
             }
             if let Some(p) = place {
-                c.exec(
-                    "UPDATE incidents SET lat = $1, lon = $2 WHERE id = $3",
-                    &[p.lat.into(), p.lon.into(), incident.clone()],
-                )?;
+                set.push(("lat", p.lat.into()));
+                set.push(("lon", p.lon.into()));
             }
             if let Some(a) = area {
-                c.exec(
-                    "UPDATE incidents SET area = $1 WHERE id = $2",
-                    &[json(a)?, incident.clone()],
-                )?;
+                set.push(("area", json(a)?));
             }
+            versions::update(c, &INCIDENTS, ev.seq, &[incident], &set)?;
         }
         Body::IncidentStatusChanged { from, to, reason } => {
-            c.exec(
-                "UPDATE incidents SET status = $1 WHERE id = $2",
-                &[t(to), incident.clone()],
+            versions::update(
+                c,
+                &INCIDENTS,
+                ev.seq,
+                std::slice::from_ref(&incident),
+                &[("status", t(to))],
             )?;
             c.exec(
-                "INSERT INTO incident_status_history (seq, incident_id, at, actor, from_status, to_status, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &[seq, incident.clone(), at, actor, t(from), t(to), reason.into()],
+                &format!("INSERT INTO {} (seq, incident_id, at, actor, from_status, to_status, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)", STATUS_HISTORY.name),
+                &[Value::Int(ev.seq), incident, at, actor, t(from), t(to), reason.into()],
             )?;
         }
         _ => return Err(misrouted(ev)),

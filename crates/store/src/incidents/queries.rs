@@ -1,7 +1,9 @@
 //! Reads of incidents: the list, one incident, its status history, its clock.
 
+use super::{INCIDENTS, STATUS_HISTORY};
 use crate::rules::{incident_vis, Page};
 use crate::sql::{t, Conn, Row, Value};
+use crate::versions::At;
 use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use honbu_domain::access::Principal;
@@ -88,23 +90,32 @@ pub fn incidents(
     })
 }
 
-/// The incident if it exists; the caller checks whether the viewer may know it.
-pub fn incident_raw(c: &mut dyn Conn, id: IncidentId) -> Result<Option<IncidentView>> {
+/// The incident if it exists (at `at`); the caller checks whether the
+/// viewer may know it.
+pub fn incident_raw(c: &mut dyn Conn, id: IncidentId, at: At) -> Result<Option<IncidentView>> {
     c.query_one(
-        &format!("SELECT {INCIDENT_COLS} FROM incidents WHERE id = $1"),
+        &format!(
+            "SELECT {INCIDENT_COLS} FROM {} i WHERE id = $1",
+            at.rows(&INCIDENTS)
+        ),
         &[t(id)],
     )?
     .map(|r| incident_row(&r))
     .transpose()
 }
 
-/// The incident as the viewer may see it: `None` both when it does not exist
-/// and when the viewer may not know it does.
-pub fn incident(c: &mut dyn Conn, p: &Principal, id: IncidentId) -> Result<Option<IncidentView>> {
+/// The incident as the viewer may see it at `at`: `None` both when it does
+/// not exist (or did not yet) and when the viewer may not know it does.
+pub fn incident(
+    c: &mut dyn Conn,
+    p: &Principal,
+    id: IncidentId,
+    at: At,
+) -> Result<Option<IncidentView>> {
     if !p.can_see_incident(id) {
         return Ok(None);
     }
-    incident_raw(c, id)
+    incident_raw(c, id, at)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -117,32 +128,44 @@ pub struct StatusChange {
     pub reason: String,
 }
 
-pub fn status_history(c: &mut dyn Conn, id: IncidentId) -> Result<Vec<StatusChange>> {
-    c.query("SELECT at, actor, from_status, to_status, reason FROM incident_status_history WHERE incident_id = $1 ORDER BY seq", &[t(id)])?
-        .iter()
-        .map(|r| {
-            Ok(StatusChange {
-                at: r.time(0)?,
-                actor: r.opt_parse(1)?,
-                from: r.vocab(2, IncidentStatus::parse)?,
-                to: r.vocab(3, IncidentStatus::parse)?,
-                reason: r.text(4)?,
-            })
+pub fn status_history(c: &mut dyn Conn, id: IncidentId, at: At) -> Result<Vec<StatusChange>> {
+    c.query(
+        &format!(
+            "SELECT at, actor, from_status, to_status, reason FROM {} h WHERE incident_id = $1 ORDER BY seq",
+            at.rows(&STATUS_HISTORY)
+        ),
+        &[t(id)],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(StatusChange {
+            at: r.time(0)?,
+            actor: r.opt_parse(1)?,
+            from: r.vocab(2, IncidentStatus::parse)?,
+            to: r.vocab(3, IncidentStatus::parse)?,
+            reason: r.text(4)?,
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// The moment an incident's deadlines are measured at: `now`, or the moment
-/// it closed (a closed incident's clock stops), whichever is earlier.
+/// it closed (a closed incident's clock stops), whichever is earlier — as
+/// the record stood at `at`.
 pub fn incident_clock(
     c: &mut dyn Conn,
     incident: IncidentId,
+    at: At,
     now: DateTime<Utc>,
 ) -> Result<DateTime<Utc>> {
     let closed = c
         .query_one(
-            "SELECT h.at FROM incidents i JOIN incident_status_history h ON h.incident_id = i.id \
-             WHERE i.id = $1 AND i.status = 'closed' AND h.to_status = 'closed' ORDER BY h.seq DESC LIMIT 1",
+            &format!(
+                "SELECT h.at FROM {} i JOIN {} h ON h.incident_id = i.id \
+                 WHERE i.id = $1 AND i.status = 'closed' AND h.to_status = 'closed' ORDER BY h.seq DESC LIMIT 1",
+                at.rows(&INCIDENTS),
+                at.rows(&STATUS_HISTORY)
+            ),
             &[t(incident)],
         )?
         .map(|r| r.time(0))

@@ -2,6 +2,7 @@
 
 use crate::rules::{acting_hq, forbid, open_for_work, opt_time, reason, visible_incident, Ctx};
 use crate::sql::{t, Conn};
+use crate::versions::At;
 use crate::{headquarters, Result, StoreError};
 use honbu_domain::access::Principal;
 use honbu_domain::board::EntryView;
@@ -184,7 +185,7 @@ pub fn log_entry(
 
 /// The entry, readable by the viewer, and its incident.
 fn readable_entry(c: &mut dyn Conn, ctx: &Ctx, entry: EntryId) -> Result<(IncidentId, EntryView)> {
-    super::entry(c, ctx.p, entry)?.ok_or(StoreError::NotFound)
+    super::entry(c, ctx.p, entry, At::Now)?.ok_or(StoreError::NotFound)
 }
 
 pub fn mark_significant(

@@ -1,7 +1,9 @@
-//! What the events of log do to its tables.
+//! What the log's events do to its tables.
 
+use super::ENTRIES;
 use crate::project::misrouted;
 use crate::sql::{json, t, Conn, Value};
+use crate::versions;
 use crate::StoreError;
 use honbu_domain::events::{Body, Committed};
 
@@ -72,8 +74,8 @@ impl Projection {
                     )));
                 };
                 c.exec(
-                "INSERT INTO entries (id, incident_id, number, seq, hq_id, author, occurred_at, reported_at, entered_at, source_id, source_name, reliability, credibility, category, release, significant, text, supersedes, superseded_by, links) \
-                 VALUES ($1, $2, $19, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, $18)",
+                "INSERT INTO entries (id, incident_id, number, seq, hq_id, author, occurred_at, reported_at, entered_at, source_id, source_name, reliability, credibility, category, release, significant, text, supersedes, superseded_by, links, from_seq) \
+                 VALUES ($1, $2, $19, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, $18, $3)",
                 &[
                     t(l.entry), incident.clone(), seq, t(l.hq), actor, (&l.occurred_at).into(), (&l.reported_at).into(), at,
                     l.source.map(t).into(), (&l.source_name).into(), t(l.reliability), t(l.credibility), t(l.category),
@@ -82,22 +84,28 @@ impl Projection {
                 ],
             )?;
                 if let Some(old) = l.supersedes {
-                    c.exec(
-                        "UPDATE entries SET superseded_by = $1 WHERE id = $2",
-                        &[t(l.entry), t(old)],
+                    versions::update(
+                        c,
+                        &ENTRIES,
+                        ev.seq,
+                        &[t(old)],
+                        &[("superseded_by", t(l.entry))],
                     )?;
                 }
             }
             Body::EntrySignificance { entry, significant } => {
-                c.exec(
-                    "UPDATE entries SET significant = $1 WHERE id = $2",
-                    &[(*significant).into(), t(entry)],
+                versions::update(
+                    c,
+                    &ENTRIES,
+                    ev.seq,
+                    &[t(entry)],
+                    &[("significant", (*significant).into())],
                 )?;
             }
             Body::EntryReleased { entry, to_hq } => {
                 c.exec(
-                "INSERT INTO entry_releases (entry_id, hq_id, at, actor) VALUES ($1, $2, $3, $4) ON CONFLICT (entry_id, hq_id) DO NOTHING",
-                &[t(entry), t(to_hq), at, actor],
+                "INSERT INTO entry_releases (entry_id, hq_id, at, actor, from_seq) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (entry_id, hq_id) DO NOTHING",
+                &[t(entry), t(to_hq), at, actor, seq],
             )?;
             }
 

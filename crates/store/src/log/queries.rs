@@ -1,7 +1,9 @@
 //! Reads of the log: sources, entries as a viewer may read them, one entry.
 
+use super::{ENTRIES, RELEASES};
 use crate::rules::{Page, MAX_LIMIT};
 use crate::sql::{placeholders, t, Conn, Row, Value};
+use crate::versions::At;
 use crate::Result;
 use chrono::{DateTime, Utc};
 use honbu_domain::access::{EntryFilter, Principal};
@@ -75,8 +77,14 @@ pub(crate) fn entry_row(r: &Row) -> Result<EntryView> {
     })
 }
 
-/// The SQL condition for "entries this viewer may read" (alias `e`).
-pub(crate) fn entry_vis(p: &Principal, incident: IncidentId, start: usize) -> (String, Vec<Value>) {
+/// The SQL condition for "entries this viewer may read" (alias `e`), with
+/// the releases made by `at`.
+pub(crate) fn entry_vis(
+    p: &Principal,
+    incident: IncidentId,
+    at: At,
+    start: usize,
+) -> (String, Vec<Value>) {
     match p.entry_filter(incident) {
         EntryFilter::All => ("1=1".into(), vec![]),
         EntryFilter::Restricted { hqs } if hqs.is_empty() => ("e.release <> 'hq'".into(), vec![]),
@@ -86,21 +94,23 @@ pub(crate) fn entry_vis(p: &Principal, incident: IncidentId, start: usize) -> (S
             let mut params: Vec<Value> = hqs.iter().map(t).collect();
             params.extend(hqs.iter().map(t));
             (
-                format!("(e.release <> 'hq' OR e.hq_id IN ({a}) OR EXISTS (SELECT 1 FROM entry_releases r WHERE r.entry_id = e.id AND r.hq_id IN ({b})))"),
+                format!("(e.release <> 'hq' OR e.hq_id IN ({a}) OR EXISTS (SELECT 1 FROM {} r WHERE r.entry_id = e.id AND r.hq_id IN ({b})))", at.rows(&RELEASES)),
                 params,
             )
         }
     }
 }
 
-pub(crate) fn fill_releases(c: &mut dyn Conn, entries: &mut [EntryView]) -> Result<()> {
+/// Which HQs each entry had been released to by `at`.
+pub(crate) fn fill_releases(c: &mut dyn Conn, at: At, entries: &mut [EntryView]) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
     let ids: Vec<Value> = entries.iter().map(|e| t(e.id)).collect();
     let rows = c.query(
         &format!(
-            "SELECT entry_id, hq_id FROM entry_releases WHERE entry_id IN ({}) ORDER BY hq_id",
+            "SELECT entry_id, hq_id FROM {} r WHERE entry_id IN ({}) ORDER BY hq_id",
+            at.rows(&RELEASES),
             placeholders(1, ids.len())
         ),
         &ids,
@@ -129,21 +139,20 @@ pub struct EntryQuery {
     pub entered_to: Option<DateTime<Utc>>,
 }
 
+/// The incident's entries the viewer may read, as they stood at `at`.
 pub fn entries(
     c: &mut dyn Conn,
     p: &Principal,
     incident: IncidentId,
+    at: At,
     q: &EntryQuery,
 ) -> Result<Page<EntryView>> {
     if !p.can_see_incident(incident) {
-        return Ok(Page {
-            items: vec![],
-            total: 0,
-            next_cursor: None,
-        });
+        return Ok(Page::empty());
     }
+    let entries = at.rows(&ENTRIES);
     let mut params: Vec<Value> = vec![t(incident)];
-    let (vis, vp) = entry_vis(p, incident, 2);
+    let (vis, vp) = entry_vis(p, incident, at, 2);
     params.extend(vp);
     let mut cond = format!("e.incident_id = $1 AND {vis}");
     if q.significant_only {
@@ -159,7 +168,7 @@ pub fn entries(
     }
     let total = c
         .query_one(
-            &format!("SELECT COUNT(*) FROM entries e WHERE {cond}"),
+            &format!("SELECT COUNT(*) FROM {entries} e WHERE {cond}"),
             &params,
         )?
         .map(|r| r.int(0))
@@ -177,11 +186,11 @@ pub fn entries(
     params.push(Value::Int(limit));
     let order = if q.ascending { "ASC" } else { "DESC" };
     let mut items = c
-        .query(&format!("SELECT {ENTRY_COLS} FROM entries e WHERE {cond} ORDER BY e.number {order} LIMIT ${}", params.len()), &params)?
+        .query(&format!("SELECT {ENTRY_COLS} FROM {entries} e WHERE {cond} ORDER BY e.number {order} LIMIT ${}", params.len()), &params)?
         .iter()
         .map(entry_row)
         .collect::<Result<Vec<_>>>()?;
-    fill_releases(c, &mut items)?;
+    fill_releases(c, at, &mut items)?;
     let next = if items.len() as i64 == limit {
         items.last().map(|e| e.number.to_string())
     } else {
@@ -194,14 +203,19 @@ pub fn entries(
     })
 }
 
-/// One entry if it exists and the viewer may read it.
+/// One entry, as it stood at `at`, if it existed then and the viewer may
+/// read it.
 pub fn entry(
     c: &mut dyn Conn,
     p: &Principal,
     id: EntryId,
+    at: At,
 ) -> Result<Option<(IncidentId, EntryView)>> {
     let Some(r) = c.query_one(
-        &format!("SELECT {ENTRY_COLS}, e.incident_id FROM entries e WHERE e.id = $1"),
+        &format!(
+            "SELECT {ENTRY_COLS}, e.incident_id FROM {} e WHERE e.id = $1",
+            at.rows(&ENTRIES)
+        ),
         &[t(id)],
     )?
     else {
@@ -209,7 +223,7 @@ pub fn entry(
     };
     let incident: IncidentId = r.parse(18)?;
     let mut e = vec![entry_row(&r)?];
-    fill_releases(c, &mut e)?;
+    fill_releases(c, at, &mut e)?;
     let e = e.remove(0);
     Ok(p.can_read_entry(incident, e.hq, e.release, &e.released_to)
         .then_some((incident, e)))
@@ -227,7 +241,7 @@ pub fn entry_ids_by_number(
         return Ok(HashMap::new());
     }
     let mut params: Vec<Value> = vec![t(incident)];
-    let (vis, vp) = entry_vis(p, incident, 2);
+    let (vis, vp) = entry_vis(p, incident, At::Now, 2);
     params.extend(vp);
     let from = params.len() + 1;
     params.extend(numbers.iter().map(|n| Value::Int(*n)));

@@ -2,6 +2,7 @@
 
 use crate::rules::{forbid, not_closed, opt_time, visible_incident, Ctx};
 use crate::sql::{t, Conn};
+use crate::versions::At;
 use crate::{board, headquarters, incidents, log, work, Result, StoreError};
 use honbu_domain::access::Principal;
 use honbu_domain::board::*;
@@ -45,7 +46,7 @@ pub fn build_brief(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId, hq: HqId) -> Res
         p: &viewer,
         now: ctx.now,
     };
-    let board = board::board(c, ctx.p, id, ctx.now)?.ok_or(StoreError::NotFound)?;
+    let board = board::board(c, ctx.p, id, At::Now, ctx.now)?.ok_or(StoreError::NotFound)?;
     let hqv = board
         .hqs
         .iter()
@@ -55,7 +56,7 @@ pub fn build_brief(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId, hq: HqId) -> Res
     let since = super::last_handover(c, hq)?
         .and_then(|h| h.acknowledged_at)
         .unwrap_or(board.incident.opened_at);
-    let status_changes = incidents::status_history(c, id)?
+    let status_changes = incidents::status_history(c, id, At::Now)?
         .into_iter()
         .filter(|s| s.at > since)
         .map(|s| StatusChangeItem {
@@ -70,14 +71,14 @@ pub fn build_brief(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId, hq: HqId) -> Res
         entered_from: Some(since),
         ..Default::default()
     };
-    let page = log::entries(c, ctx.p, id, &q)?;
+    let page = log::entries(c, ctx.p, id, At::Now, &q)?;
     let mut changes = page.items;
     changes.sort_by(|a, b| {
         b.significant
             .cmp(&a.significant)
             .then(b.number.cmp(&a.number))
     });
-    let decisions = work::decisions(c, id, 100, 0)?
+    let decisions = work::decisions(c, id, At::Now, 100, 0)?
         .items
         .into_iter()
         .filter(|d| d.recorded_at > since)
@@ -110,7 +111,7 @@ pub fn build_brief(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId, hq: HqId) -> Res
             })
         })
         .collect();
-    if let Some(s) = super::sitreps(c, id)?.into_iter().next() {
+    if let Some(s) = super::sitreps(c, id, At::Now)?.into_iter().next() {
         if let Some(next) = s
             .document
             .get("nextContact")
@@ -186,7 +187,7 @@ pub fn acknowledge_handover(
     ctx: &Ctx,
     id: HandoverId,
 ) -> Result<(Vec<Event>, ())> {
-    let h = super::handover(c, id)?.ok_or(StoreError::NotFound)?;
+    let h = super::handover(c, id, At::Now)?.ok_or(StoreError::NotFound)?;
     if !ctx.p.can_see_incident(h.incident) {
         return Err(StoreError::NotFound);
     }
@@ -257,7 +258,7 @@ pub fn issue_sitrep(
         return Err(forbid("issue situation reports"));
     }
     let wide = incident_wide(ctx.p);
-    let board = board::board(c, &wide, id, ctx.now)?.ok_or(StoreError::NotFound)?;
+    let board = board::board(c, &wide, id, At::Now, ctx.now)?.ok_or(StoreError::NotFound)?;
     let q = log::EntryQuery {
         significant_only: true,
         limit: 200,
@@ -265,8 +266,8 @@ pub fn issue_sitrep(
         entered_to: Some(to),
         ..Default::default()
     };
-    let significant = log::entries(c, &wide, id, &q)?.items;
-    let decisions: Vec<DecisionView> = work::decisions(c, id, MAX_LIMIT_DECISIONS, 0)?
+    let significant = log::entries(c, &wide, id, At::Now, &q)?.items;
+    let decisions: Vec<DecisionView> = work::decisions(c, id, At::Now, MAX_LIMIT_DECISIONS, 0)?
         .items
         .into_iter()
         .filter(|d| d.recorded_at >= from && d.recorded_at <= to)

@@ -4,6 +4,16 @@
 //! holding only what every HQ of the incident may read. Both are stored as
 //! issued.
 
+use crate::versions::Table;
+
+pub(crate) const HANDOVERS: Table = Table::versioned(
+    "handovers",
+    "handovers_history",
+    "id, incident_id, hq_id, issued_at, issued_by, since, brief, acknowledged_at, acknowledged_by",
+    &["id"],
+);
+pub(crate) const SITREPS: Table = Table::appended("sitreps", "from_seq");
+
 mod commands;
 mod project;
 mod queries;

@@ -1,6 +1,8 @@
 //! Reads of handover briefs and SITREPs.
 
+use super::{HANDOVERS, SITREPS};
 use crate::sql::{t, Conn, Row};
+use crate::versions::At;
 use crate::Result;
 use chrono::{DateTime, Utc};
 use honbu_domain::ids::*;
@@ -38,16 +40,26 @@ fn handover_row(r: &Row) -> Result<HandoverRow> {
     })
 }
 
-pub fn handovers(c: &mut dyn Conn, incident: IncidentId) -> Result<Vec<HandoverRow>> {
-    c.query(&format!("SELECT {HANDOVER_COLS} FROM handovers WHERE incident_id = $1 ORDER BY issued_at DESC, id"), &[t(incident)])?
-        .iter()
-        .map(handover_row)
-        .collect()
+/// The briefs issued by `at`, as they stood then (acknowledged or not).
+pub fn handovers(c: &mut dyn Conn, incident: IncidentId, at: At) -> Result<Vec<HandoverRow>> {
+    c.query(
+        &format!(
+            "SELECT {HANDOVER_COLS} FROM {} h WHERE incident_id = $1 ORDER BY issued_at DESC, id",
+            at.rows(&HANDOVERS)
+        ),
+        &[t(incident)],
+    )?
+    .iter()
+    .map(handover_row)
+    .collect()
 }
 
-pub fn handover(c: &mut dyn Conn, id: HandoverId) -> Result<Option<HandoverRow>> {
+pub fn handover(c: &mut dyn Conn, id: HandoverId, at: At) -> Result<Option<HandoverRow>> {
     c.query_one(
-        &format!("SELECT {HANDOVER_COLS} FROM handovers WHERE id = $1"),
+        &format!(
+            "SELECT {HANDOVER_COLS} FROM {} h WHERE id = $1",
+            at.rows(&HANDOVERS)
+        ),
         &[t(id)],
     )?
     .map(|r| handover_row(&r))
@@ -89,9 +101,13 @@ fn sitrep_row(r: &Row) -> Result<SitrepRow> {
     })
 }
 
-pub fn sitreps(c: &mut dyn Conn, incident: IncidentId) -> Result<Vec<SitrepRow>> {
+/// The SITREPs issued by `at`, newest first.
+pub fn sitreps(c: &mut dyn Conn, incident: IncidentId, at: At) -> Result<Vec<SitrepRow>> {
     c.query(
-        &format!("SELECT {SITREP_COLS} FROM sitreps WHERE incident_id = $1 ORDER BY number DESC"),
+        &format!(
+            "SELECT {SITREP_COLS} FROM {} s WHERE incident_id = $1 ORDER BY number DESC",
+            at.rows(&SITREPS)
+        ),
         &[t(incident)],
     )?
     .iter()
@@ -99,9 +115,12 @@ pub fn sitreps(c: &mut dyn Conn, incident: IncidentId) -> Result<Vec<SitrepRow>>
     .collect()
 }
 
-pub fn sitrep(c: &mut dyn Conn, id: SitrepId) -> Result<Option<SitrepRow>> {
+pub fn sitrep(c: &mut dyn Conn, id: SitrepId, at: At) -> Result<Option<SitrepRow>> {
     c.query_one(
-        &format!("SELECT {SITREP_COLS} FROM sitreps WHERE id = $1"),
+        &format!(
+            "SELECT {SITREP_COLS} FROM {} s WHERE id = $1",
+            at.rows(&SITREPS)
+        ),
         &[t(id)],
     )?
     .map(|r| sitrep_row(&r))

@@ -2,6 +2,7 @@
 
 use crate::rules::{acting_hq, forbid, not_closed, opt_time, visible_incident, Ctx};
 use crate::sql::Conn;
+use crate::versions::At;
 use crate::{log, Result, StoreError};
 use honbu_domain::commands::*;
 use honbu_domain::error::text;
@@ -38,7 +39,7 @@ pub fn record_decision(
         return Err(FieldError::new("based_on", "at most 50 entries").into());
     }
     for (i, e) in r.based_on.iter().enumerate() {
-        match log::entry(c, ctx.p, *e)? {
+        match log::entry(c, ctx.p, *e, At::Now)? {
             Some((inc, _)) if inc == id => {}
             _ => {
                 return Err(FieldError::new(

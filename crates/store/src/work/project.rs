@@ -1,7 +1,9 @@
-//! What the events of work do to its tables.
+//! What the events of decisions and tasks do to their tables.
 
+use super::TASKS;
 use crate::project::misrouted;
 use crate::sql::{json, t, Conn, Value};
+use crate::versions;
 use crate::StoreError;
 use honbu_domain::events::{Body, Committed};
 use honbu_domain::vocab::TaskStatus;
@@ -24,9 +26,9 @@ pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> 
             based_on,
         } => {
             c.exec(
-                "INSERT INTO decisions (id, incident_id, hq_id, decided_at, decided_by, recorded_by, recorded_at, title, options, rationale, based_on) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                &[t(decision), incident.clone(), t(hq), decided_at.into(), decided_by.into(), actor, at, title.into(), json(options)?, rationale.into(), json(based_on)?],
+                "INSERT INTO decisions (id, incident_id, hq_id, decided_at, decided_by, recorded_by, recorded_at, title, options, rationale, based_on, from_seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                &[t(decision), incident.clone(), t(hq), decided_at.into(), decided_by.into(), actor, at, title.into(), json(options)?, rationale.into(), json(based_on)?, seq],
             )?;
         }
         Body::TaskAssigned {
@@ -38,9 +40,9 @@ pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> 
             note,
         } => {
             c.exec(
-                "INSERT INTO tasks (id, incident_id, hq_id, title, owner, due_at, status, note, created_at, created_by, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9)",
-                &[t(task), incident.clone(), t(hq), title.into(), owner.into(), due_at.map(Value::from).unwrap_or(Value::Null), t(TaskStatus::Open), note.into(), at.clone(), actor.clone()],
+                "INSERT INTO tasks (id, incident_id, hq_id, title, owner, due_at, status, note, created_at, created_by, updated_at, from_seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11)",
+                &[t(task), incident.clone(), t(hq), title.into(), owner.into(), due_at.map(Value::from).unwrap_or(Value::Null), t(TaskStatus::Open), note.into(), at.clone(), actor.clone(), seq.clone()],
             )?;
             c.exec(
                 "INSERT INTO task_history (seq, task_id, at, actor, status, note) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -48,9 +50,16 @@ pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> 
             )?;
         }
         Body::TaskStatusChanged { task, status, note } => {
-            c.exec(
-                "UPDATE tasks SET status = $1, note = $2, updated_at = $3 WHERE id = $4",
-                &[t(status), note.into(), at.clone(), t(task)],
+            versions::update(
+                c,
+                &TASKS,
+                ev.seq,
+                &[t(task)],
+                &[
+                    ("status", t(status)),
+                    ("note", note.into()),
+                    ("updated_at", at.clone()),
+                ],
             )?;
             c.exec(
                 "INSERT INTO task_history (seq, task_id, at, actor, status, note) VALUES ($1, $2, $3, $4, $5, $6)",

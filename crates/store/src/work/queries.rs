@@ -1,8 +1,10 @@
 //! Reads of decisions and tasks.
 
+use super::{DECISIONS, TASKS};
 use crate::incidents::incident_clock;
 use crate::rules::{Page, MAX_LIMIT};
 use crate::sql::{t, Conn, Row, Value};
+use crate::versions::At;
 use crate::Result;
 use chrono::{DateTime, Utc};
 use honbu_domain::board::*;
@@ -26,15 +28,18 @@ fn decision_row(r: &Row) -> Result<DecisionView> {
     })
 }
 
+/// The decisions recorded by `at`, newest first.
 pub fn decisions(
     c: &mut dyn Conn,
     incident: IncidentId,
+    at: At,
     limit: i64,
     offset: i64,
 ) -> Result<Page<DecisionView>> {
+    let decisions = at.rows(&DECISIONS);
     let total = c
         .query_one(
-            "SELECT COUNT(*) FROM decisions WHERE incident_id = $1",
+            &format!("SELECT COUNT(*) FROM {decisions} d WHERE incident_id = $1"),
             &[t(incident)],
         )?
         .map(|r| r.int(0))
@@ -42,19 +47,13 @@ pub fn decisions(
         .unwrap_or(0);
     let items = c
         .query(
-            &format!("SELECT {DECISION_COLS} FROM decisions WHERE incident_id = $1 ORDER BY recorded_at DESC, id DESC LIMIT $2 OFFSET $3"),
+            &format!("SELECT {DECISION_COLS} FROM {decisions} d WHERE incident_id = $1 ORDER BY recorded_at DESC, id DESC LIMIT $2 OFFSET $3"),
             &[t(incident), Value::Int(limit.clamp(1, MAX_LIMIT)), Value::Int(offset)],
         )?
         .iter()
         .map(decision_row)
         .collect::<Result<Vec<_>>>()?;
-    let next =
-        (offset + (items.len() as i64) < total).then(|| (offset + items.len() as i64).to_string());
-    Ok(Page {
-        items,
-        total,
-        next_cursor: next,
-    })
+    Ok(Page::at_offset(items, total, offset))
 }
 
 const TASK_COLS: &str =
@@ -78,23 +77,26 @@ fn task_row(r: &Row, now: DateTime<Utc>) -> Result<TaskView> {
     })
 }
 
-/// Tasks of an incident, overdue first; closed ones only when asked.
+/// Tasks of an incident as they stood at `at`, overdue (at `now`, or at the
+/// incident's closing) first; closed ones only when asked.
 pub fn tasks(
     c: &mut dyn Conn,
     incident: IncidentId,
+    at: At,
     include_closed: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<TaskView>> {
-    let at = incident_clock(c, incident, now)?;
-    tasks_at(c, incident, include_closed, at)
+    let clock = incident_clock(c, incident, at, now)?;
+    tasks_at(c, incident, at, include_closed, clock)
 }
 
 /// As [`tasks`], at a clock already resolved by [`incident_clock`].
 pub(crate) fn tasks_at(
     c: &mut dyn Conn,
     incident: IncidentId,
+    at: At,
     include_closed: bool,
-    now: DateTime<Utc>,
+    clock: DateTime<Utc>,
 ) -> Result<Vec<TaskView>> {
     let filter = if include_closed {
         ""
@@ -103,11 +105,14 @@ pub(crate) fn tasks_at(
     };
     let mut items = c
         .query(
-            &format!("SELECT {TASK_COLS} FROM tasks WHERE incident_id = $1{filter}"),
+            &format!(
+                "SELECT {TASK_COLS} FROM {} k WHERE incident_id = $1{filter}",
+                at.rows(&TASKS)
+            ),
             &[t(incident)],
         )?
         .iter()
-        .map(|r| task_row(r, now))
+        .map(|r| task_row(r, clock))
         .collect::<Result<Vec<_>>>()?;
     sort_tasks(&mut items);
     if include_closed {

@@ -2,6 +2,7 @@
 
 use super::*;
 use honbu_store::rules;
+use honbu_store::versions::At;
 
 pub fn passwords_stay_out_of_the_journal_and_survive_a_rebuild(store: &Store) {
     world(store);
@@ -232,7 +233,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
         let p = principal(store, &name);
         assert!(
             store
-                .read_blocking(move |c| honbu_store::log::entry(c, &p, mofa_entry))
+                .read_blocking(move |c| honbu_store::log::entry(c, &p, mofa_entry, At::Now))
                 .unwrap()
                 .is_none(),
             "{role} reads MOFA's HQ-only entry"

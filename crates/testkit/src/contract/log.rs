@@ -2,6 +2,7 @@
 
 use super::*;
 use honbu_store::schema;
+use honbu_store::versions::At;
 
 pub fn release_markings_decide_who_reads_an_entry(store: &Store) {
     let w = world(store);
@@ -389,6 +390,7 @@ pub fn lists_page_with_cursor_and_total(store: &Store) {
                 c,
                 &p,
                 id,
+                At::Now,
                 &EntryQuery {
                     limit: 20,
                     ..Default::default()
@@ -399,6 +401,7 @@ pub fn lists_page_with_cursor_and_total(store: &Store) {
                 c,
                 &p,
                 id,
+                At::Now,
                 &EntryQuery {
                     limit: 20,
                     before,

@@ -16,6 +16,7 @@ use honbu_domain::vocab::*;
 use honbu_store::journal::Verdict;
 use honbu_store::log::EntryQuery;
 use honbu_store::rules::Ctx;
+use honbu_store::versions::At;
 use honbu_store::{Store, StoreError};
 use std::sync::OnceLock;
 
@@ -35,6 +36,8 @@ mod board;
 pub use board::*;
 mod journal;
 pub use journal::*;
+mod moments;
+pub use moments::*;
 
 /// Expands to one `#[test]` per contract check, each on a fresh store from
 /// `$make`, a function returning `Option<S>` where `S` derefs to a
@@ -68,6 +71,9 @@ macro_rules! contract_tests {
             // board
             live_board_equals_board_folded_from_journal,
             board_as_of_a_past_moment_shows_what_was_known_then,
+            // moments
+            every_page_as_of_any_moment_equals_the_journal_replayed_to_it,
+            a_changed_row_reads_as_it_was_before_the_change,
             // journal
             journal_verifies_and_names_the_changed_entry,
             journal_names_a_removed_or_reordered_entry,
@@ -200,7 +206,7 @@ pub fn world(store: &Store) -> World {
     let mut hqs = p.hqs_in(incident);
     hqs.sort();
     let details = store
-        .read_blocking(move |c| honbu_store::headquarters::hq_details(c, incident, t0()))
+        .read_blocking(move |c| honbu_store::headquarters::hq_details(c, incident, At::Now, t0()))
         .unwrap();
     let mofa = details
         .iter()
@@ -264,7 +270,7 @@ fn board(w: &World, who: &str, at: Timestamp) -> Option<honbu_domain::board::Boa
     let p = principal(&w.store, who);
     let id = w.incident;
     w.store
-        .read_blocking(move |c| honbu_store::board::board(c, &p, id, at))
+        .read_blocking(move |c| honbu_store::board::board(c, &p, id, At::Now, at))
         .unwrap()
 }
 
@@ -285,6 +291,7 @@ fn entries(w: &World, who: &str) -> Vec<honbu_domain::board::EntryView> {
                 c,
                 &p,
                 id,
+                At::Now,
                 &EntryQuery {
                     limit: 1000,
                     ..Default::default()

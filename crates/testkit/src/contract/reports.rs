@@ -1,6 +1,7 @@
 //! Handover briefs and SITREPs.
 
 use super::*;
+use honbu_store::versions::At;
 
 pub fn handover_brief_covers_changes_since_last_acknowledged_one(store: &Store) {
     let w = busy_world(store);
@@ -11,7 +12,7 @@ pub fn handover_brief_covers_changes_since_last_acknowledged_one(store: &Store) 
     })
     .unwrap();
     let row = store
-        .read_blocking(move |c| honbu_store::reports::handover(c, h1))
+        .read_blocking(move |c| honbu_store::reports::handover(c, h1, At::Now))
         .unwrap()
         .unwrap();
     let brief: honbu_domain::reports::Brief = serde_json::from_value(row.brief).unwrap();
@@ -68,7 +69,7 @@ pub fn handover_brief_covers_changes_since_last_acknowledged_one(store: &Store) 
     })
     .unwrap();
     let row = store
-        .read_blocking(move |c| honbu_store::reports::handover(c, h2))
+        .read_blocking(move |c| honbu_store::reports::handover(c, h2, At::Now))
         .unwrap()
         .unwrap();
     let brief: honbu_domain::reports::Brief = serde_json::from_value(row.brief).unwrap();
@@ -76,7 +77,7 @@ pub fn handover_brief_covers_changes_since_last_acknowledged_one(store: &Store) 
     assert_eq!(brief.changes_total, 1);
     assert_eq!(brief.changes[0].text, "after the handover");
     let row = store
-        .read_blocking(move |c| honbu_store::reports::handover(c, h1))
+        .read_blocking(move |c| honbu_store::reports::handover(c, h1, At::Now))
         .unwrap()
         .unwrap();
     assert_eq!(row.acknowledged_at, Some(first + Duration::minutes(5)));
@@ -105,8 +106,8 @@ pub fn sitreps_are_numbered_per_incident(store: &Store) {
     let (a, b) = store
         .read_blocking(move |c| {
             Ok((
-                honbu_store::reports::sitrep(c, s1)?.unwrap(),
-                honbu_store::reports::sitrep(c, s2)?.unwrap(),
+                honbu_store::reports::sitrep(c, s1, At::Now)?.unwrap(),
+                honbu_store::reports::sitrep(c, s2, At::Now)?.unwrap(),
             ))
         })
         .unwrap();

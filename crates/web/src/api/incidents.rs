@@ -18,6 +18,7 @@ use honbu_store::headquarters::{HqDetail, ReportRow};
 use honbu_store::incidents;
 use honbu_store::incidents::{IncidentSummary, StatusChange};
 use honbu_store::journal;
+use honbu_store::versions::At;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -83,13 +84,13 @@ pub async fn get_incident(
     let d = s
         .store
         .read(move |c| {
-            let Some(incident) = incidents::incident(c, &v.p, id)? else {
+            let Some(incident) = incidents::incident(c, &v.p, id, At::Now)? else {
                 return Ok(None);
             };
             Ok(Some(IncidentDetail {
                 incident,
-                hqs: headquarters::hq_details(c, id, now())?,
-                status_history: incidents::status_history(c, id)?,
+                hqs: headquarters::hq_details(c, id, At::Now, now())?,
+                status_history: incidents::status_history(c, id, At::Now)?,
             }))
         })
         .await?
@@ -154,7 +155,7 @@ pub async fn board(
         .store
         .read(move |c| match at {
             Some(at) => board::board_as_of(c, &v.p, id, at),
-            None => board::board(c, &v.p, id, now()),
+            None => board::board(c, &v.p, id, At::Now, now()),
         })
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -184,7 +185,7 @@ pub async fn list_hqs(
 ) -> Result<Json<Page<HqDetail>>, ApiError> {
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
     let hqs = in_incident(&s, v, id, move |c, _| {
-        headquarters::hq_details(c, id, now())
+        headquarters::hq_details(c, id, At::Now, now())
     })
     .await?;
     Ok(Json(page_of(hqs, limit, cursor)))
@@ -277,7 +278,7 @@ pub async fn list_reports(
 ) -> Result<Json<Page<ReportRow>>, ApiError> {
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
     let all = in_incident(&s, v, id, move |c, _| {
-        headquarters::reports(c, id, None, 100_000)
+        headquarters::reports(c, id, At::Now, None, 100_000)
     })
     .await?;
     Ok(Json(page_of(all, limit, cursor)))

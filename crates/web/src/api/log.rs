@@ -14,6 +14,7 @@ use honbu_domain::commands::*;
 use honbu_domain::ids::*;
 use honbu_store::log;
 use honbu_store::log::{EntryQuery, SourceRow};
+use honbu_store::versions::At;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -48,7 +49,10 @@ pub async fn list_entries(
         significant_only: q.significant.unwrap_or(false),
         ..Default::default()
     };
-    let page = in_incident(&s, v, id, move |c, p| log::entries(c, p, id, &query)).await?;
+    let page = in_incident(&s, v, id, move |c, p| {
+        log::entries(c, p, id, At::Now, &query)
+    })
+    .await?;
     Ok(Json(page.into()))
 }
 
@@ -82,7 +86,7 @@ pub async fn get_entry(
 ) -> Result<Json<EntryDetail>, ApiError> {
     let (incident, entry) = s
         .store
-        .read(move |c| log::entry(c, &v.p, id))
+        .read(move |c| log::entry(c, &v.p, id, At::Now))
         .await?
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(EntryDetail { incident, entry }))

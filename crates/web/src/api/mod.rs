@@ -13,6 +13,7 @@ use crate::AppState;
 use honbu_domain::events::Event;
 use honbu_store::rules::Ctx;
 use honbu_store::sql::Conn;
+use honbu_store::versions::At;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -111,7 +112,7 @@ pub async fn in_incident<T: Send + 'static>(
     state
         .store
         .read(move |c| {
-            if honbu_store::incidents::incident(c, &v.p, id)?.is_none() {
+            if honbu_store::incidents::incident(c, &v.p, id, At::Now)?.is_none() {
                 return Ok(None);
             }
             f(c, &v.p).map(Some)

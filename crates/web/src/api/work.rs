@@ -13,6 +13,7 @@ use honbu_domain::board::{DecisionView, TaskView};
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
 use honbu_store::reports::{self, HandoverRow, SitrepRow};
+use honbu_store::versions::At;
 use honbu_store::work;
 
 /// Decisions recorded for the incident, newest first.
@@ -25,7 +26,10 @@ pub async fn list_decisions(
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Json<Page<DecisionView>>, ApiError> {
     let (limit, offset) = (q.limit()?, q.cursor_number()?.unwrap_or(0));
-    let page = in_incident(&s, v, id, move |c, _| work::decisions(c, id, limit, offset)).await?;
+    let page = in_incident(&s, v, id, move |c, _| {
+        work::decisions(c, id, At::Now, limit, offset)
+    })
+    .await?;
     Ok(Json(page.into()))
 }
 
@@ -67,7 +71,10 @@ pub async fn list_tasks(
     };
     let (limit, cursor) = (lp.limit()?, lp.cursor_number()?);
     let all = q.all.unwrap_or(false);
-    let tasks = in_incident(&s, v, id, move |c, _| work::tasks(c, id, all, now())).await?;
+    let tasks = in_incident(&s, v, id, move |c, _| {
+        work::tasks(c, id, At::Now, all, now())
+    })
+    .await?;
     Ok(Json(page_of(tasks, limit, cursor)))
 }
 
@@ -109,7 +116,7 @@ pub async fn list_handovers(
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
     let rows = in_incident(&s, v, id, move |c, p| {
         let mine = p.hqs_in(id);
-        let all = reports::handovers(c, id)?;
+        let all = reports::handovers(c, id, At::Now)?;
         // A brief holds what its HQ may see: only that HQ's members (and administrators) read it.
         Ok(all
             .into_iter()
@@ -146,7 +153,7 @@ pub async fn get_handover(
 ) -> Result<Json<HandoverRow>, ApiError> {
     let h = s
         .store
-        .read(move |c| reports::handover(c, id))
+        .read(move |c| reports::handover(c, id, At::Now))
         .await?
         .ok_or_else(ApiError::not_found)?;
     if !(v.p.is_admin() || v.p.role_in(h.hq).is_some()) {
@@ -180,7 +187,7 @@ pub async fn list_sitreps(
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> Result<Json<Page<SitrepRow>>, ApiError> {
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
-    let rows = in_incident(&s, v, id, move |c, _| reports::sitreps(c, id)).await?;
+    let rows = in_incident(&s, v, id, move |c, _| reports::sitreps(c, id, At::Now)).await?;
     Ok(Json(page_of(rows, limit, cursor)))
 }
 
@@ -207,7 +214,7 @@ pub async fn get_sitrep(
 ) -> Result<Json<SitrepRow>, ApiError> {
     let r = s
         .store
-        .read(move |c| reports::sitrep(c, id))
+        .read(move |c| reports::sitrep(c, id, At::Now))
         .await?
         .ok_or_else(ApiError::not_found)?;
     if !v.p.can_see_incident(r.incident) {

@@ -13,6 +13,7 @@ use honbu_domain::ids::IncidentId;
 use honbu_domain::vocab::{Capability, IncidentStatus};
 use honbu_store::board;
 use honbu_store::incidents;
+use honbu_store::versions::At;
 
 #[derive(Template)]
 #[template(path = "board.html")]
@@ -51,7 +52,7 @@ pub async fn page(
     let now = crate::api::now();
     let live = s
         .store
-        .read(move |c| board::board(c, &p, id, now))
+        .read(move |c| board::board(c, &p, id, At::Now, now))
         .await?
         .ok_or(PageError::NotFound)?;
     let clock = clock_for(&v, &live.hqs, live.incident.time_zone);
@@ -110,7 +111,7 @@ pub async fn partial(
     let p = v.p.clone();
     let b = s
         .store
-        .read(move |c| board::board(c, &p, id, crate::api::now()))
+        .read(move |c| board::board(c, &p, id, At::Now, crate::api::now()))
         .await?
         .ok_or(PageError::NotFound)?;
     let clock = clock_for(&v, &b.hqs, b.incident.time_zone);
@@ -128,7 +129,7 @@ pub async fn map(
     let p = v.p.clone();
     let inc = s
         .store
-        .read(move |c| incidents::incident(c, &p, id))
+        .read(move |c| incidents::incident(c, &p, id, At::Now))
         .await?
         .ok_or(PageError::NotFound)?;
     let area = inc

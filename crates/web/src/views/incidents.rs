@@ -23,6 +23,7 @@ use honbu_store::headquarters::{HqDetail, ReportRow};
 use honbu_store::incidents;
 use honbu_store::incidents::IncidentSummary;
 use honbu_store::rules;
+use honbu_store::versions::At;
 
 #[derive(Template)]
 #[template(path = "index.html")]
@@ -329,14 +330,14 @@ pub async fn hqs_page(
     let (inc, hqs, reports, roles) = s
         .store
         .read(move |c| {
-            let Some(inc) = incidents::incident(c, &p, id)? else {
+            let Some(inc) = incidents::incident(c, &p, id, At::Now)? else {
                 return Ok(None);
             };
             Ok(Some((
                 inc,
                 // A closed incident's clock stopped when it closed (hq_views).
-                headquarters::hq_details(c, id, now())?,
-                headquarters::reports(c, id, None, 200)?,
+                headquarters::hq_details(c, id, At::Now, now())?,
+                headquarters::reports(c, id, At::Now, None, 200)?,
                 accounts::roles(c)?,
             )))
         })

@@ -22,6 +22,7 @@ use honbu_store::incidents;
 use honbu_store::log;
 use honbu_store::log::{EntryQuery, SourceRow};
 use honbu_store::rules::Page;
+use honbu_store::versions::At;
 
 #[derive(Template)]
 #[template(path = "log.html")]
@@ -61,14 +62,15 @@ pub async fn page(
     let (inc, hqs, page, sources, old) = s
         .store
         .read(move |c| {
-            let Some(inc) = incidents::incident(c, &p, id)? else {
+            let Some(inc) = incidents::incident(c, &p, id, At::Now)? else {
                 return Ok(None);
             };
-            let hqs = headquarters::hq_views(c, id, now())?;
+            let hqs = headquarters::hq_views(c, id, At::Now, now())?;
             let page = log::entries(
                 c,
                 &p,
                 id,
+                At::Now,
                 &EntryQuery {
                     limit: 100,
                     before,
@@ -77,7 +79,7 @@ pub async fn page(
                 },
             )?;
             let old = match supersedes {
-                Some(e) => log::entry(c, &p, e)?
+                Some(e) => log::entry(c, &p, e, At::Now)?
                     .filter(|(i, _)| *i == id)
                     .map(|(_, e)| e),
                 None => None,
@@ -252,10 +254,10 @@ pub async fn entry_page(
     let (inc, hqs, e, names, numbers) = s
         .store
         .read(move |c| {
-            let Some(inc) = incidents::incident(c, &p, id)? else {
+            let Some(inc) = incidents::incident(c, &p, id, At::Now)? else {
                 return Ok(None);
             };
-            let Some((i, e)) = log::entry(c, &p, entry)? else {
+            let Some((i, e)) = log::entry(c, &p, entry, At::Now)? else {
                 return Ok(None);
             };
             if i != id {
@@ -268,13 +270,13 @@ pub async fn entry_page(
                 .chain(e.supersedes.iter())
                 .chain(e.superseded_by.iter())
             {
-                if let Some((_, o)) = log::entry(c, &p, *other)? {
+                if let Some((_, o)) = log::entry(c, &p, *other, At::Now)? {
                     numbers.push((o.id, o.number));
                 }
             }
             Ok(Some((
                 inc,
-                headquarters::hq_views(c, id, now())?,
+                headquarters::hq_views(c, id, At::Now, now())?,
                 e,
                 accounts::names(c)?,
                 numbers,
@@ -323,7 +325,7 @@ pub async fn entry_page(
 async fn entry_incident(s: &AppState, v: &Viewer, entry: EntryId) -> Result<IncidentId, PageError> {
     let p = v.p.clone();
     Ok(s.store
-        .read(move |c| log::entry(c, &p, entry))
+        .read(move |c| log::entry(c, &p, entry, At::Now))
         .await?
         .ok_or(PageError::NotFound)?
         .0)

@@ -21,6 +21,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use honbu_domain::time::{Timestamp, Zone};
+use honbu_store::versions::At;
 use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
@@ -474,12 +475,12 @@ pub async fn context(
     let (inc, hqs) = s
         .store
         .read(move |c| {
-            let Some(inc) = honbu_store::incidents::incident(c, &p, id)? else {
+            let Some(inc) = honbu_store::incidents::incident(c, &p, id, At::Now)? else {
                 return Ok(None);
             };
             Ok(Some((
                 inc,
-                honbu_store::headquarters::hq_views(c, id, crate::api::now())?,
+                honbu_store::headquarters::hq_views(c, id, At::Now, crate::api::now())?,
             )))
         })
         .await?

@@ -22,6 +22,7 @@ use honbu_store::log;
 use honbu_store::log::EntryQuery;
 use honbu_store::reports::{self, HandoverRow, SitrepRow};
 use honbu_store::rules::Page;
+use honbu_store::versions::At;
 use honbu_store::work;
 
 fn hq_name(hqs: &[HqView], id: HqId) -> String {
@@ -70,11 +71,12 @@ pub async fn decisions_page(
         .store
         .read(move |c| {
             Ok((
-                work::decisions(c, id, 1000, 0)?,
+                work::decisions(c, id, At::Now, 1000, 0)?,
                 log::entries(
                     c,
                     &p,
                     id,
+                    At::Now,
                     &EntryQuery {
                         limit: 1000,
                         ..Default::default()
@@ -167,7 +169,7 @@ pub async fn tasks_page(
     let (inc, _, clock) = context(&s, &v, id).await?;
     let tasks = s
         .store
-        .read(move |c| work::tasks(c, id, true, now()))
+        .read(move |c| work::tasks(c, id, At::Now, true, now()))
         .await?;
     let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.tasks"), &query_map(&uri))
         .tab(id, &inc.title, "tasks");
@@ -264,7 +266,7 @@ pub async fn handover_page(
     let admin = v.p.is_admin();
     let rows: Vec<HandoverRow> = s
         .store
-        .read(move |c| reports::handovers(c, id))
+        .read(move |c| reports::handovers(c, id, At::Now))
         .await?
         .into_iter()
         .filter(|h| admin || mine.contains(&h.hq))
@@ -334,7 +336,7 @@ pub async fn brief_page(
     let h: HandoverId = id_of(&h)?;
     let (row, names) = s
         .store
-        .read(move |c| Ok((reports::handover(c, h)?, accounts::names(c)?)))
+        .read(move |c| Ok((reports::handover(c, h, At::Now)?, accounts::names(c)?)))
         .await?;
     let row = row
         .filter(|r| v.p.is_admin() || v.p.role_in(r.hq).is_some())
@@ -418,7 +420,10 @@ pub async fn sitreps_page(
 ) -> PageResult {
     let id: IncidentId = id_of(&id)?;
     let (inc, _, clock) = context(&s, &v, id).await?;
-    let rows = s.store.read(move |c| reports::sitreps(c, id)).await?;
+    let rows = s
+        .store
+        .read(move |c| reports::sitreps(c, id, At::Now))
+        .await?;
     let default_from = rows
         .first()
         .and_then(|r| serde_json::from_value::<Sitrep>(r.document.clone()).ok())
@@ -491,7 +496,7 @@ pub async fn sitrep_page(
     let id: SitrepId = id_of(&id)?;
     let row = s
         .store
-        .read(move |c| reports::sitrep(c, id))
+        .read(move |c| reports::sitrep(c, id, At::Now))
         .await?
         .filter(|r| v.p.can_see_incident(r.incident))
         .ok_or(PageError::NotFound)?;
