@@ -112,15 +112,6 @@ impl Area {
             },
         }
     }
-
-    pub fn to_map_area(&self) -> honbu_maps::Area {
-        match self {
-            Area::Radius(r) => honbu_maps::Area::Radius { metres: *r },
-            Area::Polygon(rings) => honbu_maps::Area::Polygon {
-                rings: rings.clone(),
-            },
-        }
-    }
 }
 
 fn validate_rings(rings: &[Vec<(f64, f64)>]) -> Result<(), FieldError> {

@@ -26,9 +26,10 @@ pub struct Postgres {
 
 fn db_err(e: postgres::Error) -> StoreError {
     if let Some(db) = e.as_db_error() {
-        return StoreError::Db(format!("{}: {}", db.code().code(), db.message()));
+        let message = format!("{}: {}", db.code().code(), db.message());
+        return StoreError::db_with(message, e);
     }
-    StoreError::Db(e.to_string())
+    StoreError::db_from(e)
 }
 
 impl Postgres {
@@ -58,7 +59,7 @@ impl Postgres {
         let pooled = self
             .pool
             .lock()
-            .map_err(|_| StoreError::Db("pool poisoned".into()))?
+            .map_err(|_| StoreError::db("pool poisoned"))?
             .pop();
         match pooled {
             Some(pg) if !pg.client.is_closed() => Ok(pg),

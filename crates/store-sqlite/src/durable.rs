@@ -82,7 +82,7 @@ impl Syncer {
     fn lock(&self) -> Result<MutexGuard<'_, State>> {
         self.state
             .lock()
-            .map_err(|_| StoreError::Db("commit syncer poisoned".into()))
+            .map_err(|_| StoreError::db("commit syncer poisoned"))
     }
 
     /// Called by the writer, holding the writer lock, just before `COMMIT`:
@@ -126,7 +126,7 @@ impl Syncer {
                 s = self
                     .changed
                     .wait(s)
-                    .map_err(|_| StoreError::Db("commit syncer poisoned".into()))?;
+                    .map_err(|_| StoreError::db("commit syncer poisoned"))?;
                 continue;
             }
             s.syncing = true;
@@ -188,7 +188,7 @@ impl Syncer {
 }
 
 fn failed(e: &str) -> StoreError {
-    StoreError::Db(format!(
+    StoreError::db(format!(
         "the database log could not be synced to disk ({e}); what was saved since the last sync is in doubt: restart honbu"
     ))
 }

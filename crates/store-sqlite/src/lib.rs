@@ -143,7 +143,7 @@ fn db_err(e: rusqlite::Error) -> StoreError {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy => {
             StoreError::Busy
         }
-        e => StoreError::Db(e.to_string()),
+        e => StoreError::db_from(e),
     }
 }
 
@@ -246,7 +246,7 @@ impl Sqlite {
         let w = self
             .writer
             .lock()
-            .map_err(|_| StoreError::Db("writer lock poisoned".into()))?;
+            .map_err(|_| StoreError::db("writer lock poisoned"))?;
         // The checkpoint thread may hold the checkpoint lock for a moment;
         // SQLite then reports the checkpoint as blocked (first column 1).
         for _ in 0..20 {
@@ -273,7 +273,7 @@ struct Lite<'a>(&'a rusqlite::Connection);
 fn bind(stmt: &mut rusqlite::CachedStatement<'_>, params: &[Value]) -> Result<()> {
     let expected = stmt.parameter_count();
     if expected != params.len() {
-        return Err(StoreError::Db(format!(
+        return Err(StoreError::db(format!(
             "statement takes {expected} parameters, {} given",
             params.len()
         )));
@@ -368,7 +368,7 @@ impl Backend for Sqlite {
             let mut pool = self
                 .readers
                 .lock()
-                .map_err(|_| StoreError::Db("reader pool poisoned".into()))?;
+                .map_err(|_| StoreError::db("reader pool poisoned"))?;
             pool.pop()
         };
         let conn = match conn {
@@ -455,7 +455,7 @@ impl Sqlite {
         let conn = self
             .writer
             .lock()
-            .map_err(|_| StoreError::Db("writer lock poisoned".into()))?;
+            .map_err(|_| StoreError::db("writer lock poisoned"))?;
         conn.execute_batch("BEGIN IMMEDIATE").map_err(db_err)?;
         match f(&mut Lite(&conn)) {
             Ok(()) => {

@@ -72,7 +72,7 @@ pub fn board(
                     ),
                     &p,
                 )?
-                .ok_or_else(|| StoreError::Db("count returned no row".into()))?;
+                .ok_or_else(|| StoreError::db("count returned no row"))?;
             p.extend(hqs.iter().map(t));
             let released = c
                 .query_one(
@@ -89,7 +89,7 @@ pub fn board(
                     ),
                     &p,
                 )?
-                .ok_or_else(|| StoreError::Db("count returned no row".into()))?;
+                .ok_or_else(|| StoreError::db("count returned no row"))?;
             (
                 open + own.int(0)? + released.int(0)?,
                 significant_open + own.int(1)? + released.int(1)?,

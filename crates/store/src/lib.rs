@@ -40,8 +40,14 @@ use tokio::sync::broadcast;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("database: {0}")]
-    Db(String),
+    /// The database (or the store's machinery) failed; `source` is the
+    /// driver's own error when there is one.
+    #[error("database: {message}")]
+    Db {
+        message: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    },
     #[error("stored data does not decode: {0}")]
     Decode(String),
     #[error("the journal is damaged: {0}")]
@@ -58,6 +64,32 @@ pub enum StoreError {
     Conflict(String),
     #[error("the database is busy; try again")]
     Busy,
+}
+
+impl StoreError {
+    /// A failure with nothing underneath to keep.
+    pub fn db(message: impl Into<String>) -> Self {
+        StoreError::Db {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A failure of a driver or library, kept as the source.
+    pub fn db_from(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::db_with(e.to_string(), e)
+    }
+
+    /// A failure described by `message`, caused by `e`.
+    pub fn db_with(
+        message: impl Into<String>,
+        e: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        StoreError::Db {
+            message: message.into(),
+            source: Some(Box::new(e)),
+        }
+    }
 }
 
 impl From<FieldError> for StoreError {
@@ -106,7 +138,7 @@ fn run<T>(b: &dyn Backend, write: bool, f: impl FnOnce(&mut dyn Conn) -> Result<
     } else {
         b.read(&mut call)?;
     }
-    out.ok_or_else(|| StoreError::Db("transaction closure did not run".into()))
+    out.ok_or_else(|| StoreError::db("transaction closure did not run"))
 }
 
 /// The store: a backend, the journal key and the live event bus.
@@ -292,7 +324,7 @@ impl Store {
         let s = self.clone();
         tokio::task::spawn_blocking(move || s.read_blocking(f))
             .await
-            .map_err(|e| StoreError::Db(format!("worker failed: {e}")))?
+            .map_err(|e| StoreError::db_with("worker failed", e))?
     }
 
     pub async fn write<T: Send + 'static>(
@@ -302,7 +334,7 @@ impl Store {
         let s = self.clone();
         tokio::task::spawn_blocking(move || s.write_blocking(f))
             .await
-            .map_err(|e| StoreError::Db(format!("worker failed: {e}")))?
+            .map_err(|e| StoreError::db_with("worker failed", e))?
     }
 
     /// Walks the chain; see [`journal::verify`].

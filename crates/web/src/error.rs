@@ -95,7 +95,14 @@ impl From<StoreError> for ApiError {
                 "the database is busy; try again",
             ),
             e => {
-                tracing::error!("internal error: {e}");
+                // The whole chain: the store's words, then the driver's.
+                let mut chain = e.to_string();
+                let mut cause = std::error::Error::source(&e);
+                while let Some(c) = cause {
+                    chain.push_str(&format!(": caused by {c}"));
+                    cause = c.source();
+                }
+                tracing::error!("internal error: {chain}");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",

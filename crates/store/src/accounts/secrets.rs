@@ -11,7 +11,7 @@ pub fn hash_password(password: &str) -> Result<String> {
     argon2::Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| StoreError::Db(format!("password hashing failed: {e}")))
+        .map_err(|e| StoreError::db_with("password hashing failed", e))
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {

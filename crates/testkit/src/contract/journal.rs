@@ -104,3 +104,17 @@ pub fn live_subscribers_receive_committed_events(store: &Store) {
         }
     }
 }
+
+/// A failure of the database keeps the driver's own error underneath the
+/// store's, for the log.
+pub fn a_database_failure_keeps_the_drivers_error_as_its_source(store: &Store) {
+    let e = store
+        .read_blocking(|c| c.query("SELECT no_such_column FROM no_such_table", &[]))
+        .unwrap_err();
+    assert!(matches!(e, StoreError::Db { .. }), "{e:?}");
+    let source = std::error::Error::source(&e).expect("the driver's error is kept");
+    assert!(
+        e.to_string().contains("no_such_table") && !source.to_string().is_empty(),
+        "{e} / {source}"
+    );
+}

@@ -75,6 +75,7 @@ macro_rules! contract_tests {
             every_page_as_of_any_moment_equals_the_journal_replayed_to_it,
             a_changed_row_reads_as_it_was_before_the_change,
             // journal
+            a_database_failure_keeps_the_drivers_error_as_its_source,
             journal_verifies_and_names_the_changed_entry,
             journal_names_a_removed_or_reordered_entry,
             rebuilt_read_models_equal_the_live_ones,

@@ -136,7 +136,7 @@ pub async fn map(
         .area
         .as_ref()
         .and_then(|a| honbu_domain::geo::Area::parse(a).ok())
-        .map(|a| a.to_map_area());
+        .map(|a| map_area(&a));
     let svg = honbu_maps::render_svg(&honbu_maps::MapRequest {
         country: Some(&inc.country),
         point: Some((inc.place.lat, inc.place.lon)),
@@ -153,4 +153,14 @@ pub async fn map(
         svg,
     )
         .into_response())
+}
+
+/// The affected area as the map renderer draws it.
+fn map_area(a: &honbu_domain::geo::Area) -> honbu_maps::Area {
+    match a {
+        honbu_domain::geo::Area::Radius(r) => honbu_maps::Area::Radius { metres: *r },
+        honbu_domain::geo::Area::Polygon(rings) => honbu_maps::Area::Polygon {
+            rings: rings.clone(),
+        },
+    }
 }
