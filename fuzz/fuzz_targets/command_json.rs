@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(a) = serde_json::from_slice::<AreaInput>(data) {
-        let _ = Area::parse(&a).map(|a| a.to_map_area());
+        let _ = Area::parse(&a).map(|a| honbu_web::board::views::map_area(&a));
     }
     if let Ok(o) = serde_json::from_slice::<OpenIncident>(data) {
         if let Some(a) = &o.area {

@@ -5,11 +5,11 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = honbu_web::views::FormData::parse(data);
+    let _ = honbu_web::pages::FormData::parse(data);
     let Ok(s) = std::str::from_utf8(data) else { return };
     let _ = honbu_web::i18n::negotiate(s);
     let _ = honbu_web::auth::safe_next(s);
-    let _ = honbu_web::views::log::entry_numbers(s);
+    let _ = honbu_web::log::views::entry_numbers(s);
     let t = std::sync::Arc::new(honbu_web::throttle::Throttle::default());
     let now = std::time::Instant::now();
     if let honbu_web::throttle::Gate::Open(a) = t.begin(s, s, now) {

@@ -13,14 +13,21 @@
 // boxing it would buy nothing on a path that renders HTML anyway.
 #![allow(clippy::result_large_err)]
 
+pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod board;
 pub mod error;
 pub mod extract;
+pub mod headquarters;
 pub mod i18n;
+pub mod incidents;
 pub mod live;
+pub mod log;
+pub mod pages;
+pub mod reports;
 pub mod throttle;
-pub mod views;
+pub mod work;
 
 use axum::body::Body;
 use axum::extract::{MatchedPath, State};
@@ -76,7 +83,7 @@ fn router_with_throttle(store: Store, config: Config) -> (Router, Arc<throttle::
                 async move { axum::Json(doc.as_ref().clone()) }
             }),
         )
-        .merge(views::router())
+        .merge(pages::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), record_refusals))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
@@ -95,7 +102,7 @@ async fn not_found(req: Request<Body>) -> Response {
     if req.uri().path().starts_with("/api/") {
         error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route").into_response()
     } else {
-        views::not_found_page(&req).into_response()
+        pages::not_found_page(&req).into_response()
     }
 }
 
@@ -186,7 +193,7 @@ async fn record_counts(
             .flat_map(|l| {
                 honbu_store::accounts::login_failed(
                     &l.name,
-                    views::login::LOCKED_REASON,
+                    accounts::login::LOCKED_REASON,
                     l.repeats,
                     now,
                 )

@@ -1,6 +1,6 @@
 //! Accounts, tokens, roles, the security log and the journal check.
 
-use super::{created, exec, now, page_of, Created, Page};
+use crate::api::{created, exec, now, page_of, Created, Page};
 use crate::auth::ApiViewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ListParams};

@@ -1,14 +1,7 @@
-//! The pages. Server-rendered HTML that works without JavaScript; with it,
+//! What every room's pages share. Server-rendered HTML that works without JavaScript; with it,
 //! boards and logs update live. Every form posts with the session's CSRF
 //! token and, on a mistake, comes back with the message beside the field
 //! and what was typed still in it (Post/Redirect/Get throughout).
-
-mod admin;
-mod board;
-mod incidents;
-pub mod log;
-pub mod login;
-mod work;
 
 use crate::auth::{self, Viewer};
 use crate::error::ApiError;
@@ -18,22 +11,19 @@ use askama::Template;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use honbu_domain::time::{Timestamp, Zone};
 use honbu_store::versions::At;
 use std::collections::HashMap;
 
+/// Every room's pages, and the two static files they share.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(incidents::index))
+    let r = Router::new()
         .route(
             "/static/app.css",
             get(|| async {
-                static_file(
-                    "text/css; charset=utf-8",
-                    include_str!("../../static/app.css"),
-                )
+                static_file("text/css; charset=utf-8", include_str!("../static/app.css"))
             }),
         )
         .route(
@@ -41,70 +31,17 @@ pub fn router() -> Router<AppState> {
             get(|| async {
                 static_file(
                     "text/javascript; charset=utf-8",
-                    include_str!("../../static/app.js"),
+                    include_str!("../static/app.js"),
                 )
             }),
-        )
-        .route("/login", get(login::page).post(login::submit))
-        .route("/logout", post(login::logout))
-        .route(
-            "/settings",
-            get(login::settings_page).post(login::settings_submit),
-        )
-        .route("/incidents/new", get(incidents::new_page))
-        .route("/incidents", post(incidents::create))
-        .route("/incidents/{id}", get(board::page))
-        .route("/incidents/{id}/board", get(board::partial))
-        .route("/incidents/{id}/map.svg", get(board::map))
-        .route("/incidents/{id}/status", post(incidents::status))
-        .route(
-            "/incidents/{id}/amend",
-            get(incidents::amend_page).post(incidents::amend),
-        )
-        .route("/incidents/{id}/log", get(log::page).post(log::create))
-        .route("/incidents/{id}/log/{entry}", get(log::entry_page))
-        .route("/entries/{entry}/significance", post(log::significance))
-        .route("/entries/{entry}/release", post(log::release))
-        .route(
-            "/incidents/{id}/hqs",
-            get(incidents::hqs_page).post(incidents::activate_hq),
-        )
-        .route("/hqs/{hq}/members", post(incidents::add_member))
-        .route(
-            "/hqs/{hq}/members/{user}/remove",
-            post(incidents::remove_member),
-        )
-        .route("/hqs/{hq}/duty", post(incidents::duty))
-        .route("/hqs/{hq}/cadence", post(incidents::cadence))
-        .route("/hqs/{hq}/reports", post(incidents::report))
-        .route(
-            "/incidents/{id}/decisions",
-            get(work::decisions_page).post(work::decide),
-        )
-        .route(
-            "/incidents/{id}/tasks",
-            get(work::tasks_page).post(work::assign),
-        )
-        .route("/tasks/{task}/status", post(work::task_status))
-        .route(
-            "/incidents/{id}/handover",
-            get(work::handover_page).post(work::handover_issue),
-        )
-        .route("/handovers/{h}", get(work::brief_page))
-        .route("/handovers/{h}/acknowledge", post(work::brief_ack))
-        .route(
-            "/incidents/{id}/sitreps",
-            get(work::sitreps_page).post(work::sitrep_issue),
-        )
-        .route("/sitreps/{s}", get(work::sitrep_page))
-        .route("/sources", get(log::sources_page).post(log::source_create))
-        .route("/sources/{s}/regrade", post(log::source_regrade))
-        .route("/admin", get(admin::page))
-        .route("/admin/users", post(admin::create_user))
-        .route("/admin/users/{name}/role", post(admin::set_role))
-        .route("/admin/roles", post(admin::define_role))
-        .route("/admin/tokens", post(admin::create_token))
-        .route("/admin/tokens/{id}/revoke", post(admin::revoke_token))
+        );
+    let r = crate::incidents::pages(r);
+    let r = crate::board::pages(r);
+    let r = crate::headquarters::pages(r);
+    let r = crate::log::pages(r);
+    let r = crate::work::pages(r);
+    let r = crate::reports::pages(r);
+    crate::accounts::pages(r)
 }
 
 fn static_file(ct: &'static str, body: &'static str) -> Response {
@@ -503,4 +440,12 @@ pub fn local_time(f: &FormData, name: &str, zone: Zone) -> Result<Option<String>
 /// An id from the path; one that does not parse names nothing that exists.
 pub fn id_of<T: std::str::FromStr>(s: &str) -> Result<T, PageError> {
     s.parse().map_err(|_| PageError::NotFound)
+}
+
+/// The name of headquarters `id` among `hqs` (empty if it is not there).
+pub fn hq_name(hqs: &[honbu_domain::board::HqView], id: honbu_domain::ids::HqId) -> String {
+    hqs.iter()
+        .find(|h| h.id == id)
+        .map(|h| h.name.clone())
+        .unwrap_or_default()
 }

@@ -1,12 +1,12 @@
 //! The situation log: the list, the entry form, one entry, and sources.
 
-use super::{
-    back_with_error, clock_for, context, id_of, local_time, query_map, render, submit, Chrome,
-    Clock, PageError, PageResult, Posted,
-};
 use crate::api::now;
 use crate::auth::{PageViewer, Viewer};
 use crate::error::ApiError;
+use crate::pages::{
+    back_with_error, clock_for, context, id_of, local_time, query_map, render, submit, Chrome,
+    Clock, PageError, PageResult, Posted,
+};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};

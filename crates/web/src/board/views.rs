@@ -1,8 +1,8 @@
 //! The board: the common operating picture, live or as of a past moment.
 
-use super::{clock_for, query_map, render, Chrome, Clock, PageError, PageResult};
 use crate::auth::PageViewer;
 use crate::error::ApiError;
+use crate::pages::{clock_for, query_map, render, Chrome, Clock, PageError, PageResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -37,7 +37,7 @@ struct BoardInner {
 }
 
 fn incident_id(s: &str) -> Result<IncidentId, PageError> {
-    super::id_of(s)
+    crate::pages::id_of(s)
 }
 
 pub async fn page(
@@ -156,7 +156,7 @@ pub async fn map(
 }
 
 /// The affected area as the map renderer draws it.
-fn map_area(a: &honbu_domain::geo::Area) -> honbu_maps::Area {
+pub fn map_area(a: &honbu_domain::geo::Area) -> honbu_maps::Area {
     match a {
         honbu_domain::geo::Area::Radius(r) => honbu_maps::Area::Radius { metres: *r },
         honbu_domain::geo::Area::Polygon(rings) => honbu_maps::Area::Polygon {

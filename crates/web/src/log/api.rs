@@ -1,6 +1,6 @@
 //! The situation log and its sources.
 
-use super::{created, exec, in_incident, Created, Page};
+use crate::api::{created, exec, in_incident, Created, Page};
 use crate::auth::ApiViewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -127,7 +127,7 @@ pub async fn list_sources(
     ApiQuery(q): ApiQuery<crate::extract::ListParams>,
 ) -> Result<Json<Page<SourceRow>>, ApiError> {
     let (limit, cursor) = (q.limit()?, q.cursor_number()?);
-    Ok(Json(super::page_of(
+    Ok(Json(crate::api::page_of(
         s.store.read(log::sources).await?,
         limit,
         cursor,

@@ -1,11 +1,11 @@
 //! Signing in and out, and one's own settings.
 
-use super::{
+use crate::api::{exec, now};
+use crate::auth::{self, PageViewer, LOGIN_CSRF_COOKIE};
+use crate::pages::{
     back_with_error, done, lang_of, query_map, render, Chrome, FormData, PageError, PageResult,
     Posted,
 };
-use crate::api::{exec, now};
-use crate::auth::{self, PageViewer, LOGIN_CSRF_COOKIE};
 use crate::throttle::{Client, Gate};
 use crate::AppState;
 use askama::Template;
@@ -82,7 +82,7 @@ pub async fn submit(
     // Login CSRF: the form must carry the token set in this browser's cookie.
     let ok = matches!((f.get("csrf"), auth::cookie(&headers, LOGIN_CSRF_COOKIE)), (Some(a), Some(b)) if auth::same(a, b));
     if !ok {
-        return Ok(super::forbidden_form(lang_of(&headers, None)));
+        return Ok(crate::pages::forbidden_form(lang_of(&headers, None)));
     }
     let username = f.str("username").trim().to_string();
     let password = f.str("password");

@@ -1,16 +1,16 @@
-//! The JSON API, `/api/v1`. Everything the pages can do, the API can do.
-//! Every route is registered with `routes!`, which puts it in the OpenAPI
-//! document at the same time.
-
-mod accounts;
-mod incidents;
-mod log;
-mod work;
+//! The JSON API, `/api/v1`: what every room's API shares (the document,
+//! running a command, reading inside an incident, pages of results). Each
+//! room registers its routes with `routes!` (its `api()`), which puts them in
+//! the OpenAPI document at the same time. Everything the pages can do, the
+//! API can do.
 
 use crate::auth::Viewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
 use honbu_domain::events::Event;
+use honbu_store::journal;
 use honbu_store::rules::Ctx;
 use honbu_store::sql::Conn;
 use honbu_store::versions::At;
@@ -42,42 +42,29 @@ impl Modify for BearerAuth {
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(Doc::openapi())
-        .routes(routes!(incidents::health))
-        .routes(routes!(incidents::list_incidents, incidents::open_incident))
-        .routes(routes!(incidents::get_incident))
-        .routes(routes!(incidents::change_status))
-        .routes(routes!(incidents::amend_incident))
-        .routes(routes!(incidents::board))
-        .routes(routes!(incidents::stream))
-        .routes(routes!(incidents::list_hqs, incidents::activate_hq))
-        .routes(routes!(incidents::add_member))
-        .routes(routes!(incidents::remove_member))
-        .routes(routes!(incidents::duty))
-        .routes(routes!(incidents::set_cadence))
-        .routes(routes!(incidents::list_reports, incidents::file_report))
-        .routes(routes!(log::list_entries, log::log_entry))
-        .routes(routes!(log::get_entry))
-        .routes(routes!(log::mark_significant))
-        .routes(routes!(log::release_entry))
-        .routes(routes!(log::list_sources, log::register_source))
-        .routes(routes!(log::regrade_source))
-        .routes(routes!(work::list_decisions, work::record_decision))
-        .routes(routes!(work::list_tasks, work::assign_task))
-        .routes(routes!(work::update_task))
-        .routes(routes!(work::list_handovers, work::issue_handover))
-        .routes(routes!(work::get_handover))
-        .routes(routes!(work::acknowledge_handover))
-        .routes(routes!(work::list_sitreps, work::issue_sitrep))
-        .routes(routes!(work::get_sitrep))
-        .routes(routes!(accounts::me, accounts::update_me))
-        .routes(routes!(accounts::list_users, accounts::create_user))
-        .routes(routes!(accounts::set_role))
-        .routes(routes!(accounts::list_tokens, accounts::create_token))
-        .routes(routes!(accounts::revoke_token))
-        .routes(routes!(accounts::list_roles, accounts::define_role))
-        .routes(routes!(accounts::security_log))
-        .routes(routes!(accounts::verify_journal))
+    let r = OpenApiRouter::with_openapi(Doc::openapi()).routes(routes!(health));
+    let r = crate::incidents::api(r);
+    let r = crate::board::api(r);
+    let r = crate::headquarters::api(r);
+    let r = crate::log::api(r);
+    let r = crate::work::api(r);
+    let r = crate::reports::api(r);
+    crate::accounts::api(r)
+}
+
+/// 200 when the database answers.
+#[utoipa::path(get, path = "/healthz", tag = "system", security(()),
+    responses((status = 200, description = "The database answers", body = String), (status = 503, description = "It does not", body = ErrorBody)))]
+pub async fn health(State(s): State<AppState>) -> Result<&'static str, ApiError> {
+    s.store.read(journal::last_seq).await.map_err(|e| {
+        tracing::error!("health check: {e}");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the database does not answer",
+        )
+    })?;
+    Ok("ok")
 }
 
 pub fn now() -> honbu_domain::time::Timestamp {

@@ -1,11 +1,11 @@
 //! Administration: users and their global roles, roles in headquarters, API
 //! tokens, and the security log.
 
-use super::{
-    back_with_error, done, query_map, render, submit, Chrome, PageError, PageResult, Posted,
-};
 use crate::api::now;
 use crate::auth::PageViewer;
+use crate::pages::{
+    back_with_error, done, query_map, render, submit, Chrome, PageError, PageResult, Posted,
+};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
