@@ -437,15 +437,29 @@ pub fn local_time(f: &FormData, name: &str, zone: Zone) -> Result<Option<String>
     }
 }
 
-/// An id from the path; one that does not parse names nothing that exists.
-pub fn id_of<T: std::str::FromStr>(s: &str) -> Result<T, PageError> {
-    s.parse().map_err(|_| PageError::NotFound)
-}
-
 /// The name of headquarters `id` among `hqs` (empty if it is not there).
 pub fn hq_name(hqs: &[honbu_domain::board::HqView], id: honbu_domain::ids::HqId) -> String {
     hqs.iter()
         .find(|h| h.id == id)
         .map(|h| h.name.clone())
         .unwrap_or_default()
+}
+
+/// Ids from a page's path, typed as the API's are: one that does not parse
+/// names nothing that exists, and gets the 404 page.
+pub struct PagePath<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for PagePath<T>
+{
+    type Rejection = Response;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Response> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| PagePath(v))
+            .map_err(|_| not_found_response())
+    }
 }

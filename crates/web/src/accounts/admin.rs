@@ -3,12 +3,13 @@
 
 use crate::api::now;
 use crate::auth::PageViewer;
+use crate::pages::PagePath;
 use crate::pages::{
     back_with_error, done, query_map, render, submit, Chrome, PageError, PageResult, Posted,
 };
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use honbu_domain::commands::*;
 use honbu_domain::ids::TokenId;
@@ -140,7 +141,7 @@ pub async fn create_user(State(s): State<AppState>, Posted(v, f): Posted) -> Pag
 
 pub async fn set_role(
     State(s): State<AppState>,
-    Path(name): Path<String>,
+    PagePath(name): PagePath<String>,
     Posted(v, f): Posted,
 ) -> PageResult {
     let r = SetGlobalRole {
@@ -199,10 +200,9 @@ pub async fn create_token(State(s): State<AppState>, Posted(v, f): Posted) -> Pa
 
 pub async fn revoke_token(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<TokenId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let id: TokenId = id.parse().map_err(|_| PageError::NotFound)?;
     Ok(
         submit(&s, &v, &f, "/admin", "ok.saved", "/admin", move |c, ctx| {
             accounts::revoke_token(c, ctx, id)

@@ -2,10 +2,11 @@
 
 use crate::auth::PageViewer;
 use crate::error::ApiError;
+use crate::pages::PagePath;
 use crate::pages::{clock_for, query_map, render, Chrome, Clock, PageError, PageResult};
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, Uri};
 use axum::response::IntoResponse;
 use honbu_domain::board::Board;
@@ -36,17 +37,12 @@ struct BoardInner {
     clock: Clock,
 }
 
-fn incident_id(s: &str) -> Result<IncidentId, PageError> {
-    crate::pages::id_of(s)
-}
-
 pub async fn page(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let id = incident_id(&id)?;
     let q = query_map(&uri);
     let p = v.p.clone();
     let now = crate::api::now();
@@ -104,10 +100,9 @@ pub async fn page(
 pub async fn partial(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let id = incident_id(&id)?;
     let p = v.p.clone();
     let b = s
         .store
@@ -123,9 +118,8 @@ pub async fn partial(
 pub async fn map(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
 ) -> PageResult {
-    let id = incident_id(&id)?;
     let p = v.p.clone();
     let inc = s
         .store

@@ -2,13 +2,14 @@
 
 use crate::api::{exec, now};
 use crate::auth::PageViewer;
+use crate::pages::PagePath;
 use crate::pages::{
-    back_with_error, clock_for, done, id_of, query_map, render, submit, Chrome, Clock, FormData,
+    back_with_error, clock_for, done, query_map, render, submit, Chrome, Clock, FormData,
     PageError, PageResult, Posted,
 };
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Uri;
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
@@ -65,10 +66,9 @@ impl HqsPage {
 pub async fn hqs_page(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let p = v.p.clone();
     let (inc, hqs, reports, roles) = s
         .store
@@ -118,10 +118,9 @@ pub async fn hqs_page(
 
 pub async fn activate_hq(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let r = NewHq {
         name: f.str("name"),
         kind: f.opt("kind"),
@@ -167,10 +166,9 @@ async fn hq_form<T: Send + 'static>(
 
 pub async fn add_member(
     State(s): State<AppState>,
-    Path(hq): Path<String>,
+    PagePath(hq): PagePath<HqId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let hq: HqId = id_of(&hq)?;
     let r = AddMember {
         user: f.str("user"),
         role: f.str("role"),
@@ -183,10 +181,9 @@ pub async fn add_member(
 
 pub async fn remove_member(
     State(s): State<AppState>,
-    Path((hq, user)): Path<(String, String)>,
+    PagePath((hq, user)): PagePath<(HqId, String)>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let hq: HqId = id_of(&hq)?;
     hq_form(&s, &v, hq, &f, "ok.member_removed", move |c, ctx| {
         headquarters::remove_member(c, ctx, hq, &user)
     })
@@ -195,10 +192,9 @@ pub async fn remove_member(
 
 pub async fn duty(
     State(s): State<AppState>,
-    Path(hq): Path<String>,
+    PagePath(hq): PagePath<HqId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let hq: HqId = id_of(&hq)?;
     let r = Duty {
         on: f.get("on") == Some("1"),
         user: f.opt("user"),
@@ -216,10 +212,9 @@ pub async fn duty(
 
 pub async fn cadence(
     State(s): State<AppState>,
-    Path(hq): Path<String>,
+    PagePath(hq): PagePath<HqId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let hq: HqId = id_of(&hq)?;
     let every = match f.opt("every_minutes") {
         None => None,
         Some(m) => match m.parse::<u32>() {
@@ -259,10 +254,9 @@ pub async fn cadence(
 
 pub async fn report(
     State(s): State<AppState>,
-    Path(hq): Path<String>,
+    PagePath(hq): PagePath<HqId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let hq: HqId = id_of(&hq)?;
     let r = FileReport {
         text: f.str("text"),
     };

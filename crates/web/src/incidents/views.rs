@@ -2,12 +2,13 @@
 
 use crate::api::exec;
 use crate::auth::PageViewer;
+use crate::pages::PagePath;
 use crate::pages::{
-    back_with_error, id_of, query_map, render, submit, Chrome, FormData, PageResult, Posted,
+    back_with_error, query_map, render, submit, Chrome, FormData, PageResult, Posted,
 };
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect};
 use honbu_domain::board::IncidentView;
@@ -165,10 +166,9 @@ fn area_fields(area: &Option<AreaInput>) -> (String, String) {
 pub async fn amend_page(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let (inc, _, _) = crate::pages::context(&s, &v, id).await?;
     let c = Chrome::new(
         Some(&v),
@@ -191,10 +191,9 @@ pub async fn amend_page(
 /// Sends only what the form changed, so the event says what was amended.
 pub async fn amend(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let (inc, _, _) = crate::pages::context(&s, &v, id).await?;
     let back = format!("/incidents/{id}/amend");
     let parsed = (|| {
@@ -254,10 +253,9 @@ pub async fn amend(
 
 pub async fn status(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let r = ChangeStatus {
         status: f.str("status"),
         reason: f.str("reason"),

@@ -3,13 +3,14 @@
 use crate::api::now;
 use crate::auth::{PageViewer, Viewer};
 use crate::error::ApiError;
+use crate::pages::PagePath;
 use crate::pages::{
-    back_with_error, clock_for, context, id_of, local_time, query_map, render, submit, Chrome,
-    Clock, PageError, PageResult, Posted,
+    back_with_error, clock_for, context, local_time, query_map, render, submit, Chrome, Clock,
+    PageError, PageResult, Posted,
 };
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Uri;
 use honbu_domain::board::EntryView;
 use honbu_domain::commands::*;
@@ -47,10 +48,9 @@ struct LogPage {
 pub async fn page(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let q = query_map(&uri);
     let significant_only = q.get("significant").is_some_and(|s| s == "1");
     let before = q.get("before").and_then(|b| b.parse().ok());
@@ -132,10 +132,9 @@ pub fn entry_numbers(typed: &str) -> Result<Vec<i64>, ApiError> {
 
 pub async fn create(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let from_board = f.get("back") == Some("board");
     let back = if from_board {
         format!("/incidents/{id}")
@@ -245,11 +244,9 @@ struct EntryPage {
 pub async fn entry_page(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
-    Path((id, entry)): Path<(String, String)>,
+    PagePath((id, entry)): PagePath<(IncidentId, EntryId)>,
     uri: Uri,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
-    let entry: EntryId = id_of(&entry)?;
     let p = v.p.clone();
     let (inc, hqs, e, names, numbers) = s
         .store
@@ -333,10 +330,9 @@ async fn entry_incident(s: &AppState, v: &Viewer, entry: EntryId) -> Result<Inci
 
 pub async fn significance(
     State(s): State<AppState>,
-    Path(entry): Path<String>,
+    PagePath(entry): PagePath<EntryId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let entry: EntryId = id_of(&entry)?;
     let inc = entry_incident(&s, &v, entry).await?;
     let r = MarkSignificant {
         significant: f.get("significant") == Some("1"),
@@ -350,10 +346,9 @@ pub async fn significance(
 
 pub async fn release(
     State(s): State<AppState>,
-    Path(entry): Path<String>,
+    PagePath(entry): PagePath<EntryId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let entry: EntryId = id_of(&entry)?;
     let inc = entry_incident(&s, &v, entry).await?;
     let to = format!("/incidents/{inc}/log/{entry}");
     let Some(to_hq) = f.opt("to_hq").and_then(|h| h.parse().ok()) else {
@@ -420,10 +415,9 @@ pub async fn source_create(State(s): State<AppState>, Posted(v, f): Posted) -> P
 
 pub async fn source_regrade(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<SourceId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let id: SourceId = id_of(&id)?;
     let r = RegradeSource {
         reliability: f.str("reliability"),
         reason: f.str("reason"),

@@ -3,13 +3,14 @@
 use crate::api::exec;
 use crate::auth::PageViewer;
 use crate::error::ApiError;
+use crate::pages::PagePath;
 use crate::pages::{
-    back_with_error, context, id_of, local_time, query_map, render, submit, Chrome, Clock,
-    PageError, PageResult, Posted,
+    back_with_error, context, local_time, query_map, render, submit, Chrome, Clock, PageError,
+    PageResult, Posted,
 };
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect};
 use honbu_domain::board::HqView;
@@ -41,10 +42,9 @@ impl HandoverPage {
 pub async fn handover_page(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let (inc, hqs, clock) = context(&s, &v, id).await?;
     let mine = v.p.hqs_in(id);
     let admin = v.p.is_admin();
@@ -74,10 +74,9 @@ pub async fn handover_page(
 
 pub async fn handover_issue(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let to = format!("/incidents/{id}/handover");
     let Some(hq) = f.opt("hq").and_then(|h| h.parse().ok()) else {
         return Ok(back_with_error(
@@ -114,10 +113,9 @@ struct BriefPage {
 pub async fn brief_page(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
-    Path(h): Path<String>,
+    PagePath(h): PagePath<HandoverId>,
     uri: Uri,
 ) -> PageResult {
-    let h: HandoverId = id_of(&h)?;
     let (row, names) = s
         .store
         .read(move |c| Ok((reports::handover(c, h, At::Now)?, accounts::names(c)?)))
@@ -156,10 +154,9 @@ pub async fn brief_page(
 
 pub async fn brief_ack(
     State(s): State<AppState>,
-    Path(h): Path<String>,
+    PagePath(h): PagePath<HandoverId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let h: HandoverId = id_of(&h)?;
     let to = format!("/handovers/{h}");
     Ok(
         submit(&s, &v, &f, &to, "ok.acknowledged", &to, move |c, ctx| {
@@ -199,10 +196,9 @@ impl SitrepsPage {
 pub async fn sitreps_page(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let (inc, _, clock) = context(&s, &v, id).await?;
     let rows = s
         .store
@@ -229,10 +225,9 @@ pub async fn sitreps_page(
 
 pub async fn sitrep_issue(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let (_, _, clock) = context(&s, &v, id).await?;
     let to = format!("/incidents/{id}/sitreps");
     let times = (|| {
@@ -274,10 +269,9 @@ struct SitrepPage {
 pub async fn sitrep_page(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<SitrepId>,
     uri: Uri,
 ) -> PageResult {
-    let id: SitrepId = id_of(&id)?;
     let row = s
         .store
         .read(move |c| reports::sitrep(c, id, At::Now))

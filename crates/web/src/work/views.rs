@@ -3,13 +3,14 @@
 use crate::api::now;
 use crate::auth::PageViewer;
 use crate::error::ApiError;
+use crate::pages::PagePath;
 use crate::pages::{
-    back_with_error, context, id_of, local_time, query_map, render, submit, Chrome, Clock,
-    PageError, PageResult, Posted,
+    back_with_error, context, local_time, query_map, render, submit, Chrome, Clock, PageError,
+    PageResult, Posted,
 };
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Uri;
 use honbu_domain::board::{DecisionView, EntryView, HqView, TaskView};
 use honbu_domain::commands::*;
@@ -50,10 +51,9 @@ impl DecisionsPage {
 pub async fn decisions_page(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let (inc, hqs, clock) = context(&s, &v, id).await?;
     let p = v.p.clone();
     let (page, recent) = s
@@ -97,10 +97,9 @@ pub async fn decisions_page(
 
 pub async fn decide(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let to = format!("/incidents/{id}/decisions");
     let based_on: Result<Vec<EntryId>, _> = f.all("based_on").iter().map(|e| e.parse()).collect();
     let Ok(based_on) = based_on else {
@@ -151,10 +150,9 @@ struct TasksPage {
 pub async fn tasks_page(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let (inc, _, clock) = context(&s, &v, id).await?;
     let tasks = s
         .store
@@ -174,10 +172,9 @@ pub async fn tasks_page(
 
 pub async fn assign(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<IncidentId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let id: IncidentId = id_of(&id)?;
     let (_, _, clock) = context(&s, &v, id).await?;
     let to = format!("/incidents/{id}/tasks");
     let due_at = match local_time(&f, "due_at", clock.hq) {
@@ -201,10 +198,9 @@ pub async fn assign(
 
 pub async fn task_status(
     State(s): State<AppState>,
-    Path(task): Path<String>,
+    PagePath(task): PagePath<TaskId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let task: TaskId = id_of(&task)?;
     let p = v.p.clone();
     let inc = s
         .store
