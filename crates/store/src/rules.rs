@@ -209,3 +209,71 @@ impl<T> Page<T> {
 
 /// The most items one page holds.
 pub const MAX_LIMIT: i64 = 1000;
+
+// ------------------------------------------------------------------ a moment
+
+/// The moment of an incident's record a read is of: the present, or the
+/// record as it stood at a past time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    /// Which state of the record: now, or the journal position the time asked
+    /// for falls at.
+    pub at: At,
+    /// When deadlines are measured: now, or the time asked for.
+    pub clock: Timestamp,
+    /// The past time asked for; `None` for the present.
+    pub asked: Option<Timestamp>,
+}
+
+impl Moment {
+    pub fn now(now: Timestamp) -> Self {
+        Moment {
+            at: At::Now,
+            clock: now,
+            asked: None,
+        }
+    }
+
+    pub fn is_now(&self) -> bool {
+        self.asked.is_none()
+    }
+}
+
+/// The moment of `incident` a read asks for (`asked`, the `at` field of a
+/// request), once the viewer is known to be allowed to know the incident:
+/// `NotFound` for a stranger whatever the time, then a time after `now` or
+/// before the incident was opened is refused naming `at`.
+pub fn moment(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    asked: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<Moment> {
+    let inc = incidents::incident(c, p, incident, At::Now)?.ok_or(StoreError::NotFound)?;
+    let Some(t) = asked else {
+        return Ok(Moment::now(now));
+    };
+    if t > now + chrono::Duration::minutes(5) {
+        return Err(FieldError::new(
+            "at",
+            "must not be in the future: the record shows what was known, not what will be",
+        )
+        .into());
+    }
+    if t < inc.opened_at {
+        return Err(FieldError::new(
+            "at",
+            format!(
+                "is before the incident was opened ({})",
+                inc.opened_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
+        )
+        .into());
+    }
+    Ok(Moment {
+        at: At::of_time(c, incident, &t)?,
+        clock: t,
+        asked: Some(t),
+    })
+}

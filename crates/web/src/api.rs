@@ -11,9 +11,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use honbu_domain::events::Event;
 use honbu_store::journal;
-use honbu_store::rules::Ctx;
+use honbu_store::rules::{Ctx, Moment};
 use honbu_store::sql::Conn;
-use honbu_store::versions::At;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -86,8 +85,8 @@ pub async fn exec<T: Send + 'static>(
     Ok(out)
 }
 
-/// Reads inside an incident the viewer may know of; "not found" otherwise
-/// (a stranger learns nothing, not even that the incident exists).
+/// Reads inside an incident the viewer may know of, now; "not found"
+/// otherwise (a stranger learns nothing, not even that the incident exists).
 pub async fn in_incident<T: Send + 'static>(
     state: &AppState,
     v: Viewer,
@@ -96,16 +95,120 @@ pub async fn in_incident<T: Send + 'static>(
         + Send
         + 'static,
 ) -> Result<T, ApiError> {
+    in_incident_at(state, v, id, None, move |c, p, _| f(c, p)).await
+}
+
+/// Reads inside an incident the viewer may know of, at the moment asked
+/// for (`at`, already parsed by [`AtParam::time`]): "not found" for a
+/// stranger, then a moment the record cannot show is refused naming `at`.
+pub async fn in_incident_at<T: Send + 'static>(
+    state: &AppState,
+    v: Viewer,
+    id: honbu_domain::ids::IncidentId,
+    at: Option<honbu_domain::time::Timestamp>,
+    f: impl FnOnce(&mut dyn Conn, &honbu_domain::access::Principal, Moment) -> honbu_store::Result<T>
+        + Send
+        + 'static,
+) -> Result<T, ApiError> {
+    let now = now();
+    Ok(state
+        .store
+        .read(move |c| {
+            let m = honbu_store::rules::moment(c, &v.p, id, at, now)?;
+            f(c, &v.p, m)
+        })
+        .await?)
+}
+
+/// As [`in_incident_at`], for a thing (an entry, a brief, a SITREP) whose
+/// incident `find` names if the viewer may see the thing now; one that does
+/// not exist, is not theirs, or did not yet exist at the moment asked for is
+/// "not found" alike, and only a thing they may see can have its `at` refused.
+pub async fn in_incident_of<T: Send + 'static>(
+    state: &AppState,
+    v: Viewer,
+    find: impl FnOnce(
+            &mut dyn Conn,
+            &honbu_domain::access::Principal,
+        ) -> honbu_store::Result<Option<honbu_domain::ids::IncidentId>>
+        + Send
+        + 'static,
+    at: Option<honbu_domain::time::Timestamp>,
+    f: impl FnOnce(
+            &mut dyn Conn,
+            &honbu_domain::access::Principal,
+            Moment,
+        ) -> honbu_store::Result<Option<T>>
+        + Send
+        + 'static,
+) -> Result<T, ApiError> {
+    let now = now();
     state
         .store
         .read(move |c| {
-            if honbu_store::incidents::incident(c, &v.p, id, At::Now)?.is_none() {
+            let Some(id) = find(c, &v.p)? else {
                 return Ok(None);
-            }
-            f(c, &v.p).map(Some)
+            };
+            let m = honbu_store::rules::moment(c, &v.p, id, at, now)?;
+            f(c, &v.p, m)
         })
         .await?
         .ok_or_else(ApiError::not_found)
+}
+
+/// `at` on an incident's reads: the record as it stood then.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AtParam {
+    /// Read the record as it stood at this moment (RFC 3339 with its offset,
+    /// not in the future, not before the incident was opened); absent: now.
+    pub at: Option<String>,
+}
+
+impl AtParam {
+    pub fn time(&self) -> Result<Option<honbu_domain::time::Timestamp>, ApiError> {
+        parse_at(self.at.as_deref())
+    }
+}
+
+/// An incident's list: `limit`, `cursor` and `at`.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct IncidentListParams {
+    /// Items per page, 1 to 1000 (default 100).
+    pub limit: Option<i64>,
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// Read the list as it stood at this moment (RFC 3339 with its offset,
+    /// not in the future, not before the incident was opened); absent: now.
+    pub at: Option<String>,
+}
+
+impl IncidentListParams {
+    /// (limit, cursor, at), each checked.
+    pub fn parts(
+        &self,
+    ) -> Result<(i64, Option<i64>, Option<honbu_domain::time::Timestamp>), ApiError> {
+        let l = crate::extract::ListParams {
+            limit: self.limit,
+            cursor: self.cursor.clone(),
+        };
+        Ok((
+            l.limit()?,
+            l.cursor_number()?,
+            parse_at(self.at.as_deref())?,
+        ))
+    }
+}
+
+/// An `at` as a request gave it (RFC 3339 with its offset).
+pub fn parse_at(at: Option<&str>) -> Result<Option<honbu_domain::time::Timestamp>, ApiError> {
+    at.filter(|a| !a.is_empty())
+        .map(|a| honbu_domain::time::parse_time("at", a).map(honbu_domain::time::trunc))
+        .transpose()
+        .map_err(ApiError::from)
 }
 
 /// The id of something just made.

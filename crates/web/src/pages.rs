@@ -14,6 +14,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use honbu_domain::time::{Timestamp, Zone};
+use honbu_store::rules::Moment;
 use honbu_store::versions::At;
 use std::collections::HashMap;
 
@@ -69,6 +70,21 @@ pub struct Chrome {
     pub languages: Vec<(&'static str, String)>,
     /// The incident the page belongs to, for the tab bar: (id, title, tab).
     pub incident: Option<(String, String, &'static str)>,
+    /// On an incident page: the moment shown and the form to choose another.
+    pub moment: Option<MomentBar>,
+}
+
+/// The "as of" bar of an incident page.
+pub struct MomentBar {
+    /// Where the form goes: this page, without its query.
+    pub path: String,
+    /// The moment in the viewer's HQ zone, for the form's input.
+    pub input: String,
+    pub zone: String,
+    /// A past moment in all three clocks, for the banner; `None` now.
+    pub past: Option<String>,
+    /// `at=…` for links that stay in the moment (empty now).
+    pub at: String,
 }
 
 impl Chrome {
@@ -101,7 +117,46 @@ impl Chrome {
                 .map(|c| (c.lang, c.name.clone()))
                 .collect(),
             incident: None,
+            moment: None,
         }
+    }
+
+    /// Marks the page as showing `page`'s moment: the bar to choose another,
+    /// the banner when it is in the past, links that stay in it.
+    pub fn moment(mut self, page: &IncidentPage, uri: &axum::http::Uri) -> Self {
+        let m = &page.moment;
+        self.moment = Some(MomentBar {
+            path: uri.path().to_string(),
+            input: page.clock.input(&m.clock),
+            zone: page.clock.hq.name().to_string(),
+            past: m.asked.map(|t| page.clock.all(&t)),
+            at: m
+                .asked
+                .map(|t| format!("at={}", honbu_domain::time::to_db(&t)))
+                .unwrap_or_default(),
+        });
+        self
+    }
+
+    /// `?at=…` (or nothing) for a link that stays in the page's moment.
+    pub fn at_q(&self) -> String {
+        match &self.moment {
+            Some(m) if !m.at.is_empty() => format!("?{}", m.at),
+            _ => String::new(),
+        }
+    }
+
+    /// `&at=…` (or nothing), for a link that has a query already.
+    pub fn at_amp(&self) -> String {
+        match &self.moment {
+            Some(m) if !m.at.is_empty() => format!("&{}", m.at),
+            _ => String::new(),
+        }
+    }
+
+    /// Whether the page shows the present (and so may offer to change it).
+    pub fn live(&self) -> bool {
+        self.moment.as_ref().is_none_or(|m| m.past.is_none())
     }
 
     pub fn tab(mut self, id: impl ToString, title: &str, tab: &'static str) -> Self {
@@ -395,7 +450,7 @@ pub fn askama_escape(s: &str) -> String {
 
 pub type PageResult = Result<Response, PageError>;
 
-/// The incident, its HQs and the viewer's clock, or 404.
+/// The incident, its HQs (now) and the viewer's clock, or 404.
 pub async fn context(
     s: &AppState,
     v: &Viewer,
@@ -424,6 +479,86 @@ pub async fn context(
         .ok_or(PageError::NotFound)?;
     let clock = clock_for(v, &hqs, inc.time_zone);
     Ok((inc, hqs, clock))
+}
+
+/// An incident page's frame: the incident and its HQs as the record stood
+/// at the moment the page shows, the viewer's clock, and that moment.
+pub struct IncidentPage {
+    pub inc: honbu_domain::board::IncidentView,
+    pub hqs: Vec<honbu_domain::board::HqView>,
+    pub clock: Clock,
+    pub moment: Moment,
+}
+
+impl IncidentPage {
+    /// `can` on a page of the present; nothing can be changed in the past.
+    pub fn may(&self, can: bool) -> bool {
+        can && self.moment.is_now()
+    }
+}
+
+/// The frame of an incident page at the moment its query asks for: `at`
+/// (RFC 3339, as links carry it) or `at_local` (typed in the viewer's HQ
+/// zone); now when neither. A stranger gets 404 whatever the moment; a
+/// moment the record cannot show brings the page back, now, with the reason
+/// beside the field.
+pub async fn incident_page(
+    s: &AppState,
+    v: &Viewer,
+    id: honbu_domain::ids::IncidentId,
+    uri: &axum::http::Uri,
+) -> Result<IncidentPage, PageError> {
+    let (inc, hqs, clock) = context(s, v, id).await?;
+    let q = query_map(uri);
+    let typed = |k: &str| q.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let asked = match (typed("at_local"), typed("at")) {
+        (Some(l), _) => clock.hq.parse_local("at", l).map(Some),
+        (None, Some(a)) => honbu_domain::time::parse_time("at", a).map(Some),
+        (None, None) => Ok(None),
+    }
+    .map(|t| t.map(honbu_domain::time::trunc))
+    .map_err(ApiError::from);
+    let back = |e: ApiError| {
+        // What was typed comes back in the field; an `at` from a link does not.
+        let typed: Vec<(String, String)> = q
+            .iter()
+            .filter(|(k, _)| k.as_str() == "at_local")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        PageError::Response(back_with_error(uri.path(), e, &FormData(typed)))
+    };
+    let asked = asked.map_err(back)?;
+    let Some(_) = asked else {
+        return Ok(IncidentPage {
+            inc,
+            hqs,
+            clock,
+            moment: Moment::now(crate::api::now()),
+        });
+    };
+    let p = v.p.clone();
+    let now = crate::api::now();
+    let read = s
+        .store
+        .read(move |c| {
+            let m = honbu_store::rules::moment(c, &p, id, asked, now)?;
+            let inc = honbu_store::incidents::incident(c, &p, id, m.at)?;
+            let hqs = honbu_store::headquarters::hq_views(c, id, m.at, m.clock)?;
+            Ok((m, inc, hqs))
+        })
+        .await;
+    match read {
+        Ok((moment, Some(inc), hqs)) => Ok(IncidentPage {
+            inc,
+            hqs,
+            clock,
+            moment,
+        }),
+        Ok((_, None, _)) => Err(PageError::NotFound),
+        Err(honbu_store::StoreError::NotFound) => Err(PageError::NotFound),
+        Err(e @ honbu_store::StoreError::Invalid(_)) => Err(back(e.into())),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Reads a wall-clock time typed in the viewer's HQ zone (form inputs carry no offset).

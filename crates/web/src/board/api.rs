@@ -1,6 +1,6 @@
 //! The board, now or as of a past moment, and the live stream.
 
-use crate::api::now;
+use crate::api::{in_incident_at, AtParam};
 use crate::auth::ApiViewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
@@ -10,39 +10,22 @@ use axum::Json;
 use honbu_domain::board::Board;
 use honbu_domain::ids::*;
 use honbu_store::board;
-use honbu_store::versions::At;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct AsOf {
-    /// Show the board as it stood at this moment (RFC 3339 with offset), rebuilt from the journal.
-    pub at: Option<String>,
-}
-
-/// The common operating picture, now or as of a past moment.
-#[utoipa::path(get, path = "/api/v1/incidents/{id}/board", tag = "incidents", params(("id" = uuid::Uuid, Path), AsOf),
+/// The common operating picture, now or as the record stood at a past moment.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/board", tag = "incidents", params(("id" = uuid::Uuid, Path), AtParam),
     responses((status = 200, body = Board), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn board(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     ApiPath(id): ApiPath<IncidentId>,
-    ApiQuery(q): ApiQuery<AsOf>,
+    ApiQuery(q): ApiQuery<AtParam>,
 ) -> Result<Json<Board>, ApiError> {
-    let at =
-        q.at.as_deref()
-            .map(|a| honbu_domain::time::parse_time("at", a))
-            .transpose()?;
-    let b = s
-        .store
-        .read(move |c| match at {
-            Some(at) => board::board_as_of(c, &v.p, id, at),
-            None => board::board(c, &v.p, id, At::Now, now()),
-        })
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let at = q.time()?;
+    let b = in_incident_at(&s, v, id, at, move |c, p, m| {
+        board::board(c, p, id, m.at, m.clock)
+    })
+    .await?
+    .ok_or_else(ApiError::not_found)?;
     Ok(Json(b))
 }
 

@@ -1,9 +1,10 @@
 //! The board: the common operating picture, live or as of a past moment.
 
 use crate::auth::PageViewer;
-use crate::error::ApiError;
 use crate::pages::PagePath;
-use crate::pages::{clock_for, query_map, render, Chrome, Clock, PageError, PageResult};
+use crate::pages::{
+    clock_for, incident_page, query_map, render, Chrome, Clock, PageError, PageResult,
+};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -13,7 +14,6 @@ use honbu_domain::board::Board;
 use honbu_domain::ids::IncidentId;
 use honbu_domain::vocab::{Capability, IncidentStatus};
 use honbu_store::board;
-use honbu_store::incidents;
 use honbu_store::versions::At;
 
 #[derive(Template)]
@@ -23,8 +23,6 @@ struct BoardPage {
     b: Board,
     clock: Clock,
     country: String,
-    as_of: bool,
-    as_of_input: String,
     can_manage: bool,
     statuses: &'static [IncidentStatus],
 }
@@ -37,60 +35,29 @@ struct BoardInner {
     clock: Clock,
 }
 
+/// The board now, or as the record stood at the moment asked for.
 pub async fn page(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
     PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let q = query_map(&uri);
-    let p = v.p.clone();
-    let now = crate::api::now();
-    let live = s
+    let page = incident_page(&s, &v, id, &uri).await?;
+    let (p, m) = (v.p.clone(), page.moment);
+    let b = s
         .store
-        .read(move |c| board::board(c, &p, id, At::Now, now))
+        .read(move |c| board::board(c, &p, id, m.at, m.clock))
         .await?
         .ok_or(PageError::NotFound)?;
-    let clock = clock_for(&v, &live.hqs, live.incident.time_zone);
-    let at = match (
-        q.get("at_local").filter(|s| !s.is_empty()),
-        q.get("at").filter(|s| !s.is_empty()),
-    ) {
-        (Some(l), _) => Some(
-            clock
-                .hq
-                .parse_local("at", l)
-                .map_err(|e| ApiError::invalid(e.field, e.message))?,
-        ),
-        (None, Some(a)) => Some(
-            honbu_domain::time::parse_time("at", a)
-                .map_err(|e| ApiError::invalid(e.field, e.message))?,
-        ),
-        _ => None,
-    };
-    let b = match at {
-        Some(at) => {
-            let p = v.p.clone();
-            s.store
-                .read(move |c| board::board_as_of(c, &p, id, at))
-                .await?
-                .ok_or(PageError::NotFound)?
-        }
-        None => live,
-    };
     let country = v.lang.country(&b.incident.country);
-    let c = Chrome::new(Some(&v), v.lang, b.incident.title.clone(), &q).tab(
-        id,
-        &b.incident.title,
-        "board",
-    );
+    let c = Chrome::new(Some(&v), v.lang, b.incident.title.clone(), &query_map(&uri))
+        .tab(id, &b.incident.title, "board")
+        .moment(&page, &uri);
     Ok(render(BoardPage {
-        as_of_input: clock.input(&b.as_of),
         c,
-        clock,
+        clock: page.clock,
         country,
-        as_of: at.is_some(),
-        can_manage: v.p.can_in_incident(id, Capability::IncidentManage),
+        can_manage: page.may(v.p.can_in_incident(id, Capability::IncidentManage)),
         statuses: IncidentStatus::ALL,
         b,
     }))
@@ -114,18 +81,15 @@ pub async fn partial(
     Ok(render(BoardInner { c, b, clock }))
 }
 
-/// The map of the place and the affected area, drawn on the server.
+/// The map of the place and the affected area, drawn on the server, as
+/// they were recorded at the page's moment.
 pub async fn map(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,
     PagePath(id): PagePath<IncidentId>,
+    uri: Uri,
 ) -> PageResult {
-    let p = v.p.clone();
-    let inc = s
-        .store
-        .read(move |c| incidents::incident(c, &p, id, At::Now))
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let inc = incident_page(&s, &v, id, &uri).await?.inc;
     let area = inc
         .area
         .as_ref()

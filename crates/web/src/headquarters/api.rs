@@ -1,9 +1,10 @@
 //! Headquarters: HQs, members, duty, cadence, status reports.
 
-use crate::api::{created, exec, in_incident, now, page_of, Created, Page};
+use crate::api::{created, exec, page_of, Created, Page};
+use crate::api::{in_incident_at, IncidentListParams};
 use crate::auth::ApiViewer;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, ListParams};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -13,20 +14,19 @@ use honbu_domain::commands::*;
 use honbu_domain::ids::*;
 use honbu_store::headquarters;
 use honbu_store::headquarters::{HqDetail, ReportRow};
-use honbu_store::versions::At;
 
-/// The incident's headquarters, their members and who is on duty.
-#[utoipa::path(get, path = "/api/v1/incidents/{id}/hqs", tag = "headquarters", params(("id" = uuid::Uuid, Path), ListParams),
+/// The incident's headquarters, their members and who is on duty, now or as they stood at `at`.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/hqs", tag = "headquarters", params(("id" = uuid::Uuid, Path), IncidentListParams),
     responses((status = 200, body = Page<HqDetail>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_hqs(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     ApiPath(id): ApiPath<IncidentId>,
-    ApiQuery(q): ApiQuery<ListParams>,
+    ApiQuery(q): ApiQuery<IncidentListParams>,
 ) -> Result<Json<Page<HqDetail>>, ApiError> {
-    let (limit, cursor) = (q.limit()?, q.cursor_number()?);
-    let hqs = in_incident(&s, v, id, move |c, _| {
-        headquarters::hq_details(c, id, At::Now, now())
+    let (limit, cursor, at) = q.parts()?;
+    let hqs = in_incident_at(&s, v, id, at, move |c, _, m| {
+        headquarters::hq_details(c, id, m.at, m.clock)
     })
     .await?;
     Ok(Json(page_of(hqs, limit, cursor)))
@@ -108,18 +108,18 @@ pub async fn set_cadence(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Status reports filed by the incident's HQs, newest first.
-#[utoipa::path(get, path = "/api/v1/incidents/{id}/reports", tag = "headquarters", params(("id" = uuid::Uuid, Path), ListParams),
+/// Status reports filed by the incident's HQs (by `at`, if given), newest first.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/reports", tag = "headquarters", params(("id" = uuid::Uuid, Path), IncidentListParams),
     responses((status = 200, body = Page<ReportRow>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_reports(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     ApiPath(id): ApiPath<IncidentId>,
-    ApiQuery(q): ApiQuery<ListParams>,
+    ApiQuery(q): ApiQuery<IncidentListParams>,
 ) -> Result<Json<Page<ReportRow>>, ApiError> {
-    let (limit, cursor) = (q.limit()?, q.cursor_number()?);
-    let all = in_incident(&s, v, id, move |c, _| {
-        headquarters::reports(c, id, At::Now, None, 100_000)
+    let (limit, cursor, at) = q.parts()?;
+    let all = in_incident_at(&s, v, id, at, move |c, _, m| {
+        headquarters::reports(c, id, m.at, None, 100_000)
     })
     .await?;
     Ok(Json(page_of(all, limit, cursor)))

@@ -1,10 +1,10 @@
 //! The headquarters page: HQs, members, duty, cadence, status reports.
 
-use crate::api::{exec, now};
+use crate::api::exec;
 use crate::auth::PageViewer;
 use crate::pages::PagePath;
 use crate::pages::{
-    back_with_error, clock_for, done, query_map, render, submit, Chrome, Clock, FormData,
+    back_with_error, done, incident_page, query_map, render, submit, Chrome, Clock, FormData,
     PageError, PageResult, Posted,
 };
 use crate::AppState;
@@ -17,9 +17,7 @@ use honbu_domain::vocab::*;
 use honbu_store::accounts;
 use honbu_store::headquarters;
 use honbu_store::headquarters::{HqDetail, ReportRow};
-use honbu_store::incidents;
 use honbu_store::rules;
-use honbu_store::versions::At;
 
 #[derive(Template)]
 #[template(path = "hqs.html")]
@@ -69,37 +67,33 @@ pub async fn hqs_page(
     PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let p = v.p.clone();
-    let (inc, hqs, reports, roles) = s
+    let frame = incident_page(&s, &v, id, &uri).await?;
+    let m = frame.moment;
+    let (hqs, reports, roles) = s
         .store
         .read(move |c| {
-            let Some(inc) = incidents::incident(c, &p, id, At::Now)? else {
-                return Ok(None);
-            };
-            Ok(Some((
-                inc,
+            Ok((
                 // A closed incident's clock stopped when it closed (hq_views).
-                headquarters::hq_details(c, id, At::Now, now())?,
-                headquarters::reports(c, id, At::Now, None, 200)?,
+                headquarters::hq_details(c, id, m.at, m.clock)?,
+                headquarters::reports(c, id, m.at, None, 200)?,
                 accounts::roles(c)?,
-            )))
+            ))
         })
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let views: Vec<_> = hqs.iter().map(|h| h.hq.clone()).collect();
-    let clock = clock_for(&v, &views, inc.time_zone);
+        .await?;
+    let (inc, clock) = (&frame.inc, frame.clock);
     let manage = hqs
         .iter()
         .map(|h| h.hq.id)
-        .filter(|h| v.p.can(*h, Capability::HqManage))
+        .filter(|h| frame.may(v.p.can(*h, Capability::HqManage)))
         .collect();
     let report = hqs
         .iter()
         .map(|h| h.hq.id)
-        .filter(|h| v.p.can(*h, Capability::ReportFile))
+        .filter(|h| frame.may(v.p.can(*h, Capability::ReportFile)))
         .collect();
     let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.hqs"), &query_map(&uri))
-        .tab(id, &inc.title, "hqs");
+        .tab(id, &inc.title, "hqs")
+        .moment(&frame, &uri);
     Ok(render(HqsPage {
         c,
         incident: id,
@@ -109,7 +103,7 @@ pub async fn hqs_page(
         me: v.p.user,
         manage,
         report,
-        can_activate: v.p.can_in_incident(id, Capability::IncidentManage),
+        can_activate: frame.may(v.p.can_in_incident(id, Capability::IncidentManage)),
         roles: roles.into_iter().map(|r| r.name).collect(),
         hq_kinds: HqKind::ALL,
         stood_down: inc.status.is_closed(),

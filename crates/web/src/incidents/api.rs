@@ -1,6 +1,7 @@
 //! Incidents: the list, opening, one incident, its lifecycle, amendments.
 
-use crate::api::{created, exec, now, Created, Page};
+use crate::api::{created, exec, Created, Page};
+use crate::api::{in_incident_at, AtParam};
 use crate::auth::ApiViewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ListParams};
@@ -16,7 +17,6 @@ use honbu_store::headquarters;
 use honbu_store::headquarters::HqDetail;
 use honbu_store::incidents;
 use honbu_store::incidents::{IncidentSummary, StatusChange};
-use honbu_store::versions::At;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -56,28 +56,28 @@ pub struct IncidentDetail {
     pub status_history: Vec<StatusChange>,
 }
 
-/// One incident with its headquarters; 404 if it does not exist or is not the caller's to know.
-#[utoipa::path(get, path = "/api/v1/incidents/{id}", tag = "incidents", params(("id" = uuid::Uuid, Path)),
+/// One incident with its headquarters, now or as it stood at `at`; 404 if it does not exist or is not the caller's to know.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}", tag = "incidents", params(("id" = uuid::Uuid, Path), AtParam),
     responses((status = 200, body = IncidentDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_incident(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     ApiPath(id): ApiPath<IncidentId>,
+    ApiQuery(q): ApiQuery<AtParam>,
 ) -> Result<Json<IncidentDetail>, ApiError> {
-    let d = s
-        .store
-        .read(move |c| {
-            let Some(incident) = incidents::incident(c, &v.p, id, At::Now)? else {
-                return Ok(None);
-            };
-            Ok(Some(IncidentDetail {
-                incident,
-                hqs: headquarters::hq_details(c, id, At::Now, now())?,
-                status_history: incidents::status_history(c, id, At::Now)?,
-            }))
-        })
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let at = q.time()?;
+    let d = in_incident_at(&s, v, id, at, move |c, p, m| {
+        let Some(incident) = incidents::incident(c, p, id, m.at)? else {
+            return Ok(None);
+        };
+        Ok(Some(IncidentDetail {
+            incident,
+            hqs: headquarters::hq_details(c, id, m.at, m.clock)?,
+            status_history: incidents::status_history(c, id, m.at)?,
+        }))
+    })
+    .await?
+    .ok_or_else(ApiError::not_found)?;
     Ok(Json(d))
 }
 

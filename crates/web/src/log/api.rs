@@ -1,6 +1,7 @@
 //! The situation log and its sources.
 
-use crate::api::{created, exec, in_incident, Created, Page};
+use crate::api::{created, exec, Created, Page};
+use crate::api::{in_incident_at, in_incident_of, AtParam};
 use crate::auth::ApiViewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
@@ -28,9 +29,12 @@ pub struct LogParams {
     pub cursor: Option<String>,
     /// Only entries marked significant.
     pub significant: Option<bool>,
+    /// Read the log as it stood at this moment (RFC 3339 with its offset,
+    /// not in the future, not before the incident was opened); absent: now.
+    pub at: Option<String>,
 }
 
-/// The incident's log entries the caller may read, newest first.
+/// The incident's log entries the caller may read, newest first; with `at`, as they stood then (a correction made later is not shown).
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/log", tag = "log", params(("id" = uuid::Uuid, Path), LogParams),
     responses((status = 200, body = Page<EntryView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_entries(
@@ -49,8 +53,9 @@ pub async fn list_entries(
         significant_only: q.significant.unwrap_or(false),
         ..Default::default()
     };
-    let page = in_incident(&s, v, id, move |c, p| {
-        log::entries(c, p, id, At::Now, &query)
+    let at = crate::api::parse_at(q.at.as_deref())?;
+    let page = in_incident_at(&s, v, id, at, move |c, p, m| {
+        log::entries(c, p, id, m.at, &query)
     })
     .await?;
     Ok(Json(page.into()))
@@ -76,19 +81,24 @@ pub struct EntryDetail {
     pub entry: EntryView,
 }
 
-/// One entry, if the caller may read it.
-#[utoipa::path(get, path = "/api/v1/entries/{entry}", tag = "log", params(("entry" = uuid::Uuid, Path)),
-    responses((status = 200, body = EntryDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// One entry, if the caller may read it; with `at`, as it stood then.
+#[utoipa::path(get, path = "/api/v1/entries/{entry}", tag = "log", params(("entry" = uuid::Uuid, Path), AtParam),
+    responses((status = 200, body = EntryDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn get_entry(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     ApiPath(id): ApiPath<EntryId>,
+    ApiQuery(q): ApiQuery<AtParam>,
 ) -> Result<Json<EntryDetail>, ApiError> {
-    let (incident, entry) = s
-        .store
-        .read(move |c| log::entry(c, &v.p, id, At::Now))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let at = q.time()?;
+    let (incident, entry) = in_incident_of(
+        &s,
+        v,
+        move |c, p| Ok(log::entry(c, p, id, At::Now)?.map(|(i, _)| i)),
+        at,
+        move |c, p, m| log::entry(c, p, id, m.at),
+    )
+    .await?;
     Ok(Json(EntryDetail { incident, entry }))
 }
 

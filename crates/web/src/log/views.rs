@@ -1,11 +1,10 @@
 //! The situation log: the list, the entry form, one entry, and sources.
 
-use crate::api::now;
 use crate::auth::{PageViewer, Viewer};
 use crate::error::ApiError;
 use crate::pages::PagePath;
 use crate::pages::{
-    back_with_error, clock_for, context, local_time, query_map, render, submit, Chrome, Clock,
+    back_with_error, context, incident_page, local_time, query_map, render, submit, Chrome, Clock,
     PageError, PageResult, Posted,
 };
 use crate::AppState;
@@ -18,8 +17,6 @@ use honbu_domain::ids::*;
 use honbu_domain::time::Timestamp;
 use honbu_domain::vocab::*;
 use honbu_store::accounts;
-use honbu_store::headquarters;
-use honbu_store::incidents;
 use honbu_store::log;
 use honbu_store::log::{EntryQuery, SourceRow};
 use honbu_store::rules::Page;
@@ -58,19 +55,16 @@ pub async fn page(
         .get("supersedes")
         .or(q.get("f_supersedes"))
         .and_then(|s| s.parse().ok());
-    let p = v.p.clone();
-    let (inc, hqs, page, sources, old) = s
+    let frame = incident_page(&s, &v, id, &uri).await?;
+    let (p, m) = (v.p.clone(), frame.moment);
+    let (page, sources, old) = s
         .store
         .read(move |c| {
-            let Some(inc) = incidents::incident(c, &p, id, At::Now)? else {
-                return Ok(None);
-            };
-            let hqs = headquarters::hq_views(c, id, At::Now, now())?;
             let page = log::entries(
                 c,
                 &p,
                 id,
-                At::Now,
+                m.at,
                 &EntryQuery {
                     limit: 100,
                     before,
@@ -84,26 +78,27 @@ pub async fn page(
                     .map(|(_, e)| e),
                 None => None,
             };
-            Ok(Some((inc, hqs, page, log::sources(c)?, old)))
+            Ok((page, log::sources(c)?, old))
         })
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let clock = clock_for(&v, &hqs, inc.time_zone);
-    let my_hqs: Vec<(HqId, String)> = hqs
+        .await?;
+    let my_hqs: Vec<(HqId, String)> = frame
+        .hqs
         .iter()
         .filter(|h| v.p.can(h.id, Capability::LogWrite))
         .map(|h| (h.id, h.name.clone()))
         .collect();
-    let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.log"), &q).tab(id, &inc.title, "log");
+    let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.log"), &q)
+        .tab(id, &frame.inc.title, "log")
+        .moment(&frame, &uri);
     Ok(render(LogPage {
         c,
         incident: id,
         page,
-        clock,
-        now: now(),
+        clock: frame.clock,
+        now: m.clock,
         significant_only,
         self_url: uri.to_string(),
-        can_write: !my_hqs.is_empty() && inc.status != IncidentStatus::Closed,
+        can_write: frame.may(!my_hqs.is_empty() && frame.inc.status != IncidentStatus::Closed),
         my_hqs,
         sources,
         credibilities: Credibility::ALL,
@@ -247,14 +242,12 @@ pub async fn entry_page(
     PagePath((id, entry)): PagePath<(IncidentId, EntryId)>,
     uri: Uri,
 ) -> PageResult {
-    let p = v.p.clone();
-    let (inc, hqs, e, names, numbers) = s
+    let frame = incident_page(&s, &v, id, &uri).await?;
+    let (p, at) = (v.p.clone(), frame.moment.at);
+    let (e, names, numbers) = s
         .store
         .read(move |c| {
-            let Some(inc) = incidents::incident(c, &p, id, At::Now)? else {
-                return Ok(None);
-            };
-            let Some((i, e)) = log::entry(c, &p, entry, At::Now)? else {
+            let Some((i, e)) = log::entry(c, &p, entry, at)? else {
                 return Ok(None);
             };
             if i != id {
@@ -267,21 +260,15 @@ pub async fn entry_page(
                 .chain(e.supersedes.iter())
                 .chain(e.superseded_by.iter())
             {
-                if let Some((_, o)) = log::entry(c, &p, *other, At::Now)? {
+                if let Some((_, o)) = log::entry(c, &p, *other, at)? {
                     numbers.push((o.id, o.number));
                 }
             }
-            Ok(Some((
-                inc,
-                headquarters::hq_views(c, id, At::Now, now())?,
-                e,
-                accounts::names(c)?,
-                numbers,
-            )))
+            Ok(Some((e, accounts::names(c)?, numbers)))
         })
         .await?
         .ok_or(PageError::NotFound)?;
-    let clock = clock_for(&v, &hqs, inc.time_zone);
+    let (hqs, inc, clock) = (&frame.hqs, &frame.inc, frame.clock);
     let name_of = |h: HqId| {
         hqs.iter()
             .find(|x| x.id == h)
@@ -289,16 +276,18 @@ pub async fn entry_page(
             .unwrap_or_default()
     };
     let num = |x: Option<EntryId>| x.and_then(|x| numbers.iter().find(|(i, _)| *i == x).copied());
-    let release_targets = if e.release == Release::Hq && v.p.can(e.hq, Capability::LogRelease) {
-        hqs.iter()
-            .filter(|h| h.id != e.hq && !e.released_to.contains(&h.id))
-            .map(|h| (h.id, h.name.clone()))
-            .collect()
-    } else {
-        vec![]
-    };
+    let release_targets =
+        if frame.may(e.release == Release::Hq && v.p.can(e.hq, Capability::LogRelease)) {
+            hqs.iter()
+                .filter(|h| h.id != e.hq && !e.released_to.contains(&h.id))
+                .map(|h| (h.id, h.name.clone()))
+                .collect()
+        } else {
+            vec![]
+        };
     let c = Chrome::new(Some(&v), v.lang, format!("#{}", e.number), &query_map(&uri))
-        .tab(id, &inc.title, "log");
+        .tab(id, &inc.title, "log")
+        .moment(&frame, &uri);
     Ok(render(EntryPage {
         c,
         incident: id,
@@ -312,8 +301,9 @@ pub async fn entry_page(
         links: e.links.iter().filter_map(|l| num(Some(*l))).collect(),
         supersedes: num(e.supersedes),
         superseded_by: num(e.superseded_by),
-        can_write: v.p.can_in_incident(id, Capability::LogWrite)
-            && inc.status != IncidentStatus::Closed,
+        can_write: frame.may(
+            v.p.can_in_incident(id, Capability::LogWrite) && inc.status != IncidentStatus::Closed,
+        ),
         release_targets,
         e,
     }))

@@ -1,9 +1,10 @@
 //! Handover briefs and situation reports.
 
-use crate::api::{created, exec, in_incident, page_of, Created, Page};
+use crate::api::{created, exec, page_of, Created, Page};
+use crate::api::{in_incident_at, in_incident_of, AtParam, IncidentListParams};
 use crate::auth::ApiViewer;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, ApiQuery, ListParams};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,19 +15,19 @@ use honbu_domain::ids::*;
 use honbu_store::reports::{self, HandoverRow, SitrepRow};
 use honbu_store::versions::At;
 
-/// Handover briefs issued for the incident's HQs.
-#[utoipa::path(get, path = "/api/v1/incidents/{id}/handovers", tag = "handover", params(("id" = uuid::Uuid, Path), ListParams),
+/// Handover briefs issued for the caller's HQs; with `at`, those issued by then, acknowledged or not as they stood.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/handovers", tag = "handover", params(("id" = uuid::Uuid, Path), IncidentListParams),
     responses((status = 200, body = Page<HandoverRow>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_handovers(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     ApiPath(id): ApiPath<IncidentId>,
-    ApiQuery(q): ApiQuery<ListParams>,
+    ApiQuery(q): ApiQuery<IncidentListParams>,
 ) -> Result<Json<Page<HandoverRow>>, ApiError> {
-    let (limit, cursor) = (q.limit()?, q.cursor_number()?);
-    let rows = in_incident(&s, v, id, move |c, p| {
+    let (limit, cursor, at) = q.parts()?;
+    let rows = in_incident_at(&s, v, id, at, move |c, p, m| {
         let mine = p.hqs_in(id);
-        let all = reports::handovers(c, id, At::Now)?;
+        let all = reports::handovers(c, id, m.at)?;
         // A brief holds what its HQ may see: only that HQ's members (and administrators) read it.
         Ok(all
             .into_iter()
@@ -53,22 +54,29 @@ pub async fn issue_handover(
     Ok(created(h.0))
 }
 
-/// One handover brief (members of its HQ only).
-#[utoipa::path(get, path = "/api/v1/handovers/{handover}", tag = "handover", params(("handover" = uuid::Uuid, Path)),
-    responses((status = 200, body = HandoverRow), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// One handover brief (members of its HQ only); with `at`, as it stood then (acknowledged or not).
+#[utoipa::path(get, path = "/api/v1/handovers/{handover}", tag = "handover", params(("handover" = uuid::Uuid, Path), AtParam),
+    responses((status = 200, body = HandoverRow), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn get_handover(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     ApiPath(id): ApiPath<HandoverId>,
+    ApiQuery(q): ApiQuery<AtParam>,
 ) -> Result<Json<HandoverRow>, ApiError> {
-    let h = s
-        .store
-        .read(move |c| reports::handover(c, id, At::Now))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if !(v.p.is_admin() || v.p.role_in(h.hq).is_some()) {
-        return Err(ApiError::not_found());
-    }
+    let at = q.time()?;
+    let h = in_incident_of(
+        &s,
+        v,
+        move |c, p| {
+            // A brief holds what its HQ may see: only that HQ's members (and administrators) read it.
+            Ok(reports::handover(c, id, At::Now)?
+                .filter(|h| p.is_admin() || p.role_in(h.hq).is_some())
+                .map(|h| h.incident))
+        },
+        at,
+        move |c, _, m| reports::handover(c, id, m.at),
+    )
+    .await?;
     Ok(Json(h))
 }
 
@@ -87,17 +95,17 @@ pub async fn acknowledge_handover(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Situation reports of the incident, newest first.
-#[utoipa::path(get, path = "/api/v1/incidents/{id}/sitreps", tag = "sitrep", params(("id" = uuid::Uuid, Path), ListParams),
+/// Situation reports of the incident (issued by `at`, if given), newest first.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/sitreps", tag = "sitrep", params(("id" = uuid::Uuid, Path), IncidentListParams),
     responses((status = 200, body = Page<SitrepRow>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_sitreps(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     ApiPath(id): ApiPath<IncidentId>,
-    ApiQuery(q): ApiQuery<ListParams>,
+    ApiQuery(q): ApiQuery<IncidentListParams>,
 ) -> Result<Json<Page<SitrepRow>>, ApiError> {
-    let (limit, cursor) = (q.limit()?, q.cursor_number()?);
-    let rows = in_incident(&s, v, id, move |c, _| reports::sitreps(c, id, At::Now)).await?;
+    let (limit, cursor, at) = q.parts()?;
+    let rows = in_incident_at(&s, v, id, at, move |c, _, m| reports::sitreps(c, id, m.at)).await?;
     Ok(Json(page_of(rows, limit, cursor)))
 }
 
@@ -114,21 +122,27 @@ pub async fn issue_sitrep(
     Ok(created(sr.0))
 }
 
-/// One situation report: the EDXL-SitRep header fields and the body.
-#[utoipa::path(get, path = "/api/v1/sitreps/{sitrep}", tag = "sitrep", params(("sitrep" = uuid::Uuid, Path)),
-    responses((status = 200, body = SitrepRow), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+/// One situation report: the EDXL-SitRep header fields and the body (with `at`: only if issued by then).
+#[utoipa::path(get, path = "/api/v1/sitreps/{sitrep}", tag = "sitrep", params(("sitrep" = uuid::Uuid, Path), AtParam),
+    responses((status = 200, body = SitrepRow), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn get_sitrep(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     ApiPath(id): ApiPath<SitrepId>,
+    ApiQuery(q): ApiQuery<AtParam>,
 ) -> Result<Json<SitrepRow>, ApiError> {
-    let r = s
-        .store
-        .read(move |c| reports::sitrep(c, id, At::Now))
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if !v.p.can_see_incident(r.incident) {
-        return Err(ApiError::not_found());
-    }
+    let at = q.time()?;
+    let r = in_incident_of(
+        &s,
+        v,
+        move |c, p| {
+            Ok(reports::sitrep(c, id, At::Now)?
+                .map(|r| r.incident)
+                .filter(|i| p.can_see_incident(*i)))
+        },
+        at,
+        move |c, _, m| reports::sitrep(c, id, m.at),
+    )
+    .await?;
     Ok(Json(r))
 }

@@ -5,8 +5,8 @@ use crate::auth::PageViewer;
 use crate::error::ApiError;
 use crate::pages::PagePath;
 use crate::pages::{
-    back_with_error, context, local_time, query_map, render, submit, Chrome, Clock, PageError,
-    PageResult, Posted,
+    back_with_error, context, incident_page, local_time, query_map, render, submit, Chrome, Clock,
+    PageError, PageResult, Posted,
 };
 use crate::AppState;
 use askama::Template;
@@ -45,30 +45,38 @@ pub async fn handover_page(
     PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let (inc, hqs, clock) = context(&s, &v, id).await?;
+    let frame = incident_page(&s, &v, id, &uri).await?;
     let mine = v.p.hqs_in(id);
     let admin = v.p.is_admin();
+    let at = frame.moment.at;
     let rows: Vec<HandoverRow> = s
         .store
-        .read(move |c| reports::handovers(c, id, At::Now))
+        .read(move |c| reports::handovers(c, id, at))
         .await?
         .into_iter()
         .filter(|h| admin || mine.contains(&h.hq))
         .collect();
-    let my_hqs = hqs
-        .iter()
-        .filter(|h| admin || v.p.role_in(h.id).is_some())
-        .map(|h| (h.id, h.name.clone()))
-        .collect();
+    // Briefs are issued now, not in the past.
+    let my_hqs = if frame.moment.is_now() {
+        frame
+            .hqs
+            .iter()
+            .filter(|h| admin || v.p.role_in(h.id).is_some())
+            .map(|h| (h.id, h.name.clone()))
+            .collect()
+    } else {
+        vec![]
+    };
     let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.handover"), &query_map(&uri))
-        .tab(id, &inc.title, "handover");
+        .tab(id, &frame.inc.title, "handover")
+        .moment(&frame, &uri);
     Ok(render(HandoverPage {
         c,
         incident: id,
         rows,
-        hqs,
         my_hqs,
-        clock,
+        clock: frame.clock,
+        hqs: frame.hqs,
     }))
 }
 
@@ -116,18 +124,28 @@ pub async fn brief_page(
     PagePath(h): PagePath<HandoverId>,
     uri: Uri,
 ) -> PageResult {
+    // Only its HQ's members (and administrators) read a brief, at any moment.
+    let incident = s
+        .store
+        .read(move |c| reports::handover(c, h, At::Now))
+        .await?
+        .filter(|r| v.p.is_admin() || v.p.role_in(r.hq).is_some())
+        .ok_or(PageError::NotFound)?
+        .incident;
+    let frame = incident_page(&s, &v, incident, &uri).await?;
+    let at = frame.moment.at;
     let (row, names) = s
         .store
-        .read(move |c| Ok((reports::handover(c, h, At::Now)?, accounts::names(c)?)))
+        .read(move |c| Ok((reports::handover(c, h, at)?, accounts::names(c)?)))
         .await?;
-    let row = row
-        .filter(|r| v.p.is_admin() || v.p.role_in(r.hq).is_some())
-        .ok_or(PageError::NotFound)?;
+    // Not yet issued at the moment asked for.
+    let row = row.ok_or(PageError::NotFound)?;
     let b: Brief = serde_json::from_value(row.brief.clone())
         .map_err(|e| ApiError::from(honbu_store::StoreError::Decode(e.to_string())))?;
-    let (_, hqs, clock) = context(&s, &v, row.incident).await?;
+    let clock = frame.clock;
     let clock = Clock {
-        hq: hqs
+        hq: frame
+            .hqs
             .iter()
             .find(|x| x.id == row.hq)
             .map(|x| x.time_zone)
@@ -135,11 +153,9 @@ pub async fn brief_page(
         ..clock
     };
     let name = |u: Option<UserId>| u.and_then(|u| names.get(&u).cloned()).unwrap_or_default();
-    let c = Chrome::new(Some(&v), v.lang, v.lang.t("brief.kind"), &query_map(&uri)).tab(
-        row.incident,
-        &b.incident.title,
-        "handover",
-    );
+    let c = Chrome::new(Some(&v), v.lang, v.lang.t("brief.kind"), &query_map(&uri))
+        .tab(row.incident, &b.incident.title, "handover")
+        .moment(&frame, &uri);
     Ok(render(BriefPage {
         c,
         id: h,
@@ -147,7 +163,7 @@ pub async fn brief_page(
         issued_by: name(row.issued_by),
         acknowledged_at: row.acknowledged_at,
         acknowledged_by: name(row.acknowledged_by),
-        can_ack: row.acknowledged_at.is_none(),
+        can_ack: frame.may(row.acknowledged_at.is_none()),
         b,
     }))
 }
@@ -199,25 +215,24 @@ pub async fn sitreps_page(
     PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let (inc, _, clock) = context(&s, &v, id).await?;
-    let rows = s
-        .store
-        .read(move |c| reports::sitreps(c, id, At::Now))
-        .await?;
+    let frame = incident_page(&s, &v, id, &uri).await?;
+    let (inc, clock, at) = (&frame.inc, frame.clock, frame.moment.at);
+    let rows = s.store.read(move |c| reports::sitreps(c, id, at)).await?;
     let default_from = rows
         .first()
         .and_then(|r| serde_json::from_value::<Sitrep>(r.document.clone()).ok())
         .map(|s| s.for_time_period.to)
         .unwrap_or(inc.opened_at);
     let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.sitreps"), &query_map(&uri))
-        .tab(id, &inc.title, "sitreps");
+        .tab(id, &inc.title, "sitreps")
+        .moment(&frame, &uri);
     Ok(render(SitrepsPage {
         c,
         incident: id,
         rows,
         default_from: clock.input(&default_from),
         clock,
-        can_issue: v.p.can_in_incident(id, Capability::SitrepIssue),
+        can_issue: frame.may(v.p.can_in_incident(id, Capability::SitrepIssue)),
         urgencies: Urgency::ALL,
         confidences: Confidence::ALL,
     }))
@@ -272,21 +287,31 @@ pub async fn sitrep_page(
     PagePath(id): PagePath<SitrepId>,
     uri: Uri,
 ) -> PageResult {
-    let row = s
+    let incident = s
         .store
         .read(move |c| reports::sitrep(c, id, At::Now))
         .await?
         .filter(|r| v.p.can_see_incident(r.incident))
+        .ok_or(PageError::NotFound)?
+        .incident;
+    let frame = incident_page(&s, &v, incident, &uri).await?;
+    let at = frame.moment.at;
+    // Not yet issued at the moment asked for: not found.
+    let row = s
+        .store
+        .read(move |c| reports::sitrep(c, id, at))
+        .await?
         .ok_or(PageError::NotFound)?;
     let doc: Sitrep = serde_json::from_value(row.document)
         .map_err(|e| ApiError::from(honbu_store::StoreError::Decode(e.to_string())))?;
-    let (_, _, clock) = context(&s, &v, row.incident).await?;
+    let clock = frame.clock;
     let c = Chrome::new(
         Some(&v),
         v.lang,
         format!("SITREP {}", doc.report_number),
         &query_map(&uri),
     )
-    .tab(row.incident, &doc.incident_name, "sitreps");
+    .tab(row.incident, &doc.incident_name, "sitreps")
+    .moment(&frame, &uri);
     Ok(render(SitrepPage { c, s: doc, clock }))
 }

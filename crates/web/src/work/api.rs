@@ -1,6 +1,7 @@
 //! Decisions and tasks.
 
-use crate::api::{created, exec, in_incident, now, page_of, Created, Page};
+use crate::api::{created, exec, page_of, Created, Page};
+use crate::api::{in_incident_at, IncidentListParams};
 use crate::auth::ApiViewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, ListParams};
@@ -12,21 +13,21 @@ use axum::Json;
 use honbu_domain::board::{DecisionView, TaskView};
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
-use honbu_store::versions::At;
 use honbu_store::work;
 
-/// Decisions recorded for the incident, newest first.
-#[utoipa::path(get, path = "/api/v1/incidents/{id}/decisions", tag = "decisions", params(("id" = uuid::Uuid, Path), ListParams),
+/// Decisions recorded for the incident (by `at`, if given), newest first.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/decisions", tag = "decisions", params(("id" = uuid::Uuid, Path), IncidentListParams),
     responses((status = 200, body = Page<DecisionView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_decisions(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     ApiPath(id): ApiPath<IncidentId>,
-    ApiQuery(q): ApiQuery<ListParams>,
+    ApiQuery(q): ApiQuery<IncidentListParams>,
 ) -> Result<Json<Page<DecisionView>>, ApiError> {
-    let (limit, offset) = (q.limit()?, q.cursor_number()?.unwrap_or(0));
-    let page = in_incident(&s, v, id, move |c, _| {
-        work::decisions(c, id, At::Now, limit, offset)
+    let (limit, cursor, at) = q.parts()?;
+    let offset = cursor.unwrap_or(0);
+    let page = in_incident_at(&s, v, id, at, move |c, _, m| {
+        work::decisions(c, id, m.at, limit, offset)
     })
     .await?;
     Ok(Json(page.into()))
@@ -49,13 +50,19 @@ pub async fn record_decision(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TaskParams {
+    /// Items per page, 1 to 1000 (default 100).
     pub limit: Option<i64>,
+    /// From the previous page's `next_cursor`.
     pub cursor: Option<String>,
     /// Include done and cancelled tasks.
     pub all: Option<bool>,
+    /// Read the tasks as they stood at this moment, overdue measured then
+    /// (RFC 3339 with its offset, not in the future, not before the incident
+    /// was opened); absent: now.
+    pub at: Option<String>,
 }
 
-/// Tasks, overdue first.
+/// Tasks, overdue first; with `at`, as they stood then.
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/tasks", tag = "tasks", params(("id" = uuid::Uuid, Path), TaskParams),
     responses((status = 200, body = Page<TaskView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_tasks(
@@ -70,8 +77,9 @@ pub async fn list_tasks(
     };
     let (limit, cursor) = (lp.limit()?, lp.cursor_number()?);
     let all = q.all.unwrap_or(false);
-    let tasks = in_incident(&s, v, id, move |c, _| {
-        work::tasks(c, id, At::Now, all, now())
+    let at = crate::api::parse_at(q.at.as_deref())?;
+    let tasks = in_incident_at(&s, v, id, at, move |c, _, m| {
+        work::tasks(c, id, m.at, all, m.clock)
     })
     .await?;
     Ok(Json(page_of(tasks, limit, cursor)))

@@ -5,8 +5,8 @@ use crate::auth::PageViewer;
 use crate::error::ApiError;
 use crate::pages::PagePath;
 use crate::pages::{
-    back_with_error, context, local_time, query_map, render, submit, Chrome, Clock, PageError,
-    PageResult, Posted,
+    back_with_error, context, incident_page, local_time, query_map, render, submit, Chrome, Clock,
+    PageError, PageResult, Posted,
 };
 use crate::AppState;
 use askama::Template;
@@ -19,7 +19,6 @@ use honbu_domain::vocab::*;
 use honbu_store::log;
 use honbu_store::log::EntryQuery;
 use honbu_store::rules::Page;
-use honbu_store::versions::At;
 use honbu_store::work;
 
 #[derive(Template)]
@@ -54,18 +53,18 @@ pub async fn decisions_page(
     PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let (inc, hqs, clock) = context(&s, &v, id).await?;
-    let p = v.p.clone();
+    let frame = incident_page(&s, &v, id, &uri).await?;
+    let (p, at) = (v.p.clone(), frame.moment.at);
     let (page, recent) = s
         .store
         .read(move |c| {
             Ok((
-                work::decisions(c, id, At::Now, 1000, 0)?,
+                work::decisions(c, id, at, 1000, 0)?,
                 log::entries(
                     c,
                     &p,
                     id,
-                    At::Now,
+                    at,
                     &EntryQuery {
                         limit: 1000,
                         ..Default::default()
@@ -82,16 +81,17 @@ pub async fn decisions_page(
         v.lang.t("nav.decisions"),
         &query_map(&uri),
     )
-    .tab(id, &inc.title, "decisions");
+    .tab(id, &frame.inc.title, "decisions")
+    .moment(&frame, &uri);
     Ok(render(DecisionsPage {
         c,
         incident: id,
         page,
-        clock,
-        hqs,
+        clock: frame.clock,
         recent: recent.into_iter().take(30).collect(),
         numbers,
-        can_decide: v.p.can_in_incident(id, Capability::DecisionRecord),
+        can_decide: frame.may(v.p.can_in_incident(id, Capability::DecisionRecord)),
+        hqs: frame.hqs,
     }))
 }
 
@@ -153,19 +153,21 @@ pub async fn tasks_page(
     PagePath(id): PagePath<IncidentId>,
     uri: Uri,
 ) -> PageResult {
-    let (inc, _, clock) = context(&s, &v, id).await?;
+    let frame = incident_page(&s, &v, id, &uri).await?;
+    let m = frame.moment;
     let tasks = s
         .store
-        .read(move |c| work::tasks(c, id, At::Now, true, now()))
+        .read(move |c| work::tasks(c, id, m.at, true, m.clock))
         .await?;
     let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.tasks"), &query_map(&uri))
-        .tab(id, &inc.title, "tasks");
+        .tab(id, &frame.inc.title, "tasks")
+        .moment(&frame, &uri);
     Ok(render(TasksPage {
         c,
         incident: id,
         tasks,
-        clock,
-        can_manage: v.p.can_in_incident(id, Capability::TaskManage),
+        clock: frame.clock,
+        can_manage: frame.may(v.p.can_in_incident(id, Capability::TaskManage)),
         statuses: TaskStatus::ALL,
     }))
 }
