@@ -211,7 +211,7 @@ impl Drop for Place<'_> {
 #[derive(Debug)]
 pub struct Published {
     pub committed: Committed,
-    pub wire: std::sync::OnceLock<Option<String>>,
+    pub wire: tokio::sync::OnceCell<Option<String>>,
 }
 
 impl std::ops::Deref for Published {
@@ -224,7 +224,7 @@ impl std::ops::Deref for Published {
 fn published(event: Committed) -> Arc<Published> {
     Arc::new(Published {
         committed: event,
-        wire: std::sync::OnceLock::new(),
+        wire: tokio::sync::OnceCell::new(),
     })
 }
 

@@ -266,7 +266,8 @@ pub fn moment(
             "at",
             format!(
                 "is before the incident was opened ({})",
-                inc.opened_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                inc.opened_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
             ),
         )
         .into());

@@ -1557,3 +1557,46 @@ async fn the_api_reads_every_incident_list_as_of_a_moment() {
         "a stranger is not told when it opened"
     );
 }
+
+/// A new entry reaches a subscriber as the API returns it: the same view,
+/// field for field (its number, links, source and all).
+#[tokio::test]
+async fn the_stream_sends_an_entry_as_the_api_returns_it() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let inc = &w.incident;
+    let first = app
+        .post_json(
+            &format!("/api/v1/incidents/{inc}/log"),
+            &w.mofa_token,
+            json!({"text": "first cable"}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut stream = app
+        .sse(&format!("/api/v1/incidents/{inc}/stream"), &w.mofa_token)
+        .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let id = app
+        .post_json(
+            &format!("/api/v1/incidents/{inc}/log"),
+            &w.mofa_token,
+            json!({"text": "second cable", "links": [first], "credibility": 2, "significant": true}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (kind, data) = stream.next_event(Duration::from_secs(2)).await.unwrap();
+    assert_eq!(kind, "entry_logged");
+    let sent: Value = serde_json::from_str(&data).unwrap();
+    let mut api = app
+        .get_json(&format!("/api/v1/entries/{id}"), &w.mofa_token)
+        .await;
+    api.as_object_mut().unwrap().remove("incident");
+    assert_eq!(sent["entry"], api, "the stream's entry is the API's");
+    assert_eq!(sent["entry"]["number"], 2);
+    assert_eq!(sent["entry"]["links"][0], first.as_str());
+}

@@ -211,6 +211,18 @@ pub fn entry(
     id: EntryId,
     at: At,
 ) -> Result<Option<(IncidentId, EntryView)>> {
+    Ok(entry_unchecked(c, id, at)?
+        .filter(|(incident, e)| p.can_read_entry(*incident, e.hq, e.release, &e.released_to)))
+}
+
+/// One entry as it stood at `at`, whoever asks: only for a caller that
+/// decides itself, for each reader, whether they may see it (the live
+/// stream checks every subscriber against the entry's marking).
+pub fn entry_unchecked(
+    c: &mut dyn Conn,
+    id: EntryId,
+    at: At,
+) -> Result<Option<(IncidentId, EntryView)>> {
     let Some(r) = c.query_one(
         &format!(
             "SELECT {ENTRY_COLS}, e.incident_id FROM {} e WHERE e.id = $1",
@@ -225,8 +237,7 @@ pub fn entry(
     let mut e = vec![entry_row(&r)?];
     fill_releases(c, at, &mut e)?;
     let e = e.remove(0);
-    Ok(p.can_read_entry(incident, e.hq, e.release, &e.released_to)
-        .then_some((incident, e)))
+    Ok(Some((incident, e)))
 }
 
 /// The ids of an incident's entries by their numbers, of those the viewer
