@@ -37,6 +37,16 @@ impl Principal {
         )
     }
 
+    /// Who may register and regrade sources: whoever may open incidents or
+    /// write to some incident's log.
+    pub fn may_grade_sources(&self) -> bool {
+        self.can_open_incident()
+            || self
+                .memberships
+                .iter()
+                .any(|m| m.capabilities.contains(&Capability::LogWrite))
+    }
+
     pub fn is_member(&self, incident: IncidentId) -> bool {
         self.memberships.iter().any(|m| m.incident == incident)
     }

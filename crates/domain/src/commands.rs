@@ -5,6 +5,7 @@
 
 use crate::geo::AreaInput;
 use crate::ids::*;
+use crate::FieldError;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "openapi")]
@@ -105,9 +106,26 @@ pub struct AddMember {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetCadence {
-    /// Minutes between expected status reports; null to stop expecting them.
+    /// Minutes between expected status reports (1 to 10080, a week); null to stop expecting them.
     #[serde(default)]
     pub every_minutes: Option<u32>,
+}
+
+impl SetCadence {
+    /// The longest cadence: a report a week.
+    pub const MAX_MINUTES: u32 = 7 * 24 * 60;
+
+    /// The one rule for a report cadence, wherever it is set (`field` names
+    /// it as the request wrote it).
+    pub fn check(field: &str, every_minutes: Option<u32>) -> Result<(), FieldError> {
+        match every_minutes {
+            Some(m) if m == 0 || m > Self::MAX_MINUTES => Err(FieldError::new(
+                field,
+                format!("must be between 1 and {} minutes", Self::MAX_MINUTES),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -188,8 +206,27 @@ pub struct NewEntry {
     /// The entry this one corrects (same incident).
     #[serde(default)]
     pub supersedes: Option<EntryId>,
+    /// Other entries of the incident this one relates to (at most 50).
     #[serde(default)]
     pub links: Vec<EntryId>,
+}
+
+impl NewEntry {
+    /// The most entries one entry may link to.
+    pub const MAX_LINKS: usize = 50;
+
+    /// Refuses more links than an entry may carry: the one rule for the
+    /// JSON body and for the numbers typed in the form (checked before they
+    /// are looked up).
+    pub fn check_links(count: usize) -> Result<(), FieldError> {
+        if count > Self::MAX_LINKS {
+            return Err(FieldError::new(
+                "links",
+                format!("at most {} links", Self::MAX_LINKS),
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 //! the event and the read models themselves, so replaying the journal from
 //! empty tables rebuilds exactly the live state.
 
-use crate::sql::Conn;
+use crate::sql::{t, Conn, Value};
 use crate::StoreError;
 use honbu_domain::events::{Body, Committed};
 
@@ -53,6 +53,27 @@ impl Projector {
             Body::HandoverIssued { .. }
             | Body::HandoverAcknowledged { .. }
             | Body::SitrepIssued { .. } => crate::reports::apply(c, ev),
+        }
+    }
+}
+
+/// An event's own columns, as every projection writes them: its journal
+/// position, time, actor and incident.
+pub(crate) struct Cols {
+    pub seq: Value,
+    pub at: Value,
+    pub actor: Value,
+    pub incident: Value,
+}
+
+impl Cols {
+    pub fn of(ev: &Committed) -> Self {
+        let e = &ev.event;
+        Cols {
+            seq: Value::Int(ev.seq),
+            at: Value::from(&e.at),
+            actor: Value::from(e.actor.map(t)),
+            incident: Value::from(e.incident.map(t)),
         }
     }
 }

@@ -1600,3 +1600,78 @@ async fn the_stream_sends_an_entry_as_the_api_returns_it() {
     assert_eq!(sent["entry"]["number"], 2);
     assert_eq!(sent["entry"]["links"][0], first.as_str());
 }
+
+/// One rule for the number of links, whether typed in the form (as entry
+/// numbers) or sent as JSON: 50 pass, 51 are refused naming `links`, and
+/// nothing is written.
+#[tokio::test]
+async fn the_form_and_the_api_refuse_more_than_fifty_links_alike() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let log = format!("/api/v1/incidents/{}/log", w.incident);
+    let mut ids = vec![];
+    for i in 0..51 {
+        ids.push(
+            app.post_json(&log, &w.mofa_token, json!({"text": format!("cable {i}")}))
+                .await["id"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let before = app.journal_seq_excluding_security().await;
+    let r = app
+        .client
+        .post(app.url(&log))
+        .bearer_auth(&w.mofa_token)
+        .json(&json!({"text": "too many", "links": ids}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "links");
+    assert_eq!(body["error"]["message"], "at most 50 links");
+    let head = app.login("mofa.head").await;
+    let page = format!("/incidents/{}/log", w.incident);
+    let csrf = app.csrf_at(&head, &page).await;
+    let typed = |n: usize| {
+        (1..=n)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let html = head
+        .post(app.url(&page))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("text", "too many"),
+            ("links", &typed(51)),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("at most 50 links"), "the form says the same");
+    assert_eq!(
+        app.journal_seq_excluding_security().await,
+        before,
+        "nothing was written"
+    );
+    head.post(app.url(&page))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("text", "fifty"),
+            ("links", &typed(50)),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        app.journal_seq_excluding_security().await,
+        before + 1,
+        "50 are fine"
+    );
+}

@@ -23,15 +23,10 @@ pub(crate) fn parse_hq(
         None => HqKind::Other,
     };
     let zone = Zone::parse("time_zone", &h.time_zone).map_err(|e| e.under(field))?;
-    if let Some(m) = h.report_every_minutes {
-        if m == 0 || m > 7 * 24 * 60 {
-            return Err(FieldError::new(
-                format!("{field}.report_every_minutes"),
-                "must be between 1 and 10080 minutes",
-            )
-            .into());
-        }
-    }
+    SetCadence::check(
+        &format!("{field}.report_every_minutes"),
+        h.report_every_minutes,
+    )?;
     let head = match &h.head {
         Some(u) => user_id(c, &format!("{field}.head"), u)?,
         None => ctx.p.user,
@@ -139,13 +134,7 @@ pub fn set_cadence(
     r: &SetCadence,
 ) -> Result<(Vec<Event>, ())> {
     let inc = hq_home(c, ctx, hq)?;
-    if let Some(m) = r.every_minutes {
-        if m == 0 || m > 7 * 24 * 60 {
-            return Err(
-                FieldError::new("every_minutes", "must be between 1 and 10080 minutes").into(),
-            );
-        }
-    }
+    SetCadence::check("every_minutes", r.every_minutes)?;
     if !ctx.p.can(hq, Capability::HqManage) {
         return Err(forbid("set the report cadence of this headquarters"));
     }

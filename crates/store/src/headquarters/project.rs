@@ -1,18 +1,21 @@
 //! What the headquarters' events do to their tables.
 
 use super::{DUTY, HQS, MEMBERS};
-use crate::project::misrouted;
-use crate::sql::{t, Conn, Value};
+use crate::project::{misrouted, Cols};
+use crate::sql::{t, Conn};
 use crate::versions;
 use crate::StoreError;
 use honbu_domain::events::{Body, Committed};
 
 pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
     let e = &ev.event;
-    let seq = Value::Int(ev.seq);
-    let at = Value::from(&e.at);
-    let actor = Value::from(e.actor.map(t));
-    let incident = Value::from(e.incident.map(t));
+    let Cols {
+        seq,
+        at,
+        actor,
+        incident,
+        ..
+    } = Cols::of(ev);
     match &e.body {
         Body::HqActivated {
             hq,

@@ -1,7 +1,7 @@
 //! What the incidents' events do to their tables.
 
 use super::{INCIDENTS, STATUS_HISTORY};
-use crate::project::misrouted;
+use crate::project::{misrouted, Cols};
 use crate::sql::{json, t, Conn, Value};
 use crate::versions;
 use crate::StoreError;
@@ -10,9 +10,12 @@ use honbu_domain::vocab::IncidentStatus;
 
 pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
     let e = &ev.event;
-    let at = Value::from(&e.at);
-    let actor = Value::from(e.actor.map(t));
-    let incident = Value::from(e.incident.map(t));
+    let Cols {
+        at,
+        actor,
+        incident,
+        ..
+    } = Cols::of(ev);
     match &e.body {
         Body::IncidentOpened {
             kind,

@@ -4,7 +4,6 @@ use crate::rules::{acting_hq, forbid, open_for_work, opt_time, reason, visible_i
 use crate::sql::{t, Conn};
 use crate::versions::At;
 use crate::{headquarters, Result, StoreError};
-use honbu_domain::access::Principal;
 use honbu_domain::board::EntryView;
 use honbu_domain::commands::*;
 use honbu_domain::error::text;
@@ -12,13 +11,6 @@ use honbu_domain::events::{Body, EntryLogged, Event};
 use honbu_domain::ids::*;
 use honbu_domain::vocab::*;
 use honbu_domain::FieldError;
-
-fn may_grade_sources(p: &Principal) -> bool {
-    p.can_open_incident()
-        || p.memberships
-            .iter()
-            .any(|m| m.capabilities.contains(&Capability::LogWrite))
-}
 
 pub fn register_source(
     _c: &mut dyn Conn,
@@ -28,7 +20,7 @@ pub fn register_source(
     let name = text("name", &r.name, 1, 200)?;
     let kind = SourceKind::parse("kind", &r.kind)?;
     let reliability = Reliability::parse("reliability", &r.reliability)?;
-    if !may_grade_sources(ctx.p) {
+    if !ctx.p.may_grade_sources() {
         return Err(forbid("register sources"));
     }
     let source = SourceId::new();
@@ -54,7 +46,7 @@ pub fn regrade_source(
 ) -> Result<(Vec<Event>, ())> {
     let reliability = Reliability::parse("reliability", &r.reliability)?;
     let reason = reason(&r.reason)?;
-    if !may_grade_sources(ctx.p) {
+    if !ctx.p.may_grade_sources() {
         return Err(forbid("grade sources"));
     }
     super::source(c, id)?.ok_or(StoreError::NotFound)?;
@@ -146,9 +138,7 @@ pub fn log_entry(
             }
         }
     }
-    if r.links.len() > 50 {
-        return Err(FieldError::new("links", "at most 50 links").into());
-    }
+    NewEntry::check_links(r.links.len())?;
     for (i, l) in r.links.iter().enumerate() {
         match super::entry_home(c, *l)? {
             Some((inc_id, _)) if inc_id == id => {}

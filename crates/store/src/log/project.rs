@@ -1,7 +1,7 @@
 //! What the log's events do to its tables.
 
 use super::ENTRIES;
-use crate::project::misrouted;
+use crate::project::{misrouted, Cols};
 use crate::sql::{json, t, Conn, Value};
 use crate::versions;
 use crate::StoreError;
@@ -36,10 +36,13 @@ impl Projection {
 
     pub(crate) fn apply(&mut self, c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
         let e = &ev.event;
-        let seq = Value::Int(ev.seq);
-        let at = Value::from(&e.at);
-        let actor = Value::from(e.actor.map(t));
-        let incident = Value::from(e.incident.map(t));
+        let Cols {
+            seq,
+            at,
+            actor,
+            incident,
+            ..
+        } = Cols::of(ev);
         match &e.body {
             Body::SourceRegistered {
                 source,

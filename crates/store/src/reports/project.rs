@@ -1,7 +1,7 @@
 //! What the events of briefs and SITREPs do to their tables.
 
 use super::HANDOVERS;
-use crate::project::misrouted;
+use crate::project::{misrouted, Cols};
 use crate::sql::{json, t, Conn, Value};
 use crate::versions;
 use crate::StoreError;
@@ -9,9 +9,12 @@ use honbu_domain::events::{Body, Committed};
 
 pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
     let e = &ev.event;
-    let at = Value::from(&e.at);
-    let actor = Value::from(e.actor.map(t));
-    let incident = Value::from(e.incident.map(t));
+    let Cols {
+        at,
+        actor,
+        incident,
+        ..
+    } = Cols::of(ev);
     match &e.body {
         Body::HandoverIssued {
             handover,

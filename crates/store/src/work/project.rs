@@ -1,7 +1,7 @@
 //! What the events of decisions and tasks do to their tables.
 
 use super::TASKS;
-use crate::project::misrouted;
+use crate::project::{misrouted, Cols};
 use crate::sql::{json, t, Conn, Value};
 use crate::versions;
 use crate::StoreError;
@@ -10,10 +10,13 @@ use honbu_domain::vocab::TaskStatus;
 
 pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
     let e = &ev.event;
-    let seq = Value::Int(ev.seq);
-    let at = Value::from(&e.at);
-    let actor = Value::from(e.actor.map(t));
-    let incident = Value::from(e.incident.map(t));
+    let Cols {
+        seq,
+        at,
+        actor,
+        incident,
+        ..
+    } = Cols::of(ev);
     match &e.body {
         Body::DecisionRecorded {
             decision,

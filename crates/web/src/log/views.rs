@@ -137,14 +137,12 @@ pub async fn create(
         format!("/incidents/{id}/log")
     };
     let zone = context(&s, &v, id).await?.2.hq;
-    let links = match entry_numbers(&f.str("links")) {
-        Ok(numbers) if numbers.len() > 50 => {
-            return Ok(back_with_error(
-                &back,
-                ApiError::invalid("links", "at most 50 links"),
-                &f,
-            ))
-        }
+    // The same limit as the JSON body's, before the numbers are looked up.
+    let numbers = entry_numbers(&f.str("links")).and_then(|n| {
+        NewEntry::check_links(n.len())?;
+        Ok(n)
+    });
+    let links = match numbers {
         Ok(numbers) => {
             let (p, wanted) = (v.p.clone(), numbers.clone());
             let found = s
@@ -370,11 +368,7 @@ pub async fn sources_page(
     uri: Uri,
 ) -> PageResult {
     let sources = s.store.read(log::sources).await?;
-    let can_grade = v.p.can_open_incident()
-        || v.p
-            .memberships
-            .iter()
-            .any(|m| m.capabilities.contains(&Capability::LogWrite));
+    let can_grade = v.p.may_grade_sources();
     let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.sources"), &query_map(&uri));
     Ok(render(SourcesPage {
         c,
