@@ -4,7 +4,11 @@
 //!   plain linear scan of the incident's entries;
 //! - one change reaching 1,000 open SSE subscribers over HTTP on loopback
 //!   (time to the last subscriber), against the same 1,000 receivers on the
-//!   bare in-process broadcast channel.
+//!   bare in-process broadcast channel;
+//! - the board and the log page of that incident as of a past moment
+//!   (halfway through its history and near its end; entries corrected and
+//!   re-marked along the way, so past versions are read), beside the live
+//!   board and log page in the same run.
 //!
 //! cargo run --release -p honbu-web --example bench_web [-- ENTRIES SUBSCRIBERS]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -75,21 +79,50 @@ async fn main() {
         let mut i = 0;
         while i < n {
             let k = 10_000.min(n - i);
-            store2
-                .append_blocking(
-                    (i..i + k)
-                        .map(|j| {
-                            entry(
-                                w.incident,
-                                if j % 2 == 0 { w.mofa } else { w.lima },
-                                p.user,
-                                j,
-                                format!("Cable {j}: the cordon is unchanged."),
-                            )
-                        })
-                        .collect(),
-                )
-                .unwrap();
+            let batch: Vec<Event> = (i..i + k)
+                .map(|j| {
+                    entry(
+                        w.incident,
+                        if j % 2 == 0 { w.mofa } else { w.lima },
+                        p.user,
+                        j,
+                        format!("Cable {j}: the cordon is unchanged."),
+                    )
+                })
+                .collect();
+            // Along the way entries are corrected (one in 500) and marked or
+            // unmarked significant (one in 100): the past has versions to read.
+            let mut changes = vec![];
+            for (j, ev) in batch.iter().enumerate() {
+                let Ev::EntryLogged(l) = &ev.body else {
+                    continue;
+                };
+                if j % 100 == 50 {
+                    changes.push(Event {
+                        body: Ev::EntrySignificance {
+                            entry: l.entry,
+                            significant: !l.significant,
+                        },
+                        ..ev.clone()
+                    });
+                }
+                if j % 500 == 250 {
+                    let mut fix = entry(
+                        w.incident,
+                        l.hq,
+                        p.user,
+                        i + j,
+                        format!("Cable {}: corrected.", i + j),
+                    );
+                    if let Ev::EntryLogged(f) = &mut fix.body {
+                        f.supersedes = Some(l.entry);
+                        f.release = Release::Incident;
+                    }
+                    changes.push(fix);
+                }
+            }
+            store2.append_blocking(batch).unwrap();
+            store2.append_blocking(changes).unwrap();
             i += k;
         }
         for t in 0..40 {
@@ -186,6 +219,38 @@ async fn main() {
     }
     let (p50, p99, s50) = (pct(page.clone(), 0.5), pct(page, 0.99), pct(scan, 0.5));
     println!("board of an incident with {n_entries} entries ({size} bytes of HTML): p50 {p50:.2} ms, p99 {p99:.2} ms; plain linear scan of the entries (p50) {s50:.2} ms; ratio p99/scan {:.2}", p99 / s50);
+
+    // --- as of a past moment ---------------------------------------------
+    let live_board_p99 = p99;
+    let mut log_live = vec![];
+    for _ in 0..50 {
+        log_live.push(get(format!("/incidents/{inc}/log")).await.0);
+    }
+    let log_live_p99 = pct(log_live, 0.99);
+    // Moments halfway through the incident's history and near its end.
+    let moments = store
+        .read(move |c| {
+            let rows = c.query(
+                "SELECT at FROM journal WHERE incident_id = $1 ORDER BY seq",
+                &[honbu_store::sql::t(inc)],
+            )?;
+            let at = |f: f64| rows[((rows.len() as f64 - 1.0) * f) as usize].time(0);
+            Ok(vec![("halfway", at(0.5)?), ("near the end", at(0.9)?)])
+        })
+        .await
+        .unwrap();
+    for (label, t) in moments {
+        let at = t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let mut board_then = vec![];
+        let mut log_then = vec![];
+        for _ in 0..50 {
+            board_then.push(get(format!("/incidents/{inc}?at={at}")).await.0);
+            log_then.push(get(format!("/incidents/{inc}/log?at={at}")).await.0);
+        }
+        let (b50, b99) = (pct(board_then.clone(), 0.5), pct(board_then, 0.99));
+        let (l50, l99) = (pct(log_then.clone(), 0.5), pct(log_then, 0.99));
+        println!("as of {label} ({n_entries} entries): board p50 {b50:.2} ms, p99 {b99:.2} ms (live board p99 {live_board_p99:.2} ms, ratio {:.1}); log page p50 {l50:.2} ms, p99 {l99:.2} ms (live log page p99 {log_live_p99:.2} ms, ratio {:.1})", b99 / live_board_p99, l99 / log_live_p99);
+    }
 
     // --- live updates ---------------------------------------------------
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
