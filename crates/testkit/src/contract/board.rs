@@ -2,13 +2,13 @@
 
 use super::*;
 
-pub fn live_board_equals_board_folded_from_journal(store: &Store) {
+pub fn live_board_equals_the_board_as_of_now(store: &Store) {
     let w = busy_world(store);
     let now = t0() + Duration::hours(6);
     for who in ["admin", "reader", "mofa.head", "lima.analyst", "officer"] {
         let live = board(&w, who, now).unwrap();
-        let folded = board_as_of(&w, who, now).unwrap();
-        assert_eq!(live, folded, "board of {who}");
+        let then = board_as_of(&w, who, now).unwrap();
+        assert_eq!(live, then, "board of {who}");
     }
 }
 

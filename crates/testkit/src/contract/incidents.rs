@@ -39,7 +39,7 @@ pub fn stranger_is_told_incident_does_not_exist(store: &Store) {
 
 /// Once closed, nothing on an incident's board becomes overdue: the task
 /// and the report that fall due after the closing are not flagged, on the
-/// live board and on the one folded from the journal alike.
+/// live board and on the one read as of a later moment alike.
 pub fn a_closed_incident_stops_its_clock(store: &Store) {
     let w = busy_world(store);
     // Before the charter flight task falls due (t0 + 2 h 20) and before

@@ -64,8 +64,7 @@ pub fn release_markings_decide_who_reads_an_entry(store: &Store) {
     assert_eq!(seq(store), before);
     // Counts are taken from the entries as they stand: marking and
     // unmarking significance moves them for each reader by that reader's
-    // rule, and the board read from the tables agrees with the one folded
-    // from the journal.
+    // rule, and the live board agrees with the one read as of now.
     let mark = |who: &str, id: EntryId, significant: bool| {
         run(store, who, at, |c, ctx| {
             honbu_store::log::mark_significant(c, ctx, id, &MarkSignificant { significant })
@@ -93,14 +92,14 @@ pub fn release_markings_decide_who_reads_an_entry(store: &Store) {
     );
     let later = at + Duration::minutes(1);
     for who in ["mofa.head", "lima.analyst", "reader", "admin"] {
-        let (live, folded) = (
+        let (live, then) = (
             board(&w, who, later).unwrap(),
             board_as_of(&w, who, later).unwrap(),
         );
         assert_eq!(
             (live.counts.entries, live.counts.significant, live.seq),
-            (folded.counts.entries, folded.counts.significant, folded.seq),
-            "{who}: the live board and the folded one differ"
+            (then.counts.entries, then.counts.significant, then.seq),
+            "{who}: the live board and the one as of now differ"
         );
     }
 }

@@ -69,7 +69,7 @@ macro_rules! contract_tests {
             handover_brief_covers_changes_since_last_acknowledged_one,
             sitreps_are_numbered_per_incident,
             // board
-            live_board_equals_board_folded_from_journal,
+            live_board_equals_the_board_as_of_now,
             board_as_of_a_past_moment_shows_what_was_known_then,
             // moments
             every_page_as_of_any_moment_equals_the_journal_replayed_to_it,
