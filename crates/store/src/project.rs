@@ -67,6 +67,12 @@ pub(crate) struct Cols {
 }
 
 impl Cols {
+    /// (seq, at, actor, incident) of `ev`.
+    pub fn split(ev: &Committed) -> (Value, Value, Value, Value) {
+        let c = Self::of(ev);
+        (c.seq, c.at, c.actor, c.incident)
+    }
+
     pub fn of(ev: &Committed) -> Self {
         let e = &ev.event;
         Cols {

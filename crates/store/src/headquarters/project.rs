@@ -9,13 +9,7 @@ use honbu_domain::events::{Body, Committed};
 
 pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
     let e = &ev.event;
-    let Cols {
-        seq,
-        at,
-        actor,
-        incident,
-        ..
-    } = Cols::of(ev);
+    let (seq, at, actor, incident) = Cols::split(ev);
     match &e.body {
         Body::HqActivated {
             hq,

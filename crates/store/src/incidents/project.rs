@@ -10,12 +10,7 @@ use honbu_domain::vocab::IncidentStatus;
 
 pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
     let e = &ev.event;
-    let Cols {
-        at,
-        actor,
-        incident,
-        ..
-    } = Cols::of(ev);
+    let (_, at, actor, incident) = Cols::split(ev);
     match &e.body {
         Body::IncidentOpened {
             kind,

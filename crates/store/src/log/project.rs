@@ -36,13 +36,7 @@ impl Projection {
 
     pub(crate) fn apply(&mut self, c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
         let e = &ev.event;
-        let Cols {
-            seq,
-            at,
-            actor,
-            incident,
-            ..
-        } = Cols::of(ev);
+        let (seq, at, actor, incident) = Cols::split(ev);
         match &e.body {
             Body::SourceRegistered {
                 source,

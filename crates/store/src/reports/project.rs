@@ -9,12 +9,7 @@ use honbu_domain::events::{Body, Committed};
 
 pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
     let e = &ev.event;
-    let Cols {
-        at,
-        actor,
-        incident,
-        ..
-    } = Cols::of(ev);
+    let (_, at, actor, incident) = Cols::split(ev);
     match &e.body {
         Body::HandoverIssued {
             handover,

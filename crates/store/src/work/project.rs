@@ -10,13 +10,7 @@ use honbu_domain::vocab::TaskStatus;
 
 pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
     let e = &ev.event;
-    let Cols {
-        seq,
-        at,
-        actor,
-        incident,
-        ..
-    } = Cols::of(ev);
+    let (seq, at, actor, incident) = Cols::split(ev);
     match &e.body {
         Body::DecisionRecorded {
             decision,
