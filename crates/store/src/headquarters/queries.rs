@@ -165,3 +165,20 @@ pub fn reports(
     .map(|r| Ok(ReportRow { id: r.parse(0)?, hq: r.parse(1)?, at: r.time(2)?, author: r.opt_parse(3)?, text: r.text(4)? }))
     .collect()
 }
+
+/// When the next report is due and whether it is late.
+pub fn report_due(
+    every_minutes: Option<u32>,
+    activated_at: DateTime<Utc>,
+    last_report_at: Option<DateTime<Utc>>,
+    at: DateTime<Utc>,
+) -> (Option<DateTime<Utc>>, bool) {
+    match every_minutes {
+        Some(m) if m > 0 => {
+            let due =
+                last_report_at.unwrap_or(activated_at) + chrono::Duration::minutes(i64::from(m));
+            (Some(due), due < at)
+        }
+        _ => (None, false),
+    }
+}

@@ -134,3 +134,27 @@ pub fn task(
     .map(|r| Ok((r.parse(10)?, task_row(&r, now)?)))
     .transpose()
 }
+
+// ------------------------------------------------------------ when a task is late
+
+/// A task falls overdue once its due time has passed while it is open (the
+/// clock is the incident's: now, a past moment, or its closing).
+pub fn task_overdue(status: TaskStatus, due_at: Option<DateTime<Utc>>, at: DateTime<Utc>) -> bool {
+    !status.is_closed() && due_at.is_some_and(|d| d < at)
+}
+
+/// Open tasks: overdue first, then by due time (none last), then by creation.
+pub fn sort_tasks(tasks: &mut [TaskView]) {
+    tasks.sort_by(|a, b| {
+        b.overdue
+            .cmp(&a.overdue)
+            .then_with(|| match (a.due_at, b.due_at) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            })
+            .then_with(|| a.created_at.cmp(&b.created_at))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+}
