@@ -163,6 +163,7 @@ pub async fn in_incident_of<T: Send + 'static>(
 pub struct AtParam {
     /// Read the record as it stood at this moment (RFC 3339 with its offset,
     /// not in the future, not before the incident was opened); absent: now.
+    #[param(value_type = Option<String>, format = DateTime)]
     pub at: Option<String>,
 }
 
@@ -183,6 +184,7 @@ pub struct IncidentListParams {
     pub cursor: Option<String>,
     /// Read the list as it stood at this moment (RFC 3339 with its offset,
     /// not in the future, not before the incident was opened); absent: now.
+    #[param(value_type = Option<String>, format = DateTime)]
     pub at: Option<String>,
 }
 

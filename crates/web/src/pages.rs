@@ -187,15 +187,21 @@ impl Chrome {
         }
     }
 
-    /// A failure not tied to a field shown on the form.
+    /// A failure not tied to a field shown on the form. A moment the
+    /// record cannot show is said beside the as-of bar's field instead:
+    /// nothing was being saved.
     pub fn general_error(&self) -> Option<String> {
-        self.error.as_ref().map(|(f, m)| {
-            if f.is_empty() {
-                m.clone()
-            } else {
-                format!("{f}: {m}")
-            }
-        })
+        let shown_by_the_bar = self.moment.is_some();
+        self.error
+            .as_ref()
+            .filter(|(f, _)| !(shown_by_the_bar && f == "at"))
+            .map(|(f, m)| {
+                if f.is_empty() {
+                    m.clone()
+                } else {
+                    format!("{f}: {m}")
+                }
+            })
     }
 
     pub fn lang(&self) -> &'static str {

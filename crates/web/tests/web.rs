@@ -1443,6 +1443,7 @@ async fn a_moment_the_record_cannot_show_comes_back_with_the_reason_beside_the_f
             .await
             .unwrap();
         assert!(html.contains("id=\"at-error\""), "{q}: {html}");
+        assert!(!html.contains("Not saved"), "{q}: nothing was being saved");
         assert!(html.contains(says), "{q}");
         assert!(!html.contains("asof-note"), "{q}: the page is of now");
     }

@@ -31,6 +31,7 @@ pub struct LogParams {
     pub significant: Option<bool>,
     /// Read the log as it stood at this moment (RFC 3339 with its offset,
     /// not in the future, not before the incident was opened); absent: now.
+    #[param(value_type = Option<String>, format = DateTime)]
     pub at: Option<String>,
 }
 

@@ -59,6 +59,7 @@ pub struct TaskParams {
     /// Read the tasks as they stood at this moment, overdue measured then
     /// (RFC 3339 with its offset, not in the future, not before the incident
     /// was opened); absent: now.
+    #[param(value_type = Option<String>, format = DateTime)]
     pub at: Option<String>,
 }
 
