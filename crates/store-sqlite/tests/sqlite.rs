@@ -216,12 +216,13 @@ fn log_checkpointed_and_bounded(durability: Durability) {
     // Many more frames than the limit: the log file stays bounded. The
     // writer checkpoints by itself past 16 × EVERY frames, but while the
     // checkpoint thread holds the checkpoint lock (slow on a loaded
-    // machine) the writer's attempt is refused and commits go on, so the
-    // bound allows that much again. Unchecked, these 400 entries make a
-    // log nearly four times past it (15.9 MB against 4.2 MB).
-    log(400, "second");
+    // machine: a CI run beside a build saw 1.8 times the limit) the
+    // writer's attempt is refused and commits go on, so the bound allows
+    // three times that again. Unchecked, these 1,200 entries make a log
+    // eleven times past the limit (about 48 MB against 4.2 MB).
+    log(1200, "second");
     let frame = 4096 + 24;
-    let bound = 2 * 16 * EVERY as u64 * frame + 32;
+    let bound = 4 * 16 * EVERY as u64 * frame + 32;
     assert!(
         file_len(&wal) <= bound,
         "the log is {} bytes, more than {bound}",
@@ -233,7 +234,7 @@ fn log_checkpointed_and_bounded(durability: Durability) {
         .unwrap()
         .int(0)
         .unwrap();
-    assert_eq!(n, 440);
+    assert_eq!(n, 1240);
     assert!(matches!(
         store.verify_blocking(&mut |_, _| {}).unwrap(),
         Verdict::Intact { .. }
