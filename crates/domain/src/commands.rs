@@ -339,6 +339,16 @@ pub struct CreateUser {
     pub role: Option<String>,
 }
 
+/// A password an administrator sets for someone else: it lets them sign in
+/// once, to choose their own.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResetPassword {
+    /// At least 10 characters; the user must replace it at their next sign-in.
+    pub password: String,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -67,6 +67,20 @@ pub enum Body {
         user: UserId,
         role: Option<GlobalRole>,
     },
+    /// An administrator disabled the account: every session, token and
+    /// stream of theirs stops, and they cannot sign in until enabled.
+    UserDisabled {
+        user: UserId,
+    },
+    UserEnabled {
+        user: UserId,
+    },
+    /// An administrator set a password for the user (in `credentials`, not
+    /// here), which they must replace at their next sign-in; their sessions
+    /// ended.
+    PasswordReset {
+        user: UserId,
+    },
     TokenCreated {
         token: TokenId,
         user: UserId,
@@ -228,6 +242,17 @@ pub enum Body {
     },
 }
 
+/// Whose rights an event changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RightsOf {
+    /// One user's (every credential of theirs).
+    User(UserId),
+    /// Whoever signs in with this API token.
+    Token(TokenId),
+    /// Anyone's (a role's capabilities changed).
+    Everyone,
+}
+
 fn is_zero(n: &u32) -> bool {
     *n == 0
 }
@@ -265,6 +290,9 @@ impl Body {
             Body::UserSettingsChanged { .. } => "user_settings_changed",
             Body::PasswordChanged { .. } => "password_changed",
             Body::GlobalRoleSet { .. } => "global_role_set",
+            Body::UserDisabled { .. } => "user_disabled",
+            Body::UserEnabled { .. } => "user_enabled",
+            Body::PasswordReset { .. } => "password_reset",
             Body::TokenCreated { .. } => "token_created",
             Body::TokenRevoked { .. } => "token_revoked",
             Body::LoginSucceeded { .. } => "login_succeeded",
@@ -296,6 +324,25 @@ impl Body {
         }
     }
 
+    /// Whose rights this event may take away or change: a live stream
+    /// holding a credential of theirs checks it again before it sends
+    /// anything more (see `web/src/live.rs`).
+    pub fn rights_of(&self) -> Option<RightsOf> {
+        match self {
+            Body::PasswordChanged { user, .. }
+            | Body::PasswordReset { user }
+            | Body::UserDisabled { user }
+            | Body::UserEnabled { user }
+            | Body::GlobalRoleSet { user, .. }
+            | Body::LoggedOut { user }
+            | Body::HqMemberAdded { user, .. }
+            | Body::HqMemberRemoved { user, .. } => Some(RightsOf::User(*user)),
+            Body::TokenRevoked { token } => Some(RightsOf::Token(*token)),
+            Body::RoleDefined { .. } => Some(RightsOf::Everyone),
+            _ => None,
+        }
+    }
+
     /// Security events are recorded but never shown on an incident's stream.
     pub fn is_security(&self) -> bool {
         matches!(
@@ -307,6 +354,9 @@ impl Body {
                 | Body::TokenCreated { .. }
                 | Body::TokenRevoked { .. }
                 | Body::PasswordChanged { .. }
+                | Body::PasswordReset { .. }
+                | Body::UserDisabled { .. }
+                | Body::UserEnabled { .. }
         )
     }
 }

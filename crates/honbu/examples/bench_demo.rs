@@ -28,10 +28,11 @@ async fn main() {
     let (inc, session, opened, closed) = tokio::task::spawn_blocking(move || {
         let loaded = honbu::demo::load(&s, &mut |_, _| {}).unwrap();
         honbu::demo::demo_login(&s, Some(loaded.incident)).unwrap();
-        let (u, _) = s
+        let u = s
             .read_blocking(|c| accounts::user_by_name(c, "demo"))
             .unwrap()
-            .unwrap();
+            .unwrap()
+            .user;
         let (_, (secret, _)) = s
             .write_blocking(|c| accounts::open_session(c, u.id, chrono::Utc::now()))
             .unwrap();

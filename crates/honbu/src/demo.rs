@@ -657,9 +657,10 @@ pub fn demo_login(store: &Store, incident: Option<IncidentId>) -> anyhow::Result
     let hash = accounts::hash_password(&password)?;
     let now = honbu_domain::time::trunc(chrono::Utc::now());
     match store.read_blocking(|c| accounts::user_by_name(c, DEMO_USER))? {
-        Some((u, _)) => {
+        Some(l) => {
+            let id = l.user.id;
             let p = store
-                .read_blocking(move |c| accounts::principal(c, u.id))?
+                .read_blocking(move |c| accounts::principal(c, id))?
                 .ok_or_else(|| anyhow!("demo user vanished"))?;
             store.write_blocking(|c| accounts::change_password(c, &Ctx { p: &p, now }, hash))?;
         }

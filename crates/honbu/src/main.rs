@@ -71,6 +71,14 @@ enum UserCommand {
         #[arg(long)]
         display_name: Option<String>,
     },
+    /// Disable an account: its sessions, tokens and live streams stop at
+    /// once, and it cannot sign in until enabled.
+    Disable { name: String },
+    /// Enable a disabled account.
+    Enable { name: String },
+    /// Set a password for user NAME, read from standard input; they must
+    /// choose their own at their next sign-in, and their sessions end.
+    Passwd { name: String },
 }
 
 #[derive(Subcommand)]
@@ -88,8 +96,14 @@ enum TokenCommand {
 enum JournalCommand {
     /// Walk the chain; exit 1 naming the first entry changed, removed or reordered.
     Verify,
-    /// Empty the read models and rebuild them from the journal.
-    Rebuild,
+    /// Empty the read models and rebuild them from the journal, once the
+    /// whole chain verifies (exit 1 naming the first bad entry otherwise).
+    Rebuild {
+        /// Rebuild from a journal that does not verify: the read models will
+        /// show what it now holds, forged or cut short, and lose the rest.
+        #[arg(long)]
+        accept_broken_journal: bool,
+    },
 }
 
 fn main() {
@@ -151,6 +165,39 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             println!("user {name} created ({id})");
             Ok(0)
         }
+        Command::User {
+            command: UserCommand::Disable { name },
+        } => {
+            let now = honbu_domain::time::trunc(chrono::Utc::now());
+            store
+                .write_blocking(|c| accounts::disable_user(c, None, now, &name))
+                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            println!("user {name} disabled: every session, token and stream of theirs has stopped");
+            Ok(0)
+        }
+        Command::User {
+            command: UserCommand::Enable { name },
+        } => {
+            let now = honbu_domain::time::trunc(chrono::Utc::now());
+            store
+                .write_blocking(|c| accounts::enable_user(c, None, now, &name))
+                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            println!("user {name} enabled");
+            Ok(0)
+        }
+        Command::User {
+            command: UserCommand::Passwd { name },
+        } => {
+            let password = read_password()?;
+            accounts::check_password_strength(&password).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hash = accounts::hash_password(&password)?;
+            let now = honbu_domain::time::trunc(chrono::Utc::now());
+            store
+                .write_blocking(|c| accounts::reset_password(c, None, now, &name, hash))
+                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            println!("password of {name} set: they must choose their own at their next sign-in");
+            Ok(0)
+        }
         Command::Token {
             command: TokenCommand::Create { name, label },
         } => {
@@ -193,11 +240,30 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         Command::Journal {
-            command: JournalCommand::Rebuild,
+            command: JournalCommand::Rebuild { accept_broken_journal },
         } => {
-            let n = store.rebuild_blocking()?;
-            println!("read models rebuilt from {n} events");
-            Ok(0)
+            let rebuilt = if accept_broken_journal {
+                store.rebuild_unverified_blocking()
+            } else {
+                store.rebuild_blocking()
+            };
+            match rebuilt {
+                Ok(n) => {
+                    println!("read models rebuilt from {n} events");
+                    Ok(0)
+                }
+                Err(honbu_store::StoreError::JournalBroken(problem)) => {
+                    eprintln!(
+                        "honbu: refusing to rebuild: the journal does not verify at {problem}. \
+                         Nothing was changed. Restore the database from a backup, or pass \
+                         --accept-broken-journal to rebuild from the journal as it stands \
+                         (the read models will then show its changed or missing entries as the record, \
+                         and lose what only the missing entries held)."
+                    );
+                    Ok(1)
+                }
+                Err(e) => Err(e.into()),
+            }
         }
     }
 }

@@ -106,6 +106,66 @@ fn users_tokens_and_journal_from_the_command_line() {
     let (code, out, _) = honbu(&db, &["journal", "verify"], "");
     assert_eq!(code, 1);
     assert!(out.contains(&format!("BROKEN at entry {target}")), "{out}");
+    // Rebuild refuses to put the forged name live, naming the entry, and
+    // changes nothing; the operator may insist, knowing what it means.
+    let names = |db: &str| {
+        let store = honbu::open_store(db, None, None).unwrap();
+        store
+            .read_blocking(accounts::users)
+            .unwrap()
+            .into_iter()
+            .map(|u| u.username)
+            .collect::<Vec<_>>()
+    };
+    let (code, _, err) = honbu(&db, &["journal", "rebuild"], "");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(&format!("refusing to rebuild: the journal does not verify at entry {target}")), "{err}");
+    assert!(err.contains("--accept-broken-journal"), "{err}");
+    assert!(names(&db).contains(&"suzuki".to_string()), "nothing changed");
+    let (code, out, err) = honbu(&db, &["journal", "rebuild", "--accept-broken-journal"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("rebuilt"), "{out}");
+    assert!(names(&db).contains(&"sasaki".to_string()));
+}
+
+/// The operator disables and enables an account and sets a password the
+/// user must replace, from the command line; mistakes exit non-zero naming
+/// what is wrong.
+#[test]
+fn accounts_are_disabled_enabled_and_given_a_password_from_the_command_line() {
+    let (_dir, db) = temp_db();
+    let (code, _, err) = honbu(&db, &["user", "add", "suzuki"], "a long enough password\n");
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = honbu(&db, &["user", "disable", "suzuki"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("suzuki disabled"), "{out}");
+    let (code, _, err) = honbu(&db, &["user", "disable", "suzuki"], "");
+    assert_ne!(code, 0);
+    assert!(err.contains("already disabled"), "{err}");
+    let (code, _, err) = honbu(&db, &["user", "disable", "nobody"], "");
+    assert_ne!(code, 0);
+    assert!(err.contains("nobody"), "{err}");
+    let disabled = |db: &str| {
+        let store = honbu::open_store(db, None, None).unwrap();
+        let l = store
+            .read_blocking(|c| accounts::user_by_name(c, "suzuki"))
+            .unwrap()
+            .unwrap();
+        (l.user.disabled_at.is_some(), l.must_change, l.password_hash)
+    };
+    assert!(disabled(&db).0);
+    let (code, _, err) = honbu(&db, &["user", "enable", "suzuki"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(!disabled(&db).0);
+
+    let (code, _, err) = honbu(&db, &["user", "passwd", "suzuki"], "short\n");
+    assert_ne!(code, 0);
+    assert!(err.contains("password"), "{err}");
+    let (code, out, err) = honbu(&db, &["user", "passwd", "suzuki"], "a temporary passphrase\n");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("must choose their own"), "{out}");
+    let (_, must_change, hash) = disabled(&db);
+    assert!(must_change && accounts::verify_password("a temporary passphrase", &hash));
 }
 
 #[test]
@@ -131,8 +191,8 @@ fn lima_demo_loads_through_the_rules_and_reads_as_of_any_moment() {
     let inc = loaded.incident;
     let demo: Principal = store
         .read_blocking(|c| {
-            let (u, _) = accounts::user_by_name(c, honbu::demo::DEMO_USER)?.unwrap();
-            Ok(accounts::principal(c, u.id)?.unwrap())
+            let l = accounts::user_by_name(c, honbu::demo::DEMO_USER)?.unwrap();
+            Ok(accounts::principal(c, l.user.id)?.unwrap())
         })
         .unwrap();
     let now = chrono::Utc::now();
@@ -235,7 +295,7 @@ fn serve_demo_prints_a_login_that_works() {
         .read_blocking(|c| accounts::user_by_name(c, "demo"))
         .unwrap()
         .unwrap()
-        .1;
+        .password_hash;
     assert!(honbu_store::accounts::verify_password(&password, &hash));
     child.kill().unwrap();
     child.wait().unwrap();

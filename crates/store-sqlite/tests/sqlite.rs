@@ -162,6 +162,98 @@ fn a_different_key_does_not_verify() {
     ));
 }
 
+/// On start, the head and the newest entries are checked: a journal whose
+/// recent entry was edited (or whose key is another) opens for reading and
+/// refuses every write, naming the entry; one that verifies opens as ever.
+#[test]
+fn a_store_opened_on_a_broken_journal_reads_but_writes_nothing() {
+    let path = temp_db();
+    let key = JournalKey::generate();
+    let open = |key: JournalKey| {
+        Store::new(
+            Box::new(Sqlite::open(&path, Durability::Normal).unwrap()),
+            key,
+        )
+        .unwrap()
+    };
+    let target = {
+        let store = open(key.clone());
+        honbu_testkit::contract::world(&store);
+        assert_eq!(store.journal_problem(), None);
+        let target = store.read_blocking(honbu_store::journal::last_seq).unwrap() - 2;
+        store
+            .write_blocking(move |c| {
+                c.exec(
+                    "UPDATE journal SET payload = REPLACE(payload, 'a', 'b') WHERE seq = $1",
+                    &[honbu_store::sql::Value::Int(target)],
+                )?;
+                Ok((vec![], ()))
+            })
+            .unwrap();
+        target
+    };
+    let store = open(key.clone());
+    let problem = store.journal_problem().expect("found at start");
+    assert!(problem.starts_with(&format!("entry {target}:")), "{problem}");
+    let r = store.append_blocking(honbu_store::accounts::login_failed("x", "y", 0, honbu_testkit::contract::t0()));
+    assert!(matches!(r, Err(honbu_store::StoreError::JournalBroken(_))), "{r:?}");
+    let users = store.read_blocking(accounts::users).unwrap();
+    assert_eq!(users.len(), 6, "reads are served");
+    // Another key: the head does not verify either.
+    drop(store);
+    let store = open(JournalKey::generate());
+    assert!(store.journal_problem().unwrap().contains("does not verify"));
+}
+
+/// Seen: `journal rebuild` after a one-byte edit put the forged text live,
+/// and on an emptied journal wiped users, incidents and tokens. Rebuild
+/// verifies first and refuses, naming the entry, changing nothing.
+#[test]
+fn rebuild_refuses_a_journal_that_does_not_verify_and_changes_nothing() {
+    let path = temp_db();
+    let key = JournalKey::generate();
+    let store = Store::new(
+        Box::new(Sqlite::open(&path, Durability::Normal).unwrap()),
+        key,
+    )
+    .unwrap();
+    let w = honbu_testkit::contract::world(&store);
+    honbu_testkit::contract::log_text(&store, w.incident, "the true text");
+    let entries = |store: &Store| {
+        store
+            .read_blocking(|c| c.query("SELECT text FROM entries", &[]))
+            .unwrap()
+            .iter()
+            .map(|r| r.text(0).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let raw = |sql: &'static str| {
+        store
+            .write_blocking(move |c| {
+                c.exec(sql, &[])?;
+                Ok((vec![], ()))
+            })
+            .unwrap()
+    };
+    raw("UPDATE journal SET payload = REPLACE(payload, 'the true text', 'the forged text') WHERE kind = 'entry_logged'");
+    let r = store.rebuild_blocking();
+    let Err(honbu_store::StoreError::JournalBroken(problem)) = r else {
+        panic!("{r:?}")
+    };
+    assert!(problem.contains("content was changed"), "{problem}");
+    assert_eq!(entries(&store), ["the true text"], "nothing changed");
+
+    raw("DELETE FROM journal");
+    raw("UPDATE journal_head SET seq = 0, hash = '0000000000000000000000000000000000000000000000000000000000000000', mac = ''");
+    let r = store.rebuild_blocking();
+    let Err(honbu_store::StoreError::JournalBroken(problem)) = r else {
+        panic!("an emptied journal must not wipe the record: {r:?}")
+    };
+    assert!(problem.contains("the journal is empty but the read models hold 6 users"), "{problem}");
+    assert_eq!(store.read_blocking(accounts::users).unwrap().len(), 6);
+    assert_eq!(entries(&store), ["the true text"]);
+}
+
 fn file_len(p: &std::path::Path) -> u64 {
     std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
 }
@@ -328,6 +420,7 @@ fn migration_3_moves_password_hashes_out_of_users() {
     use honbu_store::sql::Value;
     use honbu_store::Backend;
     let path = temp_db();
+    let key = JournalKey::generate();
     let hash = honbu_store::accounts::hash_password("an older passphrase").unwrap();
     let user = honbu_domain::ids::UserId::new().to_string();
     {
@@ -340,7 +433,7 @@ fn migration_3_moves_password_hashes_out_of_users() {
                 // hash was still in the event then).
                 honbu_store::journal::append(
                     c,
-                    &JournalKey::generate(),
+                    &key,
                     vec![honbu_domain::events::Event {
                         at: honbu_testkit::contract::t0(),
                         actor: None,
@@ -365,16 +458,17 @@ fn migration_3_moves_password_hashes_out_of_users() {
     }
     let store = Store::new(
         Box::new(Sqlite::open(&path, Durability::Normal).unwrap()),
-        JournalKey::generate(),
+        key,
     )
     .unwrap();
-    let (_, h) = store
+    assert_eq!(store.journal_problem(), None, "its journal verifies");
+    let l = store
         .read_blocking(|c| honbu_store::accounts::user_by_name(c, "old.hand"))
         .unwrap()
         .unwrap();
     assert!(honbu_store::accounts::verify_password(
         "an older passphrase",
-        &h
+        &l.password_hash
     ));
     let columns = store
         .read_blocking(|c| c.query("SELECT name FROM pragma_table_info('users')", &[]))
@@ -395,6 +489,7 @@ fn migration_4_drops_the_running_counts_and_numbering_goes_on() {
     use honbu_store::sql::Value;
     use honbu_store::Backend;
     let path = temp_db();
+    let key = JournalKey::generate();
     let incident = honbu_domain::ids::IncidentId::new().to_string();
     {
         let backend = Sqlite::open(&path, Durability::Normal).unwrap();
@@ -444,7 +539,7 @@ fn migration_4_drops_the_running_counts_and_numbering_goes_on() {
                         )),
                     });
                 }
-                honbu_store::journal::append(c, &JournalKey::generate(), events)?;
+                honbu_store::journal::append(c, &key, events)?;
                 c.exec(
                     "INSERT INTO incidents (id, kind, title, country, lat, lon, area, severity, time_zone, summary, status, opened_at, opened_by, updated_at, last_seq, entries_total, significant_total, entries_open, significant_open) \
                      VALUES ($1, 'hostage_taking', 'Residence seized', 'PE', -12.1, -77.0, NULL, 'critical', 'America/Lima', '', 'active', '1996-12-17T23:20:00.000000Z', NULL, '1996-12-18T00:00:00.000000Z', 9, 99, 99, 99, 99)",
@@ -463,7 +558,7 @@ fn migration_4_drops_the_running_counts_and_numbering_goes_on() {
     }
     let store = Store::new(
         Box::new(Sqlite::open(&path, Durability::Normal).unwrap()),
-        JournalKey::generate(),
+        key,
     )
     .unwrap();
     let columns: Vec<String> = store
@@ -553,11 +648,11 @@ fn a_journal_from_before_credentials_still_signs_its_users_in() {
     contract::world(&store);
     let p = contract::principal(&store, "mofa.head");
     let signs_in = |pw: &str| {
-        let (_, h) = store
+        let l = store
             .read_blocking(|c| accounts::user_by_name(c, "mofa.head"))
             .unwrap()
             .unwrap();
-        accounts::verify_password(pw, &h)
+        accounts::verify_password(pw, &l.password_hash)
     };
     let old = accounts::hash_password("a passphrase from an old journal").unwrap();
     store

@@ -108,6 +108,108 @@ fn head_mac(key: &JournalKey, seq: i64, hash: &str) -> String {
     chain_hash(key, "head", seq, hash, "", "", "", "")
 }
 
+/// What is wrong with the journal's head, if anything: its MAC does not
+/// verify (it was rewritten, or the key is not the one it was written with),
+/// the last row is not the one it records (rows were cut off or added
+/// behind its back), or it says the journal is empty while the read models
+/// hold what only events could have put there (the journal was emptied).
+/// One indexed lookup and one HMAC: cheap enough for every write.
+pub fn head_problem(
+    c: &mut dyn Conn,
+    key: &JournalKey,
+    seq: i64,
+    hash: &str,
+    mac: &str,
+) -> Result<Option<String>, StoreError> {
+    let last = c
+        .query_one("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", &[])?
+        .map(|r| Ok::<_, StoreError>((r.int(0)?, r.text(1)?)))
+        .transpose()?;
+    if seq == 0 {
+        if let Some((n, _)) = last {
+            return Ok(Some(format!(
+                "the journal head records no entry but the journal holds entries up to {n}"
+            )));
+        }
+        let users = c
+            .query_one("SELECT COUNT(*) FROM users", &[])?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0);
+        if users > 0 {
+            return Ok(Some(format!(
+                "the journal is empty but the read models hold {users} users: its entries were removed"
+            )));
+        }
+        return Ok(None);
+    }
+    if mac != head_mac(key, seq, hash) {
+        return Ok(Some(format!(
+            "the journal head (entry {seq}) does not verify: it was changed, or the journal key is not the one it was written with"
+        )));
+    }
+    match last {
+        Some((n, h)) if n == seq && h == hash => Ok(None),
+        Some((n, _)) if n == seq => Ok(Some(format!(
+            "entry {seq} is not the one the journal head records: it was rewritten"
+        ))),
+        Some((n, _)) => Ok(Some(format!(
+            "the journal ends at entry {n} but its head records entry {seq}: entries were {}",
+            if n < seq { "removed from the end" } else { "added without the key" }
+        ))),
+        None => Ok(Some(format!(
+            "the journal is empty but its head records entry {seq}: its entries were removed"
+        ))),
+    }
+}
+
+/// Checks the head and the newest `rows` entries of the chain (what a
+/// start-up can afford; `journal verify` walks it all). Returns the first
+/// problem found, with the entry it concerns.
+pub fn check_tail(
+    c: &mut dyn Conn,
+    key: &JournalKey,
+    rows: i64,
+) -> Result<Option<(i64, String)>, StoreError> {
+    let head = c
+        .query_one("SELECT seq, hash, mac FROM journal_head WHERE id = 1", &[])?
+        .ok_or_else(|| StoreError::Corrupt("journal_head row is missing".into()))?;
+    let (seq, hash, mac) = (head.int(0)?, head.text(1)?, head.text(2)?);
+    if let Some(p) = head_problem(c, key, seq, &hash, &mac)? {
+        return Ok(Some((seq, p)));
+    }
+    let from = (seq - rows).max(0);
+    let mut prev: Option<String> = None;
+    for (expect, r) in (from + 1..).zip(read_raw(c, from, rows)?) {
+        let problem = if r.seq != expect {
+            Some(format!("entry {expect} is missing (next present is {})", r.seq))
+        } else if prev.as_deref().is_some_and(|p| p != r.prev_hash)
+            || (r.seq == 1 && r.prev_hash != crate::schema::GENESIS)
+        {
+            Some("does not follow the entry before it (removed or reordered)".into())
+        } else if chain_hash(
+            key,
+            &r.prev_hash,
+            r.seq,
+            &r.at,
+            r.incident.as_deref().unwrap_or(""),
+            r.actor.as_deref().unwrap_or(""),
+            &r.kind,
+            &r.payload,
+        ) != r.hash
+        {
+            Some("content was changed after it was written".into())
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            return Ok(Some((r.seq.min(expect), p)));
+        }
+        prev = Some(r.hash);
+    }
+    Ok(None)
+}
+
 const ROWS_PER_INSERT: usize = 50;
 
 fn insert_rows(c: &mut dyn Conn, values: &[Value]) -> Result<(), StoreError> {
@@ -130,16 +232,25 @@ pub fn append(
     key: &JournalKey,
     events: Vec<Event>,
 ) -> Result<Vec<Committed>, StoreError> {
+    // Nothing to add: the head is neither checked nor signed again.
+    if events.is_empty() {
+        return Ok(vec![]);
+    }
     let lock = match c.dialect() {
         // Serialises writers across every instance sharing the database.
-        Dialect::Postgres => "SELECT seq, hash FROM journal_head WHERE id = 1 FOR UPDATE",
+        Dialect::Postgres => "SELECT seq, hash, mac FROM journal_head WHERE id = 1 FOR UPDATE",
         // A SQLite write transaction already holds the database's one write lock.
-        Dialect::Sqlite => "SELECT seq, hash FROM journal_head WHERE id = 1",
+        Dialect::Sqlite => "SELECT seq, hash, mac FROM journal_head WHERE id = 1",
     };
     let head = c
         .query_one(lock, &[])?
         .ok_or_else(|| StoreError::Corrupt("journal_head row is missing".into()))?;
-    let (mut seq, mut prev) = (head.int(0)?, head.text(1)?);
+    let (mut seq, mut prev, mac) = (head.int(0)?, head.text(1)?, head.text(2)?);
+    // Never extend a chain whose head does not hold: signing a new head over
+    // a cut or rewritten journal would launder it.
+    if let Some(problem) = head_problem(c, key, seq, &prev, &mac)? {
+        return Err(StoreError::JournalBroken(problem));
+    }
     let mut out = Vec::with_capacity(events.len());
     // Rows go in as multi-row inserts of up to ROWS_PER_INSERT: one statement
     // per chunk rather than per event (the hot path of a bulk append).
@@ -270,6 +381,11 @@ pub fn verify(
         .query_one("SELECT seq, hash, mac FROM journal_head WHERE id = 1", &[])?
         .ok_or_else(|| StoreError::Corrupt("journal_head row is missing".into()))?;
     let (head_seq, head_hash, mac) = (head.int(0)?, head.text(1)?, head.text(2)?);
+    if head_seq == 0 {
+        if let Some(problem) = head_problem(c, key, 0, &head_hash, &mac)? {
+            return Ok(Verdict::Broken { seq: 1, problem });
+        }
+    }
     if head_seq > 0 && mac != head_mac(key, head_seq, &head_hash) {
         return Ok(Verdict::Broken {
             seq: head_seq,

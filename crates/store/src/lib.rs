@@ -64,6 +64,10 @@ pub enum StoreError {
     Conflict(String),
     #[error("the database is busy; try again")]
     Busy,
+    /// The journal's head or newest entries do not verify: nothing more may
+    /// be written until an operator has looked (reads still answer).
+    #[error("the journal is broken, so nothing can be written: {0}")]
+    JournalBroken(String),
 }
 
 impl StoreError {
@@ -152,6 +156,9 @@ struct Inner {
     key: JournalKey,
     bus: broadcast::Sender<Arc<Published>>,
     outbox: std::sync::Mutex<Outbox>,
+    /// Set when the journal was found broken (at start, or by a write that
+    /// checked its head): every write is refused from then on, naming it.
+    broken: std::sync::Mutex<Option<String>>,
 }
 
 /// Where this process's commits wait their turn for the bus. A commit takes
@@ -228,6 +235,9 @@ fn published(event: Committed) -> Arc<Published> {
     })
 }
 
+/// How many of the newest journal entries a start checks (with the head).
+pub const START_CHECK: i64 = 1_000;
+
 impl Store {
     pub fn new(backend: Box<dyn Backend>, key: JournalKey) -> Result<Self> {
         run(&*backend, true, |c| {
@@ -244,12 +254,53 @@ impl Store {
                 key,
                 bus,
                 outbox: Default::default(),
+                broken: Default::default(),
             }),
         };
+        // The head and the newest entries are checked before anything is
+        // served: a broken journal is still read, never written.
+        let key = store.inner.key.clone();
+        if let Some((seq, problem)) =
+            store.read_blocking(move |c| journal::check_tail(c, &key, START_CHECK))?
+        {
+            let problem = format!("entry {seq}: {problem}");
+            tracing::error!("the journal does not verify, so honbu will write nothing: {problem}");
+            store.set_broken(problem);
+        }
         if store.inner.backend.shared() {
             store.spawn_listener();
         }
         Ok(store)
+    }
+
+    /// Why the journal is broken and writes are refused, if it is.
+    pub fn journal_problem(&self) -> Option<String> {
+        self.inner
+            .broken
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn set_broken(&self, problem: String) {
+        *self.inner.broken.lock().unwrap_or_else(|p| p.into_inner()) = Some(problem);
+    }
+
+    /// Checks the journal's head now (one lookup and one HMAC): what is
+    /// wrong with it, if anything, as `/healthz` reports it. A problem found
+    /// stops writes as one found by a write does.
+    pub async fn check_head(&self) -> Result<Option<String>> {
+        if let Some(p) = self.journal_problem() {
+            return Ok(Some(p));
+        }
+        let key = self.inner.key.clone();
+        let found = self
+            .read(move |c| Ok(journal::check_tail(c, &key, 0)?.map(|(_, p)| p)))
+            .await?;
+        if let Some(p) = &found {
+            self.set_broken(p.clone());
+        }
+        Ok(found)
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -281,6 +332,9 @@ impl Store {
         &self,
         f: impl FnOnce(&mut dyn Conn) -> Result<(Vec<Event>, T)>,
     ) -> Result<(Vec<Committed>, T)> {
+        if let Some(problem) = self.journal_problem() {
+            return Err(StoreError::JournalBroken(problem));
+        }
         let key = self.inner.key.clone();
         let local = !self.inner.backend.shared();
         let mut place = None;
@@ -305,6 +359,12 @@ impl Store {
                 )?;
             }
             Ok((committed, out))
+        })
+        .inspect_err(|e| {
+            if let StoreError::JournalBroken(problem) = e {
+                tracing::error!("a write found the journal broken; writes stop: {problem}");
+                self.set_broken(problem.clone());
+            }
         })?;
         if let Some(mut p) = place {
             p.events = Some(committed.clone());
@@ -344,8 +404,21 @@ impl Store {
     }
 
     /// Empties the read models and replays the whole journal into them, in
-    /// one transaction. Sessions are dropped (everyone signs in again).
+    /// one transaction. Sessions are dropped (everyone signs in again). The
+    /// whole chain is verified first: a journal that does not verify is
+    /// refused, naming its first bad entry (its forged or cut record would
+    /// otherwise become the live one).
     pub fn rebuild_blocking(&self) -> Result<i64> {
+        if let journal::Verdict::Broken { seq, problem } = self.verify_blocking(&mut |_, _| {})? {
+            return Err(StoreError::JournalBroken(format!("entry {seq}: {problem}")));
+        }
+        self.rebuild_unverified_blocking()
+    }
+
+    /// Rebuilds from the journal as it stands, verified or not: for an
+    /// operator who has seen `journal verify` fail and accepts that the read
+    /// models will show what the journal now holds.
+    pub fn rebuild_unverified_blocking(&self) -> Result<i64> {
         run(&*self.inner.backend, true, |c| replay(c, &[]))
     }
 

@@ -25,6 +25,9 @@ impl Projector {
             | Body::UserSettingsChanged { .. }
             | Body::PasswordChanged { .. }
             | Body::GlobalRoleSet { .. }
+            | Body::UserDisabled { .. }
+            | Body::UserEnabled { .. }
+            | Body::PasswordReset { .. }
             | Body::TokenCreated { .. }
             | Body::TokenRevoked { .. }
             | Body::LoginSucceeded { .. }

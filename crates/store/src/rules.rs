@@ -58,7 +58,7 @@ pub fn opt_time(field: &str, v: &Option<String>, default: Timestamp) -> Result<T
 /// The user a request names by username, or an error on `field`.
 pub fn user_id(c: &mut dyn Conn, field: &str, username: &str) -> Result<UserId> {
     accounts::user_by_name(c, username.trim())?
-        .map(|(u, _)| u.id)
+        .map(|l| l.user.id)
         .ok_or_else(|| {
             FieldError::new(field, format!("no user named {:?}", username.trim())).into()
         })

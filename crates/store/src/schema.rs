@@ -8,7 +8,7 @@ use crate::StoreError;
 /// Genesis value of the chain: the `prev_hash` of journal entry 1.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4), (5, V5)];
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6)];
 
 /// Migrations after which the read models are replayed from the journal
 /// (the tables they make are filled by the projections, not by SQL).
@@ -568,6 +568,14 @@ CREATE TABLE sitreps (
     from_seq BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX sitreps_by_number ON sitreps (incident_id, number);
+"#;
+
+/// Accounts an administrator can disable (a projection of `UserDisabled`
+/// and `UserEnabled`), and passwords an administrator set that their user
+/// must replace at the next sign-in (operational, beside the hash).
+const V6: &str = r#"
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+ALTER TABLE credentials ADD COLUMN must_change BIGINT NOT NULL DEFAULT 0;
 "#;
 
 /// Tables that are projections of the journal, in the order a rebuild

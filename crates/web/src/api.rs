@@ -10,7 +10,6 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use honbu_domain::events::Event;
-use honbu_store::journal;
 use honbu_store::rules::{Ctx, Moment};
 use honbu_store::sql::Conn;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -53,17 +52,25 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// 200 when the database answers.
 #[utoipa::path(get, path = "/healthz", tag = "system", security(()),
-    responses((status = 200, description = "The database answers", body = String), (status = 503, description = "It does not", body = ErrorBody)))]
+    responses((status = 200, description = "The database answers and the journal's head verifies", body = String),
+        (status = 503, description = "The database does not answer, or the journal is broken (code `journal_broken`: reads are served, writes refused)", body = ErrorBody)))]
 pub async fn health(State(s): State<AppState>) -> Result<&'static str, ApiError> {
-    s.store.read(journal::last_seq).await.map_err(|e| {
-        tracing::error!("health check: {e}");
-        ApiError::new(
+    match s.store.check_head().await {
+        Ok(None) => Ok("ok"),
+        Ok(Some(problem)) => Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "the database does not answer",
-        )
-    })?;
-    Ok("ok")
+            "journal_broken",
+            format!("the journal does not verify; reads are served, writes refused: {problem}"),
+        )),
+        Err(e) => {
+            tracing::error!("health check: {e}");
+            Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the database does not answer",
+            ))
+        }
+    }
 }
 
 pub fn now() -> honbu_domain::time::Timestamp {

@@ -11,18 +11,61 @@ use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 use honbu_domain::access::Principal;
+use honbu_domain::events::RightsOf;
+use honbu_domain::ids::{TokenId, UserId};
 use honbu_domain::time::Zone;
 use honbu_store::accounts;
 use honbu_store::accounts::sha256_hex;
+use honbu_store::sql::Conn;
 
 pub const SESSION_COOKIE: &str = "honbu_session";
 pub const LOGIN_CSRF_COOKIE: &str = "honbu_login_csrf";
+/// Where a user whose password an administrator set is sent.
+pub const PASSWORD_REQUIRED: &str = "/settings?password=required";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
     Session,
     Token,
+}
+
+/// What a request proved itself with, kept so that a long-lived response
+/// (a live stream) can check it again: the stored hash of its secret.
+#[derive(Clone, Debug)]
+pub struct Credential {
+    pub via: Via,
+    hash: String,
+    pub user: UserId,
+    /// The API token it is (tokens only).
+    pub token: Option<TokenId>,
+    /// When the session ends by itself (sessions only).
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl Credential {
+    /// Whether an event changing the rights of `whose` may change this
+    /// credential's.
+    pub fn touched_by(&self, whose: RightsOf) -> bool {
+        match whose {
+            RightsOf::User(u) => u == self.user,
+            RightsOf::Token(t) => self.token == Some(t),
+            RightsOf::Everyone => true,
+        }
+    }
+
+    /// The principal this credential acts as now; `None` once it no longer
+    /// holds (signed out, revoked, expired, or its user gone).
+    pub async fn principal(&self, state: &AppState) -> honbu_store::Result<Option<Principal>> {
+        let (via, hash) = (self.via, self.hash.clone());
+        let now = Utc::now();
+        Ok(state
+            .store
+            .read(move |c| lookup(c, via, &hash, &now))
+            .await?
+            .map(|found| found.principal))
+    }
 }
 
 /// A signed-in user, however they proved it.
@@ -33,8 +76,55 @@ pub struct Viewer {
     /// The session's CSRF token (sessions only).
     pub csrf: String,
     pub session_secret: Option<String>,
+    pub credential: Credential,
+    /// An administrator set this user's password and they signed in with
+    /// it: until they choose their own, they may do nothing else.
+    pub must_change_password: bool,
+    /// Why the journal is broken, when it is: every page says so.
+    pub journal_problem: Option<String>,
     pub lang: &'static Catalogue,
     pub zone: Option<Zone>,
+}
+
+struct Found {
+    principal: Principal,
+    csrf: String,
+    token: Option<TokenId>,
+    expires_at: Option<DateTime<Utc>>,
+    must_change: bool,
+    user: Option<accounts::UserRow>,
+}
+
+/// What the credential of this kind and hash proves at `now`.
+fn lookup(
+    c: &mut dyn Conn,
+    via: Via,
+    hash: &str,
+    now: &DateTime<Utc>,
+) -> honbu_store::Result<Option<Found>> {
+    let (user, csrf, token, expires_at) = match via {
+        Via::Token => match accounts::token_user(c, hash)? {
+            Some((u, t)) => (u, String::new(), Some(t), None),
+            None => return Ok(None),
+        },
+        Via::Session => match accounts::session(c, hash, now)? {
+            Some(s) => (s.user, s.csrf, None, Some(s.expires_at)),
+            None => return Ok(None),
+        },
+    };
+    let Some(principal) = accounts::principal(c, user)? else {
+        return Ok(None);
+    };
+    // Only a sign-in uses the password; a token is a credential of its own.
+    let must_change = via == Via::Session && accounts::must_change_password(c, user)?;
+    Ok(Some(Found {
+        principal,
+        csrf,
+        token,
+        expires_at,
+        must_change,
+        user: accounts::user(c, user)?,
+    }))
 }
 
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -75,41 +165,36 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Vie
         (None, None) => return Ok(None),
     };
     let hash = sha256_hex(&secret);
-    let now = chrono::Utc::now();
+    let now = Utc::now();
+    let h = hash.clone();
     let found = state
         .store
-        .read(move |c| {
-            let (user, csrf) = match via {
-                Via::Token => match accounts::token_user(c, &hash)? {
-                    Some(u) => (u, String::new()),
-                    None => return Ok(None),
-                },
-                Via::Session => match accounts::session(c, &hash, &now)? {
-                    Some(x) => x,
-                    None => return Ok(None),
-                },
-            };
-            let Some(p) = accounts::principal(c, user)? else {
-                return Ok(None);
-            };
-            let row = accounts::user(c, user)?;
-            Ok(Some((p, csrf, row)))
-        })
+        .read(move |c| lookup(c, via, &h, &now))
         .await?;
-    Ok(found.map(|(p, csrf, row)| {
-        let lang = row
+    Ok(found.map(|f| {
+        let lang = f
+            .user
             .as_ref()
             .and_then(|u| u.locale.as_deref())
             .filter(|l| i18n::supported(l))
             .map(i18n::get)
             .unwrap_or_else(|| browser_language(headers));
         Viewer {
-            p,
+            credential: Credential {
+                via,
+                hash,
+                user: f.principal.user,
+                token: f.token,
+                expires_at: f.expires_at,
+            },
+            p: f.principal,
             via,
-            csrf,
+            csrf: f.csrf,
+            must_change_password: f.must_change,
+            journal_problem: state.store.journal_problem(),
             session_secret: (via == Via::Session).then_some(secret),
             lang,
-            zone: row.and_then(|u| u.time_zone),
+            zone: f.user.and_then(|u| u.time_zone),
         }
     }))
 }
@@ -123,6 +208,13 @@ impl FromRequestParts<AppState> for ApiViewer {
         let v = resolve(state, &parts.headers)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
+        if v.must_change_password {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "password_change_required",
+                "an administrator set this password: choose your own in the settings page first",
+            ));
+        }
         // Writes need a bearer token: a cookie alone cannot be trusted across sites.
         if v.via == Via::Session && !parts.method.is_safe() {
             return Err(ApiError::new(
@@ -133,6 +225,12 @@ impl FromRequestParts<AppState> for ApiViewer {
         }
         Ok(ApiViewer(v))
     }
+}
+
+/// A password an administrator set leads to the settings page and nowhere
+/// else (but signing out) until the user has chosen their own.
+fn held_for_password(v: &Viewer, parts: &Parts) -> bool {
+    v.must_change_password && !matches!(parts.uri.path(), "/settings" | "/logout")
 }
 
 /// The viewer of a page; a redirect to the login page without one.
@@ -150,6 +248,11 @@ impl FromRequestParts<AppState> for PageViewer {
     type Rejection = Response;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         match resolve(state, &parts.headers).await {
+            // A password an administrator set leads to the settings page
+            // and nowhere else until the user has chosen their own.
+            Ok(Some(v)) if held_for_password(&v, parts) => {
+                Err(Redirect::to(PASSWORD_REQUIRED).into_response())
+            }
             Ok(Some(v)) => Ok(PageViewer(v)),
             Ok(None) => {
                 let next = parts
@@ -170,10 +273,13 @@ impl OptionalFromRequestParts<AppState> for PageViewer {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Option<Self>, Response> {
-        resolve(state, &parts.headers)
-            .await
-            .map(|v| v.map(PageViewer))
-            .map_err(IntoResponse::into_response)
+        match resolve(state, &parts.headers).await {
+            Ok(Some(v)) if held_for_password(&v, parts) => {
+                Err(Redirect::to(PASSWORD_REQUIRED).into_response())
+            }
+            Ok(v) => Ok(v.map(PageViewer)),
+            Err(e) => Err(e.into_response()),
+        }
     }
 }
 

@@ -16,7 +16,7 @@ pub struct ErrorBody {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// invalid, unauthorized, not_found, forbidden, conflict, too_large, unsupported, busy, internal
+    /// invalid, unauthorized, not_found, forbidden, password_change_required, conflict, journal_broken, too_large, unsupported, busy, internal
     pub code: &'static str,
     /// The input field at fault, as the client wrote it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -89,6 +89,14 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => ApiError::not_found(),
             StoreError::Forbidden(m) => ApiError::forbidden(format!("you may not {m}")),
             StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            StoreError::JournalBroken(problem) => {
+                tracing::error!("write refused, the journal is broken: {problem}");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "journal_broken",
+                    format!("the journal does not verify, so nothing can be saved until an operator has restored it: {problem}"),
+                )
+            }
             StoreError::Busy => ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",

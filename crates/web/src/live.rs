@@ -5,8 +5,16 @@
 //! changes only as "something changed" (kind, time, journal number), on
 //! which a page refetches what it shows. A new entry is sent as the API
 //! returns it (`EntryView`), read once for every subscriber.
+//!
+//! Rights hold at every moment, not only at connect: a stream keeps the
+//! credential it was opened with (its hash), and every event that may change
+//! its holder's rights (a membership, a role, a sign-out, a revoked token, a
+//! disabled account: `Body::rights_of`) makes it look at the credential again
+//! before it sends anything more. A credential that no longer holds, or a
+//! principal that can no longer see the incident, ends the stream; a session
+//! that runs out ends it at its expiry, without waiting for an event.
 
-use crate::auth::Viewer;
+use crate::auth::{Credential, Viewer};
 use crate::error::ApiError;
 use crate::AppState;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -69,6 +77,98 @@ async fn wire(store: &Store, ev: &Committed) -> Option<String> {
     Some(data.to_string())
 }
 
+/// A stream's subscriber: the bus, and who it sends to, as of now.
+struct Subscriber {
+    rx: tokio::sync::broadcast::Receiver<Arc<Published>>,
+    p: Principal,
+    credential: Credential,
+    state: AppState,
+}
+
+/// Why a stream ends.
+enum Next {
+    Send(Event),
+    End,
+}
+
+impl Subscriber {
+    /// Checks the credential again: the principal it acts as now, or `None`
+    /// when it no longer holds or can no longer see the incident.
+    async fn recheck(&mut self, incident: IncidentId) -> bool {
+        match self.credential.principal(&self.state).await {
+            Ok(Some(p)) if p.can_see_incident(incident) => {
+                self.p = p;
+                true
+            }
+            Ok(_) => false,
+            // Unable to check: stop rather than send on rights not proven.
+            Err(e) => {
+                tracing::warn!("live stream: rights could not be checked again, closing: {e}");
+                false
+            }
+        }
+    }
+
+    async fn next(&mut self, incident: IncidentId) -> Next {
+        let expiry = self.credential.expires_at.map(|t| {
+            let left = (t - chrono::Utc::now()).to_std().unwrap_or_default();
+            tokio::time::Instant::now() + left
+        });
+        loop {
+            let received = match expiry {
+                Some(at) => tokio::select! {
+                    r = self.rx.recv() => r,
+                    // The session ran out: nothing more, and no wait for an event to notice.
+                    _ = tokio::time::sleep_until(at) => return Next::End,
+                },
+                None => self.rx.recv().await,
+            };
+            match received {
+                Ok(ev) => {
+                    // Rights are checked for every event sent: an event that
+                    // may change this viewer's is followed at once by a fresh
+                    // look at the credential, before anything else goes out.
+                    if ev
+                        .event
+                        .body
+                        .rights_of()
+                        .is_some_and(|w| self.credential.touched_by(w))
+                        && !self.recheck(incident).await
+                    {
+                        return Next::End;
+                    }
+                    if self.credential.expires_at.is_some_and(|t| t <= chrono::Utc::now()) {
+                        return Next::End;
+                    }
+                    if let Some((kind, data)) =
+                        message(&self.state.store, &self.p, incident, &ev).await
+                    {
+                        return Next::Send(
+                            Event::default()
+                                .event(kind)
+                                .id(ev.seq.to_string())
+                                .data(data),
+                        );
+                    }
+                }
+                // Too slow a reader: tell it to refetch rather than fall
+                // behind; what it missed may have changed its rights.
+                Err(RecvError::Lagged(n)) => {
+                    if !self.recheck(incident).await {
+                        return Next::End;
+                    }
+                    return Next::Send(
+                        Event::default()
+                            .event("lagged")
+                            .data(json!({ "missed": n }).to_string()),
+                    );
+                }
+                Err(RecvError::Closed) => return Next::End,
+            }
+        }
+    }
+}
+
 pub async fn incident_stream(
     state: &AppState,
     v: Viewer,
@@ -85,32 +185,16 @@ pub async fn incident_stream(
     {
         return Err(ApiError::not_found());
     }
-    let p = Arc::new(v.p);
-    let store = state.store.clone();
-    let stream = futures::stream::unfold(rx, move |mut rx| {
-        let (p, store) = (p.clone(), store.clone());
-        async move {
-            loop {
-                match rx.recv().await {
-                    Ok(ev) => {
-                        if let Some((kind, data)) = message(&store, &p, id, &ev).await {
-                            let e = Event::default()
-                                .event(kind)
-                                .id(ev.seq.to_string())
-                                .data(data);
-                            return Some((Ok::<_, Infallible>(e), rx));
-                        }
-                    }
-                    // Too slow a reader: tell it to refetch rather than fall behind.
-                    Err(RecvError::Lagged(n)) => {
-                        let e = Event::default()
-                            .event("lagged")
-                            .data(json!({ "missed": n }).to_string());
-                        return Some((Ok(e), rx));
-                    }
-                    Err(RecvError::Closed) => return None,
-                }
-            }
+    let sub = Subscriber {
+        rx,
+        p: v.p,
+        credential: v.credential,
+        state: state.clone(),
+    };
+    let stream = futures::stream::unfold(sub, move |mut sub| async move {
+        match sub.next(id).await {
+            Next::Send(e) => Some((Ok::<_, Infallible>(e), sub)),
+            Next::End => None,
         }
     });
     Ok(Sse::new(stream)

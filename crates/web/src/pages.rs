@@ -70,6 +70,8 @@ pub struct Chrome {
     pub languages: Vec<(&'static str, String)>,
     /// The incident the page belongs to, for the tab bar: (id, title, tab).
     pub incident: Option<(String, String, &'static str)>,
+    /// The journal does not verify: honbu reads but writes nothing.
+    pub journal_broken: Option<String>,
     /// On an incident page: the moment shown and the form to choose another.
     pub moment: Option<MomentBar>,
 }
@@ -118,7 +120,15 @@ impl Chrome {
                 .collect(),
             incident: None,
             moment: None,
+            journal_broken: v.and_then(|v| v.journal_problem.clone()),
         }
+    }
+
+    /// Says on the page that the journal does not verify (and so nothing
+    /// can be saved), for a page shown without a signed-in viewer.
+    pub fn journal(mut self, problem: Option<String>) -> Self {
+        self.journal_broken = problem;
+        self
     }
 
     /// Marks the page as showing `page`'s moment: the bar to choose another,

@@ -10,6 +10,14 @@
 mod browser;
 #[path = "support/common.rs"]
 mod common;
+#[path = "cases/accounts.rs"]
+mod accounts;
+#[path = "cases/journal.rs"]
+mod journal;
+#[path = "cases/references.rs"]
+mod references;
+#[path = "cases/streams.rs"]
+mod streams;
 
 use common::*;
 use reqwest::StatusCode;
@@ -1150,18 +1158,7 @@ async fn changed_record() -> Changed {
     let app = spawn_app().await;
     let w = world(&app).await;
     let inc = w.incident.clone();
-    let hqs = app
-        .get_json(&format!("/api/v1/incidents/{inc}/hqs"), &w.mofa_token)
-        .await;
-    let mofa = hqs["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["name"].as_str().unwrap().starts_with("MOFA"))
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let mofa = w.mofa_hq.clone();
     let id = |v: Value| v["id"].as_str().unwrap().to_string();
     let first = id(app
         .post_json(

@@ -1,7 +1,7 @@
 //! Commands on accounts: users, roles, tokens, passwords, sessions, and
 //! the security events the web face records.
 
-use super::queries::user_by_name;
+use super::queries::{user_by_name, UserRow};
 use super::secrets::{random_hex, sha256_hex};
 use crate::rules::{forbid, user_id, Ctx};
 use crate::sql::{t, Conn, Value};
@@ -73,7 +73,7 @@ pub fn create_user(
     }
     let locale = locale.map(parse_locale).transpose()?;
     let user = UserId::new();
-    set_credential(c, user, password_hash, now)?;
+    set_credential(c, user, password_hash, false, now)?;
     Ok((
         vec![Event {
             at: now,
@@ -246,24 +246,26 @@ fn set_credential(
     c: &mut dyn Conn,
     user: UserId,
     password_hash: String,
+    must_change: bool,
     now: Timestamp,
 ) -> Result<()> {
     c.exec(
-        "INSERT INTO credentials (user_id, password_hash, changed_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, changed_at = excluded.changed_at",
-        &[t(user), password_hash.into(), now.into()],
+        "INSERT INTO credentials (user_id, password_hash, changed_at, must_change) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, changed_at = excluded.changed_at, must_change = excluded.must_change",
+        &[t(user), password_hash.into(), now.into(), Value::Int(must_change.into())],
     )?;
     Ok(())
 }
 
 /// Sets the caller's own password (hashed by the caller, outside the
-/// transaction); the event records that it changed, not what to.
+/// transaction); the event records that it changed, not what to. A password
+/// an administrator set is replaced, and the user may act again.
 pub fn change_password(
     c: &mut dyn Conn,
     ctx: &Ctx,
     password_hash: String,
 ) -> Result<(Vec<Event>, ())> {
-    set_credential(c, ctx.p.user, password_hash, ctx.now)?;
+    set_credential(c, ctx.p.user, password_hash, false, ctx.now)?;
     Ok((
         vec![ctx.ev(
             None,
@@ -274,6 +276,98 @@ pub fn change_password(
         )],
         (),
     ))
+}
+
+/// The user an administrator acts on, by name. `actor` is `None` when the
+/// CLI does it (the operator of the machine); an administrator never acts
+/// on themselves (one who disabled or reset their own account would be
+/// locked out, and so, as the last one, would everyone).
+fn other_user(
+    c: &mut dyn Conn,
+    actor: Option<&Principal>,
+    username: &str,
+    what: &str,
+) -> Result<UserRow> {
+    if actor.is_some_and(|p| !p.is_admin()) {
+        return Err(forbid(what));
+    }
+    let u = user_by_name(c, username.trim())?
+        .ok_or(StoreError::NotFound)?
+        .user;
+    if actor.is_some_and(|p| p.user == u.id) {
+        return Err(StoreError::Conflict(format!(
+            "an administrator cannot {what} for their own account; another administrator can"
+        )));
+    }
+    Ok(u)
+}
+
+fn by(actor: Option<&Principal>, now: Timestamp, body: Body) -> Event {
+    Event {
+        at: now,
+        actor: actor.map(|p| p.user),
+        incident: None,
+        body,
+    }
+}
+
+/// Ends every sign-in session of `user` (operational state, in the same
+/// transaction as the event that ends them).
+fn end_sessions(c: &mut dyn Conn, user: UserId) -> Result<()> {
+    c.exec("DELETE FROM sessions WHERE user_id = $1", &[t(user)])?;
+    Ok(())
+}
+
+/// Disables an account: its sessions end, its tokens and live streams stop
+/// answering, and it cannot sign in until enabled. Nothing of it is erased.
+pub fn disable_user(
+    c: &mut dyn Conn,
+    actor: Option<&Principal>,
+    now: Timestamp,
+    username: &str,
+) -> Result<(Vec<Event>, ())> {
+    let u = other_user(c, actor, username, "disable accounts")?;
+    if u.disabled_at.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "{} is already disabled",
+            u.username
+        )));
+    }
+    end_sessions(c, u.id)?;
+    Ok((vec![by(actor, now, Body::UserDisabled { user: u.id })], ()))
+}
+
+/// Enables a disabled account; its tokens answer again, and it may sign in.
+pub fn enable_user(
+    c: &mut dyn Conn,
+    actor: Option<&Principal>,
+    now: Timestamp,
+    username: &str,
+) -> Result<(Vec<Event>, ())> {
+    let u = other_user(c, actor, username, "enable accounts")?;
+    if u.disabled_at.is_none() {
+        return Err(StoreError::Conflict(format!(
+            "{} is not disabled",
+            u.username
+        )));
+    }
+    Ok((vec![by(actor, now, Body::UserEnabled { user: u.id })], ()))
+}
+
+/// Sets a password for another user (hashed by the caller, outside the
+/// transaction), which they must replace at their next sign-in; their
+/// sessions end. Their API tokens stay: revoke them apart.
+pub fn reset_password(
+    c: &mut dyn Conn,
+    actor: Option<&Principal>,
+    now: Timestamp,
+    username: &str,
+    password_hash: String,
+) -> Result<(Vec<Event>, ())> {
+    let u = other_user(c, actor, username, "reset passwords")?;
+    set_credential(c, u.id, password_hash, true, now)?;
+    end_sessions(c, u.id)?;
+    Ok((vec![by(actor, now, Body::PasswordReset { user: u.id })], ()))
 }
 
 pub const SESSION_HOURS: i64 = 12;

@@ -99,6 +99,18 @@ pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> 
             legacy_credential(c, user, password_hash.as_deref(), at)?;
             security(c, ev, Some(t(user)), "")?;
         }
+        Body::UserDisabled { user } => {
+            c.exec(
+                "UPDATE users SET disabled_at = $1 WHERE id = $2",
+                &[at, t(user)],
+            )?;
+            security(c, ev, Some(t(user)), "")?;
+        }
+        Body::UserEnabled { user } => {
+            c.exec("UPDATE users SET disabled_at = NULL WHERE id = $1", &[t(user)])?;
+            security(c, ev, Some(t(user)), "")?;
+        }
+        Body::PasswordReset { user } => security(c, ev, Some(t(user)), "")?,
         Body::GlobalRoleSet { user, role } => {
             c.exec(
                 "UPDATE users SET global_role = $1 WHERE id = $2",

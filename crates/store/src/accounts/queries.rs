@@ -22,9 +22,12 @@ pub struct UserRow {
     pub locale: Option<String>,
     pub time_zone: Option<Zone>,
     pub created_at: DateTime<Utc>,
+    /// When an administrator disabled the account; it can do nothing until enabled.
+    pub disabled_at: Option<DateTime<Utc>>,
 }
 
-const USER_COLS: &str = "id, username, display_name, global_role, locale, time_zone, created_at";
+const USER_COLS: &str =
+    "id, username, display_name, global_role, locale, time_zone, created_at, disabled_at";
 
 fn user_row(r: &Row) -> Result<UserRow> {
     Ok(UserRow {
@@ -39,17 +42,46 @@ fn user_row(r: &Row) -> Result<UserRow> {
         locale: r.opt_text(4)?,
         time_zone: r.opt_text(5)?.and_then(|s| Zone::parse("", &s).ok()),
         created_at: r.time(6)?,
+        disabled_at: r.opt_time(7)?,
     })
 }
 
-pub fn user_by_name(c: &mut dyn Conn, username: &str) -> Result<Option<(UserRow, String)>> {
+/// What signing in with a password checks: the user, the stored hash (empty
+/// when there is none: it never verifies), and whether the password was set
+/// by an administrator and must be replaced.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub user: UserRow,
+    pub password_hash: String,
+    pub must_change: bool,
+}
+
+pub fn user_by_name(c: &mut dyn Conn, username: &str) -> Result<Option<Login>> {
     let row = c.query_one(
-        &format!("SELECT {USER_COLS}, k.password_hash FROM users LEFT JOIN credentials k ON k.user_id = users.id WHERE username = $1"),
+        &format!("SELECT {USER_COLS}, k.password_hash, k.must_change FROM users LEFT JOIN credentials k ON k.user_id = users.id WHERE username = $1"),
         &[username.into()],
     )?;
-    // A user without a credential row cannot sign in (an empty hash never verifies).
-    row.map(|r| Ok((user_row(&r)?, r.opt_text(7)?.unwrap_or_default())))
-        .transpose()
+    row.map(|r| {
+        Ok(Login {
+            user: user_row(&r)?,
+            password_hash: r.opt_text(8)?.unwrap_or_default(),
+            must_change: r.opt_int(9)?.unwrap_or(0) != 0,
+        })
+    })
+    .transpose()
+}
+
+/// Whether the user's password was set by an administrator and must be
+/// replaced before they do anything else.
+pub fn must_change_password(c: &mut dyn Conn, user: UserId) -> Result<bool> {
+    Ok(c.query_one(
+        "SELECT must_change FROM credentials WHERE user_id = $1",
+        &[t(user)],
+    )?
+    .map(|r| r.int(0))
+    .transpose()?
+    .unwrap_or(0)
+        != 0)
 }
 
 pub fn user(c: &mut dyn Conn, id: UserId) -> Result<Option<UserRow>> {
@@ -137,8 +169,10 @@ pub fn role_capabilities(c: &mut dyn Conn, role: &RoleName) -> Result<Option<Vec
     Ok(custom_roles(c)?.remove(role.as_str()))
 }
 
+/// The user as the access rules see them; `None` for no such user and for
+/// a disabled account, which can do nothing.
 pub fn principal(c: &mut dyn Conn, id: UserId) -> Result<Option<Principal>> {
-    let Some(u) = user(c, id)? else {
+    let Some(u) = user(c, id)?.filter(|u| u.disabled_at.is_none()) else {
         return Ok(None);
     };
     let custom = custom_roles(c)?;
@@ -158,26 +192,36 @@ pub fn principal(c: &mut dyn Conn, id: UserId) -> Result<Option<Principal>> {
     }))
 }
 
-/// The user behind a live session, and the session's CSRF token.
-pub fn session(
-    c: &mut dyn Conn,
-    token_hash: &str,
-    now: &DateTime<Utc>,
-) -> Result<Option<(UserId, String)>> {
+/// A sign-in session that has not ended or expired.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRow {
+    pub user: UserId,
+    pub csrf: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub fn session(c: &mut dyn Conn, token_hash: &str, now: &DateTime<Utc>) -> Result<Option<SessionRow>> {
     c.query_one(
-        "SELECT user_id, csrf FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+        "SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
         &[token_hash.into(), now.into()],
     )?
-    .map(|r| Ok((r.parse(0)?, r.text(1)?)))
+    .map(|r| {
+        Ok(SessionRow {
+            user: r.parse(0)?,
+            csrf: r.text(1)?,
+            expires_at: r.time(2)?,
+        })
+    })
     .transpose()
 }
 
-pub fn token_user(c: &mut dyn Conn, token_hash: &str) -> Result<Option<UserId>> {
+/// The user and token a bearer token's hash names, if it is not revoked.
+pub fn token_user(c: &mut dyn Conn, token_hash: &str) -> Result<Option<(UserId, TokenId)>> {
     c.query_one(
-        "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        "SELECT user_id, id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
         &[token_hash.into()],
     )?
-    .map(|r| r.parse(0))
+    .map(|r| Ok((r.parse(0)?, r.parse(1)?)))
     .transpose()
 }
 

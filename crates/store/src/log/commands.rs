@@ -1,7 +1,7 @@
 //! Commands on the log: sources, entries, significance, release.
 
 use crate::rules::{acting_hq, forbid, open_for_work, opt_time, reason, visible_incident, Ctx};
-use crate::sql::{t, Conn};
+use crate::sql::Conn;
 use crate::versions::At;
 use crate::{headquarters, Result, StoreError};
 use honbu_domain::board::EntryView;
@@ -118,37 +118,27 @@ pub fn log_entry(
         }
         None => (None, ctx.p.display_name.clone(), Reliability::F),
     };
+    // A reference to an entry the author may not read answers exactly as
+    // one to no entry, and changes nothing.
     if let Some(old) = r.supersedes {
-        match super::entry_home(c, old)? {
-            Some((i, _)) if i == id => {}
-            _ => {
-                return Err(
-                    FieldError::new("supersedes", "is not an entry of this incident").into(),
-                )
-            }
-        }
-        let already = c.query_one("SELECT superseded_by FROM entries WHERE id = $1", &[t(old)])?;
-        if let Some(row) = already {
-            if row.opt_text(0)?.is_some() {
-                return Err(FieldError::new(
-                    "supersedes",
-                    "that entry has already been superseded; correct the newer one",
-                )
-                .into());
-            }
+        let e = super::referable_entry(c, ctx.p, id, old)?
+            .ok_or_else(|| FieldError::new("supersedes", "is not an entry of this incident"))?;
+        if e.superseded_by.is_some() {
+            return Err(FieldError::new(
+                "supersedes",
+                "that entry has already been superseded; correct the newer one",
+            )
+            .into());
         }
     }
     NewEntry::check_links(r.links.len())?;
     for (i, l) in r.links.iter().enumerate() {
-        match super::entry_home(c, *l)? {
-            Some((inc_id, _)) if inc_id == id => {}
-            _ => {
-                return Err(FieldError::new(
-                    format!("links[{i}]"),
-                    "is not an entry of this incident",
-                )
-                .into())
-            }
+        if super::referable_entry(c, ctx.p, id, *l)?.is_none() {
+            return Err(FieldError::new(
+                format!("links[{i}]"),
+                "is not an entry of this incident",
+            )
+            .into());
         }
     }
     let hq = acting_hq(c, ctx, id, r.hq, Capability::LogWrite)?;

@@ -268,12 +268,17 @@ pub fn entry_ids_by_number(
     .collect()
 }
 
-/// The incident and origin HQ of an entry, whoever asks (for rule checks).
-pub fn entry_home(c: &mut dyn Conn, id: EntryId) -> Result<Option<(IncidentId, HqId)>> {
-    c.query_one(
-        "SELECT incident_id, hq_id FROM entries WHERE id = $1",
-        &[t(id)],
-    )?
-    .map(|r| Ok((r.parse(0)?, r.parse(1)?)))
-    .transpose()
+/// An entry a command names (to supersede, link, base a decision on) as
+/// the viewer may read it now in `incident`; `None` alike for an entry that
+/// does not exist, one of another incident and one the viewer may not read,
+/// so that the answer to a reference tells nothing of what is hidden.
+pub fn referable_entry(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    id: EntryId,
+) -> Result<Option<EntryView>> {
+    Ok(entry(c, p, id, At::Now)?
+        .filter(|(i, _)| *i == incident)
+        .map(|(_, e)| e))
 }

@@ -5,6 +5,7 @@ use crate::sql::{t, Conn, Row};
 use crate::versions::At;
 use crate::Result;
 use chrono::{DateTime, Utc};
+use honbu_domain::access::Principal;
 use honbu_domain::ids::*;
 use serde::Serialize;
 
@@ -64,6 +65,18 @@ pub fn handover(c: &mut dyn Conn, id: HandoverId, at: At) -> Result<Option<Hando
     )?
     .map(|r| handover_row(&r))
     .transpose()
+}
+
+/// A brief as the viewer may read it: it holds what its HQ may see, so only
+/// that HQ's members (and administrators) read it; `None` alike for a brief
+/// that does not exist and one of another HQ.
+pub fn readable_handover(
+    c: &mut dyn Conn,
+    p: &Principal,
+    id: HandoverId,
+    at: At,
+) -> Result<Option<HandoverRow>> {
+    Ok(handover(c, id, at)?.filter(|h| p.is_admin() || p.role_in(h.hq).is_some()))
 }
 
 /// The last acknowledged handover of an HQ: where the next brief starts.

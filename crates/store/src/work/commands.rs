@@ -2,7 +2,6 @@
 
 use crate::rules::{acting_hq, forbid, not_closed, opt_time, visible_incident, Ctx};
 use crate::sql::Conn;
-use crate::versions::At;
 use crate::{log, Result, StoreError};
 use honbu_domain::commands::*;
 use honbu_domain::error::text;
@@ -39,15 +38,12 @@ pub fn record_decision(
         return Err(FieldError::new("based_on", "at most 50 entries").into());
     }
     for (i, e) in r.based_on.iter().enumerate() {
-        match log::entry(c, ctx.p, *e, At::Now)? {
-            Some((inc, _)) if inc == id => {}
-            _ => {
-                return Err(FieldError::new(
-                    format!("based_on[{i}]"),
-                    "is not an entry of this incident",
-                )
-                .into())
-            }
+        if log::referable_entry(c, ctx.p, id, *e)?.is_none() {
+            return Err(FieldError::new(
+                format!("based_on[{i}]"),
+                "is not an entry of this incident",
+            )
+            .into());
         }
     }
     let hq = acting_hq(c, ctx, id, r.hq, Capability::DecisionRecord)?;

@@ -25,14 +25,125 @@ pub fn passwords_stay_out_of_the_journal_and_survive_a_rebuild(store: &Store) {
         "no password hash is written to the journal"
     );
     store.rebuild_blocking().unwrap();
-    let (_, h) = store
+    let l = store
         .read_blocking(|c| honbu_store::accounts::user_by_name(c, "mofa.head"))
         .unwrap()
         .unwrap();
     assert!(
-        honbu_store::accounts::verify_password("a new and longer passphrase", &h),
+        honbu_store::accounts::verify_password("a new and longer passphrase", &l.password_hash),
         "the new password still signs in after a rebuild"
     );
+}
+
+fn sessions_of(store: &Store, user: honbu_domain::ids::UserId) -> i64 {
+    store
+        .read_blocking(move |c| {
+            c.query_one(
+                "SELECT COUNT(*) FROM sessions WHERE user_id = $1",
+                &[honbu_store::sql::t(user)],
+            )
+        })
+        .unwrap()
+        .unwrap()
+        .int(0)
+        .unwrap()
+}
+
+fn user_id_of(store: &Store, name: &'static str) -> honbu_domain::ids::UserId {
+    store
+        .read_blocking(move |c| honbu_store::accounts::user_by_name(c, name))
+        .unwrap()
+        .unwrap()
+        .user
+        .id
+}
+
+/// A disabled account is no one: it has no principal (so no token, session
+/// or stream of its acts), its sessions are gone, and it stays so through a
+/// rebuild; enabled, it acts again. Only an administrator (or the operator
+/// at the command line) may, and never on their own account.
+pub fn a_disabled_account_acts_as_no_one_until_enabled(store: &Store) {
+    use honbu_store::accounts::{disable_user, enable_user, open_session};
+    world(store);
+    let admin = principal(store, "admin");
+    let head = principal(store, "mofa.head");
+    let u = head.user;
+    store.write_blocking(|c| open_session(c, u, t0())).unwrap();
+    assert_eq!(sessions_of(store, u), 1);
+
+    for who in ["mofa.head", "officer", "reader", "stranger"] {
+        let p = principal(store, who);
+        let r = store.write_blocking(|c| disable_user(c, Some(&p), t0(), "lima.analyst"));
+        assert!(matches!(r, Err(StoreError::Forbidden(_))), "{who}: {r:?}");
+    }
+    let r = store.write_blocking(|c| disable_user(c, Some(&admin), t0(), "admin"));
+    assert!(matches!(r, Err(StoreError::Conflict(_))), "not oneself: {r:?}");
+    let r = store.write_blocking(|c| disable_user(c, Some(&admin), t0(), "nobody"));
+    assert!(matches!(r, Err(StoreError::NotFound)), "{r:?}");
+
+    store
+        .write_blocking(|c| disable_user(c, Some(&admin), t0(), "mofa.head"))
+        .unwrap();
+    let gone = move |c: &mut dyn honbu_store::sql::Conn| honbu_store::accounts::principal(c, u);
+    assert_eq!(store.read_blocking(gone).unwrap(), None, "disabled: no one");
+    assert_eq!(sessions_of(store, u), 0, "every session of theirs ended");
+    let r = store.write_blocking(|c| disable_user(c, None, t0(), "mofa.head"));
+    assert!(matches!(r, Err(StoreError::Conflict(_))), "already: {r:?}");
+    store.rebuild_blocking().unwrap();
+    assert_eq!(store.read_blocking(gone).unwrap(), None, "and after a rebuild");
+
+    store
+        .write_blocking(|c| enable_user(c, None, t0(), "mofa.head"))
+        .unwrap();
+    assert_eq!(
+        store.read_blocking(gone).unwrap().map(|p| p.memberships.len()),
+        Some(1),
+        "enabled, with the memberships it had"
+    );
+    let r = store.write_blocking(|c| enable_user(c, Some(&admin), t0(), "mofa.head"));
+    assert!(matches!(r, Err(StoreError::Conflict(_))), "not disabled: {r:?}");
+}
+
+/// A password an administrator sets must be replaced: the sign-in sees it
+/// so, the user's sessions end, and their own new password clears it. The
+/// journal records that it was set, never the hash.
+pub fn a_password_set_by_an_administrator_must_be_replaced(store: &Store) {
+    use honbu_store::accounts::{change_password, hash_password, must_change_password, open_session, reset_password, user_by_name, verify_password};
+    world(store);
+    let admin = principal(store, "admin");
+    let u = user_id_of(store, "lima.analyst");
+    store.write_blocking(|c| open_session(c, u, t0())).unwrap();
+    let p = principal(store, "officer");
+    let hash = hash_password("a temporary passphrase").unwrap();
+    let r = store.write_blocking(|c| reset_password(c, Some(&p), t0(), "lima.analyst", hash.clone()));
+    assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
+    let r = store.write_blocking(|c| reset_password(c, Some(&admin), t0(), "admin", hash.clone()));
+    assert!(matches!(r, Err(StoreError::Conflict(_))), "not oneself: {r:?}");
+    store
+        .write_blocking(|c| reset_password(c, Some(&admin), t0(), "lima.analyst", hash))
+        .unwrap();
+    let l = store
+        .read_blocking(|c| user_by_name(c, "lima.analyst"))
+        .unwrap()
+        .unwrap();
+    assert!(l.must_change && verify_password("a temporary passphrase", &l.password_hash));
+    assert_eq!(sessions_of(store, u), 0, "their sessions ended");
+    assert!(store.read_blocking(move |c| must_change_password(c, u)).unwrap());
+    let journal: Vec<String> = store
+        .read_blocking(|c| c.query("SELECT payload FROM journal WHERE kind = 'password_reset'", &[]))
+        .unwrap()
+        .iter()
+        .map(|r| r.text(0).unwrap())
+        .collect();
+    assert_eq!(journal.len(), 1);
+    assert!(!journal[0].contains("$argon2"), "no hash in the journal");
+
+    let me = principal(store, "lima.analyst");
+    let own = hash_password("my very own passphrase").unwrap();
+    store
+        .write_blocking(|c| change_password(c, &rules::Ctx { p: &me, now: t0() }, own))
+        .unwrap();
+    assert!(!store.read_blocking(move |c| must_change_password(c, u)).unwrap());
 }
 
 pub fn security_events_are_recorded(store: &Store) {

@@ -65,6 +65,82 @@ pub fn journal_names_a_removed_or_reordered_entry(store: &Store) {
     assert!(matches!(v, Verdict::Broken { .. }), "{v:?}");
 }
 
+/// Seen: with the last 3 rows deleted and the head row rewritten to the new
+/// last row, the next write of any kind signed the head again and verify
+/// then reported the journal intact. Now every write checks the head first:
+/// the write is refused naming the problem, nothing is written, writes stay
+/// refused, and the journal still fails to verify.
+pub fn a_cut_journal_is_not_sealed_again_by_the_next_write(store: &Store) {
+    let w = busy_world(store);
+    let raw = |sql: &'static str, v: Vec<honbu_store::sql::Value>| {
+        store
+            .write_blocking(move |c| {
+                c.exec(sql, &v)?;
+                Ok((vec![], ()))
+            })
+            .unwrap()
+    };
+    let n = seq(store);
+    raw("DELETE FROM journal WHERE seq > $1", vec![honbu_store::sql::Value::Int(n - 3)]);
+    let last_hash = store
+        .read_blocking(move |c| {
+            c.query_one("SELECT hash FROM journal WHERE seq = $1", &[honbu_store::sql::Value::Int(n - 3)])
+        })
+        .unwrap()
+        .unwrap()
+        .text(0)
+        .unwrap();
+    raw(
+        "UPDATE journal_head SET seq = $1, hash = $2 WHERE id = 1",
+        vec![honbu_store::sql::Value::Int(n - 3), last_hash.into()],
+    );
+    let before = store.read_blocking(|c| c.query("SELECT seq FROM journal", &[])).unwrap().len();
+    let sign_in = || {
+        let u = principal(store, "stranger").user;
+        store.write_blocking(move |c| honbu_store::accounts::open_session(c, u, t0()))
+    };
+    let r = sign_in();
+    let Err(StoreError::JournalBroken(problem)) = r else {
+        panic!("the write must be refused: {r:?}")
+    };
+    assert!(problem.contains("does not verify"), "{problem}");
+    assert_eq!(
+        store.read_blocking(|c| c.query("SELECT seq FROM journal", &[])).unwrap().len(),
+        before,
+        "nothing was written"
+    );
+    assert!(
+        store.read_blocking(|c| c.query("SELECT * FROM sessions", &[])).unwrap().is_empty(),
+        "not even the session the sign-in would have opened"
+    );
+    assert!(store.journal_problem().is_some(), "writes stay refused");
+    assert!(matches!(sign_in(), Err(StoreError::JournalBroken(_))));
+    let v = store.verify_blocking(&mut |_, _| {}).unwrap();
+    assert!(matches!(v, Verdict::Broken { .. }), "still broken: {v:?}");
+    // Reads are still served.
+    assert!(board(&w, "admin", t0()).is_some());
+}
+
+/// Rows cut off the end with the head left alone, or added behind its
+/// back: a write refuses either, as does a rebuild, naming the entry.
+pub fn a_write_refuses_a_journal_cut_or_extended_behind_its_head(store: &Store) {
+    busy_world(store);
+    let n = seq(store);
+    store
+        .write_blocking(move |c| {
+            c.exec("UPDATE journal SET seq = seq + 1000 WHERE seq = $1", &[honbu_store::sql::Value::Int(n)])?;
+            Ok((vec![], ()))
+        })
+        .unwrap();
+    let r = store.append_blocking(honbu_store::accounts::login_failed("x", "y", 0, t0()));
+    let Err(StoreError::JournalBroken(problem)) = r else {
+        panic!("{r:?}")
+    };
+    assert!(problem.contains(&format!("ends at entry {}", n + 1000)), "{problem}");
+    let r = store.rebuild_blocking();
+    assert!(matches!(r, Err(StoreError::JournalBroken(_))), "rebuild refuses too: {r:?}");
+}
+
 pub fn rebuilt_read_models_equal_the_live_ones(store: &Store) {
     busy_world(store);
     let live = store.read_blocking(schema::dump_read_models).unwrap();

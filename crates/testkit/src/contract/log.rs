@@ -234,6 +234,89 @@ pub fn supersede_of_another_incidents_entry_is_refused_and_nothing_written(store
     );
 }
 
+/// Seen: an HQ B member got 404 reading HQ A's HQ-only entry, yet
+/// `supersedes` on it succeeded (marking HQ A's entry corrected by HQ B) and
+/// `links` to it succeeded, while `based_on` refused it. Every field naming
+/// an entry now answers for a hidden one exactly as for a random id, and
+/// changes nothing.
+pub fn a_reference_to_a_hidden_entry_answers_as_one_to_no_entry(store: &Store) {
+    let w = world(store);
+    let at = t0() + Duration::minutes(20);
+    let hidden = entry(
+        &w,
+        "lima.analyst",
+        at,
+        NewEntry {
+            release: Some("hq".into()),
+            ..text_entry("Lima only")
+        },
+    )
+    .unwrap();
+    let random = EntryId::new();
+    let before = seq(store);
+    let dump_before = store.read_blocking(schema::dump_read_models).unwrap();
+    let mofa = Some(w.mofa);
+    let refusal = |id: EntryId| {
+        let e = |r: NewEntry| entry(&w, "mofa.head", at, r).map(|_| ()).unwrap_err().to_string();
+        let decision = run(store, "mofa.head", at, |c, ctx| {
+            honbu_store::work::record_decision(
+                c,
+                ctx,
+                w.incident,
+                &RecordDecision {
+                    title: "Hold".into(),
+                    rationale: "Because".into(),
+                    based_on: vec![id],
+                    hq: mofa,
+                    ..Default::default()
+                },
+            )
+        })
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+        let significance = run(store, "mofa.head", at, |c, ctx| {
+            honbu_store::log::mark_significant(c, ctx, id, &MarkSignificant { significant: true })
+        })
+        .unwrap_err()
+        .to_string();
+        let release = run(store, "mofa.head", at, |c, ctx| {
+            honbu_store::log::release_entry(c, ctx, id, &ReleaseEntry { to_hq: w.mofa })
+        })
+        .unwrap_err()
+        .to_string();
+        (
+            e(NewEntry { supersedes: Some(id), hq: mofa, ..text_entry("correction") }),
+            e(NewEntry { links: vec![id], hq: mofa, ..text_entry("link") }),
+            decision,
+            significance,
+            release,
+        )
+    };
+    let to_hidden = refusal(hidden);
+    assert_eq!(to_hidden, refusal(random), "hidden and absent answer alike");
+    assert!(to_hidden.0.contains("supersedes"), "{to_hidden:?}");
+    assert!(to_hidden.1.contains("links[0]"), "{to_hidden:?}");
+    assert!(to_hidden.2.contains("based_on[0]"), "{to_hidden:?}");
+    assert_eq!(seq(store), before, "the journal is unchanged");
+    assert_eq!(
+        store.read_blocking(schema::dump_read_models).unwrap(),
+        dump_before,
+        "the hidden entry is not marked corrected, nor anything else changed"
+    );
+    // Its own HQ may still correct it.
+    entry(
+        &w,
+        "lima.analyst",
+        at,
+        NewEntry {
+            supersedes: Some(hidden),
+            ..text_entry("Lima corrects its own")
+        },
+    )
+    .unwrap();
+}
+
 pub fn bad_grades_and_times_are_refused_naming_the_field(store: &Store) {
     let w = world(store);
     let at = t0() + Duration::minutes(20);

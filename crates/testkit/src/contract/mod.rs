@@ -54,6 +54,8 @@ macro_rules! contract_tests {
             passwords_stay_out_of_the_journal_and_survive_a_rebuild,
             security_events_are_recorded,
             each_role_may_do_exactly_what_its_capabilities_allow,
+            a_disabled_account_acts_as_no_one_until_enabled,
+            a_password_set_by_an_administrator_must_be_replaced,
             // headquarters
             duty_roster_flags_headquarters_with_no_one_on_duty,
             // log
@@ -61,6 +63,7 @@ macro_rules! contract_tests {
             entry_with_only_text_takes_defaults,
             correction_supersedes_and_both_stay_visible,
             supersede_of_another_incidents_entry_is_refused_and_nothing_written,
+            a_reference_to_a_hidden_entry_answers_as_one_to_no_entry,
             bad_grades_and_times_are_refused_naming_the_field,
             lists_page_with_cursor_and_total,
             // work
@@ -78,6 +81,8 @@ macro_rules! contract_tests {
             a_database_failure_keeps_the_drivers_error_as_its_source,
             journal_verifies_and_names_the_changed_entry,
             journal_names_a_removed_or_reordered_entry,
+            a_cut_journal_is_not_sealed_again_by_the_next_write,
+            a_write_refuses_a_journal_cut_or_extended_behind_its_head,
             rebuilt_read_models_equal_the_live_ones,
             live_subscribers_receive_committed_events,
         );
@@ -138,9 +143,8 @@ pub fn principal(store: &Store, name: &str) -> Principal {
     let name = name.to_string();
     store
         .read_blocking(move |c| {
-            let (u, _) =
-                honbu_store::accounts::user_by_name(c, &name)?.ok_or(StoreError::NotFound)?;
-            honbu_store::accounts::principal(c, u.id)?.ok_or(StoreError::NotFound)
+            let l = honbu_store::accounts::user_by_name(c, &name)?.ok_or(StoreError::NotFound)?;
+            honbu_store::accounts::principal(c, l.user.id)?.ok_or(StoreError::NotFound)
         })
         .unwrap()
 }

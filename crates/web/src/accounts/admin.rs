@@ -10,9 +10,9 @@ use crate::pages::{
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::{StatusCode, Uri};
+use axum::http::Uri;
 use honbu_domain::commands::*;
-use honbu_domain::ids::TokenId;
+use honbu_domain::ids::{TokenId, UserId};
 use honbu_domain::time::Zone;
 use honbu_domain::vocab::{Capability, GlobalRole};
 use honbu_store::accounts;
@@ -30,6 +30,8 @@ struct AdminPage {
     capabilities: &'static [Capability],
     utc: Zone,
     new_token: Option<String>,
+    /// The administrator looking: they cannot disable or reset themselves.
+    me: UserId,
 }
 
 impl AdminPage {
@@ -90,26 +92,19 @@ async fn admin_page(
         capabilities: Capability::ALL,
         utc: Zone::UTC,
         new_token,
+        me: v.p.user,
     }))
 }
 
 pub async fn create_user(State(s): State<AppState>, Posted(v, f): Posted) -> PageResult {
     admin_only(&v)?;
-    let pw = f.str("password");
-    if let Err(e) = accounts::check_password_strength(&pw)
-        .and_then(|_| accounts::parse_username(&f.str("username")))
-    {
+    if let Err(e) = accounts::parse_username(&f.str("username")) {
         return Ok(back_with_error("/admin", e.into(), &f));
     }
-    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&pw))
-        .await
-        .map_err(|_| {
-            PageError::Api(crate::error::ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "hashing failed",
-            ))
-        })??;
+    let hash = match super::hashed(f.str("password")).await {
+        Ok(h) => h,
+        Err(e) => return Ok(back_with_error("/admin", e, &f)),
+    };
     let (p, username, display, role) = (
         v.p.clone(),
         f.str("username"),
@@ -150,6 +145,51 @@ pub async fn set_role(
     Ok(
         submit(&s, &v, &f, "/admin", "ok.saved", "/admin", move |c, ctx| {
             accounts::set_global_role(c, ctx, &name, &r)
+        })
+        .await,
+    )
+}
+
+pub async fn disable_user(
+    State(s): State<AppState>,
+    PagePath(name): PagePath<String>,
+    Posted(v, f): Posted,
+) -> PageResult {
+    Ok(
+        submit(&s, &v, &f, "/admin", "ok.saved", "/admin", move |c, ctx| {
+            accounts::disable_user(c, Some(ctx.p), ctx.now, &name)
+        })
+        .await,
+    )
+}
+
+pub async fn enable_user(
+    State(s): State<AppState>,
+    PagePath(name): PagePath<String>,
+    Posted(v, f): Posted,
+) -> PageResult {
+    Ok(
+        submit(&s, &v, &f, "/admin", "ok.saved", "/admin", move |c, ctx| {
+            accounts::enable_user(c, Some(ctx.p), ctx.now, &name)
+        })
+        .await,
+    )
+}
+
+/// Sets a password the user must replace at their next sign-in.
+pub async fn reset_password(
+    State(s): State<AppState>,
+    PagePath(name): PagePath<String>,
+    Posted(v, f): Posted,
+) -> PageResult {
+    admin_only(&v)?;
+    let hash = match super::hashed(f.str("password")).await {
+        Ok(h) => h,
+        Err(e) => return Ok(back_with_error("/admin", e, &f)),
+    };
+    Ok(
+        submit(&s, &v, &f, "/admin", "ok.password_reset", "/admin", move |c, ctx| {
+            accounts::reset_password(c, Some(ctx.p), ctx.now, &name, hash)
         })
         .await,
     )

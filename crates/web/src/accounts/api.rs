@@ -102,18 +102,8 @@ pub async fn create_user(
     ApiJson(r): ApiJson<CreateUser>,
 ) -> Result<impl IntoResponse, ApiError> {
     admin(&v)?;
-    accounts::check_password_strength(&r.password)?;
     accounts::parse_username(&r.username)?;
-    let pw = r.password.clone();
-    let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&pw))
-        .await
-        .map_err(|_| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "hashing failed",
-            )
-        })??;
+    let hash = super::hashed(r.password.clone()).await?;
     let p = v.p.clone();
     let (_, id) = s
         .store
@@ -144,6 +134,56 @@ pub async fn set_role(
 ) -> Result<StatusCode, ApiError> {
     exec(&s, &v, move |c, ctx| {
         accounts::set_global_role(c, ctx, &user, &r)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Disables an account (administrators only): its sessions end, its tokens
+/// and live streams stop at once, and it cannot sign in until enabled.
+#[utoipa::path(post, path = "/api/v1/users/{username}/disable", tag = "accounts", params(("username" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn disable_user(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(user): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    exec(&s, &v, move |c, ctx| {
+        accounts::disable_user(c, Some(ctx.p), ctx.now, &user)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Enables a disabled account (administrators only).
+#[utoipa::path(post, path = "/api/v1/users/{username}/enable", tag = "accounts", params(("username" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn enable_user(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(user): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    exec(&s, &v, move |c, ctx| {
+        accounts::enable_user(c, Some(ctx.p), ctx.now, &user)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets a password for another user (administrators only), which they must
+/// replace at their next sign-in; their sessions end. Their API tokens stay.
+#[utoipa::path(put, path = "/api/v1/users/{username}/password", tag = "accounts", params(("username" = String, Path)), request_body = ResetPassword,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reset_password(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(user): ApiPath<String>,
+    ApiJson(r): ApiJson<ResetPassword>,
+) -> Result<StatusCode, ApiError> {
+    admin(&v)?;
+    let hash = super::hashed(r.password).await?;
+    exec(&s, &v, move |c, ctx| {
+        accounts::reset_password(c, Some(ctx.p), ctx.now, &user, hash)
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -24,6 +24,7 @@ struct LoginPage {
     login_csrf: String,
     next: String,
     failed: bool,
+    disabled: bool,
     /// "Try again in N minutes", for a locked name.
     locked: Option<String>,
     demo_note: Option<String>,
@@ -46,12 +47,13 @@ pub async fn page(
         .map(|l| crate::i18n::get(l))
         .unwrap_or_else(|| lang_of(&headers, None));
     let token = accounts::random_hex(16);
-    let c = Chrome::new(None, t, t.t("login.title"), &q);
+    let c = Chrome::new(None, t, t.t("login.title"), &q).journal(s.store.journal_problem());
     let page = render(LoginPage {
         c,
         login_csrf: token.clone(),
         next,
         failed: q.contains_key("failed"),
+        disabled: q.contains_key("disabled"),
         locked: q
             .get("locked")
             .and_then(|m| m.parse::<u64>().ok())
@@ -116,7 +118,7 @@ pub async fn submit(
         .read(move |c| accounts::user_by_name(c, &name))
         .await?;
     let verified = tokio::task::spawn_blocking(move || match found {
-        Some((u, hash)) => accounts::verify_password(&password, &hash).then_some(u),
+        Some(l) => accounts::verify_password(&password, &l.password_hash).then_some(l),
         None => {
             // Same work whether or not the user exists.
             let _ = accounts::verify_password(&password, "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2bC5O1B3m+5qEjvvR8X8Qm3T7y1uK0mE0vj8c0p3w6Q");
@@ -142,11 +144,24 @@ pub async fn submit(
         });
     };
     attempt.succeeded();
-    let id = user.id;
+    // A disabled account is told so only once its password is right: a
+    // guesser learns nothing they could not learn from a wrong one.
+    if user.user.disabled_at.is_some() {
+        let events = accounts::login_failed(&username, "the account is disabled", 0, now());
+        s.store.write(move |_| Ok((events, ()))).await?;
+        return Ok(back(("disabled", "1".into())));
+    }
+    let id = user.user.id;
     let (_, (secret, _csrf)) = s
         .store
         .write(move |c| accounts::open_session(c, id, now()))
         .await?;
+    // A password an administrator set is good for choosing one's own.
+    let next = if user.must_change {
+        auth::PASSWORD_REQUIRED.to_string()
+    } else {
+        next
+    };
     let mut resp = Redirect::to(&next).into_response();
     let h = resp.headers_mut();
     if let Ok(v) = auth::session_cookie(&secret, s.config.secure_cookies).parse() {
@@ -184,6 +199,8 @@ pub async fn logout(State(s): State<AppState>, Posted(v, _): Posted) -> PageResu
 #[template(path = "settings.html")]
 struct SettingsPage {
     c: Chrome,
+    /// An administrator set the password: the user must choose their own.
+    must_change: bool,
     display_name: String,
     time_zone: String,
 }
@@ -192,12 +209,47 @@ pub async fn settings_page(PageViewer(v): PageViewer, uri: Uri) -> PageResult {
     let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.settings"), &query_map(&uri));
     Ok(render(SettingsPage {
         c,
+        must_change: v.must_change_password,
         display_name: v.p.display_name.clone(),
         time_zone: v.zone.map(|z| z.name().to_string()).unwrap_or_default(),
     }))
 }
 
 pub async fn settings_submit(State(s): State<AppState>, Posted(v, f): Posted) -> PageResult {
+    let password = f.opt("password");
+    let refuse = |msg: &str| {
+        back_with_error(
+            "/settings",
+            honbu_domain::FieldError::new("password", msg).into(),
+            &f,
+        )
+    };
+    // A password an administrator set is good for choosing one's own, and
+    // for nothing else: not even the other settings are saved without it.
+    if v.must_change_password {
+        let Some(pw) = password.clone() else {
+            return Ok(refuse(
+                "choose a new password: the one an administrator set is good for this only",
+            ));
+        };
+        let name = v.p.username.clone();
+        let set = s.store.read(move |c| accounts::user_by_name(c, &name)).await?;
+        let same = tokio::task::spawn_blocking(move || {
+            set.is_some_and(|l| accounts::verify_password(&pw, &l.password_hash))
+        })
+        .await
+        .unwrap_or(true);
+        if same {
+            return Ok(refuse("must differ from the password an administrator set"));
+        }
+    }
+    let hash = match password {
+        Some(pw) => match super::hashed(pw).await {
+            Ok(h) => Some(h),
+            Err(e) => return Ok(back_with_error("/settings", e, &f)),
+        },
+        None => None,
+    };
     let r = Settings {
         display_name: f.opt("display_name"),
         locale: f.opt("locale"),
@@ -206,23 +258,8 @@ pub async fn settings_submit(State(s): State<AppState>, Posted(v, f): Posted) ->
     if let Err(e) = exec(&s, &v, move |c, ctx| accounts::settings(c, ctx, &r)).await {
         return Ok(back_with_error("/settings", e, &f));
     }
-    if let Some(pw) = f.opt("password") {
-        if let Err(e) = accounts::check_password_strength(&pw) {
-            return Ok(back_with_error("/settings", e.into(), &f));
-        }
-        let hash = tokio::task::spawn_blocking(move || accounts::hash_password(&pw))
-            .await
-            .map_err(|_| {
-                PageError::Api(crate::error::ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "hashing failed",
-                ))
-            })??;
-        exec(&s, &v, move |c, ctx| {
-            accounts::change_password(c, ctx, hash)
-        })
-        .await?;
+    if let Some(hash) = hash {
+        exec(&s, &v, move |c, ctx| accounts::change_password(c, ctx, hash)).await?;
     }
-    Ok(done("/settings", "ok.saved"))
+    Ok(done(if v.must_change_password { "/" } else { "/settings" }, "ok.saved"))
 }

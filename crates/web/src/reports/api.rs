@@ -67,12 +67,7 @@ pub async fn get_handover(
     let h = in_incident_of(
         &s,
         v,
-        move |c, p| {
-            // A brief holds what its HQ may see: only that HQ's members (and administrators) read it.
-            Ok(reports::handover(c, id, At::Now)?
-                .filter(|h| p.is_admin() || p.role_in(h.hq).is_some())
-                .map(|h| h.incident))
-        },
+        move |c, p| Ok(reports::readable_handover(c, p, id, At::Now)?.map(|h| h.incident)),
         at,
         move |c, _, m| reports::handover(c, id, m.at),
     )

@@ -125,11 +125,11 @@ pub async fn brief_page(
     uri: Uri,
 ) -> PageResult {
     // Only its HQ's members (and administrators) read a brief, at any moment.
+    let p = v.p.clone();
     let incident = s
         .store
-        .read(move |c| reports::handover(c, h, At::Now))
+        .read(move |c| reports::readable_handover(c, &p, h, At::Now))
         .await?
-        .filter(|r| v.p.is_admin() || v.p.role_in(r.hq).is_some())
         .ok_or(PageError::NotFound)?
         .incident;
     let frame = incident_page(&s, &v, incident, &uri).await?;

@@ -60,6 +60,7 @@ async fn serve(store: Store, db: Option<honbu_testkit::TempDb>, config: honbu_we
 pub struct World {
     pub incident: String,
     pub lima_hq: String,
+    pub mofa_hq: String,
     pub admin_token: String,
     pub officer_token: String,
     pub reader_token: String,
@@ -88,6 +89,7 @@ pub async fn world(app: &App) -> World {
         World {
             incident: w.incident.to_string(),
             lima_hq: w.lima.to_string(),
+            mofa_hq: w.mofa.to_string(),
             admin_token: token("admin"),
             officer_token: token("officer"),
             reader_token: token("reader"),
@@ -216,13 +218,33 @@ impl App {
     }
 
     pub async fn sse(&self, path: &str, token: &str) -> Sse {
-        let r = self
-            .client
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
+        Sse::of(self.client.get(self.url(path)).bearer_auth(token)).await
+    }
+
+    /// A stream opened by a signed-in browser (its session cookie).
+    pub async fn sse_as(&self, browser: &reqwest::Client, path: &str) -> Sse {
+        Sse::of(browser.get(self.url(path))).await
+    }
+}
+
+pub struct Sse {
+    body: std::pin::Pin<Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
+    buf: String,
+}
+
+/// What a stream did within a wait.
+#[derive(Debug, PartialEq)]
+pub enum Heard {
+    Event(String, String),
+    /// The server closed it.
+    Ended,
+    /// Nothing but keep-alives.
+    Quiet,
+}
+
+impl Sse {
+    async fn of(req: reqwest::RequestBuilder) -> Sse {
+        let r = req.send().await.unwrap();
         assert_eq!(r.status(), 200);
         assert!(r.headers()["content-type"]
             .to_str()
@@ -233,16 +255,17 @@ impl App {
             buf: String::new(),
         }
     }
-}
 
-pub struct Sse {
-    body: std::pin::Pin<Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>,
-    buf: String,
-}
-
-impl Sse {
     /// The next (event, data) pair, skipping keep-alive comments.
     pub async fn next_event(&mut self, within: Duration) -> Option<(String, String)> {
+        match self.listen(within).await {
+            Heard::Event(k, d) => Some((k, d)),
+            _ => None,
+        }
+    }
+
+    /// The next event, the end of the stream, or quiet for `within`.
+    pub async fn listen(&mut self, within: Duration) -> Heard {
         let deadline = tokio::time::Instant::now() + within;
         loop {
             if let Some(i) = self.buf.find("\n\n") {
@@ -257,15 +280,15 @@ impl Sse {
                     }
                 }
                 if !data.is_empty() {
-                    return Some((event, data));
+                    return Heard::Event(event, data);
                 }
                 continue;
             }
-            let chunk = tokio::time::timeout_at(deadline, self.body.next())
-                .await
-                .ok()??
-                .ok()?;
-            self.buf.push_str(&String::from_utf8_lossy(&chunk));
+            match tokio::time::timeout_at(deadline, self.body.next()).await {
+                Err(_) => return Heard::Quiet,
+                Ok(None) | Ok(Some(Err(_))) => return Heard::Ended,
+                Ok(Some(Ok(chunk))) => self.buf.push_str(&String::from_utf8_lossy(&chunk)),
+            }
         }
     }
 }
