@@ -358,7 +358,14 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
         let at = time(&e.entered_at)?;
         steps.push((at, Step::Entry(e)));
         if !e.released_to.is_empty() {
-            steps.push((at + chrono::Duration::minutes(20), Step::Release(e)));
+            // Released twenty minutes on, or once the HQ it goes to exists.
+            let mut release = at + chrono::Duration::minutes(20);
+            for to in &e.released_to {
+                if let Some(h) = s.hqs.iter().find(|h| &h.key == to) {
+                    release = release.max(time(&h.activated_at)? + chrono::Duration::minutes(20));
+                }
+            }
+            steps.push((release, Step::Release(e)));
         }
     }
     for d in &s.decisions {

@@ -294,12 +294,26 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
-/// Only local paths may be redirected to after login.
-pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
+/// Where to go after signing in: a path of this site, rebuilt byte by byte
+/// from what was asked (anything but the characters of a path and query is
+/// percent-encoded, so a tab, a backslash or a line break cannot turn it
+/// into another origin or an invalid header); anything else goes home.
+pub fn safe_next(next: &str) -> String {
+    let mut out = String::with_capacity(next.len());
+    for b in next.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-' | b'.' | b'_' | b'~' | b'/' | b'?' | b'&' | b'=' | b'%' | b'+' | b','
+            | b';' | b':' | b'@' | b'!' | b'$' | b'\'' | b'(' | b')' | b'*' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    if out.starts_with('/') && !out.starts_with("//") {
+        out
     } else {
-        "/"
+        "/".into()
     }
 }
 

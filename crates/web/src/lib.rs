@@ -188,17 +188,22 @@ async fn record_counts(
     record_refused(store, refused).await;
     if !locked.is_empty() {
         let now = chrono::Utc::now();
-        let events: Vec<_> = locked
-            .into_iter()
-            .flat_map(|l| {
-                honbu_store::accounts::login_failed(
-                    &l.name,
-                    accounts::login::LOCKED_REASON,
-                    l.repeats,
-                    now,
-                )
-            })
-            .collect();
+        let mut events = vec![];
+        for l in locked {
+            let name = match accounts::login::recorded_name(store, &l.name).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!("could not record refused sign-ins: {e}");
+                    continue;
+                }
+            };
+            events.extend(honbu_store::accounts::login_failed(
+                &name,
+                accounts::login::LOCKED_REASON,
+                l.repeats,
+                now,
+            ));
+        }
         if let Err(e) = store.write(move |_| Ok((events, ()))).await {
             tracing::warn!("could not record refused sign-ins: {e}");
         }

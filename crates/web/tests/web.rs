@@ -10,6 +10,8 @@
 mod browser;
 #[path = "support/common.rs"]
 mod common;
+#[path = "cases/abuse.rs"]
+mod abuse;
 #[path = "cases/accounts.rs"]
 mod accounts;
 #[path = "cases/journal.rs"]

@@ -37,7 +37,7 @@ pub async fn page(
     v: Option<PageViewer>,
 ) -> Response {
     let q = query_map(&uri);
-    let next = auth::safe_next(q.get("next").map(String::as_str).unwrap_or("/")).to_string();
+    let next = auth::safe_next(q.get("next").map(String::as_str).unwrap_or("/"));
     if v.is_some() {
         return Redirect::to(&next).into_response();
     }
@@ -88,7 +88,7 @@ pub async fn submit(
     }
     let username = f.str("username").trim().to_string();
     let password = f.str("password");
-    let next = auth::safe_next(&f.str("next")).to_string();
+    let next = auth::safe_next(&f.str("next"));
     let back = |flag: (&str, String)| {
         let q = serde_urlencoded::to_string([
             (flag.0, flag.1.as_str()),
@@ -105,7 +105,8 @@ pub async fn submit(
             record,
         } => {
             if let Some(repeats) = record {
-                let events = accounts::login_failed(&username, LOCKED_REASON, repeats, now());
+                let name = recorded_name(&s.store, &username).await?;
+                let events = accounts::login_failed(&name, LOCKED_REASON, repeats, now());
                 s.store.write(move |_| Ok((events, ()))).await?;
             }
             return Ok(back(("locked", minutes(retry_after).to_string())));
@@ -117,6 +118,7 @@ pub async fn submit(
         .store
         .read(move |c| accounts::user_by_name(c, &name))
         .await?;
+    let known = found.is_some();
     let verified = tokio::task::spawn_blocking(move || match found {
         Some(l) => accounts::verify_password(&password, &l.password_hash).then_some(l),
         None => {
@@ -136,7 +138,8 @@ pub async fn submit(
             ),
             None => "wrong username or password".into(),
         };
-        let events = accounts::login_failed(&username, &reason, 0, now());
+        let name = if known { username.clone() } else { unknown_name(&s.store, &username) };
+        let events = accounts::login_failed(&name, &reason, 0, now());
         s.store.write(move |_| Ok((events, ()))).await?;
         return Ok(match lock {
             Some(d) => back(("locked", minutes(d).to_string())),
@@ -174,6 +177,25 @@ pub async fn submit(
         h.append(header::SET_COOKIE, v);
     }
     Ok(resp)
+}
+
+/// How a failed sign-in names what was typed: a name no account has is not
+/// kept (it may be a password typed into the wrong box, and the journal
+/// cannot forget), only a keyed digest of it, so repeats can be counted.
+fn unknown_name(store: &honbu_store::Store, typed: &str) -> String {
+    format!("(unknown name {})", store.key().digest("sign-in name", typed))
+}
+
+pub(crate) async fn recorded_name(
+    store: &honbu_store::Store,
+    typed: &str,
+) -> honbu_store::Result<String> {
+    let name = typed.to_string();
+    let known = store
+        .read(move |c| accounts::user_by_name(c, &name))
+        .await?
+        .is_some();
+    Ok(if known { typed.to_string() } else { unknown_name(store, typed) })
 }
 
 /// Whole minutes, rounded up, for "try again in N minutes".
