@@ -249,8 +249,6 @@ pub enum RightsOf {
     User(UserId),
     /// Whoever signs in with this API token.
     Token(TokenId),
-    /// Anyone's (a role's capabilities changed).
-    Everyone,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -338,7 +336,9 @@ impl Body {
             | Body::HqMemberAdded { user, .. }
             | Body::HqMemberRemoved { user, .. } => Some(RightsOf::User(*user)),
             Body::TokenRevoked { token } => Some(RightsOf::Token(*token)),
-            Body::RoleDefined { .. } => Some(RightsOf::Everyone),
+            // A role's capabilities govern what its holders may do, not what
+            // they may read (memberships and global roles decide that): no
+            // stream's rights change with them.
             _ => None,
         }
     }

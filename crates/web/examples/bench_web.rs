@@ -4,7 +4,8 @@
 //!   plain linear scan of the incident's entries;
 //! - one change reaching 1,000 open SSE subscribers over HTTP on loopback
 //!   (time to the last subscriber), against the same 1,000 receivers on the
-//!   bare in-process broadcast channel;
+//!   bare in-process broadcast channel; and the same change preceded by one
+//!   that makes every subscriber check its rights again;
 //! - the board and the log page of that incident as of a past moment
 //!   (halfway through its history and near its end; entries corrected and
 //!   re-marked along the way, so past versions are read), beside the live
@@ -348,6 +349,39 @@ async fn main() {
         }
         http.push((last - t0).as_secs_f64() * 1e3);
     }
+    // The same, when the change is preceded in its commit by one that may
+    // change the subscribers' rights (their user's global role set again):
+    // every one of the 1,000 streams looks its credential up again before
+    // it sends the entry.
+    let mut rechecked = vec![];
+    for k in rounds..2 * rounds {
+        let s = store.clone();
+        let now = honbu_domain::time::trunc(Utc::now());
+        let change = Event {
+            at: now,
+            actor: None,
+            incident: None,
+            body: Ev::GlobalRoleSet { user, role: None },
+        };
+        let ev = entry(inc, mofa, user, 1, format!("bench-marker-{k} live"));
+        let t0 = Instant::now();
+        tokio::task::spawn_blocking(move || s.append_blocking(vec![change, ev]).unwrap())
+            .await
+            .unwrap();
+        let mut got = 0;
+        let mut last = t0;
+        while got < n_subs {
+            let (kk, at) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+                .await
+                .expect("subscribers stalled")
+                .unwrap();
+            if kk == k {
+                got += 1;
+                last = last.max(at);
+            }
+        }
+        rechecked.push((last - t0).as_secs_f64() * 1e3);
+    }
     // Baseline: the bare broadcast channel with the same number of receivers.
     let (btx, _) = tokio::sync::broadcast::channel::<Arc<String>>(64);
     let (dtx, mut drx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
@@ -371,5 +405,7 @@ async fn main() {
     }
     let (h50, h99, b99) = (pct(http.clone(), 0.5), pct(http, 0.99), pct(bare, 0.99));
     println!("one change to {n_subs} SSE subscribers over HTTP (commit to last subscriber): p50 {h50:.2} ms, p99 {h99:.2} ms; bare broadcast channel to {n_subs} receivers p99 {b99:.2} ms; ratio {:.1}", h99 / b99);
+    let (r50, r99) = (pct(rechecked.clone(), 0.5), pct(rechecked, 0.99));
+    println!("one change to {n_subs} SSE subscribers after a change of their rights (every stream checks its credential again): p50 {r50:.2} ms, p99 {r99:.2} ms; ratio to the bare channel {:.1}, to the plain change {:.2}", r99 / b99, r99 / h99);
     std::process::exit(0);
 }

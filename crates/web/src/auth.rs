@@ -25,7 +25,7 @@ pub const LOGIN_CSRF_COOKIE: &str = "honbu_login_csrf";
 /// Where a user whose password an administrator set is sent.
 pub const PASSWORD_REQUIRED: &str = "/settings?password=required";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Via {
     Session,
     Token,
@@ -45,13 +45,17 @@ pub struct Credential {
 }
 
 impl Credential {
+    /// What names this credential among all (its kind and stored hash).
+    pub fn id(&self) -> (Via, &str) {
+        (self.via, &self.hash)
+    }
+
     /// Whether an event changing the rights of `whose` may change this
     /// credential's.
     pub fn touched_by(&self, whose: RightsOf) -> bool {
         match whose {
             RightsOf::User(u) => u == self.user,
             RightsOf::Token(t) => self.token == Some(t),
-            RightsOf::Everyone => true,
         }
     }
 

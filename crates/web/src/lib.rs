@@ -48,6 +48,8 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<Config>,
     pub throttle: Arc<throttle::Throttle>,
+    /// Live streams' second looks at their credentials, shared per event.
+    pub rechecks: Arc<live::Rechecks>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -71,6 +73,7 @@ fn router_with_throttle(store: Store, config: Config) -> (Router, Arc<throttle::
         store,
         throttle: throttle.clone(),
         config: Arc::new(config),
+        rechecks: Default::default(),
     };
     let (api, openapi) = api::router().split_for_parts();
     let openapi = Arc::new(openapi);

@@ -8,13 +8,14 @@
 //!
 //! Rights hold at every moment, not only at connect: a stream keeps the
 //! credential it was opened with (its hash), and every event that may change
-//! its holder's rights (a membership, a role, a sign-out, a revoked token, a
-//! disabled account: `Body::rights_of`) makes it look at the credential again
+//! its holder's rights (a membership, a global role, a sign-out, a revoked
+//! token, a disabled account: `Body::rights_of`) makes it look at the credential again
 //! before it sends anything more. A credential that no longer holds, or a
 //! principal that can no longer see the incident, ends the stream; a session
 //! that runs out ends it at its expiry, without waiting for an event.
 
-use crate::auth::{Credential, Viewer};
+use crate::auth::{Credential, Via, Viewer};
+use std::collections::HashMap;
 use crate::error::ApiError;
 use crate::AppState;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -77,6 +78,47 @@ async fn wire(store: &Store, ev: &Committed) -> Option<String> {
     Some(data.to_string())
 }
 
+/// The second looks at credentials that one event calls for, shared: a
+/// user with many streams open (tabs, screens, a wall display) is looked up
+/// once per event, not once per stream. Only the looks of the latest event
+/// are kept; each is made after that event was committed, so it holds for
+/// every stream that asks on its account.
+#[derive(Default)]
+pub struct Rechecks {
+    latest: std::sync::Mutex<(i64, Looks)>,
+}
+
+type Looks = HashMap<(Via, String), Arc<tokio::sync::OnceCell<Option<Principal>>>>;
+
+impl Rechecks {
+    /// The principal `credential` acts as now, looked up once for event
+    /// `seq` whichever stream asks first; `None` when it no longer holds
+    /// (or could not be checked: a stream then stops rather than send on
+    /// rights not proven).
+    pub async fn look(&self, state: &AppState, credential: &Credential, seq: i64) -> Option<Principal> {
+        let (via, hash) = credential.id();
+        let cell = {
+            let mut latest = self.latest.lock().unwrap_or_else(|p| p.into_inner());
+            if latest.0 != seq {
+                *latest = (seq, HashMap::new());
+            }
+            latest
+                .1
+                .entry((via, hash.to_string()))
+                .or_default()
+                .clone()
+        };
+        cell.get_or_init(|| async {
+            credential.principal(state).await.unwrap_or_else(|e| {
+                tracing::warn!("live stream: rights could not be checked again, closing: {e}");
+                None
+            })
+        })
+        .await
+        .clone()
+    }
+}
+
 /// A stream's subscriber: the bus, and who it sends to, as of now.
 struct Subscriber {
     rx: tokio::sync::broadcast::Receiver<Arc<Published>>,
@@ -94,18 +136,13 @@ enum Next {
 impl Subscriber {
     /// Checks the credential again: the principal it acts as now, or `None`
     /// when it no longer holds or can no longer see the incident.
-    async fn recheck(&mut self, incident: IncidentId) -> bool {
-        match self.credential.principal(&self.state).await {
-            Ok(Some(p)) if p.can_see_incident(incident) => {
+    async fn recheck(&mut self, incident: IncidentId, seq: i64) -> bool {
+        match self.state.rechecks.look(&self.state, &self.credential, seq).await {
+            Some(p) if p.can_see_incident(incident) => {
                 self.p = p;
                 true
             }
-            Ok(_) => false,
-            // Unable to check: stop rather than send on rights not proven.
-            Err(e) => {
-                tracing::warn!("live stream: rights could not be checked again, closing: {e}");
-                false
-            }
+            _ => false,
         }
     }
 
@@ -133,7 +170,7 @@ impl Subscriber {
                         .body
                         .rights_of()
                         .is_some_and(|w| self.credential.touched_by(w))
-                        && !self.recheck(incident).await
+                        && !self.recheck(incident, ev.seq).await
                     {
                         return Next::End;
                     }
@@ -154,7 +191,8 @@ impl Subscriber {
                 // Too slow a reader: tell it to refetch rather than fall
                 // behind; what it missed may have changed its rights.
                 Err(RecvError::Lagged(n)) => {
-                    if !self.recheck(incident).await {
+                    // A position no event has: a look of its own.
+                    if !self.recheck(incident, -(n as i64)).await {
                         return Next::End;
                     }
                     return Next::Send(
