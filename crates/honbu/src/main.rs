@@ -240,7 +240,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         Command::Journal {
-            command: JournalCommand::Rebuild { accept_broken_journal },
+            command: JournalCommand::Rebuild {
+                accept_broken_journal,
+            },
         } => {
             let rebuilt = if accept_broken_journal {
                 store.rebuild_unverified_blocking()

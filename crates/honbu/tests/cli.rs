@@ -119,9 +119,17 @@ fn users_tokens_and_journal_from_the_command_line() {
     };
     let (code, _, err) = honbu(&db, &["journal", "rebuild"], "");
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains(&format!("refusing to rebuild: the journal does not verify at entry {target}")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "refusing to rebuild: the journal does not verify at entry {target}"
+        )),
+        "{err}"
+    );
     assert!(err.contains("--accept-broken-journal"), "{err}");
-    assert!(names(&db).contains(&"suzuki".to_string()), "nothing changed");
+    assert!(
+        names(&db).contains(&"suzuki".to_string()),
+        "nothing changed"
+    );
     let (code, out, err) = honbu(&db, &["journal", "rebuild", "--accept-broken-journal"], "");
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("rebuilt"), "{out}");
@@ -161,7 +169,11 @@ fn accounts_are_disabled_enabled_and_given_a_password_from_the_command_line() {
     let (code, _, err) = honbu(&db, &["user", "passwd", "suzuki"], "short\n");
     assert_ne!(code, 0);
     assert!(err.contains("password"), "{err}");
-    let (code, out, err) = honbu(&db, &["user", "passwd", "suzuki"], "a temporary passphrase\n");
+    let (code, out, err) = honbu(
+        &db,
+        &["user", "passwd", "suzuki"],
+        "a temporary passphrase\n",
+    );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("must choose their own"), "{out}");
     let (_, must_change, hash) = disabled(&db);

@@ -194,9 +194,20 @@ fn a_store_opened_on_a_broken_journal_reads_but_writes_nothing() {
     };
     let store = open(key.clone());
     let problem = store.journal_problem().expect("found at start");
-    assert!(problem.starts_with(&format!("entry {target}:")), "{problem}");
-    let r = store.append_blocking(honbu_store::accounts::login_failed("x", "y", 0, honbu_testkit::contract::t0()));
-    assert!(matches!(r, Err(honbu_store::StoreError::JournalBroken(_))), "{r:?}");
+    assert!(
+        problem.starts_with(&format!("entry {target}:")),
+        "{problem}"
+    );
+    let r = store.append_blocking(honbu_store::accounts::login_failed(
+        "x",
+        "y",
+        0,
+        honbu_testkit::contract::t0(),
+    ));
+    assert!(
+        matches!(r, Err(honbu_store::StoreError::JournalBroken(_))),
+        "{r:?}"
+    );
     let users = store.read_blocking(accounts::users).unwrap();
     assert_eq!(users.len(), 6, "reads are served");
     // Another key: the head does not verify either.
@@ -249,7 +260,10 @@ fn rebuild_refuses_a_journal_that_does_not_verify_and_changes_nothing() {
     let Err(honbu_store::StoreError::JournalBroken(problem)) = r else {
         panic!("an emptied journal must not wipe the record: {r:?}")
     };
-    assert!(problem.contains("the journal is empty but the read models hold 6 users"), "{problem}");
+    assert!(
+        problem.contains("the journal is empty but the read models hold 6 users"),
+        "{problem}"
+    );
     assert_eq!(store.read_blocking(accounts::users).unwrap().len(), 6);
     assert_eq!(entries(&store), ["the true text"]);
 }

@@ -133,7 +133,10 @@ pub fn head_problem(
     mac: &str,
 ) -> Result<Option<String>, StoreError> {
     let last = c
-        .query_one("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", &[])?
+        .query_one(
+            "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1",
+            &[],
+        )?
         .map(|r| Ok::<_, StoreError>((r.int(0)?, r.text(1)?)))
         .transpose()?;
     if seq == 0 {
@@ -166,7 +169,11 @@ pub fn head_problem(
         ))),
         Some((n, _)) => Ok(Some(format!(
             "the journal ends at entry {n} but its head records entry {seq}: entries were {}",
-            if n < seq { "removed from the end" } else { "added without the key" }
+            if n < seq {
+                "removed from the end"
+            } else {
+                "added without the key"
+            }
         ))),
         None => Ok(Some(format!(
             "the journal is empty but its head records entry {seq}: its entries were removed"
@@ -193,7 +200,10 @@ pub fn check_tail(
     let mut prev: Option<String> = None;
     for (expect, r) in (from + 1..).zip(read_raw(c, from, rows)?) {
         let problem = if r.seq != expect {
-            Some(format!("entry {expect} is missing (next present is {})", r.seq))
+            Some(format!(
+                "entry {expect} is missing (next present is {})",
+                r.seq
+            ))
         } else if prev.as_deref().is_some_and(|p| p != r.prev_hash)
             || (r.seq == 1 && r.prev_hash != crate::schema::GENESIS)
         {

@@ -171,10 +171,7 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Vie
     let hash = sha256_hex(&secret);
     let now = Utc::now();
     let h = hash.clone();
-    let found = state
-        .store
-        .read(move |c| lookup(c, via, &h, &now))
-        .await?;
+    let found = state.store.read(move |c| lookup(c, via, &h, &now)).await?;
     Ok(found.map(|f| {
         let lang = f
             .user
@@ -309,8 +306,26 @@ pub fn safe_next(next: &str) -> String {
             b'A'..=b'Z'
             | b'a'..=b'z'
             | b'0'..=b'9'
-            | b'-' | b'.' | b'_' | b'~' | b'/' | b'?' | b'&' | b'=' | b'%' | b'+' | b','
-            | b';' | b':' | b'@' | b'!' | b'$' | b'\'' | b'(' | b')' | b'*' => out.push(b as char),
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'/'
+            | b'?'
+            | b'&'
+            | b'='
+            | b'%'
+            | b'+'
+            | b','
+            | b';'
+            | b':'
+            | b'@'
+            | b'!'
+            | b'$'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }

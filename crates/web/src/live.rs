@@ -15,7 +15,6 @@
 //! that runs out ends it at its expiry, without waiting for an event.
 
 use crate::auth::{Credential, Via, Viewer};
-use std::collections::HashMap;
 use crate::error::ApiError;
 use crate::AppState;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -28,6 +27,7 @@ use honbu_store::log;
 use honbu_store::versions::At;
 use honbu_store::{Published, Store};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
@@ -95,18 +95,19 @@ impl Rechecks {
     /// `seq` whichever stream asks first; `None` when it no longer holds
     /// (or could not be checked: a stream then stops rather than send on
     /// rights not proven).
-    pub async fn look(&self, state: &AppState, credential: &Credential, seq: i64) -> Option<Principal> {
+    pub async fn look(
+        &self,
+        state: &AppState,
+        credential: &Credential,
+        seq: i64,
+    ) -> Option<Principal> {
         let (via, hash) = credential.id();
         let cell = {
             let mut latest = self.latest.lock().unwrap_or_else(|p| p.into_inner());
             if latest.0 != seq {
                 *latest = (seq, HashMap::new());
             }
-            latest
-                .1
-                .entry((via, hash.to_string()))
-                .or_default()
-                .clone()
+            latest.1.entry((via, hash.to_string())).or_default().clone()
         };
         cell.get_or_init(|| async {
             credential.principal(state).await.unwrap_or_else(|e| {
@@ -137,7 +138,12 @@ impl Subscriber {
     /// Checks the credential again: the principal it acts as now, or `None`
     /// when it no longer holds or can no longer see the incident.
     async fn recheck(&mut self, incident: IncidentId, seq: i64) -> bool {
-        match self.state.rechecks.look(&self.state, &self.credential, seq).await {
+        match self
+            .state
+            .rechecks
+            .look(&self.state, &self.credential, seq)
+            .await
+        {
             Some(p) if p.can_see_incident(incident) => {
                 self.p = p;
                 true
@@ -174,7 +180,11 @@ impl Subscriber {
                     {
                         return Next::End;
                     }
-                    if self.credential.expires_at.is_some_and(|t| t <= chrono::Utc::now()) {
+                    if self
+                        .credential
+                        .expires_at
+                        .is_some_and(|t| t <= chrono::Utc::now())
+                    {
                         return Next::End;
                     }
                     if let Some((kind, data)) =

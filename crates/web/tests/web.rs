@@ -6,14 +6,14 @@
 //! service is a failure).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "support/browser.rs"]
-mod browser;
-#[path = "support/common.rs"]
-mod common;
 #[path = "cases/abuse.rs"]
 mod abuse;
 #[path = "cases/accounts.rs"]
 mod accounts;
+#[path = "support/browser.rs"]
+mod browser;
+#[path = "support/common.rs"]
+mod common;
 #[path = "cases/journal.rs"]
 mod journal;
 #[path = "cases/references.rs"]

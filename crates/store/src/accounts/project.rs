@@ -107,7 +107,10 @@ pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> 
             security(c, ev, Some(t(user)), "")?;
         }
         Body::UserEnabled { user } => {
-            c.exec("UPDATE users SET disabled_at = NULL WHERE id = $1", &[t(user)])?;
+            c.exec(
+                "UPDATE users SET disabled_at = NULL WHERE id = $1",
+                &[t(user)],
+            )?;
             security(c, ev, Some(t(user)), "")?;
         }
         Body::PasswordReset { user } => security(c, ev, Some(t(user)), "")?,

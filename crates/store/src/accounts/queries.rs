@@ -200,7 +200,11 @@ pub struct SessionRow {
     pub expires_at: DateTime<Utc>,
 }
 
-pub fn session(c: &mut dyn Conn, token_hash: &str, now: &DateTime<Utc>) -> Result<Option<SessionRow>> {
+pub fn session(
+    c: &mut dyn Conn,
+    token_hash: &str,
+    now: &DateTime<Utc>,
+) -> Result<Option<SessionRow>> {
     c.query_one(
         "SELECT user_id, csrf, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2",
         &[token_hash.into(), now.into()],

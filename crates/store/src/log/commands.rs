@@ -134,11 +134,9 @@ pub fn log_entry(
     NewEntry::check_links(r.links.len())?;
     for (i, l) in r.links.iter().enumerate() {
         if super::referable_entry(c, ctx.p, id, *l)?.is_none() {
-            return Err(FieldError::new(
-                format!("links[{i}]"),
-                "is not an entry of this incident",
-            )
-            .into());
+            return Err(
+                FieldError::new(format!("links[{i}]"), "is not an entry of this incident").into(),
+            );
         }
     }
     let hq = acting_hq(c, ctx, id, r.hq, Capability::LogWrite)?;

@@ -77,7 +77,10 @@ pub fn a_disabled_account_acts_as_no_one_until_enabled(store: &Store) {
         assert!(matches!(r, Err(StoreError::Forbidden(_))), "{who}: {r:?}");
     }
     let r = store.write_blocking(|c| disable_user(c, Some(&admin), t0(), "admin"));
-    assert!(matches!(r, Err(StoreError::Conflict(_))), "not oneself: {r:?}");
+    assert!(
+        matches!(r, Err(StoreError::Conflict(_))),
+        "not oneself: {r:?}"
+    );
     let r = store.write_blocking(|c| disable_user(c, Some(&admin), t0(), "nobody"));
     assert!(matches!(r, Err(StoreError::NotFound)), "{r:?}");
 
@@ -90,35 +93,52 @@ pub fn a_disabled_account_acts_as_no_one_until_enabled(store: &Store) {
     let r = store.write_blocking(|c| disable_user(c, None, t0(), "mofa.head"));
     assert!(matches!(r, Err(StoreError::Conflict(_))), "already: {r:?}");
     store.rebuild_blocking().unwrap();
-    assert_eq!(store.read_blocking(gone).unwrap(), None, "and after a rebuild");
+    assert_eq!(
+        store.read_blocking(gone).unwrap(),
+        None,
+        "and after a rebuild"
+    );
 
     store
         .write_blocking(|c| enable_user(c, None, t0(), "mofa.head"))
         .unwrap();
     assert_eq!(
-        store.read_blocking(gone).unwrap().map(|p| p.memberships.len()),
+        store
+            .read_blocking(gone)
+            .unwrap()
+            .map(|p| p.memberships.len()),
         Some(1),
         "enabled, with the memberships it had"
     );
     let r = store.write_blocking(|c| enable_user(c, Some(&admin), t0(), "mofa.head"));
-    assert!(matches!(r, Err(StoreError::Conflict(_))), "not disabled: {r:?}");
+    assert!(
+        matches!(r, Err(StoreError::Conflict(_))),
+        "not disabled: {r:?}"
+    );
 }
 
 /// A password an administrator sets must be replaced: the sign-in sees it
 /// so, the user's sessions end, and their own new password clears it. The
 /// journal records that it was set, never the hash.
 pub fn a_password_set_by_an_administrator_must_be_replaced(store: &Store) {
-    use honbu_store::accounts::{change_password, hash_password, must_change_password, open_session, reset_password, user_by_name, verify_password};
+    use honbu_store::accounts::{
+        change_password, hash_password, must_change_password, open_session, reset_password,
+        user_by_name, verify_password,
+    };
     world(store);
     let admin = principal(store, "admin");
     let u = user_id_of(store, "lima.analyst");
     store.write_blocking(|c| open_session(c, u, t0())).unwrap();
     let p = principal(store, "officer");
     let hash = hash_password("a temporary passphrase").unwrap();
-    let r = store.write_blocking(|c| reset_password(c, Some(&p), t0(), "lima.analyst", hash.clone()));
+    let r =
+        store.write_blocking(|c| reset_password(c, Some(&p), t0(), "lima.analyst", hash.clone()));
     assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
     let r = store.write_blocking(|c| reset_password(c, Some(&admin), t0(), "admin", hash.clone()));
-    assert!(matches!(r, Err(StoreError::Conflict(_))), "not oneself: {r:?}");
+    assert!(
+        matches!(r, Err(StoreError::Conflict(_))),
+        "not oneself: {r:?}"
+    );
     store
         .write_blocking(|c| reset_password(c, Some(&admin), t0(), "lima.analyst", hash))
         .unwrap();
@@ -128,9 +148,16 @@ pub fn a_password_set_by_an_administrator_must_be_replaced(store: &Store) {
         .unwrap();
     assert!(l.must_change && verify_password("a temporary passphrase", &l.password_hash));
     assert_eq!(sessions_of(store, u), 0, "their sessions ended");
-    assert!(store.read_blocking(move |c| must_change_password(c, u)).unwrap());
+    assert!(store
+        .read_blocking(move |c| must_change_password(c, u))
+        .unwrap());
     let journal: Vec<String> = store
-        .read_blocking(|c| c.query("SELECT payload FROM journal WHERE kind = 'password_reset'", &[]))
+        .read_blocking(|c| {
+            c.query(
+                "SELECT payload FROM journal WHERE kind = 'password_reset'",
+                &[],
+            )
+        })
         .unwrap()
         .iter()
         .map(|r| r.text(0).unwrap())
@@ -143,7 +170,9 @@ pub fn a_password_set_by_an_administrator_must_be_replaced(store: &Store) {
     store
         .write_blocking(|c| change_password(c, &rules::Ctx { p: &me, now: t0() }, own))
         .unwrap();
-    assert!(!store.read_blocking(move |c| must_change_password(c, u)).unwrap());
+    assert!(!store
+        .read_blocking(move |c| must_change_password(c, u))
+        .unwrap());
 }
 
 pub fn security_events_are_recorded(store: &Store) {

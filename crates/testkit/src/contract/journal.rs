@@ -81,10 +81,16 @@ pub fn a_cut_journal_is_not_sealed_again_by_the_next_write(store: &Store) {
             .unwrap()
     };
     let n = seq(store);
-    raw("DELETE FROM journal WHERE seq > $1", vec![honbu_store::sql::Value::Int(n - 3)]);
+    raw(
+        "DELETE FROM journal WHERE seq > $1",
+        vec![honbu_store::sql::Value::Int(n - 3)],
+    );
     let last_hash = store
         .read_blocking(move |c| {
-            c.query_one("SELECT hash FROM journal WHERE seq = $1", &[honbu_store::sql::Value::Int(n - 3)])
+            c.query_one(
+                "SELECT hash FROM journal WHERE seq = $1",
+                &[honbu_store::sql::Value::Int(n - 3)],
+            )
         })
         .unwrap()
         .unwrap()
@@ -94,7 +100,10 @@ pub fn a_cut_journal_is_not_sealed_again_by_the_next_write(store: &Store) {
         "UPDATE journal_head SET seq = $1, hash = $2 WHERE id = 1",
         vec![honbu_store::sql::Value::Int(n - 3), last_hash.into()],
     );
-    let before = store.read_blocking(|c| c.query("SELECT seq FROM journal", &[])).unwrap().len();
+    let before = store
+        .read_blocking(|c| c.query("SELECT seq FROM journal", &[]))
+        .unwrap()
+        .len();
     let sign_in = || {
         let u = principal(store, "stranger").user;
         store.write_blocking(move |c| honbu_store::accounts::open_session(c, u, t0()))
@@ -105,12 +114,18 @@ pub fn a_cut_journal_is_not_sealed_again_by_the_next_write(store: &Store) {
     };
     assert!(problem.contains("does not verify"), "{problem}");
     assert_eq!(
-        store.read_blocking(|c| c.query("SELECT seq FROM journal", &[])).unwrap().len(),
+        store
+            .read_blocking(|c| c.query("SELECT seq FROM journal", &[]))
+            .unwrap()
+            .len(),
         before,
         "nothing was written"
     );
     assert!(
-        store.read_blocking(|c| c.query("SELECT * FROM sessions", &[])).unwrap().is_empty(),
+        store
+            .read_blocking(|c| c.query("SELECT * FROM sessions", &[]))
+            .unwrap()
+            .is_empty(),
         "not even the session the sign-in would have opened"
     );
     assert!(store.journal_problem().is_some(), "writes stay refused");
@@ -128,7 +143,10 @@ pub fn a_write_refuses_a_journal_cut_or_extended_behind_its_head(store: &Store) 
     let n = seq(store);
     store
         .write_blocking(move |c| {
-            c.exec("UPDATE journal SET seq = seq + 1000 WHERE seq = $1", &[honbu_store::sql::Value::Int(n)])?;
+            c.exec(
+                "UPDATE journal SET seq = seq + 1000 WHERE seq = $1",
+                &[honbu_store::sql::Value::Int(n)],
+            )?;
             Ok((vec![], ()))
         })
         .unwrap();
@@ -136,9 +154,15 @@ pub fn a_write_refuses_a_journal_cut_or_extended_behind_its_head(store: &Store) 
     let Err(StoreError::JournalBroken(problem)) = r else {
         panic!("{r:?}")
     };
-    assert!(problem.contains(&format!("ends at entry {}", n + 1000)), "{problem}");
+    assert!(
+        problem.contains(&format!("ends at entry {}", n + 1000)),
+        "{problem}"
+    );
     let r = store.rebuild_blocking();
-    assert!(matches!(r, Err(StoreError::JournalBroken(_))), "rebuild refuses too: {r:?}");
+    assert!(
+        matches!(r, Err(StoreError::JournalBroken(_))),
+        "rebuild refuses too: {r:?}"
+    );
 }
 
 pub fn rebuilt_read_models_equal_the_live_ones(store: &Store) {

@@ -257,7 +257,12 @@ pub fn a_reference_to_a_hidden_entry_answers_as_one_to_no_entry(store: &Store) {
     let dump_before = store.read_blocking(schema::dump_read_models).unwrap();
     let mofa = Some(w.mofa);
     let refusal = |id: EntryId| {
-        let e = |r: NewEntry| entry(&w, "mofa.head", at, r).map(|_| ()).unwrap_err().to_string();
+        let e = |r: NewEntry| {
+            entry(&w, "mofa.head", at, r)
+                .map(|_| ())
+                .unwrap_err()
+                .to_string()
+        };
         let decision = run(store, "mofa.head", at, |c, ctx| {
             honbu_store::work::record_decision(
                 c,
@@ -286,8 +291,16 @@ pub fn a_reference_to_a_hidden_entry_answers_as_one_to_no_entry(store: &Store) {
         .unwrap_err()
         .to_string();
         (
-            e(NewEntry { supersedes: Some(id), hq: mofa, ..text_entry("correction") }),
-            e(NewEntry { links: vec![id], hq: mofa, ..text_entry("link") }),
+            e(NewEntry {
+                supersedes: Some(id),
+                hq: mofa,
+                ..text_entry("correction")
+            }),
+            e(NewEntry {
+                links: vec![id],
+                hq: mofa,
+                ..text_entry("link")
+            }),
             decision,
             significance,
             release,

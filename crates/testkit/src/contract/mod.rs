@@ -336,7 +336,11 @@ fn busy_world(store: &Store) -> World {
             credibility: Some(serde_json::json!(1 + i % 6)),
             significant: Some(i % 4 == 0),
             release: Some(if i % 5 == 0 { "hq" } else { "incident" }.into()),
-            supersedes: if i % 7 == 6 { last.get(who).copied() } else { None },
+            supersedes: if i % 7 == 6 {
+                last.get(who).copied()
+            } else {
+                None
+            },
             ..text_entry(&format!("entry {i}"))
         };
         last.insert(who, entry(&w, who, at, e).unwrap());

@@ -187,12 +187,16 @@ pub async fn reset_password(
         Ok(h) => h,
         Err(e) => return Ok(back_with_error("/admin", e, &f)),
     };
-    Ok(
-        submit(&s, &v, &f, "/admin", "ok.password_reset", "/admin", move |c, ctx| {
-            accounts::reset_password(c, Some(ctx.p), ctx.now, &name, hash)
-        })
-        .await,
+    Ok(submit(
+        &s,
+        &v,
+        &f,
+        "/admin",
+        "ok.password_reset",
+        "/admin",
+        move |c, ctx| accounts::reset_password(c, Some(ctx.p), ctx.now, &name, hash),
     )
+    .await)
 }
 
 pub async fn define_role(State(s): State<AppState>, Posted(v, f): Posted) -> PageResult {

@@ -138,7 +138,11 @@ pub async fn submit(
             ),
             None => "wrong username or password".into(),
         };
-        let name = if known { username.clone() } else { unknown_name(&s.store, &username) };
+        let name = if known {
+            username.clone()
+        } else {
+            unknown_name(&s.store, &username)
+        };
         let events = accounts::login_failed(&name, &reason, 0, now());
         s.store.write(move |_| Ok((events, ()))).await?;
         return Ok(match lock {
@@ -183,7 +187,10 @@ pub async fn submit(
 /// kept (it may be a password typed into the wrong box, and the journal
 /// cannot forget), only a keyed digest of it, so repeats can be counted.
 fn unknown_name(store: &honbu_store::Store, typed: &str) -> String {
-    format!("(unknown name {})", store.key().digest("sign-in name", typed))
+    format!(
+        "(unknown name {})",
+        store.key().digest("sign-in name", typed)
+    )
 }
 
 pub(crate) async fn recorded_name(
@@ -195,7 +202,11 @@ pub(crate) async fn recorded_name(
         .read(move |c| accounts::user_by_name(c, &name))
         .await?
         .is_some();
-    Ok(if known { typed.to_string() } else { unknown_name(store, typed) })
+    Ok(if known {
+        typed.to_string()
+    } else {
+        unknown_name(store, typed)
+    })
 }
 
 /// Whole minutes, rounded up, for "try again in N minutes".
@@ -255,7 +266,10 @@ pub async fn settings_submit(State(s): State<AppState>, Posted(v, f): Posted) ->
             ));
         };
         let name = v.p.username.clone();
-        let set = s.store.read(move |c| accounts::user_by_name(c, &name)).await?;
+        let set = s
+            .store
+            .read(move |c| accounts::user_by_name(c, &name))
+            .await?;
         let same = tokio::task::spawn_blocking(move || {
             set.is_some_and(|l| accounts::verify_password(&pw, &l.password_hash))
         })
@@ -281,7 +295,17 @@ pub async fn settings_submit(State(s): State<AppState>, Posted(v, f): Posted) ->
         return Ok(back_with_error("/settings", e, &f));
     }
     if let Some(hash) = hash {
-        exec(&s, &v, move |c, ctx| accounts::change_password(c, ctx, hash)).await?;
+        exec(&s, &v, move |c, ctx| {
+            accounts::change_password(c, ctx, hash)
+        })
+        .await?;
     }
-    Ok(done(if v.must_change_password { "/" } else { "/settings" }, "ok.saved"))
+    Ok(done(
+        if v.must_change_password {
+            "/"
+        } else {
+            "/settings"
+        },
+        "ok.saved",
+    ))
 }

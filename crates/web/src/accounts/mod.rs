@@ -19,7 +19,13 @@ pub(crate) async fn hashed(password: String) -> Result<String, ApiError> {
     honbu_store::accounts::check_password_strength(&password)?;
     tokio::task::spawn_blocking(move || honbu_store::accounts::hash_password(&password))
         .await
-        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "hashing failed"))?
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "hashing failed",
+            )
+        })?
         .map_err(ApiError::from)
 }
 

@@ -26,13 +26,23 @@ async fn after_sign_in_only_a_path_of_this_site_is_followed() {
         let r = app.sign_in(&c, &csrf, "mofa.head", PASSWORD, next).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{next:?}");
         let to = r.headers()["location"].to_str().unwrap().to_string();
-        assert!(to.starts_with('/') && !to.starts_with("//"), "{next:?} -> {to}");
+        assert!(
+            to.starts_with('/') && !to.starts_with("//"),
+            "{next:?} -> {to}"
+        );
         assert!(
             to.bytes().all(|b| b.is_ascii_graphic()) && !to.contains('\\'),
             "{next:?} -> {to:?}"
         );
-        let u = reqwest::Url::parse(&app.url("/")).unwrap().join(&to).unwrap();
-        assert_eq!(u.origin(), reqwest::Url::parse(&app.base).unwrap().origin(), "{next:?} -> {to}");
+        let u = reqwest::Url::parse(&app.url("/"))
+            .unwrap()
+            .join(&to)
+            .unwrap();
+        assert_eq!(
+            u.origin(),
+            reqwest::Url::parse(&app.base).unwrap().origin(),
+            "{next:?} -> {to}"
+        );
         // Signed in already, the login page sends the same way.
         let r = c
             .get(app.url("/login"))
@@ -42,11 +52,20 @@ async fn after_sign_in_only_a_path_of_this_site_is_followed() {
             .unwrap();
         assert!(r.status().is_redirection(), "{next:?}: {}", r.status());
         let to = r.headers()["location"].to_str().unwrap();
-        assert!(to.starts_with('/') && !to.starts_with("//"), "{next:?} -> {to}");
+        assert!(
+            to.starts_with('/') && !to.starts_with("//"),
+            "{next:?} -> {to}"
+        );
     }
     let (c, csrf) = app.login_form().await;
-    let r = app.sign_in(&c, &csrf, "mofa.head", PASSWORD, "/incidents?x=1").await;
-    assert_eq!(r.headers()["location"], "/incidents?x=1", "a good path is kept as it was");
+    let r = app
+        .sign_in(&c, &csrf, "mofa.head", PASSWORD, "/incidents?x=1")
+        .await;
+    assert_eq!(
+        r.headers()["location"],
+        "/incidents?x=1",
+        "a good path is kept as it was"
+    );
 }
 
 /// A failed sign-in under a name no account has keeps a keyed digest of
@@ -62,20 +81,42 @@ async fn an_unknown_name_is_recorded_as_a_digest_not_as_typed() {
         app.sign_in(&c, &csrf, typed, "whatever it is", "/").await;
     }
     let (c, csrf) = app.login_form().await;
-    app.sign_in(&c, &csrf, "mofa.head", "not the password", "/").await;
+    app.sign_in(&c, &csrf, "mofa.head", "not the password", "/")
+        .await;
     let journal: Vec<String> = app
         .store
-        .read(|c| c.query("SELECT payload FROM journal WHERE kind = 'login_failed'", &[]))
+        .read(|c| {
+            c.query(
+                "SELECT payload FROM journal WHERE kind = 'login_failed'",
+                &[],
+            )
+        })
         .await
         .unwrap()
         .iter()
         .map(|r| r.text(0).unwrap())
         .collect();
     assert_eq!(journal.len(), 3, "{journal:?}");
-    assert!(journal.iter().all(|p| !p.contains(typed)), "the typed name is kept nowhere: {journal:?}");
-    let digest = |p: &str| serde_json::from_str::<serde_json::Value>(p).unwrap()["username"].as_str().unwrap().to_string();
-    assert!(digest(&journal[0]).starts_with("(unknown name "), "{}", journal[0]);
-    assert_eq!(digest(&journal[0]), digest(&journal[1]), "repeats can be counted");
+    assert!(
+        journal.iter().all(|p| !p.contains(typed)),
+        "the typed name is kept nowhere: {journal:?}"
+    );
+    let digest = |p: &str| {
+        serde_json::from_str::<serde_json::Value>(p).unwrap()["username"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        digest(&journal[0]).starts_with("(unknown name "),
+        "{}",
+        journal[0]
+    );
+    assert_eq!(
+        digest(&journal[0]),
+        digest(&journal[1]),
+        "repeats can be counted"
+    );
     assert_eq!(digest(&journal[2]), "mofa.head");
     let log = app.get_json("/api/v1/security-log", &w.admin_token).await;
     assert!(!log.to_string().contains(typed));

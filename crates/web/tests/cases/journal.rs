@@ -32,7 +32,11 @@ async fn a_cut_journal_stops_writes_and_says_so_everywhere() {
 
     let (c, csrf) = app.login_form().await;
     let r = app.sign_in(&c, &csrf, "lima.analyst", PASSWORD, "/").await;
-    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE, "the sign-in is refused");
+    assert_eq!(
+        r.status(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the sign-in is refused"
+    );
 
     let r = app
         .client
@@ -45,7 +49,13 @@ async fn a_cut_journal_stops_writes_and_says_so_everywhere() {
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body["error"]["code"], "journal_broken");
-    assert!(body["error"]["message"].as_str().unwrap().contains("does not verify"), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not verify"),
+        "{body}"
+    );
 
     let r = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -60,8 +70,26 @@ async fn a_cut_journal_stops_writes_and_says_so_everywhere() {
         .unwrap();
     assert_eq!(board.status(), StatusCode::OK);
     let html = board.text().await.unwrap();
-    assert!(html.contains("journal-broken") && html.contains("saves nothing"), "{html}");
-    let login = app.client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
-    assert!(login.contains("journal-broken"), "the sign-in page says so too");
-    app.get_json(&format!("/api/v1/incidents/{}/log", w.incident), &w.mofa_token).await;
+    assert!(
+        html.contains("journal-broken") && html.contains("saves nothing"),
+        "{html}"
+    );
+    let login = app
+        .client
+        .get(app.url("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        login.contains("journal-broken"),
+        "the sign-in page says so too"
+    );
+    app.get_json(
+        &format!("/api/v1/incidents/{}/log", w.incident),
+        &w.mofa_token,
+    )
+    .await;
 }

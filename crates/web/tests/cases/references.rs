@@ -43,5 +43,9 @@ async fn another_hqs_brief_is_not_found_to_acknowledge_as_to_read() {
             (read.json().await.unwrap(), ack.json().await.unwrap());
         assert_eq!(a, b, "the same answer, word for word");
     }
-    assert_eq!(app.journal_seq_excluding_security().await, before, "nothing recorded");
+    assert_eq!(
+        app.journal_seq_excluding_security().await,
+        before,
+        "nothing recorded"
+    );
 }

@@ -69,13 +69,33 @@ async fn a_removed_member_hears_nothing_more_of_the_hq_they_left() {
     let mut s = app
         .sse(&format!("/api/v1/incidents/{inc}/stream"), &w.lima_token)
         .await;
-    log(&app, &w.officer_token, &w, &w.lima_hq, "Lima only, before", "hq").await;
+    log(
+        &app,
+        &w.officer_token,
+        &w,
+        &w.lima_hq,
+        "Lima only, before",
+        "hq",
+    )
+    .await;
     let (heard, _) = gather(&mut s, Duration::from_millis(500)).await;
-    assert_eq!(texts(&heard), ["Lima only, before"], "a member hears their HQ");
+    assert_eq!(
+        texts(&heard),
+        ["Lima only, before"],
+        "a member hears their HQ"
+    );
 
     remove(&app, &w.officer_token, &w.lima_hq, "lima.analyst").await;
     let removed = Instant::now();
-    log(&app, &w.officer_token, &w, &w.lima_hq, "Lima only, after", "hq").await;
+    log(
+        &app,
+        &w.officer_token,
+        &w,
+        &w.lima_hq,
+        "Lima only, after",
+        "hq",
+    )
+    .await;
     log(&app, &w.mofa_token, &w, &mofa, "MOFA only, after", "hq").await;
     let (heard, ended) = gather(&mut s, SOON).await;
     assert!(!ended, "still a member of MOFA: the stream goes on");
@@ -86,10 +106,21 @@ async fn a_removed_member_hears_nothing_more_of_the_hq_they_left() {
     );
 
     remove(&app, &w.mofa_token, &mofa, "lima.analyst").await;
-    log(&app, &w.mofa_token, &w, &mofa, "for everyone, after", "incident").await;
+    log(
+        &app,
+        &w.mofa_token,
+        &w,
+        &mofa,
+        "for everyone, after",
+        "incident",
+    )
+    .await;
     let (heard, ended) = gather(&mut s, SOON).await;
     assert!(ended, "no longer in the incident: the stream ends");
-    assert!(texts(&heard).is_empty(), "nothing after the last removal: {heard:?}");
+    assert!(
+        texts(&heard).is_empty(),
+        "nothing after the last removal: {heard:?}"
+    );
     assert!(removed.elapsed() < Duration::from_secs(3));
 }
 
@@ -131,9 +162,20 @@ async fn a_revoked_tokens_stream_ends_at_once() {
         .unwrap();
     assert_eq!(r.status(), 204);
     let t = Instant::now();
-    log(&app, &w.officer_token, &w, &w.lima_hq, "after the revocation", "hq").await;
+    log(
+        &app,
+        &w.officer_token,
+        &w,
+        &w.lima_hq,
+        "after the revocation",
+        "hq",
+    )
+    .await;
     let (heard, ended) = gather(&mut s, SOON).await;
-    assert!(ended && t.elapsed() < Duration::from_secs(2), "ended at once");
+    assert!(
+        ended && t.elapsed() < Duration::from_secs(2),
+        "ended at once"
+    );
     assert!(texts(&heard).is_empty(), "{heard:?}");
     let (heard, ended) = gather(&mut s2, Duration::from_millis(500)).await;
     assert!(!ended);
@@ -160,7 +202,15 @@ async fn signing_out_ends_the_sessions_stream() {
         .await
         .unwrap();
     assert!(r.status().is_success() || r.status().is_redirection());
-    log(&app, &w.officer_token, &w, &w.lima_hq, "after signing out", "hq").await;
+    log(
+        &app,
+        &w.officer_token,
+        &w,
+        &w.lima_hq,
+        "after signing out",
+        "hq",
+    )
+    .await;
     let (heard, ended) = gather(&mut s, SOON).await;
     assert!(ended, "the signed-out session's stream ended");
     assert!(texts(&heard).is_empty(), "{heard:?}");
@@ -192,7 +242,15 @@ async fn a_session_that_runs_out_ends_its_stream_at_its_expiry() {
         .sse_as(&browser, &format!("/api/v1/incidents/{inc}/stream"))
         .await;
     let opened = Instant::now();
-    log(&app, &w.officer_token, &w, &w.lima_hq, "before expiry", "hq").await;
+    log(
+        &app,
+        &w.officer_token,
+        &w,
+        &w.lima_hq,
+        "before expiry",
+        "hq",
+    )
+    .await;
     let (heard, ended) = gather(&mut s, Duration::from_millis(3500)).await;
     assert!(ended, "the stream ended when the session did");
     assert_eq!(texts(&heard), ["before expiry"], "{heard:?}");
