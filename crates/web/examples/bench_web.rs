@@ -63,6 +63,27 @@ fn entry(inc: IncidentId, hq: HqId, user: UserId, i: usize, text: String) -> Eve
     }
 }
 
+/// Milliseconds from `t0` until all `n` subscribers reported marker `k`.
+async fn heard_by_all(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<(usize, Instant)>,
+    k: usize,
+    n: usize,
+    t0: Instant,
+) -> f64 {
+    let (mut got, mut last) = (0, t0);
+    while got < n {
+        let (kk, at) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("subscribers stalled")
+            .unwrap();
+        if kk == k {
+            got += 1;
+            last = last.max(at);
+        }
+    }
+    (last - t0).as_secs_f64() * 1e3
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<usize> = std::env::args()
@@ -335,19 +356,7 @@ async fn main() {
         tokio::task::spawn_blocking(move || s.append_blocking(vec![ev]).unwrap())
             .await
             .unwrap();
-        let mut got = 0;
-        let mut last = t0;
-        while got < n_subs {
-            let (kk, at) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
-                .await
-                .expect("subscribers stalled")
-                .unwrap();
-            if kk == k {
-                got += 1;
-                last = last.max(at);
-            }
-        }
-        http.push((last - t0).as_secs_f64() * 1e3);
+        http.push(heard_by_all(&mut rx, k, n_subs, t0).await);
     }
     // The same, when the change is preceded in its commit by one that may
     // change the subscribers' rights (their user's global role set again):
@@ -368,19 +377,7 @@ async fn main() {
         tokio::task::spawn_blocking(move || s.append_blocking(vec![change, ev]).unwrap())
             .await
             .unwrap();
-        let mut got = 0;
-        let mut last = t0;
-        while got < n_subs {
-            let (kk, at) = tokio::time::timeout(Duration::from_secs(10), rx.recv())
-                .await
-                .expect("subscribers stalled")
-                .unwrap();
-            if kk == k {
-                got += 1;
-                last = last.max(at);
-            }
-        }
-        rechecked.push((last - t0).as_secs_f64() * 1e3);
+        rechecked.push(heard_by_all(&mut rx, k, n_subs, t0).await);
     }
     // Baseline: the bare broadcast channel with the same number of receivers.
     let (btx, _) = tokio::sync::broadcast::channel::<Arc<String>>(64);
