@@ -74,8 +74,18 @@ pub struct EntryView {
     pub release: Release,
     pub significant: bool,
     pub text: String,
+    /// The entry this one corrects, when the viewer may read it.
     pub supersedes: Option<EntryId>,
+    /// The entry that corrects this one: a superseded entry is never shown
+    /// as current. A correction reaches everyone who may read what it
+    /// corrects, so whoever reads this entry may read that one.
     pub superseded_by: Option<EntryId>,
+    /// The numbers of those two, for saying "corrected by #n".
+    #[serde(default)]
+    pub supersedes_number: Option<i64>,
+    #[serde(default)]
+    pub superseded_by_number: Option<i64>,
+    /// The entries this one links to, of those the viewer may read.
     pub links: Vec<EntryId>,
     pub released_to: Vec<HqId>,
 }

@@ -5,7 +5,9 @@
 
 use crate::headquarters::hq_views_at;
 use crate::incidents::{incident, incident_clock};
-use crate::log::{entry_row, entry_vis, fill_releases, ENTRIES, ENTRY_COLS, RELEASES};
+use crate::log::{
+    entry_row, entry_vis, fill_releases, resolve_refs, ENTRIES, ENTRY_COLS, RELEASES,
+};
 use crate::sql::{placeholders, t, Conn, Value};
 use crate::versions::At;
 use crate::work::{decisions, tasks_at};
@@ -106,6 +108,7 @@ pub fn board(
         .map(entry_row)
         .collect::<Result<Vec<_>>>()?;
     fill_releases(c, at, &mut significant_list)?;
+    resolve_refs(c, p, id, at, &mut significant_list)?;
     let mut recent = c
         .query(
             &format!("SELECT {ENTRY_COLS} FROM {all} e WHERE e.incident_id = $1 AND {vis} ORDER BY e.number DESC LIMIT ${}", n + 1),
@@ -115,6 +118,7 @@ pub fn board(
         .map(entry_row)
         .collect::<Result<Vec<_>>>()?;
     fill_releases(c, at, &mut recent)?;
+    resolve_refs(c, p, id, at, &mut recent)?;
     // A closed incident's clock stops: nothing becomes overdue after it closed.
     let now = incident_clock(c, id, at, now)?;
     let tasks = tasks_at(c, id, at, false, now)?;

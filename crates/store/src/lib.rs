@@ -218,7 +218,16 @@ impl Drop for Place<'_> {
 #[derive(Debug)]
 pub struct Published {
     pub committed: Committed,
-    pub wire: tokio::sync::OnceCell<Option<String>>,
+    pub wire: tokio::sync::OnceCell<Option<Wire>>,
+}
+
+/// An event as a stream sends it: the bytes most subscribers share, and
+/// for a new entry the entry and the marks of the entries it names, for
+/// the few subscribers who may not know of one of those.
+#[derive(Debug, Clone)]
+pub struct Wire {
+    pub data: String,
+    pub entry: Option<(honbu_domain::board::EntryView, log::Refs)>,
 }
 
 impl std::ops::Deref for Published {

@@ -25,7 +25,7 @@ use honbu_domain::ids::IncidentId;
 use honbu_store::incidents;
 use honbu_store::log;
 use honbu_store::versions::At;
-use honbu_store::{Published, Store};
+use honbu_store::{Published, Store, Wire};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -49,25 +49,45 @@ pub async fn message(
         }
     }
     // What a viewer may learn of an event is the same for every viewer who
-    // may learn of it at all: made once, for all subscribers.
-    let data = ev.wire.get_or_init(|| wire(store, ev)).await.clone()?;
-    Some((ev.event.body.kind(), data))
+    // may learn of it at all, made once for all subscribers; but for an
+    // entry naming one this viewer may not read, which is left out for them.
+    let wire = ev.wire.get_or_init(|| wire(store, ev)).await.as_ref()?;
+    if let Some((entry, refs)) = &wire.entry {
+        if refs.hides_any(p, incident, entry) {
+            let mut entry = entry.clone();
+            refs.apply(p, incident, &mut entry);
+            let mut data: Value = serde_json::from_str(&wire.data).ok()?;
+            data["entry"] = serde_json::to_value(entry).unwrap_or(Value::Null);
+            return Some((ev.event.body.kind(), data.to_string()));
+        }
+    }
+    Some((ev.event.body.kind(), wire.data.clone()))
 }
 
 /// The event's kind, time and journal number; for a new entry, the entry
 /// itself, as the API returns it (`EntryView`), as it stood once this event
-/// was applied.
-async fn wire(store: &Store, ev: &Committed) -> Option<String> {
+/// was applied, naming the entries it names (as a reader who may read them
+/// all sees it).
+async fn wire(store: &Store, ev: &Committed) -> Option<Wire> {
     let kind = ev.event.body.kind();
     let mut data = json!({ "seq": ev.seq, "kind": kind, "at": ev.event.at });
+    let mut with = None;
     if let Body::EntryLogged(l) = &ev.event.body {
         let (id, seq) = (l.entry, ev.seq);
         match store
-            .read(move |c| log::entry_unchecked(c, id, At::Seq(seq)))
+            .read(move |c| {
+                let Some((_, mut e)) = log::entry_unchecked(c, id, At::Seq(seq))? else {
+                    return Ok(None);
+                };
+                let refs = log::Refs::of(c, At::Seq(seq), std::slice::from_ref(&e))?;
+                refs.number(&mut e);
+                Ok(Some((e, refs)))
+            })
             .await
         {
-            Ok(Some((_, entry))) => {
-                data["entry"] = serde_json::to_value(entry).unwrap_or(Value::Null);
+            Ok(Some((entry, refs))) => {
+                data["entry"] = serde_json::to_value(&entry).unwrap_or(Value::Null);
+                with = Some((entry, refs));
             }
             // The page refetches what it shows on any event; a stream that
             // cannot read the entry still says something changed.
@@ -75,7 +95,10 @@ async fn wire(store: &Store, ev: &Committed) -> Option<String> {
             Err(e) => tracing::warn!("live stream: entry {id} of event {seq}: {e}"),
         }
     }
-    Some(data.to_string())
+    Some(Wire {
+        data: data.to_string(),
+        entry: with,
+    })
 }
 
 /// The second looks at credentials that one event calls for, shared: a

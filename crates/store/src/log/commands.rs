@@ -108,8 +108,7 @@ pub fn log_entry(
         .release
         .as_deref()
         .map(|s| Release::parse("release", s))
-        .transpose()?
-        .unwrap_or(Release::Incident);
+        .transpose()?;
     let (source, source_name, reliability) = match r.source {
         Some(s) => {
             let row = super::source(c, s)?
@@ -120,17 +119,39 @@ pub fn log_entry(
     };
     // A reference to an entry the author may not read answers exactly as
     // one to no entry, and changes nothing.
-    if let Some(old) = r.supersedes {
-        let e = super::referable_entry(c, ctx.p, id, old)?
-            .ok_or_else(|| FieldError::new("supersedes", "is not an entry of this incident"))?;
-        if e.superseded_by.is_some() {
-            return Err(FieldError::new(
-                "supersedes",
-                "that entry has already been superseded; correct the newer one",
-            )
-            .into());
+    let corrected = match r.supersedes {
+        Some(old) => {
+            let e = super::referable_entry(c, ctx.p, id, old)?
+                .ok_or_else(|| FieldError::new("supersedes", "is not an entry of this incident"))?;
+            if e.superseded_by.is_some() {
+                return Err(FieldError::new(
+                    "supersedes",
+                    "that entry has already been superseded; correct the newer one",
+                )
+                .into());
+            }
+            Some(e)
         }
-    }
+        None => None,
+    };
+    // A correction reaches everyone who may read what it corrects, so that
+    // nobody is left reading the old text as current: by default it takes
+    // the corrected entry's marking, and a narrower one is refused.
+    let release = match (&corrected, release) {
+        (None, r) => r.unwrap_or(Release::Incident),
+        (Some(old), None) => old.release,
+        (Some(old), Some(r)) if r < old.release => {
+            return Err(FieldError::new(
+                "release",
+                format!(
+                    "a correction must reach everyone who can read the entry it corrects: at least \"{}\"",
+                    old.release
+                ),
+            )
+            .into())
+        }
+        (Some(_), Some(r)) => r,
+    };
     NewEntry::check_links(r.links.len())?;
     for (i, l) in r.links.iter().enumerate() {
         if super::referable_entry(c, ctx.p, id, *l)?.is_none() {
@@ -153,12 +174,32 @@ pub fn log_entry(
         credibility,
         category,
         release,
-        significant: r.significant.unwrap_or(false),
+        // A correction of a significant entry stands where it stood.
+        significant: r
+            .significant
+            .unwrap_or(corrected.as_ref().is_some_and(|e| e.significant)),
         text,
         supersedes: r.supersedes,
         links: r.links.clone(),
     }));
-    Ok((vec![ctx.ev(Some(id), body)], entry))
+    let mut events = vec![ctx.ev(Some(id), body)];
+    // An HQ-only correction is released to every HQ that reads the entry
+    // it corrects.
+    if let (Some(old), Release::Hq) = (&corrected, release) {
+        for to_hq in readers(old) {
+            if to_hq != hq {
+                events.push(ctx.ev(Some(id), Body::EntryReleased { entry, to_hq }));
+            }
+        }
+    }
+    Ok((events, entry))
+}
+
+/// The HQs that read an HQ-only entry: its own and those it was released to.
+fn readers(e: &EntryView) -> Vec<HqId> {
+    let mut v = vec![e.hq];
+    v.extend(e.released_to.iter().copied().filter(|h| *h != e.hq));
+    v
 }
 
 /// The entry, readable by the viewer, and its incident.
@@ -212,14 +253,40 @@ pub fn release_entry(
             "that headquarters can already read this entry".into(),
         ));
     }
-    Ok((
-        vec![ctx.ev(
-            Some(inc),
-            Body::EntryReleased {
-                entry,
-                to_hq: r.to_hq,
-            },
-        )],
-        (),
-    ))
+    let mut events = vec![ctx.ev(
+        Some(inc),
+        Body::EntryReleased {
+            entry,
+            to_hq: r.to_hq,
+        },
+    )];
+    // Releasing an entry releases its corrections with it: the HQ that now
+    // reads it must not read it as current.
+    let mut next = e.superseded_by;
+    let mut seen = 0;
+    while let Some(n) = next {
+        let Some((_, later)) = super::entry_unchecked(c, n, At::Now)? else {
+            break;
+        };
+        if later.release == Release::Hq
+            && later.hq != r.to_hq
+            && !later.released_to.contains(&r.to_hq)
+        {
+            events.push(ctx.ev(
+                Some(inc),
+                Body::EntryReleased {
+                    entry: later.id,
+                    to_hq: r.to_hq,
+                },
+            ));
+        }
+        next = later.superseded_by;
+        seen += 1;
+        if seen > 10_000 {
+            return Err(StoreError::Corrupt(format!(
+                "the corrections of entry {entry} run in a loop"
+            )));
+        }
+    }
+    Ok((events, ()))
 }

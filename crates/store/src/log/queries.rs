@@ -72,6 +72,8 @@ pub(crate) fn entry_row(r: &Row) -> Result<EntryView> {
         text: r.text(14)?,
         supersedes: r.opt_parse(15)?,
         superseded_by: r.opt_parse(16)?,
+        supersedes_number: None,
+        superseded_by_number: None,
         links: r.json(17)?,
         released_to: vec![],
     })
@@ -101,28 +103,158 @@ pub(crate) fn entry_vis(
     }
 }
 
-/// Which HQs each entry had been released to by `at`.
-pub(crate) fn fill_releases(c: &mut dyn Conn, at: At, entries: &mut [EntryView]) -> Result<()> {
-    if entries.is_empty() {
-        return Ok(());
+/// Which HQs each of these entries had been released to by `at`.
+fn releases_of(c: &mut dyn Conn, at: At, ids: &[EntryId]) -> Result<HashMap<EntryId, Vec<HqId>>> {
+    let mut map: HashMap<EntryId, Vec<HqId>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(map);
     }
-    let ids: Vec<Value> = entries.iter().map(|e| t(e.id)).collect();
+    let params: Vec<Value> = ids.iter().map(t).collect();
     let rows = c.query(
         &format!(
             "SELECT entry_id, hq_id FROM {} r WHERE entry_id IN ({}) ORDER BY hq_id",
             at.rows(&RELEASES),
-            placeholders(1, ids.len())
+            placeholders(1, params.len())
         ),
-        &ids,
+        &params,
     )?;
-    let mut map: HashMap<EntryId, Vec<HqId>> = HashMap::new();
     for r in rows {
         map.entry(r.parse(0)?).or_default().push(r.parse(1)?);
     }
+    Ok(map)
+}
+
+/// Which HQs each entry had been released to by `at`.
+pub(crate) fn fill_releases(c: &mut dyn Conn, at: At, entries: &mut [EntryView]) -> Result<()> {
+    let ids: Vec<EntryId> = entries.iter().map(|e| e.id).collect();
+    let mut map = releases_of(c, at, &ids)?;
     for e in entries.iter_mut() {
         if let Some(v) = map.remove(&e.id) {
             e.released_to = v;
         }
+    }
+    Ok(())
+}
+
+/// What a reader must know of an entry that another one names (as the
+/// entry it corrects, the one correcting it, or a link): its number, and
+/// its marking, to tell whether this reader may know of it at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub number: i64,
+    pub hq: HqId,
+    pub release: Release,
+    pub released_to: Vec<HqId>,
+}
+
+/// The marks of the entries some entries name, as they stood at `at`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Refs(HashMap<EntryId, Mark>);
+
+impl Refs {
+    pub fn of(c: &mut dyn Conn, at: At, entries: &[EntryView]) -> Result<Refs> {
+        let mut ids: Vec<EntryId> = entries
+            .iter()
+            .flat_map(|e| {
+                e.supersedes
+                    .iter()
+                    .chain(e.superseded_by.iter())
+                    .chain(e.links.iter())
+            })
+            .copied()
+            .collect();
+        ids.sort_by_key(|i| i.to_string());
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Refs::default());
+        }
+        let params: Vec<Value> = ids.iter().map(t).collect();
+        let rows = c.query(
+            &format!(
+                "SELECT e.id, e.number, e.hq_id, e.release FROM {} e WHERE e.id IN ({})",
+                at.rows(&ENTRIES),
+                placeholders(1, params.len())
+            ),
+            &params,
+        )?;
+        let mut releases = releases_of(c, at, &ids)?;
+        let mut map = HashMap::new();
+        for r in rows {
+            let id: EntryId = r.parse(0)?;
+            map.insert(
+                id,
+                Mark {
+                    number: r.int(1)?,
+                    hq: r.parse(2)?,
+                    release: r.vocab(3, Release::parse)?,
+                    released_to: releases.remove(&id).unwrap_or_default(),
+                },
+            );
+        }
+        Ok(Refs(map))
+    }
+
+    /// The number of `id`, when `p` may read it in `incident`.
+    fn readable(&self, p: &Principal, incident: IncidentId, id: EntryId) -> Option<i64> {
+        self.0
+            .get(&id)
+            .filter(|m| p.can_read_entry(incident, m.hq, m.release, &m.released_to))
+            .map(|m| m.number)
+    }
+
+    /// `e` with the numbers of the entries it names, for a reader who may
+    /// read them all.
+    pub fn number(&self, e: &mut EntryView) {
+        e.supersedes_number = e
+            .supersedes
+            .and_then(|id| self.0.get(&id))
+            .map(|m| m.number);
+        e.superseded_by_number = e
+            .superseded_by
+            .and_then(|id| self.0.get(&id))
+            .map(|m| m.number);
+    }
+
+    /// Whether `e` names an entry `p` may not read.
+    pub fn hides_any(&self, p: &Principal, incident: IncidentId, e: &EntryView) -> bool {
+        e.supersedes
+            .iter()
+            .chain(e.superseded_by.iter())
+            .chain(e.links.iter())
+            .any(|id| self.readable(p, incident, *id).is_none())
+    }
+
+    /// `e` as `p` may read it: naming only the entries `p` may read (a
+    /// reference to a hidden entry is left out, as if it were none), with
+    /// the numbers of the entry it corrects and the one correcting it.
+    pub fn apply(&self, p: &Principal, incident: IncidentId, e: &mut EntryView) {
+        e.supersedes_number = e.supersedes.and_then(|id| self.readable(p, incident, id));
+        if e.supersedes_number.is_none() {
+            e.supersedes = None;
+        }
+        e.superseded_by_number = e
+            .superseded_by
+            .and_then(|id| self.readable(p, incident, id));
+        if e.superseded_by_number.is_none() {
+            e.superseded_by = None;
+        }
+        e.links
+            .retain(|id| self.readable(p, incident, *id).is_some());
+    }
+}
+
+/// The entries as `p` may read them: their references resolved to numbers,
+/// those to entries `p` may not read left out.
+pub(crate) fn resolve_refs(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    at: At,
+    entries: &mut [EntryView],
+) -> Result<()> {
+    let refs = Refs::of(c, at, entries)?;
+    for e in entries.iter_mut() {
+        refs.apply(p, incident, e);
     }
     Ok(())
 }
@@ -191,6 +323,7 @@ pub fn entries(
         .map(entry_row)
         .collect::<Result<Vec<_>>>()?;
     fill_releases(c, at, &mut items)?;
+    resolve_refs(c, p, incident, at, &mut items)?;
     let next = if items.len() as i64 == limit {
         items.last().map(|e| e.number.to_string())
     } else {
@@ -203,6 +336,67 @@ pub fn entries(
     })
 }
 
+/// These entries of the incident, as they stood at `at`, of those the
+/// viewer may read (in no particular order; at most `MAX_LIMIT` ids).
+pub fn entries_by_id(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    at: At,
+    ids: &[EntryId],
+) -> Result<Vec<EntryView>> {
+    if ids.is_empty() || !p.can_see_incident(incident) {
+        return Ok(vec![]);
+    }
+    let ids = &ids[..ids.len().min(MAX_LIMIT as usize)];
+    let mut params: Vec<Value> = vec![t(incident)];
+    let (vis, vp) = entry_vis(p, incident, at, 2);
+    params.extend(vp);
+    let from = params.len() + 1;
+    params.extend(ids.iter().map(t));
+    let mut items = c
+        .query(
+            &format!(
+                "SELECT {ENTRY_COLS} FROM {} e WHERE e.incident_id = $1 AND {vis} AND e.id IN ({})",
+                at.rows(&ENTRIES),
+                placeholders(from, ids.len())
+            ),
+            &params,
+        )?
+        .iter()
+        .map(entry_row)
+        .collect::<Result<Vec<_>>>()?;
+    fill_releases(c, at, &mut items)?;
+    resolve_refs(c, p, incident, at, &mut items)?;
+    Ok(items)
+}
+
+/// Entries shown as they stood when a document was issued, marked with the
+/// corrections the viewer may read that came since (as of `at`): a brief or
+/// a SITREP never shows a corrected entry as current.
+pub fn mark_corrections(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    at: At,
+    shown: &mut [EntryView],
+) -> Result<()> {
+    let ids: Vec<EntryId> = shown.iter().map(|e| e.id).collect();
+    let now: HashMap<EntryId, EntryView> = entries_by_id(c, p, incident, at, &ids)?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    for e in shown.iter_mut() {
+        if let Some(n) = now.get(&e.id) {
+            if e.superseded_by.is_none() && n.superseded_by.is_some() {
+                e.superseded_by = n.superseded_by;
+                e.superseded_by_number = n.superseded_by_number;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One entry, as it stood at `at`, if it existed then and the viewer may
 /// read it.
 pub fn entry(
@@ -211,8 +405,15 @@ pub fn entry(
     id: EntryId,
     at: At,
 ) -> Result<Option<(IncidentId, EntryView)>> {
-    Ok(entry_unchecked(c, id, at)?
-        .filter(|(incident, e)| p.can_read_entry(*incident, e.hq, e.release, &e.released_to)))
+    let Some((incident, e)) = entry_unchecked(c, id, at)?
+        .filter(|(incident, e)| p.can_read_entry(*incident, e.hq, e.release, &e.released_to))
+    else {
+        return Ok(None);
+    };
+    let mut e = [e];
+    resolve_refs(c, p, incident, at, &mut e)?;
+    let [e] = e;
+    Ok(Some((incident, e)))
 }
 
 /// One entry as it stood at `at`, whoever asks: only for a caller that

@@ -330,6 +330,151 @@ pub fn a_reference_to_a_hidden_entry_answers_as_one_to_no_entry(store: &Store) {
     .unwrap();
 }
 
+/// A correction reaches everyone who may read what it corrects (so nobody
+/// reads a corrected entry as current), and an entry names to each reader
+/// only the entries that reader may read.
+pub fn a_correction_reaches_everyone_who_read_what_it_corrects(store: &Store) {
+    let w = world(store);
+    let at = t0() + Duration::minutes(30);
+    let lima = Some(w.lima);
+    let find = |who: &str, id: EntryId| entries(&w, who).into_iter().find(|e| e.id == id);
+    // What Lima's head logs for Lima.
+    let in_lima = |r: NewEntry| entry(&w, "officer", at, NewEntry { hq: lima, ..r });
+    // A Lima-only entry corrected by a Lima-only correction, then released
+    // to MOFA: the correction goes with it.
+    let x = in_lima(NewEntry {
+        release: Some("hq".into()),
+        significant: Some(true),
+        ..text_entry("Lima only: two guards at the gate")
+    })
+    .unwrap();
+    let c1 = in_lima(NewEntry {
+        supersedes: Some(x),
+        ..text_entry("Lima only: four guards at the gate")
+    })
+    .unwrap();
+    let c1v = find("officer", c1).unwrap();
+    assert_eq!(
+        c1v.release,
+        Release::Hq,
+        "takes the marking of what it corrects"
+    );
+    assert!(c1v.significant, "and its significance");
+    assert!(find("mofa.head", x).is_none() && find("mofa.head", c1).is_none());
+    run(store, "officer", at, |c, ctx| {
+        honbu_store::log::release_entry(c, ctx, x, &ReleaseEntry { to_hq: w.mofa })
+    })
+    .unwrap();
+    let xv = find("mofa.head", x).expect("released to MOFA");
+    assert_eq!(xv.superseded_by, Some(c1), "MOFA reads it as corrected");
+    let c1m = find("mofa.head", c1).expect("the correction was released with it");
+    assert_eq!(xv.superseded_by_number, Some(c1m.number));
+    assert_eq!(c1m.supersedes_number, Some(xv.number));
+
+    // An entry released to MOFA, corrected in Lima with an HQ-only
+    // correction: released to MOFA as it is logged.
+    let y = in_lima(NewEntry {
+        release: Some("hq".into()),
+        ..text_entry("Lima only: water delivered")
+    })
+    .unwrap();
+    run(store, "officer", at, |c, ctx| {
+        honbu_store::log::release_entry(c, ctx, y, &ReleaseEntry { to_hq: w.mofa })
+    })
+    .unwrap();
+    let c2 = in_lima(NewEntry {
+        supersedes: Some(y),
+        release: Some("hq".into()),
+        ..text_entry("Lima only: water and food delivered")
+    })
+    .unwrap();
+    assert_eq!(find("mofa.head", y).unwrap().superseded_by, Some(c2));
+    assert!(
+        find("mofa.head", c2).is_some(),
+        "MOFA reads the correction too"
+    );
+
+    // An incident-wide entry cannot be corrected by an HQ-only one: the
+    // other HQs would read the old text as current.
+    let z = entry(
+        &w,
+        "mofa.head",
+        at,
+        text_entry("All quiet at the residence"),
+    )
+    .unwrap();
+    let before = seq(store);
+    let narrow = in_lima(NewEntry {
+        supersedes: Some(z),
+        release: Some("hq".into()),
+        ..text_entry("Shots heard")
+    })
+    .unwrap_err();
+    assert!(
+        matches!(&narrow, StoreError::Invalid(f) if f.field == "release"),
+        "{narrow:?}"
+    );
+    assert!(narrow.to_string().contains("incident"), "{narrow}");
+    assert_eq!(seq(store), before, "nothing written");
+    let c3 = in_lima(NewEntry {
+        supersedes: Some(z),
+        ..text_entry("Shots heard at the residence")
+    })
+    .unwrap();
+    let zr = find("reader", z).unwrap();
+    assert_eq!(
+        zr.superseded_by,
+        Some(c3),
+        "every reader reads it as corrected"
+    );
+    assert!(zr.superseded_by_number.is_some());
+
+    // A Lima-only entry named by incident-wide ones: named to those who may
+    // read it, and to nobody else.
+    let h = in_lima(NewEntry {
+        release: Some("hq".into()),
+        ..text_entry("Lima only: source in the kitchen staff")
+    })
+    .unwrap();
+    let link = in_lima(NewEntry {
+        links: vec![h, z],
+        ..text_entry("Kitchen staff say the guards rotate at dawn")
+    })
+    .unwrap();
+    let wide = in_lima(NewEntry {
+        supersedes: Some(h),
+        release: Some("incident".into()),
+        ..text_entry("A source inside reports the guards rotate at dawn")
+    })
+    .unwrap();
+    assert_eq!(find("officer", link).unwrap().links, vec![h, z]);
+    assert_eq!(
+        find("mofa.head", link).unwrap().links,
+        vec![z],
+        "only what MOFA reads"
+    );
+    assert_eq!(find("reader", link).unwrap().links, vec![z]);
+    let (o, m) = (
+        find("officer", wide).unwrap(),
+        find("mofa.head", wide).unwrap(),
+    );
+    assert_eq!(o.supersedes, Some(h));
+    assert_eq!(
+        (m.supersedes, m.supersedes_number),
+        (None, None),
+        "a hidden entry is named to nobody who may not read it"
+    );
+    let one = store
+        .read_blocking({
+            let p = principal(store, "mofa.head");
+            move |c| honbu_store::log::entry(c, &p, link, At::Now)
+        })
+        .unwrap()
+        .unwrap()
+        .1;
+    assert_eq!(one.links, vec![z], "one entry read alone says the same");
+}
+
 pub fn bad_grades_and_times_are_refused_naming_the_field(store: &Store) {
     let w = world(store);
     let at = t0() + Duration::minutes(20);

@@ -64,6 +64,7 @@ macro_rules! contract_tests {
             correction_supersedes_and_both_stay_visible,
             supersede_of_another_incidents_entry_is_refused_and_nothing_written,
             a_reference_to_a_hidden_entry_answers_as_one_to_no_entry,
+            a_correction_reaches_everyone_who_read_what_it_corrects,
             bad_grades_and_times_are_refused_naming_the_field,
             lists_page_with_cursor_and_total,
             // work
@@ -331,16 +332,20 @@ fn busy_world(store: &Store) -> World {
         } else {
             "lima.analyst"
         };
+        let supersedes = if i % 7 == 6 {
+            last.get(who).copied()
+        } else {
+            None
+        };
         let e = NewEntry {
             source: (i % 3 == 0).then_some(s),
             credibility: Some(serde_json::json!(1 + i % 6)),
             significant: Some(i % 4 == 0),
-            release: Some(if i % 5 == 0 { "hq" } else { "incident" }.into()),
-            supersedes: if i % 7 == 6 {
-                last.get(who).copied()
-            } else {
-                None
-            },
+            // A correction takes the marking of what it corrects.
+            release: supersedes
+                .is_none()
+                .then(|| if i % 5 == 0 { "hq" } else { "incident" }.into()),
+            supersedes,
             ..text_entry(&format!("entry {i}"))
         };
         last.insert(who, entry(&w, who, at, e).unwrap());

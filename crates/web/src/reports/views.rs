@@ -18,9 +18,9 @@ use honbu_domain::commands::*;
 use honbu_domain::ids::*;
 use honbu_domain::reports::{Brief, Sitrep};
 use honbu_domain::vocab::*;
-use honbu_store::accounts;
 use honbu_store::reports::{self, HandoverRow, SitrepRow};
 use honbu_store::versions::At;
+use honbu_store::{accounts, log};
 
 #[derive(Template)]
 #[template(path = "handover.html")]
@@ -140,8 +140,16 @@ pub async fn brief_page(
         .await?;
     // Not yet issued at the moment asked for.
     let row = row.ok_or(PageError::NotFound)?;
-    let b: Brief = serde_json::from_value(row.brief.clone())
+    let mut b: Brief = serde_json::from_value(row.brief.clone())
         .map_err(|e| ApiError::from(honbu_store::StoreError::Decode(e.to_string())))?;
+    let (p, mut changes) = (v.p.clone(), std::mem::take(&mut b.changes));
+    b.changes = s
+        .store
+        .read(move |c| {
+            log::mark_corrections(c, &p, incident, at, &mut changes)?;
+            Ok(changes)
+        })
+        .await?;
     let clock = frame.clock;
     let clock = Clock {
         hq: frame
@@ -302,8 +310,16 @@ pub async fn sitrep_page(
         .read(move |c| reports::sitrep(c, id, at))
         .await?
         .ok_or(PageError::NotFound)?;
-    let doc: Sitrep = serde_json::from_value(row.document)
+    let mut doc: Sitrep = serde_json::from_value(row.document)
         .map_err(|e| ApiError::from(honbu_store::StoreError::Decode(e.to_string())))?;
+    let (p, mut shown) = (v.p.clone(), std::mem::take(&mut doc.significant));
+    doc.significant = s
+        .store
+        .read(move |c| {
+            log::mark_corrections(c, &p, incident, at, &mut shown)?;
+            Ok(shown)
+        })
+        .await?;
     let clock = frame.clock;
     let c = Chrome::new(
         Some(&v),
