@@ -102,7 +102,10 @@ pub struct DecisionView {
     pub title: String,
     pub options: Vec<String>,
     pub rationale: String,
+    /// The entries it rests on, of those the viewer may read.
     pub based_on: Vec<EntryId>,
+    #[serde(default = "Release::incident")]
+    pub release: Release,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -262,6 +262,10 @@ pub struct RecordDecision {
     /// Log entries the decision rests on.
     #[serde(default)]
     pub based_on: Vec<EntryId>,
+    /// Who may read it: `hq` (its HQ only), `incident` or wider. By default
+    /// `hq` when it rests on an HQ-only entry, `incident` otherwise.
+    #[serde(default)]
+    pub release: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -211,6 +211,10 @@ pub enum Body {
         options: Vec<String>,
         rationale: String,
         based_on: Vec<EntryId>,
+        /// Who may read it, as for an entry (recorded since release 0.7;
+        /// earlier decisions were read by the whole incident).
+        #[serde(default = "Release::incident")]
+        release: Release,
     },
     TaskAssigned {
         task: TaskId,

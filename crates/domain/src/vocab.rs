@@ -123,6 +123,12 @@ vocab!(
 );
 impl Release {
     const CATALOGUE: &'static str = "release";
+
+    /// The marking of what was recorded before markings were: everyone in
+    /// the incident read it.
+    pub fn incident() -> Release {
+        Release::Incident
+    }
 }
 
 vocab!(TaskStatus { Open = "open", InProgress = "in_progress", Blocked = "blocked", Done = "done", Cancelled = "cancelled" });

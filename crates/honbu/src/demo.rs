@@ -123,6 +123,9 @@ struct Decision {
     options: Vec<String>,
     rationale: String,
     based_on: Vec<String>,
+    /// As an entry's; by default as the entries it rests on.
+    #[serde(default)]
+    release: Option<String>,
 }
 #[derive(Deserialize)]
 struct TaskStep {
@@ -578,6 +581,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                         .iter()
                         .map(|k| l.entry(k))
                         .collect::<anyhow::Result<_>>()?,
+                    release: d.release.clone(),
                 };
                 l.run(&d.decided_by, at, "record a decision", |c, ctx| {
                     work::record_decision(c, ctx, inc, &r)

@@ -122,7 +122,7 @@ pub fn board(
     // A closed incident's clock stops: nothing becomes overdue after it closed.
     let now = incident_clock(c, id, at, now)?;
     let tasks = tasks_at(c, id, at, false, now)?;
-    let decisions = decisions(c, id, at, BOARD_DECISIONS as i64, 0)?;
+    let decisions = decisions(c, p, id, at, BOARD_DECISIONS as i64, 0)?;
     let hqs = hq_views_at(c, id, at, now)?;
     let counts = Counts {
         entries,

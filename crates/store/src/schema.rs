@@ -8,7 +8,15 @@ use crate::StoreError;
 /// Genesis value of the chain: the `prev_hash` of journal entry 1.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, V1), (2, V2), (3, V3), (4, V4), (5, V5), (6, V6)];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (1, V1),
+    (2, V2),
+    (3, V3),
+    (4, V4),
+    (5, V5),
+    (6, V6),
+    (7, V7),
+];
 
 /// Migrations after which the read models are replayed from the journal
 /// (the tables they make are filled by the projections, not by SQL).
@@ -576,6 +584,12 @@ CREATE UNIQUE INDEX sitreps_by_number ON sitreps (incident_id, number);
 const V6: &str = r#"
 ALTER TABLE users ADD COLUMN disabled_at TEXT;
 ALTER TABLE credentials ADD COLUMN must_change BIGINT NOT NULL DEFAULT 0;
+"#;
+
+/// Decisions carry a release marking like entries; those recorded before
+/// were read by the whole incident.
+const V7: &str = r#"
+ALTER TABLE decisions ADD COLUMN release TEXT NOT NULL DEFAULT 'incident';
 "#;
 
 /// Tables that are projections of the journal, in the order a rebuild

@@ -153,7 +153,7 @@ pub struct Refs(HashMap<EntryId, Mark>);
 
 impl Refs {
     pub fn of(c: &mut dyn Conn, at: At, entries: &[EntryView]) -> Result<Refs> {
-        let mut ids: Vec<EntryId> = entries
+        let ids: Vec<EntryId> = entries
             .iter()
             .flat_map(|e| {
                 e.supersedes
@@ -163,6 +163,11 @@ impl Refs {
             })
             .copied()
             .collect();
+        Refs::of_ids(c, at, ids)
+    }
+
+    /// The marks of these entries, as they stood at `at`.
+    pub fn of_ids(c: &mut dyn Conn, at: At, mut ids: Vec<EntryId>) -> Result<Refs> {
         ids.sort_by_key(|i| i.to_string());
         ids.dedup();
         if ids.is_empty() {
@@ -195,7 +200,7 @@ impl Refs {
     }
 
     /// The number of `id`, when `p` may read it in `incident`.
-    fn readable(&self, p: &Principal, incident: IncidentId, id: EntryId) -> Option<i64> {
+    pub fn readable(&self, p: &Principal, incident: IncidentId, id: EntryId) -> Option<i64> {
         self.0
             .get(&id)
             .filter(|m| p.can_read_entry(incident, m.hq, m.release, &m.released_to))

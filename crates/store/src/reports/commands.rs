@@ -78,7 +78,7 @@ pub fn build_brief(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId, hq: HqId) -> Res
             .cmp(&a.significant)
             .then(b.number.cmp(&a.number))
     });
-    let decisions = work::decisions(c, id, At::Now, 100, 0)?
+    let decisions = work::decisions(c, ctx.p, id, At::Now, 100, 0)?
         .items
         .into_iter()
         .filter(|d| d.recorded_at > since)
@@ -260,11 +260,12 @@ pub fn issue_sitrep(
         ..Default::default()
     };
     let significant = log::entries(c, &wide, id, At::Now, &q)?.items;
-    let decisions: Vec<DecisionView> = work::decisions(c, id, At::Now, MAX_LIMIT_DECISIONS, 0)?
-        .items
-        .into_iter()
-        .filter(|d| d.recorded_at >= from && d.recorded_at <= to)
-        .collect();
+    let decisions: Vec<DecisionView> =
+        work::decisions(c, &wide, id, At::Now, MAX_LIMIT_DECISIONS, 0)?
+            .items
+            .into_iter()
+            .filter(|d| d.recorded_at >= from && d.recorded_at <= to)
+            .collect();
     let number = c
         .query_one(
             "SELECT COUNT(*) + 1 FROM sitreps WHERE incident_id = $1",

@@ -37,16 +37,41 @@ pub fn record_decision(
     if r.based_on.len() > 50 {
         return Err(FieldError::new("based_on", "at most 50 entries").into());
     }
+    let release = r
+        .release
+        .as_deref()
+        .map(|s| Release::parse("release", s))
+        .transpose()?;
+    let hq = acting_hq(c, ctx, id, r.hq, Capability::DecisionRecord)?;
+    // A decision resting on an HQ-only entry is by default read by its HQ
+    // only (what it says may tell what the entry says), and that HQ must be
+    // one that reads the entry.
+    let mut narrowest = Release::Public;
     for (i, e) in r.based_on.iter().enumerate() {
-        if log::referable_entry(c, ctx.p, id, *e)?.is_none() {
+        let Some(e) = log::referable_entry(c, ctx.p, id, *e)? else {
             return Err(FieldError::new(
                 format!("based_on[{i}]"),
                 "is not an entry of this incident",
             )
             .into());
+        };
+        if e.release == Release::Hq && e.hq != hq && !e.released_to.contains(&hq) {
+            return Err(FieldError::new(
+                format!("based_on[{i}]"),
+                format!(
+                    "entry #{} is kept to another headquarters: record the decision there, or release the entry to this one first",
+                    e.number
+                ),
+            )
+            .into());
         }
+        narrowest = narrowest.min(e.release);
     }
-    let hq = acting_hq(c, ctx, id, r.hq, Capability::DecisionRecord)?;
+    let release = release.unwrap_or(if narrowest == Release::Hq {
+        Release::Hq
+    } else {
+        Release::Incident
+    });
     let decision = DecisionId::new();
     not_closed(c, id)?;
     Ok((
@@ -61,6 +86,7 @@ pub fn record_decision(
                 options,
                 rationale,
                 based_on: r.based_on.clone(),
+                release,
             },
         )],
         decision,

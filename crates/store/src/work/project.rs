@@ -21,11 +21,12 @@ pub(crate) fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> 
             options,
             rationale,
             based_on,
+            release,
         } => {
             c.exec(
-                "INSERT INTO decisions (id, incident_id, hq_id, decided_at, decided_by, recorded_by, recorded_at, title, options, rationale, based_on, from_seq) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                &[t(decision), incident.clone(), t(hq), decided_at.into(), decided_by.into(), actor, at, title.into(), json(options)?, rationale.into(), json(based_on)?, seq],
+                "INSERT INTO decisions (id, incident_id, hq_id, decided_at, decided_by, recorded_by, recorded_at, title, options, rationale, based_on, from_seq, release) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                &[t(decision), incident.clone(), t(hq), decided_at.into(), decided_by.into(), actor, at, title.into(), json(options)?, rationale.into(), json(based_on)?, seq, t(release)],
             )?;
         }
         Body::TaskAssigned {

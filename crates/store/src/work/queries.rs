@@ -2,16 +2,18 @@
 
 use super::{DECISIONS, TASKS};
 use crate::incidents::incident_clock;
+use crate::log::Refs;
 use crate::rules::{Page, MAX_LIMIT};
-use crate::sql::{t, Conn, Row, Value};
+use crate::sql::{placeholders, t, Conn, Row, Value};
 use crate::versions::At;
 use crate::Result;
 use chrono::{DateTime, Utc};
+use honbu_domain::access::{EntryFilter, Principal};
 use honbu_domain::board::*;
 use honbu_domain::ids::*;
 use honbu_domain::vocab::*;
 
-const DECISION_COLS: &str = "id, hq_id, decided_at, decided_by, recorded_by, recorded_at, title, options, rationale, based_on";
+const DECISION_COLS: &str = "id, hq_id, decided_at, decided_by, recorded_by, recorded_at, title, options, rationale, based_on, release";
 
 fn decision_row(r: &Row) -> Result<DecisionView> {
     Ok(DecisionView {
@@ -25,34 +27,77 @@ fn decision_row(r: &Row) -> Result<DecisionView> {
         options: r.json(7)?,
         rationale: r.text(8)?,
         based_on: r.json(9)?,
+        release: r.vocab(10, Release::parse)?,
     })
 }
 
-/// The decisions recorded by `at`, newest first.
+/// The SQL condition for "decisions this viewer may read" (alias `d`): as
+/// for entries, those released to the incident or wider, and the HQ-only
+/// ones of the viewer's HQs.
+fn decision_vis(p: &Principal, incident: IncidentId, start: usize) -> (String, Vec<Value>) {
+    match p.entry_filter(incident) {
+        EntryFilter::All => ("1=1".into(), vec![]),
+        EntryFilter::Restricted { hqs } if hqs.is_empty() => ("d.release <> 'hq'".into(), vec![]),
+        EntryFilter::Restricted { hqs } => (
+            format!(
+                "(d.release <> 'hq' OR d.hq_id IN ({}))",
+                placeholders(start, hqs.len())
+            ),
+            hqs.iter().map(t).collect(),
+        ),
+    }
+}
+
+/// The decisions recorded by `at` that the viewer may read, newest first,
+/// each naming only the entries the viewer may read.
 pub fn decisions(
     c: &mut dyn Conn,
+    p: &Principal,
     incident: IncidentId,
     at: At,
     limit: i64,
     offset: i64,
 ) -> Result<Page<DecisionView>> {
+    if !p.can_see_incident(incident) {
+        return Ok(Page::empty());
+    }
     let decisions = at.rows(&DECISIONS);
+    let (vis, mut params) = decision_vis(p, incident, 2);
+    params.insert(0, t(incident));
     let total = c
         .query_one(
-            &format!("SELECT COUNT(*) FROM {decisions} d WHERE incident_id = $1"),
-            &[t(incident)],
+            &format!("SELECT COUNT(*) FROM {decisions} d WHERE incident_id = $1 AND {vis}"),
+            &params,
         )?
         .map(|r| r.int(0))
         .transpose()?
         .unwrap_or(0);
-    let items = c
+    let n = params.len();
+    params.extend([Value::Int(limit.clamp(1, MAX_LIMIT)), Value::Int(offset)]);
+    let mut items = c
         .query(
-            &format!("SELECT {DECISION_COLS} FROM {decisions} d WHERE incident_id = $1 ORDER BY recorded_at DESC, id DESC LIMIT $2 OFFSET $3"),
-            &[t(incident), Value::Int(limit.clamp(1, MAX_LIMIT)), Value::Int(offset)],
+            &format!(
+                "SELECT {DECISION_COLS} FROM {decisions} d WHERE incident_id = $1 AND {vis} ORDER BY recorded_at DESC, id DESC LIMIT ${} OFFSET ${}",
+                n + 1,
+                n + 2
+            ),
+            &params,
         )?
         .iter()
         .map(decision_row)
         .collect::<Result<Vec<_>>>()?;
+    let refs = Refs::of_ids(
+        c,
+        at,
+        items
+            .iter()
+            .flat_map(|d| d.based_on.iter().copied())
+            .collect(),
+    )?;
+    for d in items.iter_mut() {
+        d.based_on
+            .retain(|e| refs.readable(p, incident, *e).is_some());
+    }
     Ok(Page::at_offset(items, total, offset))
 }
 

@@ -69,6 +69,7 @@ macro_rules! contract_tests {
             lists_page_with_cursor_and_total,
             // work
             overdue_tasks_come_first_and_missed_reports_show,
+            a_decision_resting_on_an_hq_only_entry_is_read_by_that_hq_only,
             // reports
             handover_brief_covers_changes_since_last_acknowledged_one,
             sitreps_are_numbered_per_incident,

@@ -238,7 +238,6 @@ fn pages(
         "reports",
         &headquarters::reports(c, incident, at, None, 1000)?,
     );
-    put("decisions", &work::decisions(c, incident, at, 1000, 0)?);
     put("tasks", &work::tasks(c, incident, at, true, clock)?);
     put("briefs", &reports::handovers(c, incident, at)?);
     put("sitreps", &reports::sitreps(c, incident, at)?);
@@ -252,6 +251,10 @@ fn pages(
             limit: 1000,
             ..Default::default()
         };
+        put(
+            &format!("decisions of {who}"),
+            &work::decisions(c, p, incident, at, 1000, 0)?,
+        );
         put(
             &format!("log of {who}"),
             &log::entries(c, p, incident, at, &q)?,

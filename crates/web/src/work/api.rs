@@ -26,8 +26,8 @@ pub async fn list_decisions(
 ) -> Result<Json<Page<DecisionView>>, ApiError> {
     let (limit, cursor, at) = q.parts()?;
     let offset = cursor.unwrap_or(0);
-    let page = in_incident_at(&s, v, id, at, move |c, _, m| {
-        work::decisions(c, id, m.at, limit, offset)
+    let page = in_incident_at(&s, v, id, at, move |c, p, m| {
+        work::decisions(c, p, id, m.at, limit, offset)
     })
     .await?;
     Ok(Json(page.into()))

@@ -32,6 +32,8 @@ struct DecisionsPage {
     recent: Vec<EntryView>,
     numbers: Vec<(EntryId, i64)>,
     can_decide: bool,
+    releases: &'static [Release],
+    my_hqs: Vec<(HqId, String)>,
 }
 
 impl DecisionsPage {
@@ -59,7 +61,7 @@ pub async fn decisions_page(
         .store
         .read(move |c| {
             Ok((
-                work::decisions(c, id, at, 1000, 0)?,
+                work::decisions(c, &p, id, at, 1000, 0)?,
                 log::entries(
                     c,
                     &p,
@@ -91,6 +93,13 @@ pub async fn decisions_page(
         recent: recent.into_iter().take(30).collect(),
         numbers,
         can_decide: frame.may(v.p.can_in_incident(id, Capability::DecisionRecord)),
+        releases: Release::ALL,
+        my_hqs: frame
+            .hqs
+            .iter()
+            .filter(|h| v.p.can(h.id, Capability::DecisionRecord))
+            .map(|h| (h.id, h.name.clone()))
+            .collect(),
         hqs: frame.hqs,
     }))
 }
@@ -109,8 +118,15 @@ pub async fn decide(
             &f,
         ));
     };
+    let Ok(hq) = f.opt("hq").map(|h| h.parse()).transpose() else {
+        return Ok(back_with_error(
+            &to,
+            ApiError::invalid("hq", "is not a headquarters of this incident"),
+            &f,
+        ));
+    };
     let r = RecordDecision {
-        hq: None,
+        hq,
         decided_at: None,
         decided_by: f.opt("decided_by"),
         title: f.str("title"),
@@ -123,6 +139,7 @@ pub async fn decide(
             .collect(),
         rationale: f.str("rationale"),
         based_on,
+        release: f.opt("release"),
     };
     Ok(submit(
         &s,

@@ -49,3 +49,74 @@ async fn another_hqs_brief_is_not_found_to_acknowledge_as_to_read() {
         "nothing recorded"
     );
 }
+
+/// A decision resting on an HQ-only entry is Lima's alone by default: the
+/// other HQ's list, board and decisions page do not show it, and a stranger
+/// is told the incident does not exist.
+#[tokio::test]
+async fn a_decision_on_an_hq_only_entry_is_read_by_that_hq_only() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let inc = &w.incident;
+    let hidden = app
+        .post_json(
+            &format!("/api/v1/incidents/{inc}/log"),
+            &w.lima_token,
+            json!({"text": "Lima only: a source", "release": "hq", "hq": w.lima_hq}),
+        )
+        .await["id"]
+        .clone();
+    let officer = app.login("officer").await;
+    let csrf = app
+        .csrf_at(&officer, &format!("/incidents/{inc}/decisions"))
+        .await;
+    let r = officer
+        .post(app.url(&format!("/incidents/{inc}/decisions")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "Prepare a night operation"),
+            ("rationale", "The source says the guards sleep"),
+            ("based_on", hidden.as_str().unwrap()),
+            ("hq", w.lima_hq.as_str()),
+            ("release", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let list = |token: String| {
+        let app = &app;
+        let path = format!("/api/v1/incidents/{inc}/decisions");
+        async move { app.get_json(&path, &token).await }
+    };
+    let lima = list(w.officer_token.clone()).await;
+    assert_eq!(lima["total"], 1, "{lima}");
+    assert_eq!(lima["items"][0]["release"], "hq");
+    for token in [&w.mofa_token, &w.reader_token] {
+        let other = list(token.clone()).await;
+        assert_eq!(other["total"], 0, "{other}");
+        let board = app
+            .get_json(&format!("/api/v1/incidents/{inc}/board"), token)
+            .await;
+        assert_eq!(board["decisions"], json!([]));
+        assert_eq!(board["counts"]["decisions"], 0);
+    }
+    let mofa = app.login("mofa.head").await;
+    let page = mofa
+        .get(app.url(&format!("/incidents/{inc}/decisions")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Prepare a night operation"));
+    let stranger = app
+        .client
+        .get(app.url(&format!("/api/v1/incidents/{inc}/decisions")))
+        .bearer_auth(&w.stranger_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stranger.status(), StatusCode::NOT_FOUND);
+}
