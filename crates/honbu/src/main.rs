@@ -41,6 +41,10 @@ enum Command {
         /// Mark cookies Secure (when served behind TLS).
         #[arg(long, env = "HONBU_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Connections one client address may hold at once (behind a
+        /// reverse proxy every client has the proxy's address: raise it).
+        #[arg(long, env = "HONBU_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 256)]
+        max_connections_per_client: usize,
     },
     /// Manage users.
     User {
@@ -135,7 +139,14 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             listen,
             demo,
             secure_cookies,
-        } => serve(store, &listen, demo, secure_cookies),
+            max_connections_per_client,
+        } => serve(
+            store,
+            &listen,
+            demo,
+            secure_cookies,
+            max_connections_per_client,
+        ),
         Command::User {
             command:
                 UserCommand::Add {
@@ -291,11 +302,16 @@ fn serve(
     listen: &str,
     demo: bool,
     secure_cookies: bool,
+    per_client: usize,
 ) -> anyhow::Result<i32> {
     let mut config = honbu_web::Config {
         secure_cookies,
         ..Default::default()
     };
+    if per_client == 0 {
+        anyhow::bail!("--max-connections-per-client must be at least 1");
+    }
+    config.connections.per_client = per_client;
     let mut login = None;
     if demo {
         let incident = if honbu::demo::loaded(&store)? {

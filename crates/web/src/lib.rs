@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod board;
+pub mod conn;
 pub mod error;
 pub mod extract;
 pub mod headquarters;
@@ -60,6 +61,8 @@ pub struct Config {
     pub demo_note: Option<String>,
     /// Sign-in locks and the recording of refusal floods.
     pub throttle: throttle::Policy,
+    /// Timeouts and caps on the connections the server holds.
+    pub connections: conn::Limits,
 }
 
 pub fn router(store: Store, config: Config) -> Router {
@@ -223,14 +226,10 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     // Decode the world outline now rather than on the first board.
     let _ = honbu_maps::country_at(0.0, 0.0);
+    let registry = conn::Registry::new(config.connections.clone());
     let (app, throttle) = router_with_throttle(store.clone(), config);
     let counted = tokio::spawn(record_counted(store.clone(), throttle.clone()));
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let served = conn::run(listener, app, registry, shutdown).await;
     counted.abort();
     // What is still counted is written before the server stops.
     let (refused, locked) = throttle.drain_all();

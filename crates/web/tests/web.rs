@@ -14,6 +14,8 @@ mod accounts;
 mod browser;
 #[path = "support/common.rs"]
 mod common;
+#[path = "cases/connections.rs"]
+mod connections;
 #[path = "cases/corrections.rs"]
 mod corrections;
 #[path = "cases/journal.rs"]
