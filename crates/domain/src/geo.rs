@@ -27,6 +27,36 @@ impl Point {
         }
         Ok(Point { lat, lon })
     }
+
+    /// Refuses a point far from the incident's country (a point in Lima
+    /// given with country JP), naming both: where the point is, and the
+    /// country it was said to be in. Near means within about a degree
+    /// (some 100 km) of the country's outlines, which are coarse; a country
+    /// the map has no outline of is not judged.
+    pub fn check_in(&self, country: &str) -> Result<(), FieldError> {
+        const MARGIN_DEG: f64 = 1.0;
+        if honbu_maps::near_country(country, self.lat, self.lon, MARGIN_DEG) != Some(false) {
+            return Ok(());
+        }
+        let named = |c: &str| {
+            honbu_maps::country(c)
+                .map(|x| format!("{} ({})", x.name, x.alpha2))
+                .unwrap_or_else(|| c.to_string())
+        };
+        let at = match honbu_maps::country_at(self.lat, self.lon) {
+            Some(c) => format!("is in {}", named(c.alpha2)),
+            None => "is at sea or outside any country".to_string(),
+        };
+        Err(FieldError::new(
+            "country",
+            format!(
+                "the point ({:.4}, {:.4}) {at}, far from {}: check the coordinates or the country",
+                self.lat,
+                self.lon,
+                named(country)
+            ),
+        ))
+    }
 }
 
 /// The affected area, as accepted on the wire and stored in events:
@@ -165,6 +195,26 @@ mod tests {
             [-77.0, -12.0],
         ]);
         assert!(Area::parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn a_point_far_from_its_country_is_refused_naming_both() {
+        let lima = Point::parse(-12.0975, -77.037).unwrap();
+        assert_eq!(lima.check_in("PE"), Ok(()));
+        let e = lima.check_in("JP").unwrap_err();
+        assert_eq!(e.field, "country");
+        assert!(
+            e.message.contains("Peru (PE)") && e.message.contains("Japan (JP)"),
+            "{}",
+            e.message
+        );
+        // On the coast, or just over a coarse border: near enough.
+        assert_eq!(Point::parse(35.68, 139.77).unwrap().check_in("JP"), Ok(()));
+        assert_eq!(Point::parse(46.2, 6.14).unwrap().check_in("CH"), Ok(()));
+        assert_eq!(Point::parse(46.2, 6.14).unwrap().check_in("FR"), Ok(()));
+        // Across the antimeridian: Fiji.
+        assert_eq!(Point::parse(-16.5, 179.9).unwrap().check_in("FJ"), Ok(()));
+        assert!(Point::parse(-16.5, 179.9).unwrap().check_in("BR").is_err());
     }
 
     #[test]

@@ -44,7 +44,7 @@ mod world;
 pub use iso::{countries, country, Country};
 pub use render::{render_svg, Area, MapRequest, SVG_STYLE};
 pub use validate::{validate_polygon, PolygonError};
-pub use world::country_at;
+pub use world::{country_at, near_country};
 
 #[cfg(test)]
 mod tests;

@@ -30,13 +30,31 @@ pub enum PolygonError {
         lon: f64,
         lat: f64,
     },
+    #[error("coordinates: {total} positions in all; an affected area is drawn with at most {MAX_POSITIONS}")]
+    TooManyPositions { total: usize },
+    #[error(
+        "coordinates[{ring}]: the edge from position {edge} crosses the edge from position {other_edge} of ring {other_ring}; \
+         a polygon's edges must not cross"
+    )]
+    SelfIntersecting {
+        ring: usize,
+        edge: usize,
+        other_ring: usize,
+        other_edge: usize,
+    },
 }
+
+/// The most positions a polygon may have, in all its rings: enough for any
+/// affected area drawn by hand or traced from a map, and few enough that
+/// checking every pair of edges stays quick.
+pub const MAX_POSITIONS: usize = 2_000;
 
 impl PolygonError {
     /// Index of the offending ring, if the error is about one ring.
     pub fn ring(&self) -> Option<usize> {
         match *self {
-            PolygonError::NoRings => None,
+            PolygonError::NoRings | PolygonError::TooManyPositions { .. } => None,
+            PolygonError::SelfIntersecting { ring, .. } => Some(ring),
             PolygonError::TooFewPositions { ring, .. }
             | PolygonError::NotClosed { ring }
             | PolygonError::NotFinite { ring, .. }
@@ -59,6 +77,10 @@ impl PolygonError {
 pub fn validate_polygon(rings: &[Vec<(f64, f64)>]) -> Result<(), PolygonError> {
     if rings.is_empty() {
         return Err(PolygonError::NoRings);
+    }
+    let total: usize = rings.iter().map(Vec::len).sum();
+    if total > MAX_POSITIONS {
+        return Err(PolygonError::TooManyPositions { total });
     }
     for (ring, positions) in rings.iter().enumerate() {
         if positions.len() < 4 {
@@ -84,7 +106,83 @@ pub fn validate_polygon(rings: &[Vec<(f64, f64)>]) -> Result<(), PolygonError> {
             return Err(PolygonError::NotClosed { ring });
         }
     }
+    crossing(rings)
+}
+
+/// The first pair of edges that cross, in any ring or between two rings
+/// (edges that merely share an end, as neighbours in a ring do, do not).
+fn crossing(rings: &[Vec<(f64, f64)>]) -> Result<(), PolygonError> {
+    let edges: Vec<(usize, usize, (f64, f64), (f64, f64))> = rings
+        .iter()
+        .enumerate()
+        .flat_map(|(r, ps)| {
+            ps.windows(2)
+                .enumerate()
+                .map(move |(i, w)| (r, i, w[0], w[1]))
+        })
+        .filter(|(_, _, a, b)| a != b)
+        .collect();
+    for (i, &(r1, e1, a, b)) in edges.iter().enumerate() {
+        for &(r2, e2, c, d) in &edges[i + 1..] {
+            let shares_end = a == c || a == d || b == c || b == d;
+            if segments_cross(a, b, c, d, shares_end) {
+                return Err(PolygonError::SelfIntersecting {
+                    ring: r1,
+                    edge: e1,
+                    other_ring: r2,
+                    other_edge: e2,
+                });
+            }
+        }
+    }
     Ok(())
+}
+
+fn orient(a: (f64, f64), b: (f64, f64), c: (f64, f64)) -> f64 {
+    (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+}
+
+fn on_segment(a: (f64, f64), b: (f64, f64), p: (f64, f64)) -> bool {
+    p.0 >= a.0.min(b.0) && p.0 <= a.0.max(b.0) && p.1 >= a.1.min(b.1) && p.1 <= a.1.max(b.1)
+}
+
+/// Whether segments ab and cd cross or overlap. Two that only share an end
+/// (`shares_end`) cross only if they run along each other.
+fn segments_cross(
+    a: (f64, f64),
+    b: (f64, f64),
+    c: (f64, f64),
+    d: (f64, f64),
+    shares_end: bool,
+) -> bool {
+    let (o1, o2, o3, o4) = (
+        orient(a, b, c),
+        orient(a, b, d),
+        orient(c, d, a),
+        orient(c, d, b),
+    );
+    if shares_end {
+        // Collinear and overlapping beyond the shared point.
+        return o1 == 0.0
+            && o2 == 0.0
+            && [c, d]
+                .iter()
+                .any(|&p| p != a && p != b && on_segment(a, b, p))
+            || o3 == 0.0
+                && o4 == 0.0
+                && [a, b]
+                    .iter()
+                    .any(|&p| p != c && p != d && on_segment(c, d, p));
+    }
+    if ((o1 > 0.0 && o2 < 0.0) || (o1 < 0.0 && o2 > 0.0))
+        && ((o3 > 0.0 && o4 < 0.0) || (o3 < 0.0 && o4 > 0.0))
+    {
+        return true;
+    }
+    (o1 == 0.0 && on_segment(a, b, c))
+        || (o2 == 0.0 && on_segment(a, b, d))
+        || (o3 == 0.0 && on_segment(c, d, a))
+        || (o4 == 0.0 && on_segment(c, d, b))
 }
 
 #[cfg(test)]
@@ -99,6 +197,66 @@ mod tests {
             (lon, lat + 1.0),
             (lon, lat),
         ]
+    }
+
+    #[test]
+    fn refuses_edges_that_cross() {
+        // A bow tie: (0,0) (1,1) (1,0) (0,1) back to (0,0).
+        let bow = vec![(0.0, 0.0), (1.0, 1.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)];
+        let e = validate_polygon(&[bow]).expect_err("crosses");
+        assert!(
+            matches!(
+                e,
+                PolygonError::SelfIntersecting {
+                    ring: 0,
+                    edge: 0,
+                    other_ring: 0,
+                    other_edge: 2
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e
+            .to_string()
+            .starts_with("coordinates[0]: the edge from position 0 crosses"));
+        // A hole poking out of its outer ring.
+        let outer = square(0.0, 0.0);
+        let e = validate_polygon(&[outer, square(0.5, 0.5)]).expect_err("crosses");
+        assert!(
+            matches!(
+                e,
+                PolygonError::SelfIntersecting {
+                    ring: 0,
+                    other_ring: 1,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        // An edge doubling back along itself.
+        let back = vec![(0.0, 0.0), (2.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 0.0)];
+        assert!(validate_polygon(&[back]).is_err());
+        // Too many positions to check.
+        let mut many: Vec<(f64, f64)> = (0..MAX_POSITIONS)
+            .map(|i| {
+                let t = i as f64 / MAX_POSITIONS as f64 * std::f64::consts::TAU;
+                (t.cos(), t.sin())
+            })
+            .collect();
+        many.push(many[0]);
+        assert!(matches!(
+            validate_polygon(&[many]),
+            Err(PolygonError::TooManyPositions { .. })
+        ));
+        // A circle of 1,000 positions is fine.
+        let mut circle: Vec<(f64, f64)> = (0..1000)
+            .map(|i| {
+                let t = i as f64 / 1000.0 * std::f64::consts::TAU;
+                (t.cos(), t.sin())
+            })
+            .collect();
+        circle.push(circle[0]);
+        assert_eq!(validate_polygon(&[circle]), Ok(()));
     }
 
     #[test]

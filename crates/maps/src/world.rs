@@ -166,6 +166,33 @@ pub fn country_at(lat: f64, lon: f64) -> Option<&'static Country> {
         .and_then(|p| p.country)
 }
 
+/// Whether the point lies within `margin_deg` degrees of the country's
+/// outlines (of the bounding box of each of its polygons, so a point on
+/// its coast or on a border the coarse outline misplaces is near), or
+/// `None` when the map has no outline of that country to judge by.
+pub fn near_country(alpha2: &str, lat: f64, lon: f64, margin_deg: f64) -> Option<bool> {
+    let mut any = false;
+    let lon = normalize_lon(lon);
+    for p in world()
+        .polys
+        .iter()
+        .filter(|p| p.country.is_some_and(|c| c.alpha2 == alpha2))
+    {
+        any = true;
+        let b = p.bbox;
+        let near = [lon, lon + 360.0, lon - 360.0].iter().any(|&l| {
+            l >= b.min_lon - margin_deg
+                && l <= b.max_lon + margin_deg
+                && lat >= b.min_lat - margin_deg
+                && lat <= b.max_lat + margin_deg
+        });
+        if near {
+            return Some(true);
+        }
+    }
+    any.then_some(false)
+}
+
 /// Bounding box of the country's largest polygon: its main landmass, so that
 /// overseas parts (French Guiana, Alaska, …) do not blow up the frame.
 pub(crate) fn main_bbox(country: &Country) -> Option<BBox> {

@@ -207,6 +207,9 @@ struct Tracked<IO> {
     io: IO,
     held: Arc<Held>,
     registry: Arc<Registry>,
+    /// The JSON answer being written in place of hyper's bare one, and how
+    /// much of it is written (`request::instead_of_bare`).
+    replacing: Option<(Vec<u8>, usize)>,
 }
 
 impl<IO> Tracked<IO> {
@@ -238,6 +241,22 @@ impl<IO: AsyncWrite + Unpin> AsyncWrite for Tracked<IO> {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
+        let this = &mut *self;
+        if this.replacing.is_none() && buf.starts_with(b"HTTP/1.1 4") {
+            this.replacing = crate::request::instead_of_bare(buf).map(|b| (b, 0));
+        }
+        if let Some((bytes, pos)) = &mut this.replacing {
+            while *pos < bytes.len() {
+                match Pin::new(&mut this.io).poll_write(cx, &bytes[*pos..]) {
+                    Poll::Ready(Ok(0)) => break,
+                    Poll::Ready(Ok(n)) => *pos += n,
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+            this.replacing = None;
+            return Poll::Ready(Ok(buf.len()));
+        }
         let r = Pin::new(&mut self.io).poll_write(cx, buf);
         if matches!(r, Poll::Ready(Ok(n)) if n > 0) {
             self.touch();
@@ -294,6 +313,7 @@ pub async fn run(
                 io: stream,
                 held: held.clone(),
                 registry: registry.clone(),
+                replacing: None,
             });
             let svc = TowerToHyperService::new(tower::ServiceExt::map_request(
                 app,

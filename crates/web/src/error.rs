@@ -110,11 +110,12 @@ impl From<StoreError> for ApiError {
                     chain.push_str(&format!(": caused by {c}"));
                     cause = c.source();
                 }
-                tracing::error!("internal error: {chain}");
+                let id = crate::request::current().unwrap_or_default();
+                tracing::error!(request_id = %id, "internal error: {chain}");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
-                    "internal error; it has been logged",
+                    format!("internal error; it has been logged as request {id}"),
                 )
             }
         }

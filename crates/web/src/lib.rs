@@ -27,6 +27,7 @@ pub mod live;
 pub mod log;
 pub mod pages;
 pub mod reports;
+pub mod request;
 pub mod throttle;
 pub mod work;
 
@@ -93,6 +94,7 @@ fn router_with_throttle(store: Store, config: Config) -> (Router, Arc<throttle::
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), record_refusals))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(request::frame))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))

@@ -450,7 +450,20 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             PageError::NotFound => not_found_response(),
-            PageError::Api(e) => (e.status, Html(format!("<!doctype html><meta charset=utf-8><title>{}</title><link rel=stylesheet href=/static/app.css><main class=narrow><h1>{}</h1><p>{}</p><p><a href=/>honbu</a></p></main>", e.status.as_u16(), e.status.as_u16(), askama_escape(&e.message)))).into_response(),
+            PageError::Api(e) => {
+                // A failure of ours names the request, as the log does, so
+                // whoever reports it can be matched with what was logged.
+                let reference = match crate::request::current() {
+                    Some(id) if e.status.is_server_error() => {
+                        format!(
+                            "<p class=hint>Request <code>{}</code></p>",
+                            askama_escape(&id)
+                        )
+                    }
+                    _ => String::new(),
+                };
+                (e.status, Html(format!("<!doctype html><meta charset=utf-8><title>{}</title><link rel=stylesheet href=/static/app.css><main class=narrow><h1>{}</h1><p>{}</p>{reference}<p><a href=/>honbu</a></p></main>", e.status.as_u16(), e.status.as_u16(), askama_escape(&e.message)))).into_response()
+            }
             PageError::Response(r) => r,
         }
     }

@@ -351,6 +351,12 @@ async fn bad_input_gets_4xx_naming_the_field_and_nothing_is_written() {
             Some("credibility"),
         ),
         (
+            "grade as a string of a number",
+            json!({"text": "x", "credibility": "3"}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("credibility"),
+        ),
+        (
             "time without zone",
             json!({"text": "x", "occurred_at": "1996-12-18T09:40:00"}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,

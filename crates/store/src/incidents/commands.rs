@@ -25,6 +25,7 @@ pub fn open_incident(
     let title = text("title", &r.title, 1, 300)?;
     let country = parse_country("country", &r.country)?;
     let place = Point::parse(r.lat, r.lon)?;
+    place.check_in(&country)?;
     let area = match &r.area {
         Some(a) => {
             Area::parse(a)?;
@@ -128,7 +129,11 @@ pub fn amend_incident(
         .map(|s| text("summary", s, 0, 5000))
         .transpose()?;
     let place = match (r.lat, r.lon) {
-        (Some(lat), Some(lon)) => Some(Point::parse(lat, lon)?),
+        (Some(lat), Some(lon)) => {
+            let p = Point::parse(lat, lon)?;
+            p.check_in(&inc.country)?;
+            Some(p)
+        }
         (None, None) => None,
         _ => return Err(FieldError::new("lat", "give lat and lon together").into()),
     };

@@ -87,10 +87,12 @@ pub fn log_entry(
                 FieldError::new("credibility", "must be a credibility grade from 1 to 6")
             })?,
         )?,
-        Some(serde_json::Value::String(s)) => {
-            Credibility::parse("credibility", s).map_err(|_| {
-                FieldError::new("credibility", "must be a credibility grade from 1 to 6")
-            })?
+        Some(serde_json::Value::String(_)) => {
+            return Err(FieldError::new(
+                "credibility",
+                "must be a number from 1 to 6, not a string",
+            )
+            .into())
         }
         Some(_) => {
             return Err(

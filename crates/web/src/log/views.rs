@@ -190,7 +190,21 @@ pub async fn create(
                         .map_err(|_| ApiError::invalid("source", "is not a registered source"))
                 })
                 .transpose()?,
-            credibility: f.opt("credibility").map(serde_json::Value::String),
+            // A form sends text; the API takes a number, as its schema says.
+            credibility: f
+                .opt("credibility")
+                .map(|s| {
+                    s.trim()
+                        .parse::<i64>()
+                        .map(serde_json::Value::from)
+                        .map_err(|_| {
+                            ApiError::invalid(
+                                "credibility",
+                                "must be a credibility grade from 1 to 6",
+                            )
+                        })
+                })
+                .transpose()?,
             category: f.opt("category"),
             release: f.opt("release"),
             significant: Some(f.checked("significant")),

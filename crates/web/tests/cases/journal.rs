@@ -37,6 +37,14 @@ async fn a_cut_journal_stops_writes_and_says_so_everywhere() {
         StatusCode::SERVICE_UNAVAILABLE,
         "the sign-in is refused"
     );
+    // A 5xx names its request, on the page as in the log.
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(id.len(), 16);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(&id),
+        "the error page shows request {id}: {page}"
+    );
 
     let r = app
         .client
