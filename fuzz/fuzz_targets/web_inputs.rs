@@ -1,11 +1,13 @@
 //! What a browser or client sends besides JSON: form bodies, cookies,
 //! Accept-Language, error texts turned into field names, entry numbers
-//! typed in a form, names given to the sign-in throttle.
+//! typed in a form, names given to the sign-in throttle, the head of a
+//! bare answer the server rewrites as JSON.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let _ = honbu_web::pages::FormData::parse(data);
+    let _ = honbu_web::request::instead_of_bare(data);
     let Ok(s) = std::str::from_utf8(data) else { return };
     let _ = honbu_web::i18n::negotiate(s);
     let _ = honbu_web::auth::safe_next(s);
