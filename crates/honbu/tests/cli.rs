@@ -79,6 +79,34 @@ fn users_tokens_and_journal_from_the_command_line() {
     let (code, out, _) = honbu(&db, &["journal", "verify"], "");
     assert_eq!(code, 0);
     assert!(out.contains("journal intact"), "{out}");
+    let (code, out, _) = honbu(&db, &["journal", "verify", "--read-models"], "");
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("read models are what the journal says"),
+        "{out}"
+    );
+    // A user's name edited in its table, behind the journal's back.
+    let store = honbu::open_store(&db, None, None).unwrap();
+    store
+        .write_blocking(|c| {
+            c.exec(
+                "UPDATE users SET display_name = 'Someone else' WHERE username = 'kato'",
+                &[],
+            )?;
+            Ok((vec![], ()))
+        })
+        .unwrap();
+    drop(store);
+    let (code, out, _) = honbu(&db, &["journal", "verify", "--read-models"], "");
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("read models DIFFER") && out.contains("users: 1 row(s)"),
+        "{out}"
+    );
+    let (code, _, err) = honbu(&db, &["journal", "rebuild"], "");
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = honbu(&db, &["journal", "verify", "--read-models"], "");
+    assert_eq!(code, 0, "rebuilt as the journal says: {out}");
 
     // Someone with the database in hand changes a stored event.
     let store = honbu::open_store(&db, None, None).unwrap();

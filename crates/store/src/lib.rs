@@ -431,6 +431,29 @@ impl Store {
         run(&*self.inner.backend, true, |c| replay(c, &[]))
     }
 
+    /// Proves that the read models are what the journal says: replays the
+    /// whole journal into them inside a transaction that is then rolled
+    /// back, and compares every row of every read-model table with what
+    /// was there. `None` when they agree; otherwise what differs, table by
+    /// table (a row edited behind honbu's back, one removed or added).
+    /// Nothing is changed either way.
+    pub fn check_read_models_blocking(&self) -> Result<Option<String>> {
+        const ROLLED_BACK: &str = "read models compared; rolled back";
+        let mut found = None;
+        let outcome = run(&*self.inner.backend, true, |c| {
+            let live = schema::dump_read_models(c)?;
+            replay(c, &[])?;
+            let rebuilt = schema::dump_read_models(c)?;
+            found = schema::differences(&live, &rebuilt);
+            Err::<(), _>(StoreError::Conflict(ROLLED_BACK.into()))
+        });
+        match outcome {
+            Err(StoreError::Conflict(m)) if m == ROLLED_BACK => Ok(found),
+            Err(e) => Err(e),
+            Ok(()) => Err(StoreError::db("the comparison was not rolled back")),
+        }
+    }
+
     fn spawn_listener(&self) {
         let weak = Arc::downgrade(&self.inner);
         std::thread::Builder::new()

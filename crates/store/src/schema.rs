@@ -680,6 +680,69 @@ pub fn migrate_to(c: &mut dyn Conn, last: i64) -> Result<bool, StoreError> {
 
 /// Every read-model row, in an order of their own (every column), for
 /// comparing a rebuilt database with the live one.
+/// What differs between two dumps of the read models (`live`, and what
+/// the journal makes of them), table by table: for a row edited, its key
+/// and each column that differs (by position in the table) with both
+/// values; for a row only one side has, that row. `None` when the same.
+pub fn differences(live: &[(String, Vec<Row>)], rebuilt: &[(String, Vec<Row>)]) -> Option<String> {
+    let short = |s: String| {
+        if s.chars().count() > 200 {
+            format!("{}…", s.chars().take(200).collect::<String>())
+        } else {
+            s
+        }
+    };
+    let mut out = vec![];
+    for ((table, a), (_, b)) in live.iter().zip(rebuilt) {
+        if a == b {
+            continue;
+        }
+        let only_live: Vec<&Row> = a.iter().filter(|r| !b.contains(r)).collect();
+        let only_journal: Vec<&Row> = b.iter().filter(|r| !a.contains(r)).collect();
+        let mut lines = vec![format!(
+            "{table}: {} row(s) the journal does not account for, {} row(s) the journal holds that are missing or changed",
+            only_live.len(),
+            only_journal.len()
+        )];
+        for r in only_live.iter().take(5) {
+            match only_journal.iter().find(|j| j.0.first() == r.0.first()) {
+                Some(j) => {
+                    lines.push(format!(
+                        "  row {}: changed",
+                        short(format!("{:?}", r.0.first()))
+                    ));
+                    for (i, (x, y)) in r.0.iter().zip(&j.0).enumerate() {
+                        if x != y {
+                            lines.push(format!(
+                                "    column {}: the table has {}, the journal says {}",
+                                i + 1,
+                                short(format!("{x:?}")),
+                                short(format!("{y:?}"))
+                            ));
+                        }
+                    }
+                }
+                None => lines.push(format!(
+                    "  in the table only: {}",
+                    short(format!("{:?}", r.0))
+                )),
+            }
+        }
+        for j in only_journal
+            .iter()
+            .filter(|j| !only_live.iter().any(|r| r.0.first() == j.0.first()))
+            .take(5)
+        {
+            lines.push(format!(
+                "  missing from the table: {}",
+                short(format!("{:?}", j.0))
+            ));
+        }
+        out.push(lines.join("\n"));
+    }
+    (!out.is_empty()).then(|| out.join("\n"))
+}
+
 pub fn dump_read_models(c: &mut dyn Conn) -> Result<Vec<(String, Vec<Row>)>, StoreError> {
     let mut out = vec![];
     for table in READ_MODELS {

@@ -180,6 +180,61 @@ pub fn rebuilt_read_models_equal_the_live_ones(store: &Store) {
         .is_some_and(|(_, r)| r.len() == 30));
 }
 
+/// Seen: an entry's text edited directly in its table was caught by
+/// nothing. The read-model check finds it (changing nothing), and a
+/// rebuild repairs it.
+pub fn the_read_model_check_finds_a_row_edited_behind_the_journal(store: &Store) {
+    let w = world(store);
+    let e = entry(
+        &w,
+        "mofa.head",
+        t0(),
+        text_entry("Twelve hostages seen at the windows"),
+    )
+    .unwrap();
+    assert_eq!(
+        store.check_read_models_blocking().unwrap(),
+        None,
+        "as the journal says"
+    );
+    let before = seq(store);
+    store
+        .write_blocking(move |c| {
+            c.exec(
+                "UPDATE entries SET text = 'No hostages seen' WHERE id = $1",
+                &[honbu_store::sql::t(e)],
+            )?;
+            Ok((vec![], ()))
+        })
+        .unwrap();
+    let found = store
+        .check_read_models_blocking()
+        .unwrap()
+        .expect("the edit is found");
+    assert!(found.starts_with("entries: 1 row(s)"), "{found}");
+    assert!(
+        found.contains("No hostages seen") && found.contains("Twelve hostages"),
+        "{found}"
+    );
+    let text = |store: &Store| {
+        store
+            .read_blocking(move |c| {
+                c.query_one(
+                    "SELECT text FROM entries WHERE id = $1",
+                    &[honbu_store::sql::t(e)],
+                )?
+                .ok_or(StoreError::NotFound)?
+                .text(0)
+            })
+            .unwrap()
+    };
+    assert_eq!(text(store), "No hostages seen", "the check changes nothing");
+    assert_eq!(seq(store), before);
+    store.rebuild_blocking().unwrap();
+    assert_eq!(text(store), "Twelve hostages seen at the windows");
+    assert_eq!(store.check_read_models_blocking().unwrap(), None);
+}
+
 pub fn live_subscribers_receive_committed_events(store: &Store) {
     let mut rx = store.subscribe();
     let w = world(store);

@@ -86,6 +86,7 @@ macro_rules! contract_tests {
             a_cut_journal_is_not_sealed_again_by_the_next_write,
             a_write_refuses_a_journal_cut_or_extended_behind_its_head,
             rebuilt_read_models_equal_the_live_ones,
+            the_read_model_check_finds_a_row_edited_behind_the_journal,
             live_subscribers_receive_committed_events,
         );
     };
