@@ -103,6 +103,9 @@ fn router_with_throttle(store: Store, config: Config) -> (Router, Arc<throttle::
             HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"),
         ))
         .with_state(state);
+    // A failed form comes back as its page, drawn by the same router.
+    let inner = app.clone();
+    let app = app.layer(axum::middleware::from_fn_with_state(inner, pages::redispatch));
     (app, throttle)
 }
 

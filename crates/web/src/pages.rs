@@ -96,15 +96,11 @@ impl Chrome {
         title: impl Into<String>,
         q: &HashMap<String, String>,
     ) -> Self {
-        let error = match (q.get("error_field"), q.get("error")) {
-            (Some(f), Some(m)) => Some((f.clone(), m.clone())),
-            (None, Some(m)) => Some((String::new(), m.clone())),
-            _ => None,
-        };
-        let form = q
-            .iter()
-            .filter_map(|(k, v)| k.strip_prefix("f_").map(|k| (k.to_string(), v.clone())))
-            .collect();
+        // A failed form's message and what was typed come only with the
+        // answer to its post (`redispatch`), never from the URL.
+        let (error, form) = DRAFT
+            .try_with(|d| (Some((d.field.clone(), d.message.clone())), d.form.clone()))
+            .unwrap_or_default();
         Chrome {
             t,
             title: title.into(),
@@ -354,24 +350,97 @@ impl axum::extract::FromRequest<AppState> for Posted {
 
 /// Back to `to` with the error beside `field` and the typed values kept.
 pub fn back_with_error(to: &str, e: ApiError, form: &FormData) -> Response {
-    let mut q: Vec<(String, String)> = vec![("error".into(), e.message.clone())];
-    if let Some(f) = &e.field {
-        q.push(("error_field".into(), f.clone()));
-    }
-    for (k, v) in &form.0 {
-        if k != "csrf" && k != "password" && v.len() <= 4000 {
-            q.push((format!("f_{k}"), v.clone()));
-        }
-    }
-    let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
-    let sep = if to.contains('?') { '&' } else { '?' };
-    let mut resp = Redirect::to(&format!("{to}{sep}{qs}")).into_response();
     if e.status == StatusCode::NOT_FOUND {
         return not_found_response();
     }
+    let draft = Draft {
+        to: to.split('#').next().unwrap_or(to).to_string(),
+        status: if e.status.is_client_error() || e.status.is_server_error() {
+            e.status
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        },
+        field: e.field.clone().unwrap_or_default(),
+        message: e.message.clone(),
+        form: form
+            .0
+            .iter()
+            .filter(|(k, _)| k.as_str() != "csrf" && !k.contains("password"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    };
+    // Without the page to come back to (`redispatch` not in the stack),
+    // at least back to the form.
+    let mut resp = Redirect::to(to).into_response();
+    resp.extensions_mut().insert(draft);
     resp.headers_mut()
         .insert("x-honbu-error", axum::http::HeaderValue::from_static("1"));
     resp
+}
+
+/// A form that failed, on its way back: the page it came from, the
+/// message, and everything typed into it (but a password), whole.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub to: String,
+    pub status: StatusCode,
+    pub field: String,
+    pub message: String,
+    pub form: HashMap<String, String>,
+}
+
+tokio::task_local! {
+    static DRAFT: Draft;
+}
+
+/// Drafts are never lost: a form that fails comes back in the answer to
+/// its post itself — the page it came from, rendered with the message and
+/// everything as typed, at any length — never through a redirect that
+/// would carry the text in the URL (into history and logs), and never from
+/// a query a stranger could craft into an official-looking banner.
+pub async fn redispatch(
+    axum::extract::State(inner): axum::extract::State<Router>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut carried = HeaderMap::new();
+    for h in [header::COOKIE, header::ACCEPT_LANGUAGE, header::HOST, header::USER_AGENT] {
+        for v in req.headers().get_all(&h) {
+            carried.append(h.clone(), v.clone());
+        }
+    }
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .cloned();
+    let res = next.run(req).await;
+    let Some(draft) = res.extensions().get::<Draft>().cloned() else {
+        return res;
+    };
+    if DRAFT.try_with(|_| ()).is_ok() {
+        // The page itself failed with the draft: no second round.
+        return res;
+    }
+    let Ok(mut get) = Request::get(&draft.to).body(Body::empty()) else {
+        return res;
+    };
+    *get.headers_mut() = carried;
+    if let Some(p) = peer {
+        get.extensions_mut().insert(p);
+    }
+    let status = draft.status;
+    let page = DRAFT
+        .scope(draft, tower::ServiceExt::oneshot(inner, get))
+        .await;
+    match page {
+        Ok(mut p) if p.status() == StatusCode::OK => {
+            *p.status_mut() = status;
+            p.headers_mut()
+                .insert("x-honbu-error", axum::http::HeaderValue::from_static("1"));
+            p
+        }
+        _ => res,
+    }
 }
 
 /// Runs one command for a form: on success back to `ok_to` with the

@@ -662,32 +662,50 @@ async fn pages_render_for_a_member_in_english_and_japanese() {
     assert!(map.text().await.unwrap().contains("land-focus"));
 }
 
+/// Seen: a 4,000-character entry with one bad field came back empty,
+/// shorter drafts travelled in the redirect URL (`?f_text=`), and a crafted
+/// `?error=` link showed an official "Not saved" banner. Now the form comes
+/// back in the answer to its post, whole, and the URL carries nothing.
 #[tokio::test]
 async fn forms_come_back_with_the_message_and_what_was_typed() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let page = app.login("lima.analyst").await;
-    let csrf = app
-        .csrf_at(&page, &format!("/incidents/{}/log", w.incident))
-        .await;
+    let log = format!("/incidents/{}/log", w.incident);
+    let csrf = app.csrf_at(&page, &log).await;
+    let long: String = "Typed with care at 3 a.m.; ".repeat(400)[..10_000].to_string();
     let r = page
-        .post(app.url(&format!("/incidents/{}/log", w.incident)))
+        .post(app.url(&log))
         .form(&[
             ("csrf", csrf.as_str()),
-            ("text", "Typed with care"),
+            ("text", long.as_str()),
             ("occurred_at", "not a time"),
             ("credibility", "2"),
         ])
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 200, "followed back to the form");
+    assert_eq!(r.status(), 422, "the form comes back as the answer");
+    assert_eq!(r.url().path(), log, "no redirect");
+    assert!(r.url().query().is_none(), "nothing typed in the URL");
     let html = r.text().await.unwrap();
-    assert!(html.contains("Typed with care"), "the text is kept");
+    assert!(html.contains(&long), "all 10,000 characters are kept");
     assert!(
         html.contains("must be a date and time"),
         "the message names the problem"
     );
+    // A link made to look like a refusal shows nothing of the kind.
+    let crafted = page
+        .get(app.url(&format!("{log}?error=Not+saved%3A+call+%2B1+555&error_field=text&f_text=evil")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!crafted.contains("class=\"flash error\""), "no banner");
+    assert!(!crafted.contains("call +1 555"), "no message");
+    assert!(!crafted.contains(">evil<"), "nothing put in the form");
 }
 
 /// Two app instances sharing PostgreSQL: a change made through one reaches a
