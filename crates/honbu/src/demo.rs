@@ -169,6 +169,8 @@ struct CadenceChange {
 struct Handover {
     hq: String,
     at: String,
+    /// Who prepares it (the outgoing officer) and who acknowledges it.
+    from: String,
     to: String,
     acknowledged_at: Option<String>,
 }
@@ -635,7 +637,7 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
             Step::Handover(i, h) => {
                 let inc = l.inc()?;
                 let hq = l.hq(&h.hq)?;
-                let id = l.run(&h.to, at, "issue a handover", |c, ctx| {
+                let id = l.run(&h.from, at, "issue a handover", |c, ctx| {
                     reports::issue_handover(c, ctx, inc, &IssueHandover { hq })
                 })?;
                 l.handovers.insert(i, id);

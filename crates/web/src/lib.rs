@@ -105,7 +105,10 @@ fn router_with_throttle(store: Store, config: Config) -> (Router, Arc<throttle::
         .with_state(state);
     // A failed form comes back as its page, drawn by the same router.
     let inner = app.clone();
-    let app = app.layer(axum::middleware::from_fn_with_state(inner, pages::redispatch));
+    let app = app.layer(axum::middleware::from_fn_with_state(
+        inner,
+        pages::redispatch,
+    ));
     (app, throttle)
 }
 

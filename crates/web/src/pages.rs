@@ -404,7 +404,12 @@ pub async fn redispatch(
     next: axum::middleware::Next,
 ) -> Response {
     let mut carried = HeaderMap::new();
-    for h in [header::COOKIE, header::ACCEPT_LANGUAGE, header::HOST, header::USER_AGENT] {
+    for h in [
+        header::COOKIE,
+        header::ACCEPT_LANGUAGE,
+        header::HOST,
+        header::USER_AGENT,
+    ] {
         for v in req.headers().get_all(&h) {
             carried.append(h.clone(), v.clone());
         }

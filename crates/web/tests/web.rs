@@ -351,6 +351,12 @@ async fn bad_input_gets_4xx_naming_the_field_and_nothing_is_written() {
             Some("credibility"),
         ),
         (
+            "reported ten hours ahead",
+            json!({"text": "x", "reported_at": (chrono::Utc::now() + chrono::Duration::hours(10)).to_rfc3339()}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("reported_at"),
+        ),
+        (
             "grade as a string of a number",
             json!({"text": "x", "credibility": "3"}).to_string(),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -696,7 +702,9 @@ async fn forms_come_back_with_the_message_and_what_was_typed() {
     );
     // A link made to look like a refusal shows nothing of the kind.
     let crafted = page
-        .get(app.url(&format!("{log}?error=Not+saved%3A+call+%2B1+555&error_field=text&f_text=evil")))
+        .get(app.url(&format!(
+            "{log}?error=Not+saved%3A+call+%2B1+555&error_field=text&f_text=evil"
+        )))
         .send()
         .await
         .unwrap()
@@ -1245,9 +1253,10 @@ async fn changed_record() -> Changed {
     pause().await;
     let issued = moment_now();
     pause().await;
+    // Acknowledged by another than the one who prepared it.
     app.post_json(
         &format!("/api/v1/handovers/{brief}/acknowledge"),
-        &w.mofa_token,
+        &w.admin_token,
         json!({}),
     )
     .await;

@@ -79,6 +79,9 @@ pub fn log_entry(
     if occurred_at > ctx.now + chrono::Duration::minutes(5) {
         return Err(FieldError::new("occurred_at", "must not be in the future").into());
     }
+    if reported_at > ctx.now + chrono::Duration::minutes(5) {
+        return Err(FieldError::new("reported_at", "must not be in the future").into());
+    }
     let credibility = match &r.credibility {
         None | Some(serde_json::Value::Null) => Credibility::C6,
         Some(serde_json::Value::Number(n)) => Credibility::from_number(

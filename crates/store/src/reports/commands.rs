@@ -194,13 +194,40 @@ pub fn acknowledge_handover(
             "this brief has already been acknowledged".into(),
         ));
     }
-    Ok((
-        vec![ctx.ev(
+    // The incoming officer acknowledges: the one who prepared it hands over.
+    if h.issued_by == Some(ctx.p.user) {
+        return Err(forbid(
+            "acknowledge a brief you prepared: the officer taking over acknowledges it",
+        ));
+    }
+    let mut events = vec![ctx.ev(
+        Some(h.incident),
+        Body::HandoverAcknowledged { handover: id },
+    )];
+    // Taking the brief is taking the shift: a member of the HQ not yet on
+    // duty there is signed on with it.
+    let member = c
+        .query_one(
+            "SELECT role FROM hq_members WHERE hq_id = $1 AND user_id = $2",
+            &[t(h.hq), t(ctx.p.user)],
+        )?
+        .is_some();
+    let on_duty = c
+        .query_one(
+            "SELECT since FROM duty WHERE hq_id = $1 AND user_id = $2",
+            &[t(h.hq), t(ctx.p.user)],
+        )?
+        .is_some();
+    if member && !on_duty {
+        events.push(ctx.ev(
             Some(h.incident),
-            Body::HandoverAcknowledged { handover: id },
-        )],
-        (),
-    ))
+            Body::DutyStarted {
+                hq: h.hq,
+                user: ctx.p.user,
+            },
+        ));
+    }
+    Ok((events, ()))
 }
 
 pub fn issue_sitrep(

@@ -162,7 +162,7 @@ pub fn eventful_world(store: &Store) -> World {
         honbu_store::reports::issue_handover(c, ctx, inc, &IssueHandover { hq: mofa })
     })
     .unwrap();
-    run(store, "mofa.head", at(21), |c, ctx| {
+    run(store, "admin", at(21), |c, ctx| {
         honbu_store::reports::acknowledge_handover(c, ctx, brief)
     })
     .unwrap();

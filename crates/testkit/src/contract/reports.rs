@@ -34,19 +34,54 @@ pub fn handover_brief_covers_changes_since_last_acknowledged_one(store: &Store) 
         brief.changes.first().is_some_and(|e| e.significant),
         "significant changes first"
     );
-    run(
+    // The one who prepared it does not acknowledge it; the officer taking
+    // over does, and is on duty from then.
+    let e = run(
         store,
         "mofa.head",
         first + Duration::minutes(5),
         |c, ctx| honbu_store::reports::acknowledge_handover(c, ctx, h1),
     )
+    .unwrap_err();
+    assert!(matches!(e, StoreError::Forbidden(_)), "{e:?}");
+    run(store, "mofa.head", first, |c, ctx| {
+        honbu_store::headquarters::add_member(
+            c,
+            ctx,
+            mofa,
+            &AddMember {
+                user: "officer".into(),
+                role: "analyst".into(),
+            },
+        )
+    })
     .unwrap();
-    let e = run(
-        store,
-        "mofa.head",
-        first + Duration::minutes(6),
-        |c, ctx| honbu_store::reports::acknowledge_handover(c, ctx, h1),
-    )
+    let on_duty = |at| {
+        board(&w, "mofa.head", at)
+            .unwrap()
+            .hqs
+            .iter()
+            .find(|h| h.id == mofa)
+            .unwrap()
+            .on_duty
+            .iter()
+            .map(|p| p.name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(!on_duty(first).iter().any(|n| n.starts_with("officer")));
+    run(store, "officer", first + Duration::minutes(5), |c, ctx| {
+        honbu_store::reports::acknowledge_handover(c, ctx, h1)
+    })
+    .unwrap();
+    assert!(
+        on_duty(first + Duration::minutes(5))
+            .iter()
+            .any(|n| n.starts_with("officer")),
+        "acknowledging signs the incoming officer on duty"
+    );
+    let e = run(store, "officer", first + Duration::minutes(6), |c, ctx| {
+        honbu_store::reports::acknowledge_handover(c, ctx, h1)
+    })
     .unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)));
     let e = run(

@@ -171,7 +171,8 @@ pub async fn brief_page(
         issued_by: name(row.issued_by),
         acknowledged_at: row.acknowledged_at,
         acknowledged_by: name(row.acknowledged_by),
-        can_ack: frame.may(row.acknowledged_at.is_none()),
+        // The officer taking over acknowledges, not the one who prepared it.
+        can_ack: frame.may(row.acknowledged_at.is_none() && row.issued_by != Some(v.p.user)),
         b,
     }))
 }

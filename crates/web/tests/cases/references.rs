@@ -43,6 +43,15 @@ async fn another_hqs_brief_is_not_found_to_acknowledge_as_to_read() {
             (read.json().await.unwrap(), ack.json().await.unwrap());
         assert_eq!(a, b, "the same answer, word for word");
     }
+    // Its own HQ's member who prepared it does not acknowledge it either.
+    let own = app
+        .client
+        .post(app.url(&format!("/api/v1/handovers/{id}/acknowledge")))
+        .bearer_auth(&w.lima_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         app.journal_seq_excluding_security().await,
         before,
