@@ -368,5 +368,9 @@ pub async fn run(
     while registry.open() > 0 && Instant::now() < until {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // What is still open (live streams do not end by themselves) is closed.
+    for held in registry.lock().conns.values() {
+        held.close.notify_one();
+    }
     Ok(())
 }

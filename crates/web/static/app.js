@@ -6,6 +6,7 @@
 
   // Live regions: an element with data-stream (an SSE URL) and
   // data-refresh (a page URL). On any event, refetch and swap the element.
+  var failedSince = null;
   document.querySelectorAll("[data-stream]").forEach(function (el) {
     var url = el.getAttribute("data-refresh");
     var pending = false, again = false;
@@ -23,16 +24,83 @@
         .catch(function () {})
         .then(function () { pending = false; if (again) { again = false; refresh(); } });
     }
-    var es = new EventSource(el.getAttribute("data-stream"));
-    es.onmessage = refresh;
-    ["entry_logged", "entry_significance", "entry_released", "task_assigned", "task_status_changed",
-     "decision_recorded", "duty_started", "duty_ended", "incident_status_changed", "incident_amended",
-     "hq_activated", "hq_member_added", "hq_member_removed", "status_report_filed", "report_cadence_set",
-     "handover_issued", "handover_acknowledged", "sitrep_issued", "lagged"].forEach(function (k) {
-      es.addEventListener(k, refresh);
-    });
+    // The connection's state, shown: live, reconnecting, or offline since
+    // the first failure (after 5 s of failing), so that a board whose
+    // server is gone does not look like a calm one.
+    var conn = document.querySelector("[data-conn]");
+    var words = conn ? (conn.getAttribute("data-words") || "").split("|") : [];
+    var opened = false;
+    function show(state) {
+      document.documentElement.setAttribute("data-conn", state);
+      if (!conn) return;
+      conn.className = "conn conn-" + state;
+      conn.textContent = state === "live" ? words[0]
+        : state === "reconnecting" ? words[1]
+        : (words[2] || "").replace("{}", hhmm(failedSince));
+    }
+    function connect() {
+      var es = new EventSource(el.getAttribute("data-stream"));
+      es.onopen = function () {
+        failedSince = null;
+        show("live");
+        // Back after a break: what changed meanwhile.
+        if (opened) refresh();
+        opened = true;
+      };
+      es.onerror = function () {
+        if (failedSince === null) failedSince = new Date();
+        show(Date.now() - failedSince.getTime() > 5000 ? "offline" : "reconnecting");
+        // Closed for good (refused, not found): try again, more slowly.
+        if (es.readyState === 2) setTimeout(connect, 3000);
+      };
+      es.onmessage = refresh;
+      ["entry_logged", "entry_significance", "entry_released", "task_assigned", "task_status_changed",
+       "decision_recorded", "duty_started", "duty_ended", "incident_status_changed", "incident_amended",
+       "hq_activated", "hq_member_added", "hq_member_removed", "status_report_filed", "report_cadence_set",
+       "handover_issued", "handover_acknowledged", "sitrep_issued", "lagged"].forEach(function (k) {
+        es.addEventListener(k, refresh);
+      });
+    }
+    connect();
+    setInterval(function () {
+      if (failedSince !== null && Date.now() - failedSince.getTime() > 5000) show("offline");
+    }, 1000);
     document.documentElement.setAttribute("data-live", "1");
   });
+
+  function hhmm(d) {
+    if (!d) return "";
+    var p = function (n) { return (n < 10 ? "0" : "") + n; };
+    return p(d.getHours()) + ":" + p(d.getMinutes());
+  }
+
+  // What falls due turns overdue on time, without waiting for an event:
+  // an element with data-due (an instant) gains the class "overdue" and
+  // the word of data-overdue-word once that instant has passed, and the
+  // board's count of overdue tasks follows.
+  function due() {
+    if (document.querySelector(".asof-note")) return;
+    var now = Date.now();
+    document.querySelectorAll("[data-due]").forEach(function (el) {
+      var t = Date.parse(el.getAttribute("data-due"));
+      if (isNaN(t) || now < t || el.classList.contains("overdue")) return;
+      el.classList.add("overdue");
+      var w = el.getAttribute("data-overdue-word");
+      if (w) {
+        var s = document.createElement("span");
+        s.className = "alert";
+        s.textContent = " — " + w;
+        (el.querySelector(".hint") || el).appendChild(s);
+      }
+    });
+    var c = document.querySelector("[data-overdue-count]");
+    if (c) {
+      var k = String(document.querySelectorAll("ul.tasks li.overdue").length);
+      if (c.textContent !== k) c.textContent = k;
+      if (c.parentNode && k !== "0") c.parentNode.classList.add("alert");
+    }
+  }
+  setInterval(due, 1000); due();
 
   // "updated 4 s ago"
   function ages() {

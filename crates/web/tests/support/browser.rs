@@ -242,14 +242,22 @@ async fn officer_opens_incident_logs_graded_entry_seen_live_elsewhere_and_reads_
         .unwrap();
     wait_for(&a, "What changed", Duration::from_secs(5)).await;
     wait_for(&a, "Embassy confirms two nationals", Duration::from_secs(2)).await;
-    a.find(Locator::Id("ack"))
+    // The one who prepared it is not offered to acknowledge it; the one
+    // taking over is.
+    assert!(
+        a.find(Locator::Id("ack")).await.is_err(),
+        "no acknowledge for its preparer"
+    );
+    let brief_url = a.current_url().await.unwrap();
+    b.goto(brief_url.as_str()).await.unwrap();
+    b.find(Locator::Id("ack"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    wait_for(&a, "Brief acknowledged.", Duration::from_secs(5)).await;
-    wait_for(&a, "Acknowledged by", Duration::from_secs(2)).await;
+    wait_for(&b, "Brief acknowledged.", Duration::from_secs(5)).await;
+    wait_for(&b, "Acknowledged by", Duration::from_secs(2)).await;
 
     // Keyboard path: "n" puts the cursor in the new-entry box.
     a.goto(&app.url(&path)).await.unwrap();
@@ -272,4 +280,88 @@ async fn officer_opens_incident_logs_graded_entry_seen_live_elsewhere_and_reads_
 
     a.close().await.unwrap();
     b.close().await.unwrap();
+}
+
+/// Seen: a task's due time passed and the board said "0 overdue" until a
+/// reload; with the server stopped, nothing changed but the "updated" age.
+/// Now a board left open turns the task overdue on time, and says
+/// "Offline since HH:MM" when its server is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_left_open_turns_a_task_overdue_on_time_and_says_when_it_is_offline() {
+    if !wanted() {
+        return;
+    }
+    let (app, stop) = spawn_stoppable().await;
+    let w = world(&app).await;
+    let due = chrono::Utc::now() + chrono::Duration::seconds(6);
+    app.post_json(
+        &format!("/api/v1/incidents/{}/tasks", w.incident),
+        &w.mofa_token,
+        json!({"title": "Call the Peruvian liaison", "owner": "Liaison desk", "due_at": due.to_rfc3339()}),
+    )
+    .await;
+    let d = chromedriver().await;
+    let a = browser(&d).await;
+    sign_in(&a, &app, "mofa.head").await;
+    a.goto(&app.url(&format!("/incidents/{}", w.incident)))
+        .await
+        .unwrap();
+    wait_for(&a, "Live", Duration::from_secs(5)).await;
+    let count = || async {
+        a.find(Locator::Css("[data-overdue-count]"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    assert_eq!(count().await, "0", "not yet due");
+    // Marked so that a reload would show: none may happen.
+    a.execute("window.__not_reloaded = true", vec![])
+        .await
+        .unwrap();
+    let t0 = Instant::now();
+    loop {
+        if count().await == "1" {
+            break;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(12),
+            "the task never turned overdue"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let late = chrono::Utc::now() - due;
+    eprintln!(
+        "overdue shown {} ms after its due time",
+        late.num_milliseconds()
+    );
+    assert!(late < chrono::Duration::seconds(3), "on time: {late}");
+    let li = a
+        .find(Locator::Css("ul.tasks li.overdue"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        li.contains("overdue"),
+        "said in words, not only in colour: {li}"
+    );
+    assert_eq!(
+        a.execute("return window.__not_reloaded === true", vec![])
+            .await
+            .unwrap(),
+        json!(true),
+        "without a reload"
+    );
+    // The server goes away.
+    stop.send(()).unwrap();
+    let gone = Instant::now();
+    wait_for(&a, "Offline since", Duration::from_secs(20)).await;
+    eprintln!(
+        "offline shown {:?} after the server stopped",
+        gone.elapsed()
+    );
+    a.close().await.unwrap();
 }

@@ -37,14 +37,33 @@ pub async fn spawn_with(store: honbu_testkit::TempStore, config: honbu_web::Conf
     serve(store, Some(db), config).await
 }
 
+/// A server the test can stop (as a power cut or a crash would, for the
+/// pages left open on it): send on the returned channel.
+pub async fn spawn_stoppable() -> (App, tokio::sync::oneshot::Sender<()>) {
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let (store, db) = sqlite_store().into_parts();
+    let app = serve_until(store, Some(db), honbu_web::Config::default(), async {
+        let _ = rx.await;
+    })
+    .await;
+    (app, tx)
+}
+
 async fn serve(store: Store, db: Option<honbu_testkit::TempDb>, config: honbu_web::Config) -> App {
+    serve_until(store, db, config, std::future::pending()).await
+}
+
+async fn serve_until(
+    store: Store,
+    db: Option<honbu_testkit::TempDb>,
+    config: honbu_web::Config,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> App {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let s = store.clone();
     tokio::spawn(async move {
-        honbu_web::serve(listener, s, config, std::future::pending())
-            .await
-            .unwrap();
+        honbu_web::serve(listener, s, config, stop).await.unwrap();
     });
     App {
         base,
