@@ -130,3 +130,44 @@ pub fn instead_of_bare(head: &[u8]) -> Option<Vec<u8>> {
         .into_bytes(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_hypers_bare_answers_are_rewritten() {
+        for (head, status) in [
+            (
+                "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\ndate: x\r\n\r\n",
+                "400",
+            ),
+            (
+                "HTTP/1.1 414 URI Too Long\r\ncontent-length: 0\r\n\r\n",
+                "414",
+            ),
+            (
+                "HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-length: 0\r\n\r\n",
+                "431",
+            ),
+        ] {
+            let out = String::from_utf8(instead_of_bare(head.as_bytes()).unwrap()).unwrap();
+            assert!(out.starts_with(&format!("HTTP/1.1 {status} ")), "{out}");
+            let body: serde_json::Value =
+                serde_json::from_str(out.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+            assert!(body["error"]["code"].is_string());
+        }
+        // Our own answers (with a body), and other statuses, are left alone.
+        assert!(
+            instead_of_bare(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 80\r\n\r\n").is_none()
+        );
+        assert!(
+            instead_of_bare(b"HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n\r\n")
+                .is_none()
+        );
+        assert!(
+            instead_of_bare(b"HTTP/1.1 414 URI Too Long\r\ncontent-length: 0\r\n").is_none(),
+            "not a whole head"
+        );
+    }
+}
