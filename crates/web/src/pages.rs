@@ -598,6 +598,12 @@ impl IncidentPage {
     pub fn may(&self, can: bool) -> bool {
         can && self.moment.is_now()
     }
+
+    /// Whether to offer a form for new work: as `may`, and never on a
+    /// closed incident, whose record is final (the store refuses it too).
+    pub fn may_work(&self, can: bool) -> bool {
+        self.may(can) && !self.inc.status.is_closed()
+    }
 }
 
 /// The frame of an incident page at the moment its query asks for: `at`

@@ -89,7 +89,7 @@ pub async fn hqs_page(
     let report = hqs
         .iter()
         .map(|h| h.hq.id)
-        .filter(|h| frame.may(v.p.can(*h, Capability::ReportFile)))
+        .filter(|h| frame.may_work(v.p.can(*h, Capability::ReportFile)))
         .collect();
     let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.hqs"), &query_map(&uri))
         .tab(id, &inc.title, "hqs")
@@ -103,7 +103,7 @@ pub async fn hqs_page(
         me: v.p.user,
         manage,
         report,
-        can_activate: frame.may(v.p.can_in_incident(id, Capability::IncidentManage)),
+        can_activate: frame.may_work(v.p.can_in_incident(id, Capability::IncidentManage)),
         roles: roles.into_iter().map(|r| r.name).collect(),
         hq_kinds: HqKind::ALL,
         stood_down: inc.status.is_closed(),

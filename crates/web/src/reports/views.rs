@@ -241,7 +241,7 @@ pub async fn sitreps_page(
         rows,
         default_from: clock.input(&default_from),
         clock,
-        can_issue: frame.may(v.p.can_in_incident(id, Capability::SitrepIssue)),
+        can_issue: frame.may_work(v.p.can_in_incident(id, Capability::SitrepIssue)),
         urgencies: Urgency::ALL,
         confidences: Confidence::ALL,
     }))

@@ -92,7 +92,7 @@ pub async fn decisions_page(
         clock: frame.clock,
         recent: recent.into_iter().take(30).collect(),
         numbers,
-        can_decide: frame.may(v.p.can_in_incident(id, Capability::DecisionRecord)),
+        can_decide: frame.may_work(v.p.can_in_incident(id, Capability::DecisionRecord)),
         releases: Release::ALL,
         my_hqs: frame
             .hqs
@@ -184,7 +184,7 @@ pub async fn tasks_page(
         incident: id,
         tasks,
         clock: frame.clock,
-        can_manage: frame.may(v.p.can_in_incident(id, Capability::TaskManage)),
+        can_manage: frame.may_work(v.p.can_in_incident(id, Capability::TaskManage)),
         statuses: TaskStatus::ALL,
     }))
 }

@@ -129,3 +129,64 @@ async fn a_decision_on_an_hq_only_entry_is_read_by_that_hq_only() {
         .unwrap();
     assert_eq!(stranger.status(), StatusCode::NOT_FOUND);
 }
+
+/// Seen: the closed demo board still offered "Add a log entry". A closed
+/// incident's pages offer no form for new work (its record is final).
+#[tokio::test]
+async fn a_closed_incident_offers_no_form_for_new_work() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let inc = &w.incident;
+    let officer = app.login("officer").await;
+    let page = |path: String| {
+        let officer = officer.clone();
+        let url = app.url(&path);
+        async move { officer.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let forms = [
+        (
+            "",
+            format!("method=\"post\" action=\"/incidents/{inc}/log\""),
+        ),
+        (
+            "/log",
+            format!("method=\"post\" action=\"/incidents/{inc}/log\""),
+        ),
+        (
+            "/decisions",
+            format!("method=\"post\" action=\"/incidents/{inc}/decisions\""),
+        ),
+        (
+            "/tasks",
+            format!("method=\"post\" action=\"/incidents/{inc}/tasks\""),
+        ),
+        (
+            "/sitreps",
+            format!("method=\"post\" action=\"/incidents/{inc}/sitreps\""),
+        ),
+    ];
+    for (tab, form) in &forms {
+        assert!(
+            page(format!("/incidents/{inc}{tab}"))
+                .await
+                .contains(form.as_str()),
+            "open: {tab} offers {form}"
+        );
+    }
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/incidents/{inc}/status")))
+        .bearer_auth(&w.officer_token)
+        .json(&json!({"status": "closed", "reason": "All safe"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.status());
+    for (tab, form) in &forms {
+        let html = page(format!("/incidents/{inc}{tab}")).await;
+        let at = html
+            .find(form.as_str())
+            .map(|i| html[i.saturating_sub(300)..i + 100].to_string());
+        assert!(at.is_none(), "closed: {tab} still offers {form}: {at:?}");
+    }
+}
