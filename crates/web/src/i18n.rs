@@ -96,6 +96,30 @@ pub fn negotiate(accept: &str) -> &'static Catalogue {
     best.map(|(_, c)| c).unwrap_or_else(english)
 }
 
+/// A number things are counted by, as templates hold it (by value or by
+/// reference).
+pub trait Count {
+    fn count(&self) -> i64;
+}
+
+impl Count for i64 {
+    fn count(&self) -> i64 {
+        *self
+    }
+}
+
+impl Count for u32 {
+    fn count(&self) -> i64 {
+        i64::from(*self)
+    }
+}
+
+impl<T: Count> Count for &T {
+    fn count(&self) -> i64 {
+        (**self).count()
+    }
+}
+
 impl Catalogue {
     /// The text for `key`; English when this language lacks it; the key
     /// itself (visibly wrong) when no catalogue has it.
@@ -131,6 +155,21 @@ impl Catalogue {
             s = s.replace(&format!("{{{k}}}"), &v.to_string());
         }
         s
+    }
+
+    /// The word for `key` counted `count` times, by the language's plural
+    /// rule: English (and the rest) says `key.one` for exactly one; Japanese
+    /// has one form. `key` itself holds the other form.
+    pub fn n(&self, key: &str, count: impl Count) -> &'static str {
+        let one = count.count() == 1 && self.lang != "ja";
+        if one {
+            let k = format!("{key}.one");
+            if self.messages.contains_key(k.as_str()) || english().messages.contains_key(k.as_str())
+            {
+                return self.t(k);
+            }
+        }
+        self.t(key)
     }
 
     pub fn has(&self, key: &str) -> bool {
@@ -221,6 +260,19 @@ mod tests {
 
     /// Every key the templates and code ask for is in the English catalogue.
     #[test]
+    fn counted_words_follow_the_languages_plural_rule() {
+        let en = get("en");
+        assert_eq!(en.n("count.decisions", 1i64), "decision");
+        assert_eq!(en.n("count.decisions", 0i64), "decisions");
+        assert_eq!(en.n("count.decisions", 2i64), "decisions");
+        assert_eq!(en.n("unit.minutes", 1u32), "minute");
+        assert_eq!(
+            get("ja").n("count.decisions", 1i64),
+            get("ja").t("count.decisions")
+        );
+    }
+
+    #[test]
     fn every_key_used_is_in_the_catalogue() {
         let root = env!("CARGO_MANIFEST_DIR");
         let mut missing = vec![];
@@ -236,7 +288,7 @@ mod tests {
         }
         for path in files {
             let src = std::fs::read_to_string(&path).unwrap_or_default();
-            for pat in [".t(\"", ".tf(\""] {
+            for pat in [".t(\"", ".tf(\"", ".n(\""] {
                 for (i, _) in src.match_indices(pat) {
                     let rest = &src[i + pat.len()..];
                     let key = rest.split('"').next().unwrap_or("");
