@@ -290,6 +290,15 @@ struct SitrepPage {
     clock: Clock,
 }
 
+impl SitrepPage {
+    /// Initial, Update or Final, in the reader's language (EDXL's word in the JSON).
+    fn version(&self) -> &'static str {
+        self.c
+            .t
+            .t(format!("sitrep.version.{}", self.s.report_version))
+    }
+}
+
 pub async fn sitrep_page(
     State(s): State<AppState>,
     PageViewer(v): PageViewer,

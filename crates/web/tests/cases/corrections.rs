@@ -194,6 +194,17 @@ async fn a_corrected_entry_is_marked_wherever_it_appears() {
         &shown(&get(format!("/handovers/{brief}")).await, n_wire),
         n_fix,
     );
+    // Documents in the reader's words, with their release marking (seen:
+    // `reportNumber`, `forTimePeriod` as labels; no marking shown).
+    let doc = get(format!("/sitreps/{sitrep}")).await;
+    for edxl in ["reportNumber", "forTimePeriod", "actionPlan"] {
+        assert!(!doc.contains(&format!(">{edxl}<")), "{edxl} as a label");
+    }
+    assert!(doc.contains("Report number") && doc.contains("Period covered"));
+    assert!(doc.contains("Release: All HQs of the incident"));
+    assert!(get(format!("/handovers/{brief}"))
+        .await
+        .contains("Release: This HQ only"));
     let entry = get(format!("/incidents/{inc}/log/{wire}")).await;
     assert!(
         entry.contains(&format!("#{n_fix}</a>")),
