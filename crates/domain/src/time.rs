@@ -73,28 +73,48 @@ impl Zone {
         self.0.name()
     }
 
-    /// `1996-12-18 09:40 JST`
+    /// `1996-12-18 09:40 JST`, `1996-12-17 19:40 Lima`
     pub fn format(&self, t: &Timestamp) -> String {
-        self.0
-            .from_utc_datetime(&t.naive_utc())
-            .format("%Y-%m-%d %H:%M %Z")
-            .to_string()
+        format!(
+            "{} {}",
+            self.0
+                .from_utc_datetime(&t.naive_utc())
+                .format("%Y-%m-%d %H:%M"),
+            self.abbrev(t)
+        )
     }
 
-    /// `12-18 09:40`, for dense lists; the zone is named in the column head.
+    /// `1996-12-18 09:40`, for dense lists (the year always: an incident
+    /// may run from December to June, and its record is read for years).
     pub fn format_short(&self, t: &Timestamp) -> String {
         self.0
             .from_utc_datetime(&t.naive_utc())
-            .format("%m-%d %H:%M")
+            .format("%Y-%m-%d %H:%M")
             .to_string()
     }
 
-    /// Abbreviation in force at `t` (JST, PET, UTC).
+    /// The zone's name in force at `t`: its abbreviation where the zone
+    /// database has one (JST, CET, UTC), else its city (`Lima`, not `-05`).
     pub fn abbrev(&self, t: &Timestamp) -> String {
-        self.0
+        let a = self
+            .0
             .from_utc_datetime(&t.naive_utc())
             .format("%Z")
-            .to_string()
+            .to_string();
+        if a.chars().any(|c| c.is_ascii_alphabetic()) {
+            return a;
+        }
+        self.city().unwrap_or(a)
+    }
+
+    /// `Lima` of `America/Lima`, `Ho Chi Minh` of `Asia/Ho_Chi_Minh`.
+    pub fn city(&self) -> Option<String> {
+        self.0
+            .name()
+            .rsplit('/')
+            .next()
+            .filter(|c| !c.is_empty() && self.0.name().contains('/'))
+            .map(|c| c.replace('_', " "))
     }
 
     /// For `<input type="datetime-local">` values in this zone.
@@ -166,7 +186,12 @@ mod tests {
         let tokyo = Zone::parse("z", "Asia/Tokyo").unwrap();
         assert_eq!(tokyo.format(&t), "1996-12-18 09:40 JST");
         let lima = Zone::parse("z", "America/Lima").unwrap();
-        assert_eq!(lima.format(&t), "1996-12-17 19:40 -05");
+        // Seen: "-05", which names no place; the zone has no abbreviation.
+        assert_eq!(lima.format(&t), "1996-12-17 19:40 Lima");
+        assert_eq!(lima.format_short(&t), "1996-12-17 19:40", "with its year");
+        let hcm = Zone::parse("z", "Asia/Ho_Chi_Minh").unwrap();
+        assert_eq!(hcm.abbrev(&t), "Ho Chi Minh");
+        assert_eq!(Zone::UTC.abbrev(&t), "UTC");
         assert!(Zone::parse("z", "Mars/Olympus").is_err());
     }
 }

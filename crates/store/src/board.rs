@@ -101,7 +101,7 @@ pub fn board(
     let n = params.len();
     let mut significant_list = c
         .query(
-            &format!("SELECT {ENTRY_COLS} FROM {all} e WHERE e.incident_id = $1 AND e.significant = 1 AND {vis} ORDER BY e.number DESC LIMIT ${}", n + 1),
+            &format!("SELECT {ENTRY_COLS} FROM {all} e WHERE e.incident_id = $1 AND e.significant = 1 AND {vis} ORDER BY e.occurred_at DESC, e.number DESC LIMIT ${}", n + 1),
             &[params.clone(), vec![Value::Int(BOARD_SIGNIFICANT as i64)]].concat(),
         )?
         .iter()

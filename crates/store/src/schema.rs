@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (5, V5),
     (6, V6),
     (7, V7),
+    (8, V8),
 ];
 
 /// Migrations after which the read models are replayed from the journal
@@ -590,6 +591,11 @@ ALTER TABLE credentials ADD COLUMN must_change BIGINT NOT NULL DEFAULT 0;
 /// were read by the whole incident.
 const V7: &str = r#"
 ALTER TABLE decisions ADD COLUMN release TEXT NOT NULL DEFAULT 'incident';
+"#;
+
+/// The board lists significant entries by when they occurred.
+const V8: &str = r#"
+CREATE INDEX entries_significant_by_time ON entries (incident_id, occurred_at) WHERE significant = 1;
 "#;
 
 /// Tables that are projections of the journal, in the order a rebuild
