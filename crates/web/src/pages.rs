@@ -205,9 +205,36 @@ impl Chrome {
                 if f.is_empty() {
                     m.clone()
                 } else {
-                    format!("{f}: {m}")
+                    format!("{}: {m}", self.label(f))
                 }
             })
+    }
+
+    /// A field named in the form's own words: `field.<path>` from the
+    /// catalogue, indices dropped (`hqs[0].time_zone` is `hqs.time_zone`),
+    /// else the nearest enclosing field's label, else the path as given.
+    pub fn label(&self, path: &str) -> String {
+        let mut plain = String::new();
+        let mut skipping = false;
+        for ch in path.chars() {
+            match ch {
+                '[' => skipping = true,
+                ']' => skipping = false,
+                _ if !skipping => plain.push(ch),
+                _ => {}
+            }
+        }
+        let mut p = plain.as_str();
+        loop {
+            let key = format!("field.{p}");
+            if self.t.has(&key) || crate::i18n::english().has(&key) {
+                return self.t.t(&key).to_string();
+            }
+            match p.rsplit_once('.') {
+                Some((head, _)) => p = head,
+                None => return path.to_string(),
+            }
+        }
     }
 
     pub fn lang(&self) -> &'static str {
@@ -360,7 +387,7 @@ pub fn back_with_error(to: &str, e: ApiError, form: &FormData) -> Response {
         } else {
             StatusCode::UNPROCESSABLE_ENTITY
         },
-        field: e.field.clone().unwrap_or_default(),
+        field: e.field.as_deref().map(form_field).unwrap_or_default(),
         message: e.message.clone(),
         form: form
             .0
@@ -376,6 +403,26 @@ pub fn back_with_error(to: &str, e: ApiError, form: &FormData) -> Response {
     resp.headers_mut()
         .insert("x-honbu-error", axum::http::HeaderValue::from_static("1"));
     resp
+}
+
+/// The form's name for a field the commands name by its path in the JSON
+/// they take (`area.radius_m` is the form's `radius_m`, `based_on[2]` its
+/// `based_on`), so the message stands beside the field it is about.
+fn form_field(path: &str) -> String {
+    const NAMES: &[(&str, &str)] = &[
+        ("based_on[", "based_on"),
+        ("links[", "links"),
+        ("options[", "options"),
+    ];
+    NAMES
+        .iter()
+        .find(|(p, _)| {
+            path == *p
+                || path.starts_with(&format!("{p}."))
+                || (p.ends_with('[') && path.starts_with(p))
+        })
+        .map(|(_, f)| f.to_string())
+        .unwrap_or_else(|| path.to_string())
 }
 
 /// A form that failed, on its way back: the page it came from, the

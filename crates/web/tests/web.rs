@@ -716,6 +716,51 @@ async fn forms_come_back_with_the_message_and_what_was_typed() {
     assert!(!crafted.contains(">evil<"), "nothing put in the form");
 }
 
+/// Seen: messages named fields by their JSON paths (`area.radius_m`,
+/// `based_on[0]`) and parser words ("EOF while parsing an object"). A
+/// form's message uses the form's own words.
+#[tokio::test]
+async fn a_form_message_uses_the_forms_own_words() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let page = app.login("officer").await;
+    let csrf = app.csrf_at(&page, "/incidents/new").await;
+    let post = |extra: Vec<(&'static str, &'static str)>| {
+        let mut f = vec![
+            ("csrf", csrf.clone()),
+            ("title", "Test".to_string()),
+            ("kind", "hostage_taking".to_string()),
+            ("country", "PE".to_string()),
+            ("lat", "-12.0975".to_string()),
+            ("lon", "-77.037".to_string()),
+            ("time_zone", "America/Lima".to_string()),
+            ("hq_name", "HQ".to_string()),
+            ("hq_zone", "America/Lima".to_string()),
+        ];
+        f.extend(extra.into_iter().map(|(k, v)| (k, v.to_string())));
+        page.post(app.url("/incidents")).form(&f).send()
+    };
+    let r = post(vec![("radius_m", "-5")]).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("area.radius_m"), "no JSON path shown");
+    assert!(
+        html.contains("Radius of the affected area (metres)"),
+        "the form's words"
+    );
+    let r = post(vec![("polygon", "{\"type\": \"Polygon\", ")])
+        .await
+        .unwrap();
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("EOF while parsing"), "no parser words");
+    assert!(
+        html.contains("ends before the polygon closes"),
+        "{}",
+        &html[..0]
+    );
+    let _ = w;
+}
+
 /// Two app instances sharing PostgreSQL: a change made through one reaches a
 /// live subscriber of the other (LISTEN/NOTIFY), within a second.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -89,7 +89,17 @@ fn number(f: &FormData, name: &str) -> Result<f64, crate::error::ApiError> {
 fn area_from(f: &FormData) -> Result<Option<AreaInput>, crate::error::ApiError> {
     Ok(match (f.opt("radius_m"), f.opt("polygon")) {
         (_, Some(poly)) => Some(serde_json::from_str::<AreaInput>(&poly).map_err(|e| {
-            crate::error::ApiError::invalid("area", format!("is not a GeoJSON polygon: {e}"))
+            let (l, c) = (e.line(), e.column());
+            let why = match e.classify() {
+                serde_json::error::Category::Eof => {
+                    format!("ends before the polygon closes (line {l}, column {c}); paste the whole GeoJSON polygon")
+                }
+                serde_json::error::Category::Syntax => {
+                    format!("is not JSON at line {l}, column {c}; paste a GeoJSON polygon")
+                }
+                _ => format!("is not a GeoJSON polygon: {e}"),
+            };
+            crate::error::ApiError::invalid("area", why)
         })?),
         (Some(_), None) => Some(AreaInput {
             radius_m: Some(number(f, "radius_m")?),
