@@ -705,8 +705,55 @@ pub fn demo_login(store: &Store, incident: Option<IncidentId>) -> anyhow::Result
                         headquarters::add_member(c, &Ctx { p: &p, now }, h.id, &r)
                     })?;
                 }
+                open_exercise(store, &p, now)?;
             }
         }
     }
     Ok(password)
+}
+
+/// The title of the demo's exercise incident: live, for trying everything
+/// the closed historical record no longer accepts.
+pub const EXERCISE_TITLE: &str = "EXERCISE — not real: practice incident in Lima";
+
+/// Opens the exercise incident, live, with the demo user heading both of
+/// its headquarters, so that a new user's first log entry, decision, task,
+/// handover and SITREP all work.
+fn open_exercise(store: &Store, p: &Principal, now: Timestamp) -> anyhow::Result<IncidentId> {
+    let hq = |name: &str, kind: &str, zone: &str| NewHq {
+        name: name.into(),
+        kind: Some(kind.into()),
+        time_zone: zone.into(),
+        report_every_minutes: Some(120),
+        head: Some(DEMO_USER.into()),
+    };
+    let open = OpenIncident {
+        kind: "other".into(),
+        title: EXERCISE_TITLE.into(),
+        country: "PE".into(),
+        lat: -12.0464,
+        lon: -77.0428,
+        area: Some(honbu_domain::geo::AreaInput {
+            radius_m: Some(1_000.0),
+            kind: None,
+            coordinates: None,
+        }),
+        severity: Some("moderate".into()),
+        time_zone: "America/Lima".into(),
+        summary: Some(
+            "An exercise for trying honbu: log entries, decisions, tasks, handovers and SITREPs \
+             recorded here change nothing real. The Lima 1996–97 seizure beside it is the \
+             historical record, closed: read it, and try things here."
+                .into(),
+        ),
+        hqs: vec![
+            hq("Exercise HQ, Tokyo", "ministry", "Asia/Tokyo"),
+            hq("Exercise local HQ, Lima", "local", "America/Lima"),
+        ],
+    };
+    let id = store
+        .write_blocking(|c| incidents::open_incident(c, &Ctx { p, now }, &open))
+        .context("open the exercise incident")?
+        .1;
+    Ok(id)
 }

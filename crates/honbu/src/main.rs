@@ -357,8 +357,9 @@ fn serve(
         };
         let password = honbu::demo::demo_login(&store, incident)?;
         config.demo_note = Some(format!(
-            "Demo: sign in as {} / {password}",
-            honbu::demo::DEMO_USER
+            "Demo: sign in as {} / {password}. Two incidents: the Lima 1996–97 seizure is the historical record, closed (read it); \"{}\" is live (try everything there).",
+            honbu::demo::DEMO_USER,
+            honbu::demo::EXERCISE_TITLE
         ));
         login = Some(password);
     }

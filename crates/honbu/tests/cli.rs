@@ -248,6 +248,34 @@ fn lima_demo_loads_through_the_rules_and_reads_as_of_any_moment() {
         .unwrap();
     assert_eq!(live, then, "the live board equals the board read as of now");
     assert_eq!(hqs.len(), 3);
+    // Beside the closed record, a live exercise where a new user's first
+    // actions work.
+    let p = demo.clone();
+    let exercise = store
+        .read_blocking(move |c| {
+            Ok(honbu_store::incidents::incidents(c, &p, 100, 0)?
+                .items
+                .into_iter()
+                .map(|s| s.incident)
+                .find(|i| i.title == honbu::demo::EXERCISE_TITLE))
+        })
+        .unwrap()
+        .expect("the exercise incident is there");
+    assert!(!exercise.status.is_closed());
+    let p = demo.clone();
+    store
+        .write_blocking(|c| {
+            honbu_store::log::log_entry(
+                c,
+                &honbu_store::rules::Ctx { p: &p, now },
+                exercise.id,
+                &honbu_domain::commands::NewEntry {
+                    text: "My first entry".into(),
+                    ..Default::default()
+                },
+            )
+        })
+        .expect("a first entry in the exercise works");
     assert_eq!(
         live.incident.status,
         honbu_domain::vocab::IncidentStatus::Closed
