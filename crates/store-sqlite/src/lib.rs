@@ -6,7 +6,8 @@
 //!
 //! Checkpoints (copying the write-ahead log back into the database file) run
 //! on a thread of their own, so a commit pays only for its own log frames;
-//! the writer checkpoints by itself only if that thread falls far behind.
+//! the writer checkpoints by itself only if that thread falls far behind,
+//! and waits for it (back-pressure) when it falls twice as far.
 //!
 //! Durable commits are grouped (see [`durable`]): concurrent writers share
 //! the disk's flushes, and nobody is answered before their commit is on disk.
@@ -439,9 +440,32 @@ impl Sqlite {
             .caught_up
             .swap(false, std::sync::atomic::Ordering::Acquire);
         let every = self.checkpoint_pages;
-        if pages >= every.saturating_mul(WRITER_CHECKPOINT_FACTOR) || caught_up {
-            if let Err(e) = passive_checkpoint(conn) {
-                tracing::warn!("checkpoint after commit failed (retried later): {e}");
+        let limit = every.saturating_mul(WRITER_CHECKPOINT_FACTOR);
+        if pages >= limit || caught_up {
+            match passive_checkpoint(conn) {
+                Ok(true) => {}
+                // Held back twice past the writer's limit (by the checkpoint
+                // thread, starved on a loaded machine while commits go on:
+                // SQLite refuses a second checkpoint at once, whatever the
+                // busy timeout): the writer waits for it, up to the busy
+                // timeout, rather than let the log grow without bound.
+                // Back-pressure, only when the disk cannot keep up.
+                Ok(false) if pages >= limit.saturating_mul(2) => {
+                    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+                    while std::time::Instant::now() < until {
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                        match passive_checkpoint(conn) {
+                            Ok(false) => continue,
+                            Ok(true) => break,
+                            Err(e) => {
+                                tracing::warn!("checkpoint after commit failed (retried later): {e}");
+                                break;
+                            }
+                        }
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => tracing::warn!("checkpoint after commit failed (retried later): {e}"),
             }
         } else if pages >= every && (pages < prev || pages / every != prev / every) {
             // Once each time the log grows by another `every` frames.

@@ -323,8 +323,10 @@ fn log_checkpointed_and_bounded(durability: Durability) {
     // writer checkpoints by itself past 16 × EVERY frames, but while the
     // checkpoint thread holds the checkpoint lock (slow on a loaded
     // machine: a CI run beside a build saw 1.8 times the limit) the
-    // writer's attempt is refused and commits go on, so the bound allows
-    // three times that again. Unchecked, these 1,200 entries make a log
+    // writer's attempt is refused and commits go on; twice past its limit
+    // the writer waits for that thread (back-pressure), so the bound
+    // allows twice that again. Each entry also writes its search index's
+    // pages (about 15 frames a commit in all). Unchecked, these 1,200 entries make a log
     // eleven times past the limit (about 48 MB against 4.2 MB).
     log(1200, "second");
     let frame = 4096 + 24;

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (6, V6),
     (7, V7),
     (8, V8),
+    (9, V9),
 ];
 
 /// Migrations after which the read models are replayed from the journal
@@ -598,6 +599,41 @@ const V8: &str = r#"
 CREATE INDEX entries_significant_by_time ON entries (incident_id, occurred_at) WHERE significant = 1;
 "#;
 
+/// The log is searched by the letters of its words, in any script
+/// (Japanese has no spaces between words): an index of the trigrams of
+/// every entry's text, kept by the database itself. Each backend has its
+/// own kind of index; see [`SEARCH_INDEX_SQLITE`] and
+/// [`SEARCH_INDEX_POSTGRES`].
+const V9: &str = "{SEARCH_INDEX}";
+
+/// SQLite: an FTS5 index with the trigram tokenizer, holding no copy of
+/// the text (`content=''`), keyed by the journal position of the event
+/// that wrote the entry (stable across a rebuild and a `VACUUM`, unlike a
+/// rowid), kept in step with `entries` by triggers.
+pub const SEARCH_INDEX_SQLITE: &str = r#"
+CREATE VIRTUAL TABLE entries_search USING fts5(text, content='', contentless_delete=1, tokenize='trigram');
+CREATE TRIGGER entries_search_add AFTER INSERT ON entries BEGIN
+    INSERT INTO entries_search (rowid, text) VALUES (new.seq, new.text);
+END;
+CREATE TRIGGER entries_search_drop AFTER DELETE ON entries BEGIN
+    DELETE FROM entries_search WHERE rowid = old.seq;
+END;
+CREATE TRIGGER entries_search_edit AFTER UPDATE OF text, seq ON entries BEGIN
+    DELETE FROM entries_search WHERE rowid = old.seq;
+    INSERT INTO entries_search (rowid, text) VALUES (new.seq, new.text);
+END;
+INSERT INTO entries_search (rowid, text) SELECT seq, text FROM entries;
+CREATE INDEX entries_by_seq ON entries (seq);
+"#;
+
+/// PostgreSQL: a GIN index of pg_trgm trigrams over the text, which
+/// `ILIKE '%…%'` uses. pg_trgm is a trusted extension (PostgreSQL 13 and
+/// later): the owner of the database may create it.
+pub const SEARCH_INDEX_POSTGRES: &str = r#"
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX entries_text_trigrams ON entries USING gin (text gin_trgm_ops);
+"#;
+
 /// Tables that are projections of the journal, in the order a rebuild
 /// empties them. Not listed: the journal itself, its head, the migrations
 /// record, sessions (operational state that a rebuild signs out) and
@@ -664,14 +700,17 @@ pub fn migrate_to(c: &mut dyn Conn, last: i64) -> Result<bool, StoreError> {
         replay |= REPLAY_AFTER.contains(v);
         // SQLite keeps rows in order of an INTEGER PRIMARY KEY without a
         // second index; PostgreSQL spells the same column BIGINT.
-        let sql = sql.replace(
-            "{ROWID}",
-            if c.dialect() == crate::sql::Dialect::Sqlite {
-                "INTEGER"
-            } else {
-                "BIGINT"
-            },
-        );
+        let sqlite = c.dialect() == crate::sql::Dialect::Sqlite;
+        let sql = sql
+            .replace("{ROWID}", if sqlite { "INTEGER" } else { "BIGINT" })
+            .replace(
+                "{SEARCH_INDEX}",
+                if sqlite {
+                    SEARCH_INDEX_SQLITE
+                } else {
+                    SEARCH_INDEX_POSTGRES
+                },
+            );
         c.batch(&sql)?;
         c.exec(
             "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",

@@ -180,6 +180,33 @@ pub enum Dialect {
     Postgres,
 }
 
+impl Dialect {
+    /// `col` holds the `LIKE` pattern in parameter `$n`, letters compared
+    /// without regard to case (SQLite's `LIKE` folds ASCII only;
+    /// PostgreSQL's `ILIKE` folds by the database's locale).
+    pub fn contains(self, col: &str, n: usize) -> String {
+        match self {
+            Dialect::Sqlite => format!("{col} LIKE ${n} ESCAPE '\\'"),
+            Dialect::Postgres => format!("{col} ILIKE ${n} ESCAPE '\\'"),
+        }
+    }
+}
+
+/// The `LIKE` pattern that finds `word` anywhere in a text: its own `%`,
+/// `_` and `\` stand for themselves.
+pub fn like_pattern(word: &str) -> String {
+    let mut p = String::with_capacity(word.len() + 2);
+    p.push('%');
+    for ch in word.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
 /// A connection inside a transaction (writes) or a read snapshot.
 pub trait Conn {
     fn dialect(&self) -> Dialect;

@@ -2,7 +2,7 @@
 
 use super::{ENTRIES, RELEASES};
 use crate::rules::{Page, MAX_LIMIT};
-use crate::sql::{placeholders, t, Conn, Row, Value};
+use crate::sql::{like_pattern, placeholders, t, Conn, Dialect, Row, Value};
 use crate::versions::At;
 use crate::Result;
 use chrono::{DateTime, Utc};
@@ -274,6 +274,126 @@ pub struct EntryQuery {
     pub ascending: bool,
     pub entered_from: Option<DateTime<Utc>>,
     pub entered_to: Option<DateTime<Utc>>,
+    /// What a search narrows the log to.
+    pub filter: Filter,
+}
+
+/// A search of the log: words its text must hold, and the columns an
+/// officer narrows it by. Empty, it narrows nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    /// Each must appear somewhere in the text, in any case; a phrase typed
+    /// in double quotes is one word. Found by trigrams, so in any script:
+    /// 人質 finds 人質が解放された.
+    pub words: Vec<String>,
+    pub hq: Option<HqId>,
+    pub category: Option<Category>,
+    pub source: Option<SourceId>,
+    pub reliability: Option<Reliability>,
+    pub credibility: Option<Credibility>,
+    /// The user name of the officer who entered it.
+    pub author: Option<String>,
+    pub occurred_from: Option<DateTime<Utc>>,
+    pub occurred_to: Option<DateTime<Utc>>,
+}
+
+/// The longest a search may be, and the most words it may hold.
+pub const MAX_SEARCH_CHARS: usize = 500;
+pub const MAX_SEARCH_WORDS: usize = 12;
+
+/// The words of a search as typed: split at white space, a phrase in
+/// double quotes kept whole (an unclosed quote runs to the end).
+pub fn words(typed: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut cur = String::new();
+    let mut quoted = false;
+    for ch in typed.chars() {
+        match ch {
+            '"' => {
+                if !cur.trim().is_empty() {
+                    out.push(cur.trim().to_string());
+                }
+                cur.clear();
+                quoted = !quoted;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out.dedup();
+    out
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        *self == Filter::default()
+    }
+
+    /// The conditions on entries (alias `e`) this filter adds, each
+    /// starting with ` AND `, its values pushed onto `params`.
+    fn sql(&self, d: Dialect, params: &mut Vec<Value>) -> String {
+        let mut cond = String::new();
+        fn add(cond: &mut String, params: &mut Vec<Value>, v: Value, f: &dyn Fn(usize) -> String) {
+            params.push(v);
+            cond.push_str(" AND ");
+            cond.push_str(&f(params.len()));
+        }
+        // SQLite: words of three letters or more through the trigram index
+        // in one MATCH (its phrases are ANDed); shorter ones, which have no
+        // trigram, by LIKE on the rows the rest leaves. PostgreSQL: ILIKE,
+        // which pg_trgm's index serves for three letters or more.
+        let (long, short): (Vec<&String>, Vec<&String>) = self
+            .words
+            .iter()
+            .partition(|w| d == Dialect::Sqlite && w.chars().count() >= 3);
+        if !long.is_empty() {
+            let phrase = long
+                .iter()
+                .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(" ");
+            add(&mut cond, params, Value::Text(phrase), &|n| {
+                format!("e.seq IN (SELECT rowid FROM entries_search WHERE entries_search MATCH ${n})")
+            });
+        }
+        for w in short {
+            add(&mut cond, params, Value::Text(like_pattern(w)), &|n| d.contains("e.text", n));
+        }
+        if let Some(h) = self.hq {
+            add(&mut cond, params, t(h), &|n| format!("e.hq_id = ${n}"));
+        }
+        if let Some(v) = self.category {
+            add(&mut cond, params, t(v), &|n| format!("e.category = ${n}"));
+        }
+        if let Some(v) = self.source {
+            add(&mut cond, params, t(v), &|n| format!("e.source_id = ${n}"));
+        }
+        if let Some(v) = self.reliability {
+            add(&mut cond, params, t(v), &|n| format!("e.reliability = ${n}"));
+        }
+        if let Some(v) = self.credibility {
+            add(&mut cond, params, t(v), &|n| format!("e.credibility = ${n}"));
+        }
+        if let Some(a) = &self.author {
+            add(&mut cond, params, Value::Text(a.clone()), &|n| {
+                format!("e.author IN (SELECT u.id FROM users u WHERE u.username = ${n})")
+            });
+        }
+        if let Some(f) = self.occurred_from {
+            add(&mut cond, params, Value::from(f), &|n| format!("e.occurred_at >= ${n}"));
+        }
+        if let Some(to) = self.occurred_to {
+            add(&mut cond, params, Value::from(to), &|n| format!("e.occurred_at <= ${n}"));
+        }
+        cond
+    }
 }
 
 /// The incident's entries the viewer may read, as they stood at `at`.
@@ -303,6 +423,7 @@ pub fn entries(
         params.push(Value::from(to));
         cond.push_str(&format!(" AND e.entered_at <= ${}", params.len()));
     }
+    cond.push_str(&q.filter.sql(c.dialect(), &mut params));
     let total = c
         .query_one(
             &format!("SELECT COUNT(*) FROM {entries} e WHERE {cond}"),

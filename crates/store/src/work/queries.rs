@@ -58,12 +58,40 @@ pub fn decisions(
     limit: i64,
     offset: i64,
 ) -> Result<Page<DecisionView>> {
+    decisions_matching(c, p, incident, at, &[], limit, offset)
+}
+
+/// The decisions the viewer may read whose title, options, rationale or
+/// decider hold every one of `words` (in any case), newest first.
+/// Decisions are few beside entries: a scan of the incident's own finds
+/// them, in any script.
+pub fn decisions_matching(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    at: At,
+    words: &[String],
+    limit: i64,
+    offset: i64,
+) -> Result<Page<DecisionView>> {
     if !p.can_see_incident(incident) {
         return Ok(Page::empty());
     }
     let decisions = at.rows(&DECISIONS);
-    let (vis, mut params) = decision_vis(p, incident, 2);
+    let (mut vis, mut params) = decision_vis(p, incident, 2);
     params.insert(0, t(incident));
+    let d = c.dialect();
+    for w in words {
+        params.push(Value::Text(crate::sql::like_pattern(w)));
+        let n = params.len();
+        vis.push_str(&format!(
+            " AND ({} OR {} OR {} OR {})",
+            d.contains("d.title", n),
+            d.contains("d.options", n),
+            d.contains("d.rationale", n),
+            d.contains("d.decided_by", n)
+        ));
+    }
     let total = c
         .query_one(
             &format!("SELECT COUNT(*) FROM {decisions} d WHERE incident_id = $1 AND {vis}"),

@@ -36,6 +36,8 @@ mod board;
 pub use board::*;
 mod journal;
 pub use journal::*;
+mod search;
+pub use search::*;
 mod moments;
 pub use moments::*;
 
@@ -67,6 +69,10 @@ macro_rules! contract_tests {
             a_correction_reaches_everyone_who_read_what_it_corrects,
             bad_grades_and_times_are_refused_naming_the_field,
             lists_page_with_cursor_and_total,
+            // search
+            the_log_is_searched_in_any_script_and_by_its_columns,
+            decisions_are_searched_by_their_words,
+            search_words_split_at_spaces_and_keep_quoted_phrases,
             // work
             overdue_tasks_come_first_and_missed_reports_show,
             a_decision_resting_on_an_hq_only_entry_is_read_by_that_hq_only,

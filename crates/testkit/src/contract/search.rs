@@ -1,0 +1,315 @@
+//! Searching the log and the decisions: words in any script, the columns an
+//! officer narrows by, and never a word of what the reader may not see.
+
+use super::*;
+use honbu_store::log::{words, Filter};
+
+fn search(w: &World, who: &str, at: At, f: Filter) -> Vec<String> {
+    let p = principal(&w.store, who);
+    let id = w.incident;
+    w.store
+        .read_blocking(move |c| {
+            honbu_store::log::entries(
+                c,
+                &p,
+                id,
+                at,
+                &EntryQuery {
+                    limit: 1000,
+                    filter: f,
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|e| e.text)
+        .collect()
+}
+
+fn find(w: &World, who: &str, typed: &str) -> Vec<String> {
+    search(
+        w,
+        who,
+        At::Now,
+        Filter {
+            words: words(typed),
+            ..Default::default()
+        },
+    )
+}
+
+pub fn the_log_is_searched_in_any_script_and_by_its_columns(store: &Store) {
+    let w = world(store);
+    let at = t0() + Duration::minutes(5);
+    let e = |who: &str, text: &str, more: NewEntry| {
+        entry(
+            &w,
+            who,
+            at,
+            NewEntry {
+                text: text.into(),
+                ..more
+            },
+        )
+        .unwrap()
+    };
+    e("mofa.head", "人質のうち女性と高齢者が解放された", NewEntry::default());
+    e(
+        "mofa.head",
+        "Ambassador Aoki remains inside; Archbishop Cipriani entered the residence",
+        NewEntry {
+            category: Some("communication".into()),
+            credibility: Some(serde_json::json!(2)),
+            occurred_at: Some((t0() + Duration::minutes(1)).to_rfc3339()),
+            ..Default::default()
+        },
+    );
+    e(
+        "mofa.head",
+        "MOFA internal: 人質 family liaison plan",
+        NewEntry {
+            release: Some("hq".into()),
+            ..Default::default()
+        },
+    );
+    e(
+        "lima.analyst",
+        "Water and food taken in by the ICRC at 50% of the need",
+        NewEntry {
+            hq: Some(w.lima),
+            significant: Some(true),
+            ..Default::default()
+        },
+    );
+    e("lima.analyst", "Power cut at the residence", NewEntry {
+        hq: Some(w.lima),
+        ..Default::default()
+    });
+
+    // Japanese has no spaces between words: a word of two letters and a
+    // longer run are both found inside the sentence.
+    assert_eq!(find(&w, "mofa.head", "人質").len(), 2);
+    assert_eq!(
+        find(&w, "mofa.head", "高齢者が解放"),
+        vec!["人質のうち女性と高齢者が解放された"]
+    );
+    // Latin letters in any case; every word must be there; a phrase in
+    // quotes is found whole.
+    assert_eq!(find(&w, "mofa.head", "cipriani").len(), 1);
+    assert_eq!(find(&w, "mofa.head", "CIPRIANI aoki").len(), 1);
+    assert_eq!(find(&w, "mofa.head", "cipriani water").len(), 0);
+    assert_eq!(find(&w, "mofa.head", "residence").len(), 2);
+    assert_eq!(find(&w, "mofa.head", "\"at the residence\"").len(), 1);
+    // LIKE's own signs stand for themselves.
+    assert_eq!(find(&w, "mofa.head", "50%").len(), 1);
+    assert_eq!(find(&w, "mofa.head", "%").len(), 1);
+    assert_eq!(find(&w, "mofa.head", "_").len(), 0);
+    assert_eq!(find(&w, "mofa.head", "nothing-like-this").len(), 0);
+
+    // Need-to-know: the HQ-only entry is found by its HQ and by no one else;
+    // the stranger finds nothing at all.
+    assert_eq!(find(&w, "lima.analyst", "人質").len(), 1);
+    assert_eq!(find(&w, "lima.analyst", "liaison").len(), 0);
+    assert_eq!(find(&w, "reader", "liaison").len(), 0);
+    assert_eq!(find(&w, "stranger", "residence").len(), 0);
+    assert_eq!(find(&w, "stranger", "").len(), 0);
+
+    // The columns of the log.
+    let only = |f: Filter| search(&w, "mofa.head", At::Now, f);
+    assert_eq!(
+        only(Filter {
+            hq: Some(w.lima),
+            ..Default::default()
+        })
+        .len(),
+        2
+    );
+    assert_eq!(
+        only(Filter {
+            hq: Some(w.lima),
+            words: words("power"),
+            ..Default::default()
+        }),
+        vec!["Power cut at the residence"]
+    );
+    assert_eq!(
+        only(Filter {
+            category: Some(Category::Communication),
+            ..Default::default()
+        })
+        .len(),
+        1
+    );
+    assert_eq!(
+        only(Filter {
+            credibility: Some(Credibility::C2),
+            ..Default::default()
+        })
+        .len(),
+        1
+    );
+    assert_eq!(
+        only(Filter {
+            reliability: Some(Reliability::F),
+            ..Default::default()
+        })
+        .len(),
+        5,
+        "entries of no registered source are graded F"
+    );
+    assert_eq!(
+        only(Filter {
+            author: Some("lima.analyst".into()),
+            ..Default::default()
+        })
+        .len(),
+        2
+    );
+    assert_eq!(
+        only(Filter {
+            author: Some("nobody".into()),
+            ..Default::default()
+        })
+        .len(),
+        0
+    );
+    assert_eq!(
+        only(Filter {
+            occurred_to: Some(t0() + Duration::minutes(2)),
+            ..Default::default()
+        })
+        .len(),
+        1,
+        "only the entry that occurred at minute 1"
+    );
+    assert_eq!(
+        only(Filter {
+            occurred_from: Some(t0() + Duration::minutes(2)),
+            ..Default::default()
+        })
+        .len(),
+        4
+    );
+    // The total counts what the search found, not the whole log.
+    let p = principal(store, "mofa.head");
+    let id = w.incident;
+    let page = store
+        .read_blocking(move |c| {
+            honbu_store::log::entries(
+                c,
+                &p,
+                id,
+                At::Now,
+                &EntryQuery {
+                    limit: 1,
+                    filter: Filter {
+                        words: words("residence"),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!((page.items.len(), page.total), (1, 2));
+    assert!(page.next_cursor.is_some());
+
+    // As of a moment: what was in the log then.
+    let then = t0() + Duration::minutes(1);
+    let before_any = store
+        .read_blocking(move |c| At::of_time(c, id, &then))
+        .unwrap();
+    assert_eq!(
+        search(
+            &w,
+            "mofa.head",
+            before_any,
+            Filter {
+                words: words("residence"),
+                ..Default::default()
+            }
+        )
+        .len(),
+        0
+    );
+    // The index is the journal's too: a rebuild makes it again.
+    store.rebuild_blocking().unwrap();
+    assert_eq!(find(&w, "mofa.head", "人質").len(), 2);
+    assert_eq!(find(&w, "mofa.head", "cipriani").len(), 1);
+    assert_eq!(find(&w, "mofa.head", "高齢者が解放").len(), 1);
+}
+
+pub fn decisions_are_searched_by_their_words(store: &Store) {
+    let w = world(store);
+    let at = t0() + Duration::minutes(5);
+    let hidden = entry(
+        &w,
+        "mofa.head",
+        at,
+        NewEntry {
+            release: Some("hq".into()),
+            ..text_entry("MOFA internal assessment")
+        },
+    )
+    .unwrap();
+    for (title, based_on) in [
+        ("医療チームを派遣する", vec![]),
+        ("Send a crisis team to Lima", vec![]),
+        ("Keep the negotiations channel with the guarantors", vec![hidden]),
+    ] {
+        run(store, "mofa.head", at, |c, ctx| {
+            honbu_store::work::record_decision(
+                c,
+                ctx,
+                w.incident,
+                &RecordDecision {
+                    hq: Some(w.mofa),
+                    decided_at: None,
+                    decided_by: Some("Foreign Minister".into()),
+                    title: title.into(),
+                    options: vec!["Wait".into()],
+                    rationale: "As the situation requires".into(),
+                    based_on: based_on.clone(),
+                    release: None,
+                },
+            )
+        })
+        .unwrap();
+    }
+    let find = |who: &str, typed: &str| {
+        let p = principal(store, who);
+        let id = w.incident;
+        let words = words(typed);
+        store
+            .read_blocking(move |c| {
+                honbu_store::work::decisions_matching(c, &p, id, At::Now, &words, 100, 0)
+            })
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|d| d.title)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(find("mofa.head", "医療"), vec!["医療チームを派遣する"]);
+    assert_eq!(find("mofa.head", "LIMA crisis").len(), 1);
+    assert_eq!(find("mofa.head", "foreign minister").len(), 3);
+    assert_eq!(find("mofa.head", "situation").len(), 3);
+    assert_eq!(find("mofa.head", "negotiations").len(), 1);
+    // The decision resting on an HQ-only entry is MOFA's alone.
+    assert_eq!(find("lima.analyst", "negotiations").len(), 0);
+    assert_eq!(find("lima.analyst", "situation").len(), 2);
+    assert_eq!(find("stranger", "situation").len(), 0);
+}
+
+pub fn search_words_split_at_spaces_and_keep_quoted_phrases(_store: &Store) {
+    assert_eq!(words("  a  bc "), vec!["a", "bc"]);
+    assert_eq!(
+        words("\"at the residence\" cipriani"),
+        vec!["at the residence", "cipriani"]
+    );
+    assert_eq!(words("\"unclosed phrase"), vec!["unclosed phrase"]);
+    assert_eq!(words("\"\" \"  \""), Vec::<String>::new());
+    assert_eq!(words("人質　解放"), vec!["人質", "解放"], "an ideographic space splits");
+}
