@@ -9,6 +9,11 @@
 //!   affected area, country) drawn on the server with no tile server or
 //!   network; it never panics and its output is safe to inline in HTML.
 //! - [`validate_polygon`]: names what is wrong with client polygon rings.
+//! - [`places`], [`place`]: an offline gazetteer of the 118,525 GeoNames
+//!   places of 1000 people or more (country, coordinates, IANA zone,
+//!   native-script names), searched by folded name prefix;
+//!   [`country_name`], [`countries_named`]: country names in English,
+//!   Japanese, French and Spanish (Unicode CLDR).
 //!
 //! ```
 //! use honbu_maps::{country, country_at, render_svg, Area, MapRequest};
@@ -26,14 +31,24 @@
 //!     height: 400,
 //! });
 //! assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"));
+//!
+//! use honbu_maps::{countries_named, country_name, places};
+//!
+//! let lima = places("lima", 5)[0];
+//! assert_eq!((lima.country, lima.zone), ("PE", "America/Lima"));
+//! assert_eq!(places("東京", 1)[0].name, "Tokyo");
+//! assert_eq!(countries_named("Pérou", "ja", 3)[0], ("PE", "ペルー"));
+//! assert_eq!(country_name("JP", "es"), Some("Japón"));
 //! ```
 //!
 //! The outline data is public domain (Natural Earth) by way of the npm
-//! package `world-atlas`; see `data/NOTICE.md`.
+//! package `world-atlas`; the places are GeoNames' (CC BY 4.0) and the
+//! country names Unicode CLDR's (Unicode License V3); see `data/NOTICE.md`.
 
 // Tests may unwrap; production code may not (workspace lints).
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod gazetteer;
 mod geo;
 mod iso;
 mod render;
@@ -41,6 +56,9 @@ mod topojson;
 mod validate;
 mod world;
 
+pub use gazetteer::{
+    all_places, countries_named, country_name, place, places, places_in, search_key, Place,
+};
 pub use iso::{countries, country, Country};
 pub use render::{render_svg, Area, MapRequest, SVG_STYLE};
 pub use validate::{validate_polygon, PolygonError};

@@ -358,3 +358,170 @@ fn garbage_never_panics() {
         }
     }
 }
+
+// --- Gazetteer -------------------------------------------------------------
+
+fn first(query: &str) -> (&'static str, &'static str, &'static str) {
+    let p = places(query, 10);
+    let p = p.first().unwrap_or_else(|| panic!("nothing for {query:?}"));
+    (p.name, p.country, p.zone)
+}
+
+#[test]
+fn places_by_name_in_any_script() {
+    assert_eq!(first("東京"), ("Tokyo", "JP", "Asia/Tokyo"));
+    assert_eq!(first("Москва"), ("Moscow", "RU", "Europe/Moscow"));
+    assert_eq!(first("القاهرة"), ("Cairo", "EG", "Africa/Cairo"));
+    assert_eq!(first("lima"), ("Lima", "PE", "America/Lima"));
+    assert_eq!(first("LIMA "), ("Lima", "PE", "America/Lima"));
+    assert_eq!(first("sao paulo"), ("São Paulo", "BR", "America/Sao_Paulo"));
+    assert_eq!(first("São Paulo"), ("São Paulo", "BR", "America/Sao_Paulo"));
+    assert_eq!(first("大阪"), ("Osaka", "JP", "Asia/Tokyo"));
+    assert_eq!(first("さっぽろ").0, "Sapporo");
+    assert_eq!(first("ＴＯＫＹＯ").0, "Tokyo");
+    assert_eq!(first("Pristina").1, "XK");
+
+    let lima = places("lima", 10);
+    assert!(lima.len() > 3 && lima.len() <= 10);
+    // Exact names first: every "Lima" before "Limassol" and the like.
+    let exact = lima
+        .iter()
+        .take_while(|p| search_key(p.name) == "lima")
+        .count();
+    assert!(exact >= 3, "{lima:?}");
+    assert!(lima[exact..].iter().all(|p| search_key(p.name) != "lima"));
+    for w in lima[..exact].windows(2) {
+        assert!(w[0].population >= w[1].population);
+    }
+    // A prefix ranks by population.
+    let to = places("to", 20);
+    assert_eq!(to.len(), 20);
+    assert_eq!(to[0].name, "Tokyo");
+    let mut ids: Vec<u32> = to.iter().map(|p| p.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 20, "each place once");
+}
+
+#[test]
+fn places_in_a_country() {
+    let us = places_in("lima", Some("us"), 5);
+    assert!(
+        !us.is_empty() && us.iter().all(|p| p.country == "US"),
+        "{us:?}"
+    );
+    assert_eq!(places_in("lima", Some("PE"), 5)[0].zone, "America/Lima");
+    assert_eq!(places_in("lima", None, 5), places("lima", 5));
+    for bad in ["", "P", "PER", "1E", "é"] {
+        assert!(places_in("lima", Some(bad), 5).is_empty(), "{bad:?}");
+    }
+    assert!(places_in("lima", Some("ZZ"), 5).is_empty());
+}
+
+#[test]
+fn place_by_id() {
+    let tokyo = place(1850147).unwrap();
+    assert_eq!(
+        (tokyo.name, tokyo.country, tokyo.zone),
+        ("Tokyo", "JP", "Asia/Tokyo")
+    );
+    assert!((tokyo.lat - 35.6895).abs() < 1e-9 && (tokyo.lon - 139.69171).abs() < 1e-9);
+    assert!(tokyo.native.contains(&"東京") && tokyo.native.contains(&"東京都"));
+    assert!(tokyo.population > 8_000_000);
+    assert_eq!(place(0), None);
+    assert_eq!(place(u32::MAX), None);
+    let json = serde_json::to_value(tokyo).unwrap();
+    assert_eq!(json["id"], 1850147);
+    assert_eq!(json["zone"], "Asia/Tokyo");
+    assert_eq!(json["country"], "JP");
+    assert_eq!(json["native"][0], "東京");
+}
+
+#[test]
+fn queries_that_find_nothing() {
+    for q in ["", "   ", "\t\n", "\u{0}", "\u{200e}", "-", "xyzzyplugh"] {
+        assert!(places(q, 10).is_empty(), "{q:?}");
+        assert!(countries_named(q, "en", 10).is_empty(), "{q:?}");
+    }
+    let long = "a".repeat(1000);
+    assert!(places(&long, 10).is_empty());
+    assert!(countries_named(&long, "en", 10).is_empty());
+    assert!(places("lima", 0).is_empty());
+    // Control characters are dropped, not a reason to panic.
+    assert_eq!(places("\u{1b}li\u{0}ma\u{7}", 1)[0].name, "Lima");
+    let _ = places("\u{1}\u{7f}\u{9f}\u{fffe}\u{10ffff}", 10);
+    let _ = places("\u{300}", 10);
+    // Every limit works, the largest too.
+    let a = places("a", usize::MAX);
+    assert!(a.len() > 5_000);
+    let mut ids: Vec<u32> = a.iter().map(|p| p.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), a.len(), "each place once");
+}
+
+#[test]
+fn country_names_in_four_languages() {
+    assert_eq!(country_name("PE", "en"), Some("Peru"));
+    assert_eq!(country_name("pe", "ja"), Some("ペルー"));
+    assert_eq!(country_name(" PE ", "fr"), Some("Pérou"));
+    assert_eq!(country_name("PE", "es"), Some("Perú"));
+    assert_eq!(country_name("PE", "es-419"), Some("Perú"));
+    assert_eq!(country_name("PE", "JA_jp"), Some("ペルー"));
+    assert_eq!(country_name("PE", "de"), Some("Peru"), "English for others");
+    assert_eq!(country_name("PE", ""), Some("Peru"));
+    assert_eq!(country_name("JP", "ja"), Some("日本"));
+    for bad in ["XK", "ZZ", "", "P", "PER", "é"] {
+        assert_eq!(country_name(bad, "en"), None, "{bad:?}");
+    }
+    for c in countries() {
+        for l in ["en", "ja", "fr", "es"] {
+            assert!(
+                country_name(c.alpha2, l).is_some_and(|n| !n.is_empty()),
+                "{} {l}",
+                c.alpha2
+            );
+        }
+    }
+}
+
+#[test]
+fn countries_by_name_in_any_language() {
+    for q in [
+        "peru",
+        "Peru",
+        "ペルー",
+        "Pérou",
+        "perou",
+        "Perú",
+        "PE",
+        "pe",
+    ] {
+        assert_eq!(
+            countries_named(q, "en", 5).first(),
+            Some(&("PE", "Peru")),
+            "{q:?}"
+        );
+    }
+    assert_eq!(countries_named("ペルー", "ja", 5)[0], ("PE", "ペルー"));
+    assert_eq!(countries_named("peru", "fr", 5)[0], ("PE", "Pérou"));
+    // Short and variant names count.
+    assert_eq!(countries_named("UK", "en", 5)[0].0, "GB");
+    assert_eq!(
+        countries_named("英国", "en", 5)[0],
+        ("GB", "United Kingdom")
+    );
+    assert_eq!(countries_named("Turkey", "en", 5)[0].0, "TR");
+    assert_eq!(countries_named("ivory coast", "fr", 5)[0].0, "CI");
+    assert_eq!(countries_named("cote d'ivoire", "en", 5)[0].0, "CI");
+    // Exact first, then by name in the language asked.
+    let ch = countries_named("ch", "en", 50);
+    assert_eq!(ch[0].0, "CH");
+    let rest: Vec<&str> = ch[1..].iter().map(|c| c.1).collect();
+    let mut sorted = rest.clone();
+    sorted.sort_by_key(|n| search_key(n));
+    assert_eq!(rest, sorted);
+    assert!(ch.iter().any(|c| c.0 == "CN") && ch.iter().any(|c| c.0 == "CL"));
+    assert_eq!(countries_named("a", "en", 3).len(), 3);
+    assert!(countries_named("peru", "en", 0).is_empty());
+}

@@ -112,7 +112,7 @@ pub fn validate_polygon(rings: &[Vec<(f64, f64)>]) -> Result<(), PolygonError> {
 /// The first pair of edges that cross, in any ring or between two rings
 /// (edges that merely share an end, as neighbours in a ring do, do not).
 fn crossing(rings: &[Vec<(f64, f64)>]) -> Result<(), PolygonError> {
-    let edges: Vec<(usize, usize, (f64, f64), (f64, f64))> = rings
+    let edges: Vec<_> = rings
         .iter()
         .enumerate()
         .flat_map(|(r, ps)| {
