@@ -268,6 +268,11 @@ pub struct RecordDecision {
     pub release: Option<String>,
 }
 
+impl RecordDecision {
+    /// The most entries a decision may rest on.
+    pub const MAX_BASED_ON: usize = 50;
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -458,7 +458,9 @@ impl Sqlite {
                             Ok(false) => continue,
                             Ok(true) => break,
                             Err(e) => {
-                                tracing::warn!("checkpoint after commit failed (retried later): {e}");
+                                tracing::warn!(
+                                    "checkpoint after commit failed (retried later): {e}"
+                                );
                                 break;
                             }
                         }

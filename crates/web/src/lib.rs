@@ -19,6 +19,7 @@ pub mod auth;
 pub mod board;
 pub mod conn;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod headquarters;
 pub mod i18n;

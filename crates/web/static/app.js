@@ -146,6 +146,61 @@
     if (box) { e.preventDefault(); box.focus(); }
   });
 
+  // The "based on" picker: find entries by their words through the log's
+  // search (the session reads the API), add their numbers to the field.
+  document.querySelectorAll("[data-entry-picker]").forEach(function (box) {
+    var field = document.getElementById(box.getAttribute("data-target"));
+    var find = box.querySelector("input[type=search]");
+    var list = box.querySelector("ul");
+    if (!field || !find || !list) return;
+    box.hidden = false;
+    var timer = null, asked = 0;
+    function numbers() {
+      return field.value.split(/[\s,#]+/).filter(function (n) { return n !== ""; });
+    }
+    function show(items) {
+      list.textContent = "";
+      if (!items.length) {
+        var li = document.createElement("li");
+        li.className = "hint";
+        li.textContent = box.getAttribute("data-none");
+        list.appendChild(li);
+        return;
+      }
+      items.forEach(function (e) {
+        var li = document.createElement("li");
+        var b = document.createElement("button");
+        b.type = "button";
+        var n = String(e.number);
+        var added = numbers().indexOf(n) >= 0;
+        b.textContent = added ? box.getAttribute("data-added") : box.getAttribute("data-add");
+        b.disabled = added;
+        b.addEventListener("click", function () {
+          if (numbers().indexOf(n) < 0) field.value = numbers().concat([n]).join(", ");
+          b.textContent = box.getAttribute("data-added");
+          b.disabled = true;
+        });
+        var t = document.createElement("span");
+        t.textContent = " #" + n + " " + (e.text.length > 160 ? e.text.slice(0, 160) + "…" : e.text);
+        li.appendChild(b);
+        li.appendChild(t);
+        list.appendChild(li);
+      });
+    }
+    find.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = find.value.trim();
+      if (!q) { list.textContent = ""; return; }
+      timer = setTimeout(function () {
+        var mine = ++asked;
+        fetch(box.getAttribute("data-api") + "?limit=8&q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+          .then(function (page) { if (mine === asked) show(page.items || []); })
+          .catch(function () {});
+      }, 250);
+    });
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
   });

@@ -22,6 +22,8 @@ mod corrections;
 mod journal;
 #[path = "cases/references.rs"]
 mod references;
+#[path = "cases/search.rs"]
+mod search;
 #[path = "cases/streams.rs"]
 mod streams;
 

@@ -360,11 +360,15 @@ impl Filter {
                 .collect::<Vec<_>>()
                 .join(" ");
             add(&mut cond, params, Value::Text(phrase), &|n| {
-                format!("e.seq IN (SELECT rowid FROM entries_search WHERE entries_search MATCH ${n})")
+                format!(
+                    "e.seq IN (SELECT rowid FROM entries_search WHERE entries_search MATCH ${n})"
+                )
             });
         }
         for w in short {
-            add(&mut cond, params, Value::Text(like_pattern(w)), &|n| d.contains("e.text", n));
+            add(&mut cond, params, Value::Text(like_pattern(w)), &|n| {
+                d.contains("e.text", n)
+            });
         }
         if let Some(h) = self.hq {
             add(&mut cond, params, t(h), &|n| format!("e.hq_id = ${n}"));
@@ -376,10 +380,14 @@ impl Filter {
             add(&mut cond, params, t(v), &|n| format!("e.source_id = ${n}"));
         }
         if let Some(v) = self.reliability {
-            add(&mut cond, params, t(v), &|n| format!("e.reliability = ${n}"));
+            add(&mut cond, params, t(v), &|n| {
+                format!("e.reliability = ${n}")
+            });
         }
         if let Some(v) = self.credibility {
-            add(&mut cond, params, t(v), &|n| format!("e.credibility = ${n}"));
+            add(&mut cond, params, t(v), &|n| {
+                format!("e.credibility = ${n}")
+            });
         }
         if let Some(a) = &self.author {
             add(&mut cond, params, Value::Text(a.clone()), &|n| {
@@ -387,10 +395,14 @@ impl Filter {
             });
         }
         if let Some(f) = self.occurred_from {
-            add(&mut cond, params, Value::from(f), &|n| format!("e.occurred_at >= ${n}"));
+            add(&mut cond, params, Value::from(f), &|n| {
+                format!("e.occurred_at >= ${n}")
+            });
         }
         if let Some(to) = self.occurred_to {
-            add(&mut cond, params, Value::from(to), &|n| format!("e.occurred_at <= ${n}"));
+            add(&mut cond, params, Value::from(to), &|n| {
+                format!("e.occurred_at <= ${n}")
+            });
         }
         cond
     }

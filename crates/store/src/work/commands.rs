@@ -34,8 +34,12 @@ pub fn record_decision(
         .enumerate()
         .map(|(i, o)| text(&format!("options[{i}]"), o, 1, 2000))
         .collect::<Result<Vec<_>, _>>()?;
-    if r.based_on.len() > 50 {
-        return Err(FieldError::new("based_on", "at most 50 entries").into());
+    if r.based_on.len() > RecordDecision::MAX_BASED_ON {
+        return Err(FieldError::new(
+            "based_on",
+            format!("at most {} entries", RecordDecision::MAX_BASED_ON),
+        )
+        .into());
     }
     let release = r
         .release

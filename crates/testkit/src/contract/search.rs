@@ -55,7 +55,11 @@ pub fn the_log_is_searched_in_any_script_and_by_its_columns(store: &Store) {
         )
         .unwrap()
     };
-    e("mofa.head", "人質のうち女性と高齢者が解放された", NewEntry::default());
+    e(
+        "mofa.head",
+        "人質のうち女性と高齢者が解放された",
+        NewEntry::default(),
+    );
     e(
         "mofa.head",
         "Ambassador Aoki remains inside; Archbishop Cipriani entered the residence",
@@ -83,10 +87,14 @@ pub fn the_log_is_searched_in_any_script_and_by_its_columns(store: &Store) {
             ..Default::default()
         },
     );
-    e("lima.analyst", "Power cut at the residence", NewEntry {
-        hq: Some(w.lima),
-        ..Default::default()
-    });
+    e(
+        "lima.analyst",
+        "Power cut at the residence",
+        NewEntry {
+            hq: Some(w.lima),
+            ..Default::default()
+        },
+    );
 
     // Japanese has no spaces between words: a word of two letters and a
     // longer run are both found inside the sentence.
@@ -257,7 +265,10 @@ pub fn decisions_are_searched_by_their_words(store: &Store) {
     for (title, based_on) in [
         ("医療チームを派遣する", vec![]),
         ("Send a crisis team to Lima", vec![]),
-        ("Keep the negotiations channel with the guarantors", vec![hidden]),
+        (
+            "Keep the negotiations channel with the guarantors",
+            vec![hidden],
+        ),
     ] {
         run(store, "mofa.head", at, |c, ctx| {
             honbu_store::work::record_decision(
@@ -311,5 +322,9 @@ pub fn search_words_split_at_spaces_and_keep_quoted_phrases(_store: &Store) {
     );
     assert_eq!(words("\"unclosed phrase"), vec!["unclosed phrase"]);
     assert_eq!(words("\"\" \"  \""), Vec::<String>::new());
-    assert_eq!(words("人質　解放"), vec!["人質", "解放"], "an ideographic space splits");
+    assert_eq!(
+        words("人質　解放"),
+        vec!["人質", "解放"],
+        "an ideographic space splits"
+    );
 }

@@ -33,9 +33,66 @@ pub struct LogParams {
     /// not in the future, not before the incident was opened); absent: now.
     #[param(value_type = Option<String>, format = DateTime)]
     pub at: Option<String>,
+    /// Words the text must hold, each of them, in any case and any script
+    /// (found by trigrams: 人質 finds 人質が解放された); a phrase in double
+    /// quotes is one word. At most 500 characters and 12 words.
+    pub q: Option<String>,
+    /// Only entries of this headquarters (its id).
+    pub hq: Option<String>,
+    /// Only entries of this category.
+    pub category: Option<String>,
+    /// Only entries from this registered source (its id).
+    pub source: Option<String>,
+    /// Only entries whose source is graded so (A to F).
+    pub reliability: Option<String>,
+    /// Only entries of this credibility (1 to 6).
+    pub credibility: Option<String>,
+    /// Only entries entered by this user (their user name).
+    pub author: Option<String>,
+    /// Only entries that occurred at or after this moment (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub from: Option<String>,
+    /// Only entries that occurred at or before this moment (RFC 3339).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub to: Option<String>,
 }
 
-/// The incident's log entries the caller may read, newest first; with `at`, as they stood then (a correction made later is not shown).
+impl LogParams {
+    /// The search these parameters ask for.
+    pub fn filter(&self) -> Result<log::Filter, ApiError> {
+        search_filter(
+            crate::log::search::Typed {
+                q: self.q.as_deref(),
+                hq: self.hq.as_deref(),
+                category: self.category.as_deref(),
+                source: self.source.as_deref(),
+                reliability: self.reliability.as_deref(),
+                credibility: self.credibility.as_deref(),
+                author: self.author.as_deref(),
+            },
+            &self.from,
+            &self.to,
+        )
+    }
+}
+
+/// A search as the API takes it: its times in RFC 3339.
+pub(crate) fn search_filter(
+    typed: crate::log::search::Typed,
+    from: &Option<String>,
+    to: &Option<String>,
+) -> Result<log::Filter, ApiError> {
+    let time = |field: &str, v: &Option<String>| {
+        v.as_deref()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| honbu_domain::time::parse_time(field, v.trim()))
+            .transpose()
+            .map_err(ApiError::from)
+    };
+    crate::log::search::filter(&typed, time("from", from)?, time("to", to)?)
+}
+
+/// The incident's log entries the caller may read, newest first; with `at`, as they stood then (a correction made later is not shown); with `q` and the other filters, those that match (`total` counts them).
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/log", tag = "log", params(("id" = uuid::Uuid, Path), LogParams),
     responses((status = 200, body = Page<EntryView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_entries(
@@ -46,12 +103,13 @@ pub async fn list_entries(
 ) -> Result<Json<Page<EntryView>>, ApiError> {
     let lp = crate::extract::ListParams {
         limit: q.limit,
-        cursor: q.cursor,
+        cursor: q.cursor.clone(),
     };
     let query = EntryQuery {
         limit: lp.limit()?,
         before: lp.cursor_number()?,
         significant_only: q.significant.unwrap_or(false),
+        filter: q.filter()?,
         ..Default::default()
     };
     let at = crate::api::parse_at(q.at.as_deref())?;

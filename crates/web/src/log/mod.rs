@@ -1,6 +1,8 @@
 //! The situation log and its sources.
 
 pub mod api;
+pub mod export;
+pub mod search;
 pub mod views;
 
 use crate::AppState;
@@ -25,6 +27,8 @@ pub(crate) fn pages(r: Router<AppState>) -> Router<AppState> {
 /// The room's JSON API, each route in the OpenAPI document.
 pub(crate) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     r.routes(routes!(api::list_entries, api::log_entry))
+        .routes(routes!(export::log_csv))
+        .routes(routes!(export::log_json))
         .routes(routes!(api::get_entry))
         .routes(routes!(api::mark_significant))
         .routes(routes!(api::release_entry))

@@ -21,6 +21,7 @@ use honbu_store::log;
 use honbu_store::log::{EntryQuery, SourceRow};
 use honbu_store::rules::Page;
 use honbu_store::versions::At;
+use std::collections::HashMap;
 
 #[derive(Template)]
 #[template(path = "log.html")]
@@ -40,6 +41,80 @@ struct LogPage {
     releases: &'static [Release],
     supersedes: String,
     supersedes_number: i64,
+    /// The search as typed, to show it again; its fields in a query
+    /// string, for the links to older pages.
+    search: HashMap<String, String>,
+    search_qs: String,
+    /// The same search for the export links (the API's times are RFC 3339).
+    export_qs: String,
+    searching: bool,
+    search_error: String,
+    all_hqs: Vec<(HqId, String)>,
+    reliabilities: &'static [Reliability],
+    at_value: String,
+}
+
+impl LogPage {
+    /// A search field as typed ("" when not given).
+    fn sv(&self, k: &str) -> &str {
+        self.search.get(k).map_or("", String::as_str)
+    }
+
+    /// Whether the search uses more than its words (the filters open).
+    fn more_filters(&self) -> bool {
+        self.search.keys().any(|k| k != "q")
+    }
+}
+
+/// The fields of a log search in a page's query string.
+const SEARCH_FIELDS: [&str; 9] = [
+    "q",
+    "hq",
+    "category",
+    "source",
+    "reliability",
+    "credibility",
+    "author",
+    "from",
+    "to",
+];
+
+/// A search field's label in the viewer's language.
+fn c_label(t: &'static crate::i18n::Catalogue, field: &str) -> String {
+    let key = format!("field.{field}");
+    if t.has(&key) || crate::i18n::english().has(&key) {
+        t.t(&key).to_string()
+    } else {
+        field.to_string()
+    }
+}
+
+/// The search a log page's query string asks for, its times read in `zone`.
+fn page_filter(
+    q: &HashMap<String, String>,
+    zone: honbu_domain::time::Zone,
+) -> Result<log::Filter, ApiError> {
+    let get = |k: &str| q.get(k).map(String::as_str);
+    let time = |k: &str| {
+        get(k)
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| zone.parse_local(k, v.trim()))
+            .transpose()
+            .map_err(|e| ApiError::invalid(e.field, e.message))
+    };
+    crate::log::search::filter(
+        &crate::log::search::Typed {
+            q: get("q"),
+            hq: get("hq"),
+            category: get("category"),
+            source: get("source"),
+            reliability: get("reliability"),
+            credibility: get("credibility"),
+            author: get("author"),
+        },
+        time("from")?,
+        time("to")?,
+    )
 }
 
 pub async fn page(
@@ -57,6 +132,59 @@ pub async fn page(
         .and_then(|s| s.parse().ok());
     let frame = incident_page(&s, &v, id, &uri).await?;
     let (p, m) = (v.p.clone(), frame.moment);
+    let search: HashMap<String, String> = SEARCH_FIELDS
+        .iter()
+        .filter_map(|k| {
+            q.get(*k)
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (k.to_string(), v.clone()))
+        })
+        .collect();
+    let (filter, search_error) = match page_filter(&search, frame.clock.hq) {
+        Ok(f) => (f, String::new()),
+        Err(e) => (
+            log::Filter::default(),
+            match &e.field {
+                Some(f) => format!("{}: {}", c_label(v.lang, f), e.message),
+                None => e.message,
+            },
+        ),
+    };
+    let searching = !filter.is_empty();
+    let export_qs = {
+        let mut pairs: Vec<(&str, String)> = [
+            "q",
+            "hq",
+            "category",
+            "source",
+            "reliability",
+            "credibility",
+            "author",
+        ]
+        .iter()
+        .filter_map(|k| search.get(*k).map(|v| (*k, v.clone())))
+        .collect();
+        if search_error.is_empty() {
+            if let Some(f) = filter.occurred_from {
+                pairs.push(("from", crate::export::utc(&f)));
+            }
+            if let Some(t) = filter.occurred_to {
+                pairs.push(("to", crate::export::utc(&t)));
+            }
+        }
+        if significant_only {
+            pairs.push(("significant", "true".into()));
+        }
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    };
+    let mut pairs: Vec<(&str, &str)> = SEARCH_FIELDS
+        .iter()
+        .filter_map(|k| search.get(*k).map(|v| (*k, v.as_str())))
+        .collect();
+    if significant_only {
+        pairs.push(("significant", "1"));
+    }
+    let search_qs = serde_urlencoded::to_string(&pairs).unwrap_or_default();
     let (page, sources, old) = s
         .store
         .read(move |c| {
@@ -69,6 +197,7 @@ pub async fn page(
                     limit: 100,
                     before,
                     significant_only,
+                    filter,
                     ..Default::default()
                 },
             )?;
@@ -106,6 +235,14 @@ pub async fn page(
         releases: Release::ALL,
         supersedes: old.as_ref().map(|e| e.id.to_string()).unwrap_or_default(),
         supersedes_number: old.map(|e| e.number).unwrap_or(0),
+        search,
+        search_qs,
+        export_qs,
+        searching,
+        search_error,
+        all_hqs: frame.hqs.iter().map(|h| (h.id, h.name.clone())).collect(),
+        reliabilities: Reliability::ALL,
+        at_value: q.get("at").cloned().unwrap_or_default(),
     }))
 }
 

@@ -1,6 +1,7 @@
 //! Decisions and tasks.
 
 pub mod api;
+pub mod export;
 pub mod views;
 
 use crate::AppState;
@@ -25,6 +26,8 @@ pub(crate) fn pages(r: Router<AppState>) -> Router<AppState> {
 /// The room's JSON API, each route in the OpenAPI document.
 pub(crate) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     r.routes(routes!(api::list_decisions, api::record_decision))
+        .routes(routes!(export::decisions_csv))
+        .routes(routes!(export::decisions_json))
         .routes(routes!(api::list_tasks, api::assign_task))
         .routes(routes!(api::update_task))
 }

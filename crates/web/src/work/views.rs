@@ -12,12 +12,11 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::Uri;
-use honbu_domain::board::{DecisionView, EntryView, HqView, TaskView};
+use honbu_domain::board::{DecisionView, HqView, TaskView};
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
 use honbu_domain::vocab::*;
 use honbu_store::log;
-use honbu_store::log::EntryQuery;
 use honbu_store::rules::Page;
 use honbu_store::work;
 
@@ -29,11 +28,14 @@ struct DecisionsPage {
     page: Page<DecisionView>,
     clock: Clock,
     hqs: Vec<HqView>,
-    recent: Vec<EntryView>,
     numbers: Vec<(EntryId, i64)>,
     can_decide: bool,
     releases: &'static [Release],
     my_hqs: Vec<(HqId, String)>,
+    /// The words the decisions were searched for ("" for all of them).
+    q: String,
+    search_error: String,
+    at_value: String,
 }
 
 impl DecisionsPage {
@@ -57,41 +59,55 @@ pub async fn decisions_page(
 ) -> PageResult {
     let frame = incident_page(&s, &v, id, &uri).await?;
     let (p, at) = (v.p.clone(), frame.moment.at);
-    let (page, recent) = s
+    let qm = query_map(&uri);
+    let q = qm
+        .get("q")
+        .map(|q| q.trim().to_string())
+        .unwrap_or_default();
+    let typed = crate::log::search::Typed {
+        q: Some(&q),
+        ..Default::default()
+    };
+    let (words, search_error) = match crate::log::search::filter(&typed, None, None) {
+        Ok(f) => (f.words, String::new()),
+        Err(e) => (vec![], e.message),
+    };
+    let (page, numbers) = s
         .store
         .read(move |c| {
-            Ok((
-                work::decisions(c, &p, id, at, 1000, 0)?,
-                log::entries(
-                    c,
-                    &p,
-                    id,
-                    at,
-                    &EntryQuery {
-                        limit: 1000,
-                        ..Default::default()
-                    },
-                )?
-                .items,
-            ))
+            let page = work::decisions_matching(c, &p, id, at, &words, 1000, 0)?;
+            // The numbers of the entries they rest on, of those the viewer
+            // may read (the list names no other).
+            let mut ids: Vec<EntryId> = page
+                .items
+                .iter()
+                .flat_map(|d| d.based_on.iter().copied())
+                .collect();
+            ids.sort_by_key(|i| i.to_string());
+            ids.dedup();
+            let mut numbers = vec![];
+            for chunk in ids.chunks(500) {
+                numbers.extend(
+                    log::entries_by_id(c, &p, id, at, chunk)?
+                        .into_iter()
+                        .map(|e| (e.id, e.number)),
+                );
+            }
+            Ok((page, numbers))
         })
         .await?;
-    let numbers = recent.iter().map(|e| (e.id, e.number)).collect();
-    let c = Chrome::new(
-        Some(&v),
-        v.lang,
-        v.lang.t("nav.decisions"),
-        &query_map(&uri),
-    )
-    .tab(id, &frame.inc.title, "decisions")
-    .moment(&frame, &uri);
+    let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.decisions"), &qm)
+        .tab(id, &frame.inc.title, "decisions")
+        .moment(&frame, &uri);
     Ok(render(DecisionsPage {
         c,
         incident: id,
         page,
         clock: frame.clock,
-        recent: recent.into_iter().take(30).collect(),
         numbers,
+        q,
+        search_error,
+        at_value: qm.get("at").cloned().unwrap_or_default(),
         can_decide: frame.may_work(v.p.can_in_incident(id, Capability::DecisionRecord)),
         releases: Release::ALL,
         my_hqs: frame
@@ -111,13 +127,58 @@ pub async fn decide(
 ) -> PageResult {
     let to = format!("/incidents/{id}/decisions");
     let based_on: Result<Vec<EntryId>, _> = f.all("based_on").iter().map(|e| e.parse()).collect();
-    let Ok(based_on) = based_on else {
+    let Ok(mut based_on) = based_on else {
         return Ok(back_with_error(
             &to,
             ApiError::invalid("based_on", "is not an entry of this incident"),
             &f,
         ));
     };
+    // The entries it rests on, by number as the picker or the officer typed
+    // them; a number the viewer may not read is as one that does not exist.
+    let numbers = match crate::log::views::entry_numbers(&f.str("based_on_numbers")) {
+        Ok(n) if n.len() > RecordDecision::MAX_BASED_ON => {
+            return Ok(back_with_error(
+                &to,
+                ApiError::invalid(
+                    "based_on",
+                    format!("names more than {} entries", RecordDecision::MAX_BASED_ON),
+                ),
+                &f,
+            ))
+        }
+        Ok(n) => n,
+        Err(e) => {
+            return Ok(back_with_error(
+                &to,
+                ApiError::invalid("based_on", e.message),
+                &f,
+            ))
+        }
+    };
+    if !numbers.is_empty() {
+        let (p, wanted) = (v.p.clone(), numbers.clone());
+        let found = s
+            .store
+            .read(move |c| log::entry_ids_by_number(c, &p, id, &wanted))
+            .await?;
+        for n in numbers {
+            match found.get(&n) {
+                Some(e) if !based_on.contains(e) => based_on.push(*e),
+                Some(_) => {}
+                None => {
+                    return Ok(back_with_error(
+                        &to,
+                        ApiError::invalid(
+                            "based_on",
+                            format!("#{n} is not an entry of this incident"),
+                        ),
+                        &f,
+                    ))
+                }
+            }
+        }
+    }
     let Ok(hq) = f.opt("hq").map(|h| h.parse()).transpose() else {
         return Ok(back_with_error(
             &to,

@@ -1,0 +1,132 @@
+//! Exports: what a reader may read of an incident, whole, as CSV or JSON
+//! files to take away. Every time is given twice, in UTC and in the zone of
+//! the HQ that recorded it; markings are respected by reading through the
+//! same queries as every page (you export only what you may read).
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::SecondsFormat;
+use honbu_domain::time::{Timestamp, Zone};
+
+/// A CSV document (RFC 4180: CRLF line ends, fields quoted when they hold a
+/// comma, a quote or a line break).
+#[derive(Debug, Default)]
+pub struct Csv {
+    out: String,
+}
+
+impl Csv {
+    pub fn new(header: &[&str]) -> Csv {
+        let mut c = Csv::default();
+        c.row(header.iter().copied());
+        c
+    }
+
+    /// One row. A field that a spreadsheet would take as a formula (one
+    /// starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is
+    /// written with a leading `'`, so that opening an export never runs
+    /// what someone typed into the log.
+    pub fn row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) {
+        for (i, f) in fields.into_iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            let guarded = f.starts_with(['=', '+', '-', '@', '\t', '\r']);
+            if guarded || f.contains([',', '"', '\n', '\r']) {
+                self.out.push('"');
+                if guarded {
+                    self.out.push('\'');
+                }
+                self.out.push_str(&f.replace('"', "\"\""));
+                self.out.push('"');
+            } else {
+                self.out.push_str(f);
+            }
+        }
+        self.out.push_str("\r\n");
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// A moment in UTC (`2026-12-03T04:05:06Z`).
+pub fn utc(t: &Timestamp) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The same moment in a zone, with its offset (`2026-12-02T23:05:06-05:00`).
+pub fn local(t: &Timestamp, z: Zone) -> String {
+    t.with_timezone(&z.0)
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// A file to download: its type, a name that says what it holds, `nosniff`.
+pub fn download(body: String, content_type: &'static str, filename: &str) -> Response {
+    let name: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A JSON document to download.
+pub fn json_download(
+    doc: &impl serde::Serialize,
+    filename: &str,
+) -> Result<Response, crate::error::ApiError> {
+    let body = serde_json::to_string_pretty(doc).map_err(|e| {
+        crate::error::ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            format!("cannot write the export: {e}"),
+        )
+    })?;
+    Ok(download(body, "application/json", filename))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_and_formulas_defused() {
+        let mut c = Csv::new(&["a", "b"]);
+        c.row(["plain", "with, comma"]);
+        c.row(["say \"hi\"", "two\nlines"]);
+        c.row(["=HYPERLINK(\"x\")", "-5 hostages"]);
+        c.row(["人質", ""]);
+        assert_eq!(
+            c.finish(),
+            "a,b\r\nplain,\"with, comma\"\r\n\"say \"\"hi\"\"\",\"two\nlines\"\r\n\"'=HYPERLINK(\"\"x\"\")\",\"'-5 hostages\"\r\n人質,\r\n"
+        );
+    }
+
+    #[test]
+    fn times_in_utc_and_in_the_zone() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-12-03T04:05:06Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(utc(&t), "2026-12-03T04:05:06Z");
+        let lima = Zone::parse("z", "America/Lima").unwrap();
+        assert_eq!(local(&t, lima), "2026-12-02T23:05:06-05:00");
+    }
+}
