@@ -47,6 +47,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = crate::log::api(r);
     let r = crate::work::api(r);
     let r = crate::reports::api(r);
+    let r = crate::places::api(r);
     crate::accounts::api(r)
 }
 

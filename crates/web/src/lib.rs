@@ -27,6 +27,7 @@ pub mod incidents;
 pub mod live;
 pub mod log;
 pub mod pages;
+pub mod places;
 pub mod reports;
 pub mod request;
 pub mod throttle;
@@ -233,8 +234,10 @@ pub async fn serve(
     config: Config,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // Decode the world outline now rather than on the first board.
+    // Decode the world outline now rather than on the first board, and
+    // build the gazetteer's index (a third of a second) off the async threads.
     let _ = honbu_maps::country_at(0.0, 0.0);
+    tokio::task::spawn_blocking(|| honbu_maps::places("a", 1));
     let registry = conn::Registry::new(config.connections.clone());
     let (app, throttle) = router_with_throttle(store.clone(), config);
     let counted = tokio::spawn(record_counted(store.clone(), throttle.clone()));

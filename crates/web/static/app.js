@@ -201,6 +201,58 @@
     });
   });
 
+  // The place picker: type a city, choose it, and the country, the
+  // coordinates and the zone fill in (from the gazetteer honbu ships).
+  document.querySelectorAll("[data-place-picker]").forEach(function (box) {
+    var find = box.querySelector("input");
+    var list = box.querySelector("ul");
+    var form = box.closest("form");
+    if (!find || !list || !form) return;
+    var timer = null, asked = 0;
+    function set(name, value) {
+      var el = form.querySelector('[name="' + name + '"]');
+      if (el) el.value = value;
+    }
+    function show(places) {
+      list.textContent = "";
+      if (!places.length) {
+        var li = document.createElement("li");
+        li.className = "hint";
+        li.textContent = box.getAttribute("data-none");
+        list.appendChild(li);
+        return;
+      }
+      places.forEach(function (p) {
+        var li = document.createElement("li");
+        var b = document.createElement("button");
+        b.type = "button";
+        b.textContent = p.name + (p.name !== p.ascii && p.ascii ? " (" + p.ascii + ")" : "") + ", " + p.country_name + " — " + p.time_zone;
+        b.addEventListener("click", function () {
+          find.value = p.name;
+          set("country", p.country);
+          set("lat", p.lat);
+          set("lon", p.lon);
+          set("time_zone", p.time_zone);
+          list.textContent = "";
+        });
+        li.appendChild(b);
+        list.appendChild(li);
+      });
+    }
+    find.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = find.value.trim();
+      if (!q) { list.textContent = ""; return; }
+      timer = setTimeout(function () {
+        var mine = ++asked;
+        fetch(box.getAttribute("data-api") + "?limit=8&q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (places) { if (mine === asked) show(places || []); })
+          .catch(function () {});
+      }, 200);
+    });
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
   });

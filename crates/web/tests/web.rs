@@ -20,6 +20,8 @@ mod connections;
 mod corrections;
 #[path = "cases/journal.rs"]
 mod journal;
+#[path = "cases/places.rs"]
+mod places;
 #[path = "cases/references.rs"]
 mod references;
 #[path = "cases/search.rs"]

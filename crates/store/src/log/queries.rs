@@ -336,6 +336,13 @@ impl Filter {
         *self == Filter::default()
     }
 
+    /// Whether the search goes through SQLite's trigram index: the rows it
+    /// finds are then fewer than the incident's, and the query should start
+    /// from them rather than from the incident's index.
+    fn through_text_index(&self, d: Dialect) -> bool {
+        d == Dialect::Sqlite && self.words.iter().any(|w| w.chars().count() >= 3)
+    }
+
     /// The conditions on entries (alias `e`) this filter adds, each
     /// starting with ` AND `, its values pushed onto `params`.
     fn sql(&self, d: Dialect, params: &mut Vec<Value>) -> String {
@@ -366,8 +373,16 @@ impl Filter {
             });
         }
         for w in short {
+            // pg_trgm finds no trigram in a word of one or two letters and
+            // would read its whole index for it: such a word is compared
+            // row by row instead (an expression the index does not cover).
+            let col = if d == Dialect::Postgres && w.chars().count() < 3 {
+                "(e.text || '')"
+            } else {
+                "e.text"
+            };
             add(&mut cond, params, Value::Text(like_pattern(w)), &|n| {
-                d.contains("e.text", n)
+                d.contains_word(col, n, w)
             });
         }
         if let Some(h) = self.hq {
@@ -423,7 +438,15 @@ pub fn entries(
     let mut params: Vec<Value> = vec![t(incident)];
     let (vis, vp) = entry_vis(p, incident, at, 2);
     params.extend(vp);
-    let mut cond = format!("e.incident_id = $1 AND {vis}");
+    // `+` keeps SQLite from walking the incident's index when the trigram
+    // index has already found the few rows a search asks for (without it the
+    // planner, which cannot tell how many the index holds, walks all of the
+    // incident's rows to test each against the index's answer).
+    let through_index = q.filter.through_text_index(c.dialect());
+    let mut cond = format!(
+        "{}e.incident_id = $1 AND {vis}",
+        if through_index { "+" } else { "" }
+    );
     if q.significant_only {
         cond.push_str(" AND e.significant = 1");
     }

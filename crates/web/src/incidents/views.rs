@@ -59,6 +59,8 @@ struct NewIncident {
     severities: &'static [Severity],
     hq_kinds: &'static [HqKind],
     default_zone: &'static str,
+    countries: Vec<(&'static str, String)>,
+    zones: &'static [&'static str],
 }
 
 pub async fn new_page(PageViewer(v): PageViewer, uri: Uri) -> PageResult {
@@ -75,6 +77,8 @@ pub async fn new_page(PageViewer(v): PageViewer, uri: Uri) -> PageResult {
         severities: Severity::ALL,
         hq_kinds: HqKind::ALL,
         default_zone,
+        countries: crate::places::countries_by_name(v.lang),
+        zones: crate::places::zones(),
     }))
 }
 
@@ -110,19 +114,57 @@ fn area_from(f: &FormData) -> Result<Option<AreaInput>, crate::error::ApiError> 
     })
 }
 
+/// Where a form says the incident is: a place of the gazetteer by its name
+/// fills in what was left empty (country, coordinates, zone); what was
+/// typed wins. Returns (country, lat, lon, time zone).
+fn whereabouts(f: &FormData) -> Result<(String, f64, f64, String), crate::error::ApiError> {
+    let typed_country = f.opt("country");
+    let country = typed_country
+        .as_deref()
+        .map(|c| crate::places::country_named(c).map(str::to_string).unwrap_or_else(|| c.to_string()));
+    let place = match f.opt("place") {
+        Some(p) => Some(crate::places::place_named(&p, country.as_deref()).ok_or_else(|| {
+            crate::error::ApiError::invalid(
+                "place",
+                "is not a place honbu knows: check its spelling, or give the latitude and longitude",
+            )
+        })?),
+        None => None,
+    };
+    let coordinate = |name: &str, of_place: Option<f64>| match (f.opt(name), of_place) {
+        (None, Some(v)) => Ok(v),
+        (None, None) => Err(crate::error::ApiError::invalid(
+            name,
+            "is needed: type the place's name, or give its latitude and longitude",
+        )),
+        _ => number(f, name),
+    };
+    let lat = coordinate("lat", place.map(|p| p.lat))?;
+    let lon = coordinate("lon", place.map(|p| p.lon))?;
+    let country = country
+        .or_else(|| place.map(|p| p.country.to_string()))
+        .unwrap_or_default();
+    let zone = f
+        .opt("time_zone")
+        .or_else(|| place.map(|p| p.zone.to_string()))
+        .unwrap_or_default();
+    Ok((country, lat, lon, zone))
+}
+
 pub async fn create(State(s): State<AppState>, Posted(v, f): Posted) -> PageResult {
     let back = "/incidents/new";
     let parsed = (|| {
         let area = area_from(&f)?;
+        let (country, lat, lon, time_zone) = whereabouts(&f)?;
         Ok::<_, crate::error::ApiError>(OpenIncident {
             kind: f.str("kind"),
             title: f.str("title"),
-            country: f.str("country"),
-            lat: number(&f, "lat")?,
-            lon: number(&f, "lon")?,
+            country,
+            lat,
+            lon,
             area,
             severity: f.opt("severity"),
-            time_zone: f.str("time_zone"),
+            time_zone,
             summary: f.opt("summary"),
             hqs: vec![NewHq {
                 name: f.str("hq_name"),
