@@ -68,7 +68,9 @@ fn text(r: &mut Lcg, j: usize) -> String {
         _ => format!("{} / {}", JA[r.next() % 12], EN[r.next() % 12]),
     };
     if j % 5000 == 17 {
-        s.push_str(" The Apostolic Nuncio Luigi Dossena asked to go in. ローマ教皇庁大使が入構を要請。");
+        s.push_str(
+            " The Apostolic Nuncio Luigi Dossena asked to go in. ローマ教皇庁大使が入構を要請。",
+        );
     }
     s
 }

@@ -195,9 +195,7 @@ impl Dialect {
     /// letter that has a case (人質, 2026) is compared as it is, which
     /// spares PostgreSQL folding every row it reads.
     pub fn contains_word(self, col: &str, n: usize, word: &str) -> String {
-        let caseless = word
-            .chars()
-            .all(|c| c.to_lowercase().eq(c.to_uppercase()));
+        let caseless = word.chars().all(|c| c.to_lowercase().eq(c.to_uppercase()));
         match self {
             Dialect::Postgres if caseless => format!("{col} LIKE ${n} ESCAPE '\\'"),
             _ => self.contains(col, n),

@@ -440,6 +440,14 @@ tokio::task_local! {
     static DRAFT: Draft;
 }
 
+/// What a failed form being shown again had in `field` (none otherwise).
+pub fn draft_value(field: &str) -> Option<String> {
+    DRAFT
+        .try_with(|d| d.form.get(field).cloned())
+        .ok()
+        .flatten()
+}
+
 /// Drafts are never lost: a form that fails comes back in the answer to
 /// its post itself — the page it came from, rendered with the message and
 /// everything as typed, at any length — never through a redirect that
@@ -726,6 +734,32 @@ pub fn local_time(f: &FormData, name: &str, zone: Zone) -> Result<Option<String>
             .map(|t| Some(honbu_domain::time::to_db(&t)))
             .map_err(|e| ApiError::invalid(e.field, e.message)),
     }
+}
+
+/// The zone a form's times are read in: that of the HQ the form acts for
+/// (the one chosen, else the one the store will take: the viewer's first
+/// HQ with `cap`, else the incident's first for an administrator), so that
+/// "14:00" typed for the HQ in Bamako is 14:00 in Bamako; the viewer's own
+/// zone when none applies. The form's labels say the same zone.
+pub fn acting_zone(
+    hqs: &[honbu_domain::board::HqView],
+    p: &honbu_domain::access::Principal,
+    chosen: Option<&str>,
+    cap: honbu_domain::vocab::Capability,
+    fallback: Zone,
+) -> Zone {
+    let by_id = |id: honbu_domain::ids::HqId| hqs.iter().find(|h| h.id == id);
+    chosen
+        .and_then(|c| c.trim().parse().ok())
+        .and_then(by_id)
+        .or_else(|| {
+            p.memberships
+                .iter()
+                .find(|m| hqs.iter().any(|h| h.id == m.hq) && m.capabilities.contains(&cap))
+                .and_then(|m| by_id(m.hq))
+        })
+        .or_else(|| hqs.first().filter(|_| p.is_admin()))
+        .map_or(fallback, |h| h.time_zone)
 }
 
 /// The name of headquarters `id` among `hqs` (empty if it is not there).

@@ -82,7 +82,12 @@ pub async fn places(
     if !(1..=50).contains(&limit) {
         return Err(ApiError::invalid("limit", "must be from 1 to 50"));
     }
-    let country = match q.country.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+    let country = match q
+        .country
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
         Some(c) => Some(
             honbu_maps::country(c)
                 .ok_or_else(|| ApiError::invalid("country", "is not an ISO 3166-1 alpha-2 code"))?
@@ -134,7 +139,8 @@ pub fn country_named(typed: &str) -> Option<&'static str> {
         .find(|(code, name)| {
             honbu_maps::search_key(name) == key
                 || ["en", "ja", "fr", "es"].iter().any(|l| {
-                    honbu_maps::country_name(code, l).is_some_and(|n| honbu_maps::search_key(n) == key)
+                    honbu_maps::country_name(code, l)
+                        .is_some_and(|n| honbu_maps::search_key(n) == key)
                 })
         })
         .map(|(code, _)| code)

@@ -253,6 +253,19 @@
     });
   });
 
+  // A form's times are read in the zone of the HQ it acts for: the labels
+  // follow the HQ chosen.
+  document.querySelectorAll("select[data-zone-select]").forEach(function (sel) {
+    var form = sel.closest("form");
+    if (!form) return;
+    sel.addEventListener("change", function () {
+      var o = sel.options[sel.selectedIndex];
+      var z = o && o.getAttribute("data-zone");
+      if (!z) return;
+      form.querySelectorAll("[data-zone-label]").forEach(function (l) { l.textContent = z; });
+    });
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
   });

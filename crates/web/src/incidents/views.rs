@@ -119,9 +119,11 @@ fn area_from(f: &FormData) -> Result<Option<AreaInput>, crate::error::ApiError> 
 /// typed wins. Returns (country, lat, lon, time zone).
 fn whereabouts(f: &FormData) -> Result<(String, f64, f64, String), crate::error::ApiError> {
     let typed_country = f.opt("country");
-    let country = typed_country
-        .as_deref()
-        .map(|c| crate::places::country_named(c).map(str::to_string).unwrap_or_else(|| c.to_string()));
+    let country = typed_country.as_deref().map(|c| {
+        crate::places::country_named(c)
+            .map(str::to_string)
+            .unwrap_or_else(|| c.to_string())
+    });
     let place = match f.opt("place") {
         Some(p) => Some(crate::places::place_named(&p, country.as_deref()).ok_or_else(|| {
             crate::error::ApiError::invalid(

@@ -34,7 +34,10 @@ struct LogPage {
     significant_only: bool,
     self_url: String,
     can_write: bool,
-    my_hqs: Vec<(HqId, String)>,
+    /// (id, name, zone) of the HQs the viewer may log for.
+    my_hqs: Vec<(HqId, String, &'static str)>,
+    /// The zone the form's times are read in, for the HQ first chosen.
+    form_zone: &'static str,
     sources: Vec<SourceRow>,
     credibilities: &'static [Credibility],
     categories: &'static [Category],
@@ -210,12 +213,21 @@ pub async fn page(
             Ok((page, log::sources(c)?, old))
         })
         .await?;
-    let my_hqs: Vec<(HqId, String)> = frame
+    let my_hqs: Vec<(HqId, String, &'static str)> = frame
         .hqs
         .iter()
         .filter(|h| v.p.can(h.id, Capability::LogWrite))
-        .map(|h| (h.id, h.name.clone()))
+        .map(|h| (h.id, h.name.clone(), h.time_zone.name()))
         .collect();
+    let drafted_hq = crate::pages::draft_value("hq");
+    let form_zone = crate::pages::acting_zone(
+        &frame.hqs,
+        &v.p,
+        drafted_hq.as_deref(),
+        Capability::LogWrite,
+        frame.clock.hq,
+    )
+    .name();
     let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.log"), &q)
         .tab(id, &frame.inc.title, "log")
         .moment(&frame, &uri);
@@ -229,6 +241,7 @@ pub async fn page(
         self_url: uri.to_string(),
         can_write: frame.may(!my_hqs.is_empty() && frame.inc.status != IncidentStatus::Closed),
         my_hqs,
+        form_zone,
         sources,
         credibilities: Credibility::ALL,
         categories: Category::ALL,
@@ -273,7 +286,14 @@ pub async fn create(
     } else {
         format!("/incidents/{id}/log")
     };
-    let zone = context(&s, &v, id).await?.2.hq;
+    let (_, hqs, clock) = context(&s, &v, id).await?;
+    let zone = crate::pages::acting_zone(
+        &hqs,
+        &v.p,
+        f.opt("hq").as_deref(),
+        Capability::LogWrite,
+        clock.hq,
+    );
     // The same limit as the JSON body's, before the numbers are looked up.
     let numbers = entry_numbers(&f.str("links")).and_then(|n| {
         NewEntry::check_links(n.len())?;

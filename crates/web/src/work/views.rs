@@ -223,6 +223,8 @@ struct TasksPage {
     clock: Clock,
     can_manage: bool,
     statuses: &'static [TaskStatus],
+    /// The zone the due time is read in: the HQ the task is assigned for.
+    form_zone: &'static str,
 }
 
 pub async fn tasks_page(
@@ -247,6 +249,14 @@ pub async fn tasks_page(
         clock: frame.clock,
         can_manage: frame.may_work(v.p.can_in_incident(id, Capability::TaskManage)),
         statuses: TaskStatus::ALL,
+        form_zone: crate::pages::acting_zone(
+            &frame.hqs,
+            &v.p,
+            None,
+            Capability::TaskManage,
+            frame.clock.hq,
+        )
+        .name(),
     }))
 }
 
@@ -255,9 +265,10 @@ pub async fn assign(
     PagePath(id): PagePath<IncidentId>,
     Posted(v, f): Posted,
 ) -> PageResult {
-    let (_, _, clock) = context(&s, &v, id).await?;
+    let (_, hqs, clock) = context(&s, &v, id).await?;
     let to = format!("/incidents/{id}/tasks");
-    let due_at = match local_time(&f, "due_at", clock.hq) {
+    let zone = crate::pages::acting_zone(&hqs, &v.p, None, Capability::TaskManage, clock.hq);
+    let due_at = match local_time(&f, "due_at", zone) {
         Ok(d) => d,
         Err(e) => return Ok(back_with_error(&to, e, &f)),
     };

@@ -22,11 +22,14 @@ async fn places_are_found_by_name_in_any_script_by_the_signed_in_only() {
     assert_eq!(lima[0]["country"], "PE");
     assert_eq!(lima[0]["country_name"], "Peru");
     assert_eq!(lima[0]["time_zone"], "America/Lima");
-    let tokyo: Value = get("/api/v1/places?q=%E6%9D%B1%E4%BA%AC&limit=1", &w.reader_token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let tokyo: Value = get(
+        "/api/v1/places?q=%E6%9D%B1%E4%BA%AC&limit=1",
+        &w.reader_token,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
     assert_eq!(tokyo[0]["time_zone"], "Asia/Tokyo");
     assert_eq!(tokyo.as_array().unwrap().len(), 1);
     let sp: Value = get("/api/v1/places?q=sao%20paulo&country=br", &w.reader_token)
@@ -55,7 +58,11 @@ async fn places_are_found_by_name_in_any_script_by_the_signed_in_only() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let r = get("/api/v1/places?q=%00%01", &w.reader_token).await;
-    assert_eq!(r.status(), StatusCode::OK, "control characters find nothing, calmly");
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "control characters find nothing, calmly"
+    );
 }
 
 /// Seen: latitude and longitude were required, the country a two-letter
@@ -75,7 +82,10 @@ async fn an_incident_opens_from_a_citys_name_alone() {
         .unwrap();
     assert!(form.contains("<option value=\"ML\""), "countries by name");
     assert!(form.contains(">Mali (ML)</option>"));
-    assert!(!form.contains("placeholder=\"-12.0975\""), "no placeholder looks like a value");
+    assert!(
+        !form.contains("placeholder=\"-12.0975\""),
+        "no placeholder looks like a value"
+    );
     let csrf = between(&form, "name=\"csrf\" value=\"", "\"");
     let open = |fields: Vec<(&'static str, &'static str)>| {
         let mut f: Vec<(&str, String)> = vec![
@@ -128,8 +138,69 @@ async fn an_incident_opens_from_a_citys_name_alone() {
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("is not a place honbu knows"));
-    assert!(html.contains("value=\"Xqzzyville\""), "the draft comes back");
+    assert!(
+        html.contains("value=\"Xqzzyville\""),
+        "the draft comes back"
+    );
     let r = open(vec![("title", "Nowhere")]).await.unwrap();
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("type the place"));
+}
+
+/// Seen: form times were read in the user's zone even when the chosen HQ
+/// was elsewhere. A time typed for the HQ in Lima is Lima's time, and the
+/// field says so.
+#[tokio::test]
+async fn a_time_typed_for_an_hq_is_read_in_that_hqs_zone() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    // mofa.head, whose own HQ is in Tokyo, also joins Lima's.
+    app.post_json(
+        &format!("/api/v1/hqs/{}/members", w.lima_hq),
+        &w.officer_token,
+        serde_json::json!({"user": "mofa.head", "role": "analyst"}),
+    )
+    .await;
+    let page = app.login("mofa.head").await;
+    let path = format!("/incidents/{}/log", w.incident);
+    let html = page
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("data-zone=\"America/Lima\""),
+        "each HQ says its zone"
+    );
+    assert!(
+        html.contains("(<span data-zone-label>Asia/Tokyo</span>)"),
+        "the field says the zone of the HQ first chosen"
+    );
+    let csrf = between(&html, "name=\"csrf\" value=\"", "\"");
+    let r = page
+        .post(app.url(&path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("text", "Shots heard at 08:00 local"),
+            ("hq", w.lima_hq.as_str()),
+            ("occurred_at", "2026-12-01T08:00"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let log = app
+        .get_json(
+            &format!("/api/v1/incidents/{}/log", w.incident),
+            &w.mofa_token,
+        )
+        .await;
+    assert_eq!(
+        log["items"][0]["occurred_at"], "2026-12-01T13:00:00Z",
+        "08:00 in Lima is 13:00 UTC: {}",
+        log["items"][0]
+    );
 }
