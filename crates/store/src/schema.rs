@@ -18,11 +18,12 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (7, V7),
     (8, V8),
     (9, V9),
+    (11, V11),
 ];
 
 /// Migrations after which the read models are replayed from the journal
 /// (the tables they make are filled by the projections, not by SQL).
-pub const REPLAY_AFTER: &[i64] = &[5];
+pub const REPLAY_AFTER: &[i64] = &[5, 11];
 
 const V1: &str = r#"
 CREATE TABLE journal (
@@ -634,6 +635,24 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX entries_text_trigrams ON entries USING gin (text gin_trgm_ops);
 "#;
 
+/// Words of two letters (人質, 大使, 交渉: most Japanese words) have no
+/// trigram: an index of every pair of letters in each entry's text finds
+/// them. The projection writes the pairs (see `log::pairs`); filled by a
+/// replay of the journal when this migration is applied.
+const V11: &str = "{PAIRS_INDEX}";
+
+/// SQLite: an FTS5 index of the pairs as words, holding no copy of them,
+/// keyed like the trigram index by the journal position of the entry.
+pub const PAIRS_INDEX_SQLITE: &str = r#"
+CREATE VIRTUAL TABLE entry_pairs USING fts5(grams, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
+"#;
+
+/// PostgreSQL: the pairs as text, and a GIN index over them as an array.
+pub const PAIRS_INDEX_POSTGRES: &str = r#"
+CREATE TABLE entry_pairs (seq BIGINT PRIMARY KEY, grams TEXT NOT NULL);
+CREATE INDEX entry_pairs_grams ON entry_pairs USING gin (string_to_array(grams, ' '));
+"#;
+
 /// Tables that are projections of the journal, in the order a rebuild
 /// empties them. Not listed: the journal itself, its head, the migrations
 /// record, sessions (operational state that a rebuild signs out) and
@@ -652,6 +671,7 @@ pub const READ_MODELS: &[&str] = &[
     "status_reports",
     "sources",
     "entries",
+    "entry_pairs",
     "entry_releases",
     "decisions",
     "tasks",
@@ -709,6 +729,14 @@ pub fn migrate_to(c: &mut dyn Conn, last: i64) -> Result<bool, StoreError> {
                     SEARCH_INDEX_SQLITE
                 } else {
                     SEARCH_INDEX_POSTGRES
+                },
+            )
+            .replace(
+                "{PAIRS_INDEX}",
+                if sqlite {
+                    PAIRS_INDEX_SQLITE
+                } else {
+                    PAIRS_INDEX_POSTGRES
                 },
             );
         c.batch(&sql)?;

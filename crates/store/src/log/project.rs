@@ -80,6 +80,17 @@ impl Projection {
                     Value::Int(number),
                 ],
             )?;
+                let grams = super::pairs(&l.text);
+                if !grams.is_empty() {
+                    c.exec(
+                        if c.dialect() == crate::sql::Dialect::Sqlite {
+                            "INSERT INTO entry_pairs (rowid, grams) VALUES ($1, $2)"
+                        } else {
+                            "INSERT INTO entry_pairs (seq, grams) VALUES ($1, $2)"
+                        },
+                        &[Value::Int(ev.seq), Value::Text(grams)],
+                    )?;
+                }
                 if let Some(old) = l.supersedes {
                     versions::update(
                         c,

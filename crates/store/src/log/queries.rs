@@ -340,7 +340,11 @@ impl Filter {
     /// finds are then fewer than the incident's, and the query should start
     /// from them rather than from the incident's index.
     fn through_text_index(&self, d: Dialect) -> bool {
-        d == Dialect::Sqlite && self.words.iter().any(|w| w.chars().count() >= 3)
+        d == Dialect::Sqlite
+            && self
+                .words
+                .iter()
+                .any(|w| w.chars().count() >= 3 || super::is_pair(w))
     }
 
     /// The conditions on entries (alias `e`) this filter adds, each
@@ -356,10 +360,23 @@ impl Filter {
         // in one MATCH (its phrases are ANDed); shorter ones, which have no
         // trigram, by LIKE on the rows the rest leaves. PostgreSQL: ILIKE,
         // which pg_trgm's index serves for three letters or more.
-        let (long, short): (Vec<&String>, Vec<&String>) = self
-            .words
-            .iter()
+        // Words of two letters go through the pairs index on both.
+        let (pairs, rest): (Vec<&String>, Vec<&String>) =
+            self.words.iter().partition(|w| super::is_pair(w));
+        let (long, short): (Vec<&String>, Vec<&String>) = rest
+            .into_iter()
             .partition(|w| d == Dialect::Sqlite && w.chars().count() >= 3);
+        for w in pairs {
+            let w = w.to_lowercase();
+            match d {
+                Dialect::Sqlite => add(&mut cond, params, Value::Text(format!("\"{w}\"")), &|n| {
+                    format!("e.seq IN (SELECT rowid FROM entry_pairs WHERE entry_pairs MATCH ${n})")
+                }),
+                Dialect::Postgres => add(&mut cond, params, Value::Text(w), &|n| {
+                    format!("e.seq IN (SELECT p.seq FROM entry_pairs p WHERE string_to_array(p.grams, ' ') @> ARRAY[${n}::text])")
+                }),
+            }
+        }
         if !long.is_empty() {
             let phrase = long
                 .iter()
