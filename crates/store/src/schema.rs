@@ -651,6 +651,7 @@ CREATE VIRTUAL TABLE entry_pairs USING fts5(grams, content='', contentless_delet
 pub const PAIRS_INDEX_POSTGRES: &str = r#"
 CREATE TABLE entry_pairs (seq BIGINT PRIMARY KEY, grams TEXT NOT NULL);
 CREATE INDEX entry_pairs_grams ON entry_pairs USING gin (string_to_array(grams, ' '));
+CREATE INDEX entries_by_seq ON entries (seq);
 "#;
 
 /// Tables that are projections of the journal, in the order a rebuild
