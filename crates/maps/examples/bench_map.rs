@@ -56,6 +56,7 @@ fn main() {
         title: "Lima: protest, 500 m",
         width: 640,
         height: 400,
+        lang: "en",
     };
 
     let t = Instant::now();
@@ -131,6 +132,7 @@ fn main() {
         title: "Peru",
         width: 640,
         height: 400,
+        lang: "en",
     };
     let world = MapRequest {
         country: None,
@@ -139,6 +141,7 @@ fn main() {
         title: "World",
         width: 1280,
         height: 640,
+        lang: "en",
     };
     for (name, req) in [
         ("Peru country frame, 640x400", peru),

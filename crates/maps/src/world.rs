@@ -196,12 +196,63 @@ pub fn near_country(alpha2: &str, lat: f64, lon: f64, margin_deg: f64) -> Option
 /// Bounding box of the country's largest polygon: its main landmass, so that
 /// overseas parts (French Guiana, Alaska, …) do not blow up the frame.
 pub(crate) fn main_bbox(country: &Country) -> Option<BBox> {
+    main_poly(country.alpha2).map(|p| p.bbox)
+}
+
+/// The country's largest polygon (see [`main_bbox`]).
+pub(crate) fn main_poly(alpha2: &str) -> Option<&'static Poly> {
     world()
         .polys
         .iter()
-        .filter(|p| p.country.is_some_and(|c| c.alpha2 == country.alpha2))
+        .filter(|p| p.country.is_some_and(|c| c.alpha2 == alpha2))
         .max_by(|a, b| a.area.total_cmp(&b.area))
-        .map(|p| p.bbox)
+}
+
+/// Whether the bounding box of any polygon of the country, at any of the
+/// longitude copies `offsets`, meets `view`.
+pub(crate) fn country_meets(alpha2: &str, view: &BBox, offsets: &[f64]) -> bool {
+    world()
+        .polys
+        .iter()
+        .filter(|p| p.country.is_some_and(|c| c.alpha2 == alpha2))
+        .any(|p| offsets.iter().any(|&o| p.bbox.shifted(o).intersects(view)))
+}
+
+/// Where to write the name of the land `poly`: the middle of the widest
+/// stretch inside it along one of a few parallels (widths in kilometres,
+/// so that the cosine of the latitude counts), as `(lon, lat)`. A cheap
+/// stand-in for the pole of inaccessibility that stays inside concave
+/// shapes, where the centre of the bounding box may be at sea.
+pub(crate) fn label_point(poly: &Poly) -> Option<(f64, f64)> {
+    let b = poly.bbox;
+    let mut best: Option<(f64, (f64, f64))> = None;
+    let mut xs: Vec<f64> = Vec::new();
+    for f in [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8] {
+        let lat = b.min_lat + (b.max_lat - b.min_lat) * f;
+        xs.clear();
+        for ring in &poly.rings {
+            for w in ring.windows(2) {
+                let (Some(&(x1, y1)), Some(&(x2, y2))) = (w.first(), w.get(1)) else {
+                    continue;
+                };
+                if (y1 > lat) != (y2 > lat) {
+                    xs.push(x1 + (lat - y1) / (y2 - y1) * (x2 - x1));
+                }
+            }
+        }
+        xs.sort_unstable_by(f64::total_cmp);
+        let k = lat.to_radians().cos();
+        for pair in xs.chunks_exact(2) {
+            let (Some(&a), Some(&z)) = (pair.first(), pair.get(1)) else {
+                continue;
+            };
+            let width = (z - a) * k;
+            if width.is_finite() && best.is_none_or(|(w, _)| width > w) {
+                best = Some((width, ((a + z) / 2.0, lat)));
+            }
+        }
+    }
+    best.map(|(_, p)| p)
 }
 
 #[cfg(test)]
@@ -235,6 +286,20 @@ mod tests {
                 assert_eq!(r.first(), r.last());
             }
         }
+    }
+
+    #[test]
+    fn label_points_are_on_land() {
+        for code in [
+            "PE", "CL", "ML", "JP", "FR", "RU", "US", "NO", "IT", "ID", "FJ",
+        ] {
+            let poly = main_poly(code).expect(code);
+            let (lon, lat) = label_point(poly).expect(code);
+            assert!(point_in_rings(&poly.rings, lon, lat), "{code}: {lon} {lat}");
+        }
+        let view = main_bbox(iso::country("PE").expect("PE")).expect("bbox");
+        assert!(country_meets("PE", &view, &[0.0]));
+        assert!(!country_meets("JP", &view, &[0.0, -360.0, 360.0]));
     }
 
     #[test]
