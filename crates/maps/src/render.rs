@@ -21,7 +21,7 @@
 
 use crate::geo::{self, normalize_lon, BBox, KM_PER_DEGREE};
 use crate::iso;
-use crate::world::{country_at, main_bbox, world};
+use crate::world::{country_at, main_bbox, polys_at};
 
 mod inset;
 mod labels;
@@ -89,6 +89,9 @@ const MERGE_TENTHS: i64 = 4;
 /// Douglas–Peucker tolerance in tenths of a unit: half a unit of deviation
 /// cannot be seen, and it shrinks country and world frames many times over.
 const SIMPLIFY_TENTHS: f64 = 5.0;
+/// Coarse outlines are drawn where they stray from the full ones by at most
+/// this many viewBox units: as much as [`SIMPLIFY_TENTHS`] allows.
+const COARSE_MAX_PX: f64 = SIMPLIFY_TENTHS / 10.0;
 /// A map may show the same land at ±360° when it spans the antimeridian.
 const WORLD_COPIES: [f64; 3] = [0.0, -360.0, 360.0];
 
@@ -487,7 +490,7 @@ fn draw_land(svg: &mut String, frame: &Frame, focus: Option<&str>) {
     let view = frame.bbox();
     let mut land = Pen::new(frame);
     let mut highlight = Pen::new(frame);
-    for poly in &world().polys {
+    for poly in polys_at(frame.s, COARSE_MAX_PX) {
         let focused = focus.is_some() && poly.country.map(|c| c.alpha2) == focus;
         for off in WORLD_COPIES {
             let b = poly.bbox.shifted(off);
