@@ -7,7 +7,7 @@
 //! All text is XML-escaped: the title, the only text taken from the request,
 //! and the place and country names from the embedded gazetteer, so the
 //! output is safe to inline into an HTML page. All coordinates are in
-//! viewBox units rounded to 0.1. The embedded `<style>` only has selectors
+//! viewBox units rounded to 0.1 (the inset's in its own, a nested `<svg>`'s). The embedded `<style>` only has selectors
 //! under `.honbu-map` and contains nothing size-dependent, so several maps of
 //! different sizes can share one page.
 //!
@@ -42,7 +42,9 @@ pub enum Area {
 /// rest out: no country, area or title, the default size, English names.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MapRequest<'a> {
-    /// ISO 3166-1 alpha-2 code of the country to highlight.
+    /// ISO 3166-1 alpha-2 code of the country to highlight and name.
+    /// Without one, the country the point lies in is named (not
+    /// highlighted).
     pub country: Option<&'a str>,
     /// `(lat, lon)` of the incident place; also the centre of an
     /// [`Area::Radius`].
@@ -158,6 +160,13 @@ pub const SVG_STYLE: &str = concat!(
 /// across; a bare point ~3° across; a bare country its main landmass; else
 /// the world. Equirectangular projection scaled by the cosine of the frame
 /// centre's latitude.
+///
+/// Names: up to 12 places of the gazetteer in the frame (fewer on a small
+/// map), the town the point is in first and in bold, then by population;
+/// none on the world view. The country's name in `req.lang`, in capitals.
+/// The inset (about a quarter of the width, bottom right) shows the
+/// country's main landmass and its surroundings with the frame marked, for
+/// frames around a point or an area only, and on maps 320 wide or more.
 pub fn render_svg(req: &MapRequest) -> String {
     let w = side(req.width, DEFAULT_WIDTH);
     let h = side(req.height, DEFAULT_HEIGHT);

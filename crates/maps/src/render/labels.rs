@@ -2,8 +2,10 @@
 //! the graticule, each kept clear of the others by an estimated box.
 //!
 //! Text is measured without a font: each character counts a fixed share of
-//! the font size by its kind (narrow, capital, wide CJK…), rounded up, so
-//! the boxes are, if anything, a little larger than the text drawn.
+//! the font size by its kind (narrow, capital, wide CJK…), taken from the
+//! widest of the usual sans-serifs (DejaVu Sans, which Linux browsers fall
+//! back to), so the boxes are, if anything, a little larger than the text
+//! drawn.
 
 use super::{
     nearest_copy, push_escaped, push_tenths, tenths, Frame, GridLabel, Marker, WORLD_COPIES,
@@ -99,10 +101,11 @@ fn char_em(c: char) -> f64 {
     match c {
         ' ' | '.' | ',' | ':' | ';' | '\'' | '’' | '!' | '|' | 'i' | 'j' | 'l' | 'I' | '('
         | ')' => 0.34,
-        'f' | 't' | 'r' | '-' | '°' => 0.42,
-        'm' | 'w' | 'M' | 'W' => 0.9,
-        'A'..='Z' => 0.72,
-        '0'..='9' => 0.6,
+        'f' | 't' | 'r' | '-' => 0.43,
+        '°' => 0.5,
+        'm' | 'w' | 'M' | 'W' => 1.0,
+        'A'..='Z' => 0.78,
+        '0'..='9' => 0.64,
         // Hangul, CJK, kana, fullwidth forms.
         '\u{1100}'..='\u{115F}'
         | '\u{2E80}'..='\u{A4CF}'
@@ -111,7 +114,7 @@ fn char_em(c: char) -> f64 {
         | '\u{FE30}'..='\u{FE4F}'
         | '\u{FF00}'..='\u{FF60}'
         | '\u{FFE0}'..='\u{FFE6}' => 1.0,
-        _ => 0.6,
+        _ => 0.63,
     }
 }
 
@@ -294,7 +297,8 @@ pub(super) fn draw_country(
     }
     let name = name.to_uppercase();
     let chars = name.chars().count() as f64;
-    let width = |cfs: f64| (text_em(&name) + COUNTRY_SPACING_EM * chars) * cfs;
+    // Semibold is wider.
+    let width = |cfs: f64| (text_em(&name) * 1.08 + COUNTRY_SPACING_EM * chars) * cfs;
     let centre = (frame.left + frame.right()) / 2.0;
     // (x, baseline, anchor, font size)
     let mut spots: Vec<(f64, f64, Anchor, f64)> = Vec::with_capacity(5);
