@@ -19,7 +19,7 @@ fn main() -> std::io::Result<()> {
             (179.0, -16.0),
         ]],
     };
-    let samples: [(&str, MapRequest); 8] = [
+    let samples: [(&str, MapRequest); 11] = [
         (
             "lima",
             MapRequest {
@@ -29,6 +29,37 @@ fn main() -> std::io::Result<()> {
                 title: "Lima: 500 m",
                 width: 640,
                 height: 400,
+                lang: "en",
+            },
+        ),
+        (
+            "lima-ja",
+            MapRequest {
+                country: Some("PE"),
+                point: Some(lima),
+                area: Some(&radius),
+                title: "リマ: 500 m",
+                lang: "ja",
+                ..Default::default()
+            },
+        ),
+        (
+            "bamako",
+            MapRequest {
+                country: Some("ML"),
+                point: Some((12.65, -8.0)),
+                area: Some(&radius),
+                title: "Bamako: 500 m",
+                lang: "fr",
+                ..Default::default()
+            },
+        ),
+        (
+            "bamako-point",
+            MapRequest {
+                point: Some((12.65, -8.0)),
+                title: "Bamako",
+                ..Default::default()
             },
         ),
         (
@@ -40,6 +71,7 @@ fn main() -> std::io::Result<()> {
                 title: "Lima: 150 km",
                 width: 640,
                 height: 400,
+                lang: "en",
             },
         ),
         (
@@ -51,6 +83,7 @@ fn main() -> std::io::Result<()> {
                 title: "Peru",
                 width: 400,
                 height: 500,
+                lang: "en",
             },
         ),
         (
@@ -62,6 +95,7 @@ fn main() -> std::io::Result<()> {
                 title: "France",
                 width: 500,
                 height: 500,
+                lang: "en",
             },
         ),
         (
@@ -73,6 +107,7 @@ fn main() -> std::io::Result<()> {
                 title: "Tokyo",
                 width: 640,
                 height: 400,
+                lang: "en",
             },
         ),
         (
@@ -84,6 +119,7 @@ fn main() -> std::io::Result<()> {
                 title: "Fiji",
                 width: 640,
                 height: 400,
+                lang: "en",
             },
         ),
         (
@@ -95,6 +131,7 @@ fn main() -> std::io::Result<()> {
                 title: "World",
                 width: 800,
                 height: 400,
+                lang: "en",
             },
         ),
         (
@@ -106,6 +143,7 @@ fn main() -> std::io::Result<()> {
                 title: "Russia",
                 width: 800,
                 height: 400,
+                lang: "en",
             },
         ),
     ];

@@ -7,7 +7,9 @@
 //!   Natural Earth 1:50m outlines (embedded, decoded once on first use).
 //! - [`render_svg`]: a standalone, accessible SVG map of an incident (place,
 //!   affected area, country) drawn on the server with no tile server or
-//!   network; it never panics and its output is safe to inline in HTML.
+//!   network, with the names of the places around it, the country's name
+//!   and a locator inset; it never panics and its output is safe to inline
+//!   in HTML.
 //! - [`validate_polygon`]: names what is wrong with client polygon rings.
 //! - [`places`], [`place`]: an offline gazetteer of the 118,525 GeoNames
 //!   places of 1000 people or more (country, coordinates, IANA zone,
@@ -29,8 +31,17 @@
 //!     title: "Lima: demonstration near Plaza San Martín",
 //!     width: 640,
 //!     height: 400,
+//!     lang: "ja",
 //! });
 //! assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"));
+//! assert!(svg.contains(">Lima</text>") && svg.contains(">ペルー</text>"));
+//!
+//! // Or name only what is known; the rest is the default.
+//! let svg = render_svg(&MapRequest {
+//!     point: Some((12.65, -8.0)),
+//!     ..Default::default()
+//! });
+//! assert!(svg.contains(">Bamako</text>") && svg.contains(">MALI</text>"));
 //!
 //! use honbu_maps::{countries_named, country_name, places};
 //!
@@ -51,6 +62,7 @@
 mod gazetteer;
 mod geo;
 mod iso;
+mod nearby;
 mod render;
 mod topojson;
 mod validate;

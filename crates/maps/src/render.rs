@@ -4,15 +4,30 @@
 //! for every input (non-finite or out-of-range coordinates, empty rings,
 //! absurd radii, zero sizes included) and never panics; inputs it cannot use
 //! are left out, and when nothing usable remains it draws the whole world.
-//! The only text taken from the request, the title, is XML-escaped, so the
+//! All text is XML-escaped: the title, the only text taken from the request,
+//! and the place and country names from the embedded gazetteer, so the
 //! output is safe to inline into an HTML page. All coordinates are in
-//! viewBox units rounded to 0.1. The embedded `<style>` only has selectors
+//! viewBox units rounded to 0.1 (the inset's in its own, a nested `<svg>`'s). The embedded `<style>` only has selectors
 //! under `.honbu-map` and contains nothing size-dependent, so several maps of
 //! different sizes can share one page.
+//!
+//! Besides the outlines a map names what is around the place: the most
+//! populous gazetteer places in the frame (the incident's own town first),
+//! the country (at its main landmass, or in a corner when the frame lies
+//! inside it), and, for a local frame, an inset locating it in the country
+//! and its region. Names are laid out by estimated box and never overlap one
+//! another, the incident's marker or the scale bar; a name that does not fit
+//! is left out.
 
 use crate::geo::{self, normalize_lon, BBox, KM_PER_DEGREE};
 use crate::iso;
-use crate::world::{main_bbox, world};
+use crate::world::{country_at, main_bbox, polys_at};
+
+mod inset;
+mod labels;
+
+use inset::Inset;
+use labels::{Layout, Rect};
 
 /// The affected area of an incident.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,10 +38,13 @@ pub enum Area {
     Polygon { rings: Vec<Vec<(f64, f64)>> },
 }
 
-/// What to draw.
-#[derive(Debug, Clone, Copy)]
+/// What to draw. `MapRequest { point, ..Default::default() }` leaves the
+/// rest out: no country, area or title, the default size, English names.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct MapRequest<'a> {
-    /// ISO 3166-1 alpha-2 code of the country to highlight.
+    /// ISO 3166-1 alpha-2 code of the country to highlight and name.
+    /// Without one, the country the point lies in is named (not
+    /// highlighted).
     pub country: Option<&'a str>,
     /// `(lat, lon)` of the incident place; also the centre of an
     /// [`Area::Radius`].
@@ -38,6 +56,11 @@ pub struct MapRequest<'a> {
     /// at 8192.
     pub width: u32,
     pub height: u32,
+    /// Language of the country's name: `"en"`, `"ja"`, `"fr"`, `"es"` or a
+    /// tag such as `"ja-JP"`; English for any other (see
+    /// [`crate::country_name`]). Place names are GeoNames' own (`name`, in
+    /// Latin script) whatever the language.
+    pub lang: &'a str,
 }
 
 const DEFAULT_WIDTH: u32 = 640;
@@ -68,6 +91,9 @@ const MERGE_TENTHS: i64 = 4;
 /// Douglas–Peucker tolerance in tenths of a unit: half a unit of deviation
 /// cannot be seen, and it shrinks country and world frames many times over.
 const SIMPLIFY_TENTHS: f64 = 5.0;
+/// Coarse outlines are drawn where they stray from the full ones by at most
+/// this many viewBox units: as much as [`SIMPLIFY_TENTHS`] allows.
+const COARSE_MAX_PX: f64 = SIMPLIFY_TENTHS / 10.0;
 /// A map may show the same land at ±360° when it spans the antimeridian.
 const WORLD_COPIES: [f64; 3] = [0.0, -360.0, 360.0];
 
@@ -75,15 +101,28 @@ const WORLD_COPIES: [f64; 3] = [0.0, -360.0, 360.0];
 /// between calls, so a page with a strict Content-Security-Policy can allow
 /// it by hash (`style-src 'sha256-…'`, computed over these bytes) instead of
 /// `'unsafe-inline'`. Pages restyle maps through the `--honbu-map-*` custom
-/// properties it reads (`sea`, `land`, `border`, `focus`, `focus-border`,
-/// `area`, `place`, `place-ring`, `grid`, `ink`, `halo`), set on any ancestor.
+/// properties it reads, set on any ancestor:
+///
+/// - `sea`, `land`, `border`: water, land and borders;
+/// - `focus`, `focus-border`: the incident's country;
+/// - `area`: the affected area, and its mark in the inset;
+/// - `place`, `place-ring`: the incident's marker;
+/// - `grid`: the graticule; `ink`: degree and scale-bar text;
+/// - `halo`: the outline around all text, and around city dots;
+/// - `label`, `city`: city names and their dots;
+/// - `country`: the country's name;
+/// - `inset-border`: the locator inset's frame.
+///
+/// Each has a light and a dark value (`prefers-color-scheme`).
 pub const SVG_STYLE: &str = concat!(
     ".honbu-map{--hm-sea:#d6e6f2;--hm-land:#f4f1ea;--hm-border:#a39c8c;--hm-focus:#fbe1b0;",
     "--hm-focus-border:#8a5a14;--hm-area:#c8102e;--hm-place:#c8102e;--hm-place-ring:#fff;",
-    "--hm-ink:#26303b;--hm-halo:#fff;--hm-grid:#4d6780}",
+    "--hm-ink:#26303b;--hm-halo:#fff;--hm-grid:#4d6780;--hm-label:#1b232c;--hm-city:#36414e;",
+    "--hm-country:#5e6a78;--hm-inset-border:#4d6780}",
     "@media (prefers-color-scheme:dark){.honbu-map{--hm-sea:#0f1c29;--hm-land:#2a323d;",
     "--hm-border:#5f6b7a;--hm-focus:#5a4626;--hm-focus-border:#e6b86a;--hm-area:#ff5a70;",
-    "--hm-place:#ff5a70;--hm-place-ring:#fff;--hm-ink:#dbe3ec;--hm-halo:#0b1118;--hm-grid:#8aa4bd}}",
+    "--hm-place:#ff5a70;--hm-place-ring:#fff;--hm-ink:#dbe3ec;--hm-halo:#0b1118;--hm-grid:#8aa4bd;",
+    "--hm-label:#f1f5f9;--hm-city:#e2e8ef;--hm-country:#aebccb;--hm-inset-border:#8aa4bd}}",
     ".honbu-map .sea{fill:var(--honbu-map-sea,var(--hm-sea))}",
     ".honbu-map .land,.honbu-map .land-focus,.honbu-map .area{fill-rule:evenodd;",
     "stroke-linejoin:round;vector-effect:non-scaling-stroke}",
@@ -103,6 +142,16 @@ pub const SVG_STYLE: &str = concat!(
     ".honbu-map text{fill:var(--honbu-map-ink,var(--hm-ink));",
     "stroke:var(--honbu-map-halo,var(--hm-halo));paint-order:stroke;stroke-linejoin:round;",
     "font-family:system-ui,-apple-system,'Segoe UI',sans-serif}",
+    ".honbu-map .city{fill:var(--honbu-map-city,var(--hm-city));",
+    "stroke:var(--honbu-map-halo,var(--hm-halo));stroke-width:1.5px;vector-effect:non-scaling-stroke}",
+    ".honbu-map .cities text{fill:var(--honbu-map-label,var(--hm-label))}",
+    ".honbu-map .cities .major{font-weight:700}",
+    ".honbu-map .country-name{fill:var(--honbu-map-country,var(--hm-country));",
+    "font-weight:600;letter-spacing:.18em}",
+    ".honbu-map .inset-frame{fill:none;stroke:var(--honbu-map-inset-border,var(--hm-inset-border));",
+    "stroke-width:1px;vector-effect:non-scaling-stroke}",
+    ".honbu-map .inset-mark{fill:var(--honbu-map-area,var(--hm-area));fill-opacity:.2;",
+    "stroke:var(--honbu-map-area,var(--hm-area));stroke-width:1.5px;vector-effect:non-scaling-stroke}",
 );
 
 /// Draws the map described by `req` as a standalone SVG document.
@@ -111,6 +160,13 @@ pub const SVG_STYLE: &str = concat!(
 /// across; a bare point ~3° across; a bare country its main landmass; else
 /// the world. Equirectangular projection scaled by the cosine of the frame
 /// centre's latitude.
+///
+/// Names: up to 12 places of the gazetteer in the frame (fewer on a small
+/// map), the town the point is in first and in bold, then by population;
+/// none on the world view. The country's name in `req.lang`, in capitals.
+/// The inset (about a quarter of the width, bottom right) shows the
+/// country's main landmass and its surroundings with the frame marked, for
+/// frames around a point or an area only, and on maps 320 wide or more.
 pub fn render_svg(req: &MapRequest) -> String {
     let w = side(req.width, DEFAULT_WIDTH);
     let h = side(req.height, DEFAULT_HEIGHT);
@@ -128,20 +184,26 @@ pub fn render_svg(req: &MapRequest) -> String {
     };
     let area_bbox = area.iter().fold(BBox::EMPTY, |b, r| b.union(BBox::of(r)));
 
-    let frame = if area_bbox.is_valid() {
+    let (frame, kind) = if area_bbox.is_valid() {
         let mut content = area_bbox;
         if let Some((lon, lat)) = point {
             let centre = (area_bbox.min_lon + area_bbox.max_lon) / 2.0;
             content.add((nearest_copy(lon, centre), lat));
         }
-        Frame::fit(content, AREA_MARGIN, MIN_SPAN_DEG, w, h)
+        let frame = Frame::fit(content, AREA_MARGIN, MIN_SPAN_DEG, w, h);
+        (frame, View::Local)
     } else if let Some(p) = point {
-        Frame::fit(BBox::of(&[p]), 0.0, POINT_SPAN_DEG, w, h)
+        let frame = Frame::fit(BBox::of(&[p]), 0.0, POINT_SPAN_DEG, w, h);
+        (frame, View::Local)
     } else if let Some(b) = focus.and_then(main_bbox) {
-        Frame::fit(b, COUNTRY_MARGIN, MIN_SPAN_DEG, w, h)
+        (
+            Frame::fit(b, COUNTRY_MARGIN, MIN_SPAN_DEG, w, h),
+            View::Country,
+        )
     } else {
-        Frame::world(w, h)
+        (Frame::world(w, h), View::World)
     };
+    let kind = if frame.is_world() { View::World } else { kind };
 
     let mut svg = String::with_capacity(16 * 1024);
     let title = if req.title.trim().is_empty() {
@@ -167,7 +229,7 @@ pub fn render_svg(req: &MapRequest) -> String {
 
     draw_land(&mut svg, &frame, focus.map(|c| c.alpha2));
     let fs = (f64::from(w.min(h)) / 30.0).clamp(8.0, 28.0);
-    draw_graticule(&mut svg, &frame, fs);
+    let grid_labels = draw_graticule(&mut svg, &frame, fs);
     if area_bbox.is_valid() {
         let mut pen = Pen::new(&frame);
         let view = frame.bbox();
@@ -180,8 +242,12 @@ pub fn render_svg(req: &MapRequest) -> String {
         }
         push_path(&mut svg, "area", &pen.d);
     }
-    if let Some((lon, lat)) = point {
-        let centre = (frame.left + frame.right()) / 2.0;
+
+    // What must stay clear comes first; names then go where they fit, the
+    // country's before the cities', the degrees' last.
+    let mut layout = Layout::new(frame.w, frame.h);
+    let centre = (frame.left + frame.right()) / 2.0;
+    let marker = point.map(|(lon, lat)| {
         let full = (f64::from(w.min(h)) / 45.0).clamp(4.0, 40.0);
         // Over a small area, a smaller marker leaves the area visible around it.
         let area_px = (area_bbox.max_lat - area_bbox.min_lat) * frame.s / 2.0;
@@ -190,17 +256,78 @@ pub fn render_svg(req: &MapRequest) -> String {
         } else {
             full
         };
+        let lon = nearest_copy(lon, centre);
+        Marker {
+            lon,
+            lat,
+            x: frame.x(lon),
+            y: frame.y(lat),
+            r,
+        }
+    });
+    if let Some(m) = &marker {
+        layout.take(Rect::around(m.x, m.y, m.r + 1.0));
+    }
+    let scale = ScaleBar::new(&frame, fs);
+    if let Some(bar) = &scale {
+        layout.take(bar.rect());
+    }
+    // The country named and located: the one asked for, else the one the
+    // place is in.
+    let named = focus.or_else(|| marker.as_ref().and_then(|m| country_at(m.lat, m.lon)));
+    let inset = match kind {
+        View::Local => Inset::plan(&frame, named, fs),
+        View::Country | View::World => None,
+    };
+    if let Some(i) = &inset {
+        layout.take(i.rect().grown(fs * 0.3));
+    }
+    if let Some(c) = named {
+        labels::draw_country(&mut svg, &mut layout, &frame, c.alpha2, req.lang, fs);
+    }
+    if kind != View::World {
+        labels::draw_cities(&mut svg, &mut layout, &frame, marker.as_ref(), fs);
+    }
+    if let Some(m) = &marker {
         svg.push_str(r#"<circle class="place" cx=""#);
-        push_tenths(&mut svg, tenths(frame.x(nearest_copy(lon, centre))));
+        push_tenths(&mut svg, tenths(m.x));
         svg.push_str(r#"" cy=""#);
-        push_tenths(&mut svg, tenths(frame.y(lat)));
+        push_tenths(&mut svg, tenths(m.y));
         svg.push_str(r#"" r=""#);
-        push_tenths(&mut svg, tenths(r));
+        push_tenths(&mut svg, tenths(m.r));
         svg.push_str(r#""/>"#);
     }
-    draw_scale(&mut svg, &frame, fs);
+    labels::draw_grid_labels(&mut svg, &layout, &grid_labels, fs);
+    if let Some(bar) = &scale {
+        bar.draw(&mut svg);
+    }
+    if let Some(i) = &inset {
+        i.draw(&mut svg, &frame, named.map(|c| c.alpha2));
+    }
     svg.push_str("</svg>");
     svg
+}
+
+/// What kind of frame a map shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    /// Around a place or an area: an inset locates it.
+    Local,
+    /// A whole country.
+    Country,
+    /// The world, where city names would only crowd.
+    World,
+}
+
+/// The incident's place as drawn: the copy of its longitude nearest the
+/// frame's centre, its position and the marker's radius in viewBox units.
+#[derive(Debug, Clone, Copy)]
+struct Marker {
+    lon: f64,
+    lat: f64,
+    x: f64,
+    y: f64,
+    r: f64,
 }
 
 fn side(v: u32, default: u32) -> u32 {
@@ -352,6 +479,12 @@ impl Frame {
         self.top - self.h / self.s
     }
 
+    /// Whether this is the world view, not a frame fitted to something.
+    fn is_world(&self) -> bool {
+        let span = self.top - self.bottom();
+        span.is_nan() || span > MAX_FRAME_LAT_SPAN
+    }
+
     fn bbox(&self) -> BBox {
         BBox {
             min_lon: self.left,
@@ -366,7 +499,7 @@ fn draw_land(svg: &mut String, frame: &Frame, focus: Option<&str>) {
     let view = frame.bbox();
     let mut land = Pen::new(frame);
     let mut highlight = Pen::new(frame);
-    for poly in &world().polys {
+    for poly in polys_at(frame.s, COARSE_MAX_PX) {
         let focused = focus.is_some() && poly.country.map(|c| c.alpha2) == focus;
         for off in WORLD_COPIES {
             let b = poly.bbox.shifted(off);
@@ -611,13 +744,22 @@ fn grid_step(span: f64, max_lines: f64) -> (f64, usize) {
         .unwrap_or((90.0, 0))
 }
 
-fn draw_graticule(svg: &mut String, frame: &Frame, fs: f64) {
+/// A degree label of the graticule: start-anchored text at a baseline.
+struct GridLabel {
+    x: f64,
+    y: f64,
+    text: String,
+}
+
+/// Draws the graticule's lines and returns its labels, which are drawn
+/// later, where no other name is.
+fn draw_graticule(svg: &mut String, frame: &Frame, fs: f64) -> Vec<GridLabel> {
     let lat_lines = (frame.h / (fs * 4.0)).clamp(2.0, 5.0);
     let lon_lines = (frame.w / (fs * 8.0)).clamp(2.0, 6.0);
     let (lat_step, lat_dec) = grid_step(frame.top - frame.bottom(), lat_lines);
     let (lon_step, lon_dec) = grid_step(frame.right() - frame.left, lon_lines);
     let mut d = String::new();
-    let mut labels = String::new();
+    let mut labels = Vec::new();
     let pad = fs * 0.3;
 
     let first = (frame.bottom() / lat_step).ceil();
@@ -637,8 +779,12 @@ fn draw_graticule(svg: &mut String, frame: &Frame, fs: f64) {
         // Keep clear of the longitude labels above and the scale bar below.
         let yf = frame.y(lat);
         if yf > fs * 2.2 && yf < frame.h - fs * 2.6 {
-            push_label(&mut labels, tenths(pad), tenths(yf - pad), "start", &|s| {
-                push_degrees(s, lat, lat_dec, 'N', 'S')
+            let mut text = String::new();
+            push_degrees(&mut text, lat, lat_dec, 'N', 'S');
+            labels.push(GridLabel {
+                x: pad,
+                y: yf - pad,
+                text,
             });
         }
     }
@@ -655,31 +801,21 @@ fn draw_graticule(svg: &mut String, frame: &Frame, fs: f64) {
         push_tenths(&mut d, tenths(frame.h));
         if x > fs * 3.5 && x < frame.w - fs * 3.5 {
             let shown = normalize_lon(lon);
-            push_label(
-                &mut labels,
-                tenths(x + pad),
-                tenths(fs + pad),
-                "start",
-                &|s| {
-                    if (shown.abs() - 180.0).abs() < 1e-9 {
-                        s.push_str("180°");
-                    } else {
-                        push_degrees(s, shown, lon_dec, 'E', 'W');
-                    }
-                },
-            );
+            let mut text = String::new();
+            if (shown.abs() - 180.0).abs() < 1e-9 {
+                text.push_str("180°");
+            } else {
+                push_degrees(&mut text, shown, lon_dec, 'E', 'W');
+            }
+            labels.push(GridLabel {
+                x: x + pad,
+                y: fs + pad,
+                text,
+            });
         }
     }
     push_path(svg, "graticule", &d);
-    if !labels.is_empty() {
-        svg.push_str(r#"<g class="graticule" font-size=""#);
-        push_tenths(svg, tenths(fs));
-        svg.push_str(r#"" stroke-width=""#);
-        push_tenths(svg, tenths(fs / 4.0));
-        svg.push_str(r#"">"#);
-        svg.push_str(&labels);
-        svg.push_str("</g>");
-    }
+    labels
 }
 
 fn push_label(out: &mut String, x: i64, y: i64, anchor: &str, text: &dyn Fn(&mut String)) {
@@ -708,50 +844,87 @@ fn push_degrees(out: &mut String, v: f64, decimals: usize, pos: char, neg: char)
 
 /// A scale bar of a round length, about a quarter of the width at most,
 /// true at the frame's centre latitude.
-fn draw_scale(svg: &mut String, frame: &Frame, fs: f64) {
-    let km_per_unit = KM_PER_DEGREE / frame.s;
-    let target = frame.w * 0.25 * km_per_unit;
-    if !(target.is_finite() && target > 0.0) || frame.top - frame.bottom() > MAX_SCALE_LAT_SPAN {
-        return;
+struct ScaleBar {
+    /// Length in kilometres and in viewBox units.
+    km: f64,
+    len: f64,
+    x0: f64,
+    y0: f64,
+    tick: f64,
+    fs: f64,
+}
+
+impl ScaleBar {
+    fn new(frame: &Frame, fs: f64) -> Option<ScaleBar> {
+        let km_per_unit = KM_PER_DEGREE / frame.s;
+        let target = frame.w * 0.25 * km_per_unit;
+        if !(target.is_finite() && target > 0.0) || frame.top - frame.bottom() > MAX_SCALE_LAT_SPAN
+        {
+            return None;
+        }
+        let magnitude = 10f64.powf(target.log10().floor());
+        let km = [5.0, 2.0, 1.0]
+            .iter()
+            .map(|m| m * magnitude)
+            .find(|&v| v <= target)
+            .unwrap_or(magnitude);
+        Some(ScaleBar {
+            km,
+            len: km / km_per_unit,
+            x0: fs,
+            y0: frame.h - fs,
+            tick: fs * 0.4,
+            fs,
+        })
     }
-    let magnitude = 10f64.powf(target.log10().floor());
-    let nice = [5.0, 2.0, 1.0]
-        .iter()
-        .map(|m| m * magnitude)
-        .find(|&v| v <= target)
-        .unwrap_or(magnitude);
-    let len = nice / km_per_unit;
-    let (x0, y0) = (fs, frame.h - fs);
-    let tick = fs * 0.4;
-    svg.push_str(r#"<g class="scale" font-size=""#);
-    push_tenths(svg, tenths(fs));
-    svg.push_str(r#"" stroke-width=""#);
-    push_tenths(svg, tenths(fs / 4.0));
-    svg.push_str(r#""><path d="M"#);
-    push_tenths(svg, tenths(x0));
-    svg.push(',');
-    push_tenths(svg, tenths(y0 - tick));
-    svg.push('V');
-    push_tenths(svg, tenths(y0));
-    svg.push('H');
-    push_tenths(svg, tenths(x0 + len));
-    svg.push('V');
-    push_tenths(svg, tenths(y0 - tick));
-    svg.push_str(r#""/>"#);
-    push_label(
-        svg,
-        tenths(x0 + len / 2.0),
-        tenths(y0 - tick - fs * 0.3),
-        "middle",
-        &|s| {
-            if nice >= 1.0 {
-                s.push_str(&format!("{nice:.0} km"));
-            } else {
-                s.push_str(&format!("{:.0} m", nice * 1000.0));
-            }
-        },
-    );
-    svg.push_str("</g>");
+
+    fn label(&self) -> String {
+        if self.km >= 1.0 {
+            format!("{:.0} km", self.km)
+        } else {
+            format!("{:.0} m", self.km * 1000.0)
+        }
+    }
+
+    /// The bar with its label, which sits above its middle.
+    fn rect(&self) -> Rect {
+        let mid = self.x0 + self.len / 2.0;
+        let half = labels::text_em(&self.label()) * self.fs / 2.0;
+        Rect {
+            x0: self.x0.min(mid - half) - 2.0,
+            y0: self.y0 - self.tick - self.fs * 1.3,
+            x1: (self.x0 + self.len).max(mid + half) + 2.0,
+            y1: self.y0 + 2.0,
+        }
+    }
+
+    fn draw(&self, svg: &mut String) {
+        let (x0, y0, tick, fs) = (self.x0, self.y0, self.tick, self.fs);
+        svg.push_str(r#"<g class="scale" font-size=""#);
+        push_tenths(svg, tenths(fs));
+        svg.push_str(r#"" stroke-width=""#);
+        push_tenths(svg, tenths(fs / 4.0));
+        svg.push_str(r#""><path d="M"#);
+        push_tenths(svg, tenths(x0));
+        svg.push(',');
+        push_tenths(svg, tenths(y0 - tick));
+        svg.push('V');
+        push_tenths(svg, tenths(y0));
+        svg.push('H');
+        push_tenths(svg, tenths(x0 + self.len));
+        svg.push('V');
+        push_tenths(svg, tenths(y0 - tick));
+        svg.push_str(r#""/>"#);
+        let label = self.label();
+        push_label(
+            svg,
+            tenths(x0 + self.len / 2.0),
+            tenths(y0 - tick - fs * 0.3),
+            "middle",
+            &|s| s.push_str(&label),
+        );
+        svg.push_str("</g>");
+    }
 }
 
 fn push_path(svg: &mut String, class: &str, d: &str) {

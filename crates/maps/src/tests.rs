@@ -137,6 +137,7 @@ fn lima_with_radius() {
         title: "Protest <Plaza San Martín> & \"Jirón\" 'Unión'",
         width: 640,
         height: 400,
+        lang: "en",
     });
     check_xml(&svg).unwrap();
     assert!(svg.starts_with(r#"<svg xmlns="http://www.w3.org/2000/svg" class="honbu-map" viewBox="0 0 640 400" role="img" aria-label="Protest &lt;Plaza"#));
@@ -149,8 +150,10 @@ fn lima_with_radius() {
     assert!(svg.contains("prefers-color-scheme"));
     assert!(svg.contains(&format!("<style>{SVG_STYLE}</style>")));
     // Lima is on the coast: both sea and land are in frame, and no other
-    // country is near enough to be drawn.
-    assert!(!svg.contains(r#"class="land" "#));
+    // country is near enough to be drawn (the inset shows the neighbours).
+    let (main, inset) = svg.split_once(r#"<svg class="inset""#).unwrap();
+    assert!(!main.contains(r#"class="land" "#));
+    assert!(inset.contains(r#"class="land" "#) && inset.contains(r#"class="land-focus""#));
     assert!(svg.len() < 30_000, "{} bytes", svg.len());
     assert!(!svg.contains("NaN") && !svg.contains("inf"));
     // 0.2° across at least: the scale bar shows kilometres, not metres.
@@ -168,6 +171,7 @@ fn country_only_and_point_only_and_world() {
                 title: "France",
                 width: 500,
                 height: 500,
+                lang: "en",
             },
             vec!["land-focus", "land"],
         ),
@@ -179,6 +183,7 @@ fn country_only_and_point_only_and_world() {
                 title: "Tokyo",
                 width: 300,
                 height: 200,
+                lang: "en",
             },
             vec!["land", "place"],
         ),
@@ -190,6 +195,7 @@ fn country_only_and_point_only_and_world() {
                 title: "",
                 width: 800,
                 height: 400,
+                lang: "en",
             },
             vec!["land"],
         ),
@@ -201,6 +207,7 @@ fn country_only_and_point_only_and_world() {
                 title: "Fiji",
                 width: 400,
                 height: 300,
+                lang: "en",
             },
             vec!["land-focus", "place"],
         ),
@@ -223,6 +230,7 @@ fn country_only_and_point_only_and_world() {
         title: " ",
         width: 0,
         height: 0,
+        lang: "en",
     });
     assert!(untitled.contains(r#"viewBox="0 0 640 400""#));
     assert!(untitled.contains("aria-label=\"Map\""));
@@ -245,6 +253,7 @@ fn polygon_area_with_hole_and_antimeridian() {
         title: "Fiji area",
         width: 400,
         height: 300,
+        lang: "en",
     });
     check_xml(&svg).unwrap();
     assert!(svg.contains("class=\"area\""));
@@ -342,6 +351,7 @@ fn garbage_never_panics() {
             title: rng.pick(&titles),
             width: rng.pick(&[0, 1, 2, 17, 640, 1920, 8192, u32::MAX]),
             height: rng.pick(&[0, 1, 3, 400, 1080, 9000, u32::MAX]),
+            lang: rng.pick(&["en", "ja", "fr-CA", "es", "", "\u{0}<&>", "zz-ZZ-x"]),
         };
         let svg = render_svg(&req);
         if let Err(e) = check_xml(&svg) {
@@ -357,6 +367,399 @@ fn garbage_never_panics() {
             let _ = validate_polygon(rings);
         }
     }
+}
+
+// --- Names on the map --------------------------------------------------------
+
+/// A text element of a map: its content (still escaped), the box the text
+/// covers at the least (0.45 em a character, which any sans-serif exceeds;
+/// cap height and descender), and its class.
+#[derive(Debug)]
+struct Label {
+    text: String,
+    class: String,
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[at..].find('"')? + at;
+    Some(tag[at..end].to_string())
+}
+
+/// The names a map writes (cities and the country; not degrees or the
+/// scale), with the font size of their group unless they have their own.
+fn names(svg: &str) -> Vec<Label> {
+    let mut out = Vec::new();
+    let mut group_fs = 0.0;
+    let mut i = 0;
+    while let Some(at) = svg[i..].find('<') {
+        let start = i + at;
+        let Some(end) = svg[start..].find('>').map(|e| start + e) else {
+            break;
+        };
+        let tag = &svg[start..=end];
+        i = end + 1;
+        if tag.starts_with("<g ") {
+            group_fs = attr(tag, "font-size")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0);
+            let class = attr(tag, "class").unwrap_or_default();
+            if class == "graticule" || class == "scale" {
+                group_fs = 0.0;
+            }
+        } else if tag.starts_with("<text") && group_fs > 0.0 {
+            let close = svg[i..].find("</text>").unwrap() + i;
+            let text = svg[i..close].to_string();
+            let fs: f64 = attr(tag, "font-size").map_or(group_fs, |v| v.parse().unwrap());
+            let x: f64 = attr(tag, "x").unwrap().parse().unwrap();
+            let y: f64 = attr(tag, "y").unwrap().parse().unwrap();
+            let width = text.chars().count() as f64 * fs * 0.45;
+            let x0 = match attr(tag, "text-anchor").as_deref() {
+                Some("middle") => x - width / 2.0,
+                Some("end") => x - width,
+                _ => x,
+            };
+            out.push(Label {
+                text,
+                class: attr(tag, "class").unwrap_or_default(),
+                x0,
+                y0: y - fs * 0.7,
+                x1: x0 + width,
+                y1: y + fs * 0.2,
+            });
+        }
+    }
+    out
+}
+
+fn city_names(svg: &str) -> Vec<String> {
+    names(svg)
+        .into_iter()
+        .filter(|l| l.class != "country-name")
+        .map(|l| l.text)
+        .collect()
+}
+
+fn country_label(svg: &str) -> Option<String> {
+    names(svg)
+        .into_iter()
+        .find(|l| l.class == "country-name")
+        .map(|l| l.text)
+}
+
+fn lima_500m(lang: &str) -> String {
+    let area = Area::Radius { metres: 500.0 };
+    render_svg(&MapRequest {
+        country: Some("PE"),
+        point: Some(lima()),
+        area: Some(&area),
+        title: "Lima",
+        lang,
+        ..Default::default()
+    })
+}
+
+#[test]
+fn lima_names_its_cities_and_country() {
+    let svg = lima_500m("en");
+    check_xml(&svg).unwrap();
+    let cities = city_names(&svg);
+    assert!(cities.len() >= 4 && cities.len() <= 12, "{cities:?}");
+    assert_eq!(cities[0], "Lima", "the incident's own town first");
+    assert!(svg.contains(r#"<text class="major""#) && svg.contains(">Lima</text>"));
+    assert!(cities.iter().any(|c| c == "Callao"), "{cities:?}");
+    assert_eq!(cities.iter().filter(|c| *c == "Lima").count(), 1);
+    // Dots for the names (none is under the marker at this scale).
+    assert_eq!(svg.matches(r#"<circle class="city""#).count(), cities.len());
+    // The frame lies inside Peru: the name goes in a corner.
+    assert_eq!(country_label(&svg).as_deref(), Some("PERU"));
+    assert!(svg.contains(r#"<svg class="inset""#) && svg.contains(r#"class="inset-mark""#));
+    assert!(svg.contains(r#"class="inset-frame""#));
+    assert!(svg.len() < 30_000, "{} bytes", svg.len());
+}
+
+#[test]
+fn country_name_in_the_language_asked() {
+    for (lang, name) in [
+        ("ja", "ペルー"),
+        ("ja-JP", "ペルー"),
+        ("fr", "PÉROU"),
+        ("es", "PERÚ"),
+        ("en", "PERU"),
+        ("de", "PERU"),
+        ("", "PERU"),
+        ("<&\"", "PERU"),
+    ] {
+        let svg = lima_500m(lang);
+        check_xml(&svg).unwrap();
+        assert_eq!(country_label(&svg).as_deref(), Some(name), "{lang:?}");
+        // City names are GeoNames' own, whatever the language.
+        assert_eq!(city_names(&svg)[0], "Lima", "{lang:?}");
+    }
+    // A whole-country frame names the country over its land, in the middle.
+    let svg = render_svg(&MapRequest {
+        country: Some("JP"),
+        lang: "ja",
+        width: 640,
+        height: 640,
+        ..Default::default()
+    });
+    let label = names(&svg).into_iter().find(|l| l.class == "country-name");
+    let label = label.expect("country name");
+    assert_eq!(label.text, "日本");
+    assert!(label.x0 > 64.0 && label.x1 < 576.0, "{label:?}");
+}
+
+#[test]
+fn bamako_is_no_longer_blank() {
+    let area = Area::Radius { metres: 500.0 };
+    for (country, area) in [
+        (Some("ML"), Some(&area)),
+        (Some("ml"), None),
+        // No country given: the place tells which.
+        (None, Some(&area)),
+        (None, None),
+    ] {
+        let svg = render_svg(&MapRequest {
+            country,
+            point: Some((12.65, -8.0)),
+            area,
+            title: "Bamako",
+            ..Default::default()
+        });
+        check_xml(&svg).unwrap();
+        let cities = city_names(&svg);
+        assert_eq!(
+            cities.first().map(String::as_str),
+            Some("Bamako"),
+            "{country:?}"
+        );
+        assert_eq!(country_label(&svg).as_deref(), Some("MALI"), "{country:?}");
+        assert!(svg.contains(r#"<svg class="inset""#), "{country:?}");
+        // Bamako's point is the incident's: named beside the marker, no dot.
+        assert!(svg.contains(r#"<text class="major""#));
+        assert_eq!(svg.matches(r#"class="city""#).count(), cities.len() - 1);
+        // The inset shows Mali, highlighted.
+        let inset = svg.split_once(r#"<svg class="inset""#).unwrap().1;
+        assert!(inset.contains(r#"class="land-focus""#), "{country:?}");
+    }
+}
+
+#[test]
+fn inset_only_for_local_frames() {
+    let has_inset = |req: &MapRequest| render_svg(req).contains(r#"<svg class="inset""#);
+    let city = MapRequest {
+        point: Some((48.8566, 2.3522)),
+        country: Some("FR"),
+        ..Default::default()
+    };
+    assert!(has_inset(&city));
+    let world = MapRequest::default();
+    assert!(!has_inset(&world));
+    let svg = render_svg(&world);
+    assert!(city_names(&svg).is_empty(), "no city names on the world");
+    let france = MapRequest {
+        country: Some("FR"),
+        ..Default::default()
+    };
+    assert!(
+        !has_inset(&france),
+        "a whole-country frame needs no locator"
+    );
+    let svg = render_svg(&france);
+    assert!(city_names(&svg).iter().any(|c| c == "Paris"));
+    assert_eq!(country_label(&svg).as_deref(), Some("FRANCE"));
+    // A huge area is already its own region.
+    let huge = Area::Radius { metres: 3.0e6 };
+    assert!(!has_inset(&MapRequest {
+        area: Some(&huge),
+        ..city
+    }));
+    // Too small a map for one.
+    assert!(!has_inset(&MapRequest {
+        width: 200,
+        height: 150,
+        ..city
+    }));
+    // Where the frame is in the inset: a dot for a city, a box for a region.
+    let street = Area::Radius { metres: 500.0 };
+    let svg = render_svg(&MapRequest {
+        area: Some(&street),
+        ..city
+    });
+    assert!(svg.contains(r#"<circle class="inset-mark""#));
+    let region = Area::Radius { metres: 150_000.0 };
+    let svg = render_svg(&MapRequest {
+        area: Some(&region),
+        ..city
+    });
+    assert!(svg.contains(r#"<rect class="inset-mark""#));
+}
+
+/// Every map of a varied set: its names inside the viewBox, apart from one
+/// another and from the incident's marker.
+#[test]
+fn names_do_not_overlap() {
+    let lima_area = Area::Radius { metres: 500.0 };
+    let wide = Area::Radius { metres: 150_000.0 };
+    let fiji = Area::Polygon {
+        rings: vec![vec![
+            (179.0, -16.0),
+            (-179.0, -16.0),
+            (-179.0, -18.5),
+            (179.0, -18.5),
+            (179.0, -16.0),
+        ]],
+    };
+    let mut reqs = Vec::new();
+    for (w, h) in [(640, 400), (960, 480), (300, 200), (400, 500), (1920, 1080)] {
+        for (country, point, area) in [
+            (Some("PE"), Some(lima()), Some(&lima_area)),
+            (Some("PE"), Some(lima()), Some(&wide)),
+            (Some("PE"), None, None),
+            (Some("JP"), Some((35.68, 139.76)), None),
+            (Some("FR"), None, None),
+            (Some("RU"), None, None),
+            (Some("IN"), Some((28.61, 77.21)), Some(&wide)),
+            (None, Some((12.65, -8.0)), None),
+            (Some("FJ"), Some((-17.8, 178.0)), Some(&fiji)),
+            (Some("US"), Some((40.71, -74.0)), None),
+            (Some("CN"), None, None),
+        ] {
+            reqs.push(MapRequest {
+                country,
+                point,
+                area,
+                width: w,
+                height: h,
+                lang: "ja",
+                ..Default::default()
+            });
+        }
+    }
+    let mut total = 0;
+    for req in &reqs {
+        let svg = render_svg(req);
+        check_xml(&svg).unwrap();
+        let labels = names(&svg);
+        let vb = (f64::from(req.width), f64::from(req.height));
+        for (i, a) in labels.iter().enumerate() {
+            assert!(
+                a.x0 >= 0.0 && a.y0 >= 0.0 && a.x1 <= vb.0 && a.y1 <= vb.1,
+                "{a:?} outside {req:?}"
+            );
+            for b in &labels[i + 1..] {
+                let apart = a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0;
+                assert!(apart, "{a:?} and {b:?} overlap in {req:?}");
+            }
+        }
+        if let Some(tag) = svg.split(r#"<circle class="place""#).nth(1) {
+            let num = |n| attr(tag, n).unwrap().parse::<f64>().unwrap();
+            let (cx, cy, r) = (num("cx"), num("cy"), num("r"));
+            for a in &labels {
+                let apart = a.x1 <= cx - r || cx + r <= a.x0 || a.y1 <= cy - r || cy + r <= a.y0;
+                assert!(apart, "{a:?} over the marker in {req:?}");
+            }
+        }
+        total += labels.len();
+    }
+    assert!(
+        total > reqs.len() * 3,
+        "{total} names in {} maps",
+        reqs.len()
+    );
+}
+
+#[test]
+fn names_are_escaped() {
+    // Huai'an, 2.5 million people: a gazetteer name with an apostrophe.
+    let svg = render_svg(&MapRequest {
+        point: Some((33.58861, 119.01917)),
+        ..Default::default()
+    });
+    check_xml(&svg).unwrap();
+    assert!(
+        svg.contains(">Huai&#39;an</text>"),
+        "{:?}",
+        city_names(&svg)
+    );
+    assert!(!svg.contains("Huai'an"));
+}
+
+#[test]
+fn absurd_places_with_names() {
+    let huge = Area::Radius { metres: 1e30 };
+    let nan = Area::Radius { metres: f64::NAN };
+    let big = Area::Radius { metres: 2.0e7 };
+    let wide = Area::Polygon {
+        rings: vec![vec![
+            (-179.9, -89.9),
+            (179.9, -89.9),
+            (179.9, 89.9),
+            (-179.9, 89.9),
+            (-179.9, -89.9),
+        ]],
+    };
+    let points = [
+        (90.0, 0.0),
+        (-90.0, 180.0),
+        (89.9999, -179.9999),
+        (0.0, 180.0),
+        (0.0, -180.0),
+        (-16.5, 179.999),
+        (65.5, -179.999),
+        (f64::NAN, 0.0),
+        (0.0, f64::INFINITY),
+        (1e300, 1e300),
+        (-12.0464, -77.0428 + 360.0 * 5.0),
+    ];
+    for point in points {
+        for area in [None, Some(&huge), Some(&nan), Some(&big), Some(&wide)] {
+            for (w, h) in [
+                (640, 400),
+                (1, 1),
+                (8192, 3),
+                (3, 8192),
+                (u32::MAX, u32::MAX),
+            ] {
+                for country in [None, Some("FJ"), Some("RU"), Some("AQ"), Some("PE")] {
+                    let req = MapRequest {
+                        country,
+                        point: Some(point),
+                        area,
+                        width: w,
+                        height: h,
+                        lang: "ja",
+                        ..Default::default()
+                    };
+                    let svg = render_svg(&req);
+                    if let Err(e) = check_xml(&svg) {
+                        panic!("{e} for {req:?}");
+                    }
+                    assert!(!svg.contains("NaN") && !svg.contains("inf"), "{req:?}");
+                }
+            }
+        }
+    }
+    // Lima five turns of the globe away is still Lima.
+    let svg = render_svg(&MapRequest {
+        point: Some((-12.0464, -77.0428 + 1800.0)),
+        ..Default::default()
+    });
+    assert_eq!(city_names(&svg).first().map(String::as_str), Some("Lima"));
+    // Across the antimeridian: Fiji's towns either side of 180°.
+    let svg = render_svg(&MapRequest {
+        point: Some((-16.8, 179.9)),
+        country: Some("FJ"),
+        ..Default::default()
+    });
+    let cities = city_names(&svg);
+    assert!(cities.iter().any(|c| c == "Labasa"), "{cities:?}");
+    assert_eq!(country_label(&svg).as_deref(), Some("FIJI"));
 }
 
 // --- Gazetteer -------------------------------------------------------------

@@ -46,6 +46,111 @@ pub(crate) fn world() -> &'static World {
     WORLD.get_or_init(|| build(COUNTRIES_50M).unwrap_or_default())
 }
 
+/// How far each level of coarse outlines may stray from the full ones, in
+/// degrees, coarsest first.
+const COARSE_LEVELS_DEG: [f64; 2] = [0.1, 0.02];
+
+/// The polygons to draw at `px_per_deg` viewBox units per degree, where a
+/// line may stray by `max_px` units unseen: those of [`world`], or, for
+/// small-scale maps (the world, large countries, the locator inset), the
+/// coarsest level of [`COARSE_LEVELS_DEG`] whose tolerance stays within
+/// `max_px` there. Projecting every point of the full outlines is most of
+/// the work of such a map.
+pub(crate) fn polys_at(px_per_deg: f64, max_px: f64) -> &'static [Poly] {
+    static LEVELS: [OnceLock<Vec<Poly>>; 2] = [OnceLock::new(), OnceLock::new()];
+    for (tol, level) in COARSE_LEVELS_DEG.iter().zip(&LEVELS) {
+        if px_per_deg * tol <= max_px {
+            return level.get_or_init(|| coarse(&world().polys, *tol));
+        }
+    }
+    &world().polys
+}
+
+/// The polygons with their rings simplified (Douglas–Peucker) to `tolerance`
+/// degrees. Bounding boxes, areas and countries stay the full polygons'.
+fn coarse(polys: &[Poly], tolerance: f64) -> Vec<Poly> {
+    polys
+        .iter()
+        .map(|p| Poly {
+            rings: p
+                .rings
+                .iter()
+                .map(|r| simplify_ring(r, tolerance))
+                .collect(),
+            bbox: p.bbox,
+            area: p.area,
+            country: p.country,
+            feature: p.feature,
+        })
+        .collect()
+}
+
+/// Douglas–Peucker in degrees. The first and last points are kept, so a
+/// closed ring stays closed; a ring that would keep fewer than four points
+/// is kept whole.
+fn simplify_ring(ring: &[(f64, f64)], tolerance: f64) -> Ring {
+    let n = ring.len();
+    if n <= 4 {
+        return ring.to_vec();
+    }
+    let mut keep = vec![false; n];
+    if let Some(a) = keep.first_mut() {
+        *a = true;
+    }
+    if let Some(z) = keep.last_mut() {
+        *z = true;
+    }
+    let tol2 = tolerance * tolerance;
+    let mut stack = vec![(0, n - 1)];
+    while let Some((a, b)) = stack.pop() {
+        if b <= a + 1 {
+            continue;
+        }
+        let (Some(&pa), Some(&pb)) = (ring.get(a), ring.get(b)) else {
+            continue;
+        };
+        let mut far = (0.0, a);
+        for (i, &p) in ring.iter().enumerate().take(b).skip(a + 1) {
+            let d = segment_distance2(p, pa, pb);
+            if d > far.0 {
+                far = (d, i);
+            }
+        }
+        if far.0 > tol2 {
+            if let Some(k) = keep.get_mut(far.1) {
+                *k = true;
+            }
+            stack.push((a, far.1));
+            stack.push((far.1, b));
+        }
+    }
+    let out: Ring = ring
+        .iter()
+        .zip(&keep)
+        .filter(|(_, &k)| k)
+        .map(|(&p, _)| p)
+        .collect();
+    if out.len() < 4 {
+        ring.to_vec()
+    } else {
+        out
+    }
+}
+
+/// Squared distance from `p` to the segment `a`–`b`.
+fn segment_distance2(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (px, py) = (p.0 - a.0, p.1 - a.1);
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        ((px * dx + py * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let (ex, ey) = (px - t * dx, py - t * dy);
+    ex * ex + ey * ey
+}
+
 fn build(json: &str) -> Result<World, topojson::TopoError> {
     let geometries = topojson::decode(json, "countries")?;
     let mut world = World::default();
@@ -196,12 +301,63 @@ pub fn near_country(alpha2: &str, lat: f64, lon: f64, margin_deg: f64) -> Option
 /// Bounding box of the country's largest polygon: its main landmass, so that
 /// overseas parts (French Guiana, Alaska, …) do not blow up the frame.
 pub(crate) fn main_bbox(country: &Country) -> Option<BBox> {
+    main_poly(country.alpha2).map(|p| p.bbox)
+}
+
+/// The country's largest polygon (see [`main_bbox`]).
+pub(crate) fn main_poly(alpha2: &str) -> Option<&'static Poly> {
     world()
         .polys
         .iter()
-        .filter(|p| p.country.is_some_and(|c| c.alpha2 == country.alpha2))
+        .filter(|p| p.country.is_some_and(|c| c.alpha2 == alpha2))
         .max_by(|a, b| a.area.total_cmp(&b.area))
-        .map(|p| p.bbox)
+}
+
+/// Whether the bounding box of any polygon of the country, at any of the
+/// longitude copies `offsets`, meets `view`.
+pub(crate) fn country_meets(alpha2: &str, view: &BBox, offsets: &[f64]) -> bool {
+    world()
+        .polys
+        .iter()
+        .filter(|p| p.country.is_some_and(|c| c.alpha2 == alpha2))
+        .any(|p| offsets.iter().any(|&o| p.bbox.shifted(o).intersects(view)))
+}
+
+/// Where to write the name of the land `poly`: the middle of the widest
+/// stretch inside it along one of a few parallels (widths in kilometres,
+/// so that the cosine of the latitude counts), as `(lon, lat)`. A cheap
+/// stand-in for the pole of inaccessibility that stays inside concave
+/// shapes, where the centre of the bounding box may be at sea.
+pub(crate) fn label_point(poly: &Poly) -> Option<(f64, f64)> {
+    let b = poly.bbox;
+    let mut best: Option<(f64, (f64, f64))> = None;
+    let mut xs: Vec<f64> = Vec::new();
+    for f in [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8] {
+        let lat = b.min_lat + (b.max_lat - b.min_lat) * f;
+        xs.clear();
+        for ring in &poly.rings {
+            for w in ring.windows(2) {
+                let (Some(&(x1, y1)), Some(&(x2, y2))) = (w.first(), w.get(1)) else {
+                    continue;
+                };
+                if (y1 > lat) != (y2 > lat) {
+                    xs.push(x1 + (lat - y1) / (y2 - y1) * (x2 - x1));
+                }
+            }
+        }
+        xs.sort_unstable_by(f64::total_cmp);
+        let k = lat.to_radians().cos();
+        for pair in xs.chunks_exact(2) {
+            let (Some(&a), Some(&z)) = (pair.first(), pair.get(1)) else {
+                continue;
+            };
+            let width = (z - a) * k;
+            if width.is_finite() && best.is_none_or(|(w, _)| width > w) {
+                best = Some((width, ((a + z) / 2.0, lat)));
+            }
+        }
+    }
+    best.map(|(_, p)| p)
 }
 
 #[cfg(test)]
@@ -235,6 +391,61 @@ mod tests {
                 assert_eq!(r.first(), r.last());
             }
         }
+    }
+
+    #[test]
+    fn coarse_outlines() {
+        let full = &world().polys;
+        let count = |ps: &[Poly]| {
+            ps.iter()
+                .flat_map(|p| &p.rings)
+                .map(Vec::len)
+                .sum::<usize>()
+        };
+        let n_full = count(full);
+        assert!(std::ptr::eq(polys_at(100.0, 0.3), full.as_slice()));
+        assert!(std::ptr::eq(polys_at(f64::NAN, 0.3), full.as_slice()));
+        for (tol, px, fewer) in [(0.02, 10.0, 1.5), (0.1, 2.5, 3.5)] {
+            let coarse = polys_at(px, 0.3);
+            assert_eq!(full.len(), coarse.len());
+            let n_coarse = count(coarse);
+            eprintln!("outline points: {n_full} full, {n_coarse} within {tol}°");
+            assert!(
+                n_coarse as f64 * fewer < n_full as f64,
+                "{n_coarse} of {n_full}"
+            );
+            check_coarse(full, coarse, tol);
+        }
+    }
+
+    fn check_coarse(full: &[Poly], coarse: &[Poly], tol: f64) {
+        for (f, c) in full.iter().zip(coarse) {
+            assert_eq!(f.rings.len(), c.rings.len());
+            for (fr, cr) in f.rings.iter().zip(&c.rings) {
+                assert!(cr.len() >= 4 && cr.first() == fr.first() && cr.last() == fr.last());
+                // Every point of the full ring lies near the coarse one.
+                for &p in fr.iter().step_by(7) {
+                    let near = cr
+                        .windows(2)
+                        .any(|w| segment_distance2(p, w[0], w[1]) <= tol * tol * 1.0001);
+                    assert!(near, "{p:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn label_points_are_on_land() {
+        for code in [
+            "PE", "CL", "ML", "JP", "FR", "RU", "US", "NO", "IT", "ID", "FJ",
+        ] {
+            let poly = main_poly(code).expect(code);
+            let (lon, lat) = label_point(poly).expect(code);
+            assert!(point_in_rings(&poly.rings, lon, lat), "{code}: {lon} {lat}");
+        }
+        let view = main_bbox(iso::country("PE").expect("PE")).expect("bbox");
+        assert!(country_meets("PE", &view, &[0.0]));
+        assert!(!country_meets("JP", &view, &[0.0, -360.0, 360.0]));
     }
 
     #[test]
