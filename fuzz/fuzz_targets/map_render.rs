@@ -23,6 +23,7 @@ fuzz_target!(|data: &[u8]| {
         title: "fuzz",
         width: u32::from(data.get(3).copied().unwrap_or(0)) * 8,
         height: u32::from(data.get(4).copied().unwrap_or(0)) * 8,
+        lang: if data.len() % 2 == 0 { "ja" } else { "en" },
     });
     assert!(svg.starts_with("<svg"));
     let _ = honbu_maps::country_at(f(data, 0), f(data, 1));

@@ -237,7 +237,13 @@ pub async fn serve(
     // Decode the world outline now rather than on the first board, and
     // build the gazetteer's index (a third of a second) off the async threads.
     let _ = honbu_maps::country_at(0.0, 0.0);
-    tokio::task::spawn_blocking(|| honbu_maps::places("a", 1));
+    tokio::task::spawn_blocking(|| {
+        honbu_maps::places("a", 1);
+        honbu_maps::render_svg(&honbu_maps::MapRequest {
+            point: Some((-12.0, -77.0)),
+            ..Default::default()
+        });
+    });
     let registry = conn::Registry::new(config.connections.clone());
     let (app, throttle) = router_with_throttle(store.clone(), config);
     let counted = tokio::spawn(record_counted(store.clone(), throttle.clone()));

@@ -102,6 +102,7 @@ pub async fn map(
         title: &inc.title,
         width: 960,
         height: 480,
+        lang: v.lang.lang,
     });
     Ok((
         [

@@ -150,11 +150,42 @@ async fn officer_opens_incident_logs_graded_entry_seen_live_elsewhere_and_reads_
         .click()
         .await
         .unwrap();
-    fill(&a, "country", "YE").await;
-    fill(&a, "lat", "15.35").await;
-    fill(&a, "lon", "44.2").await;
+    // The city, typed in its own script, and chosen from the gazetteer:
+    // the country, the coordinates and the zone fill in.
+    fill(&a, "place", "صنعاء").await;
+    let t0 = Instant::now();
+    let pick = loop {
+        if let Ok(b) = a
+            .find(Locator::Css("[data-place-picker] ul.picks button"))
+            .await
+        {
+            break b;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(5), "no place offered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(pick.text().await.unwrap().contains("Sanaa"));
+    pick.click().await.unwrap();
+    let value = |id: &'static str| {
+        let a = a.clone();
+        async move {
+            a.find(Locator::Id(id))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+        }
+    };
+    assert_eq!(value("country").await, "YE");
+    assert_eq!(value("time_zone").await, "Asia/Aden");
+    assert!(
+        value("lat").await.starts_with("15.35"),
+        "{}",
+        value("lat").await
+    );
     fill(&a, "radius_m", "2000").await;
-    fill(&a, "time_zone", "Asia/Aden").await;
     fill(&a, "hq_name", "MOFA Emergency HQ").await;
     fill(&a, "hq_zone", "Asia/Tokyo").await;
     a.find(Locator::Css("form.form > button"))
