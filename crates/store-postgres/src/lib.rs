@@ -183,6 +183,12 @@ fn column(row: &postgres::Row, i: usize) -> Result<Value> {
             .try_get::<_, Option<f32>>(i)
             .map_err(conv)?
             .map_or(Value::Null, |v| Value::Real(v.into())),
+        // A list of words (the search's pairs), read as they were written:
+        // separated by spaces.
+        Type::TEXT_ARRAY => row
+            .try_get::<_, Option<Vec<String>>>(i)
+            .map_err(conv)?
+            .map_or(Value::Null, |v| Value::Text(v.join(" "))),
         _ => row
             .try_get::<_, Option<String>>(i)
             .map_err(conv)?

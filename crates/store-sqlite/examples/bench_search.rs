@@ -137,9 +137,10 @@ fn time(runs: usize, mut f: impl FnMut() -> usize) -> (f64, f64, usize) {
     (pct(&mut v, 0.5), pct(&mut v, 0.99), found)
 }
 
-fn run(name: &str, store: &Store, n: usize) {
+fn run(name: &str, store: &Store, n: usize, after_fill: impl FnOnce()) {
     let t0 = Instant::now();
     let (incident, p) = fill(store, n);
+    after_fill();
     println!(
         "{name}: {n} entries logged in {:.1} s",
         t0.elapsed().as_secs_f64()
@@ -226,14 +227,16 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(100_000);
     let temp = honbu_testkit::sqlite(honbu_store_sqlite::Durability::Normal);
-    run("sqlite", &temp, n);
+    run("sqlite", &temp, n, || {});
     match std::env::var("HONBU_TEST_POSTGRES") {
         Ok(url) if !url.is_empty() => {
+            let db = honbu_testkit::postgres::fresh_database(&url);
             let store = honbu_testkit::postgres::store_on(
-                &honbu_testkit::postgres::fresh_database(&url),
+                &db,
                 honbu_store::journal::JournalKey::generate(),
             );
-            run("postgres", &store, n);
+            // The planner's statistics, as autovacuum gathers them after a load.
+            run("postgres", &store, n, || honbu_testkit::postgres::analyze(&db));
         }
         _ => println!("postgres: HONBU_TEST_POSTGRES is not set; not run"),
     }

@@ -647,10 +647,16 @@ pub const PAIRS_INDEX_SQLITE: &str = r#"
 CREATE VIRTUAL TABLE entry_pairs USING fts5(grams, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
 "#;
 
-/// PostgreSQL: the pairs as text, and a GIN index over them as an array.
+/// PostgreSQL: the pairs as text, kept also as an array (computed by the
+/// database, so the projection writes one text on both backends) with a
+/// GIN index over it.
 pub const PAIRS_INDEX_POSTGRES: &str = r#"
-CREATE TABLE entry_pairs (seq BIGINT PRIMARY KEY, grams TEXT NOT NULL);
-CREATE INDEX entry_pairs_grams ON entry_pairs USING gin (string_to_array(grams, ' '));
+CREATE TABLE entry_pairs (
+    seq BIGINT PRIMARY KEY,
+    grams TEXT NOT NULL,
+    gram_list TEXT[] GENERATED ALWAYS AS (string_to_array(grams, ' ')) STORED
+);
+CREATE INDEX entry_pairs_grams ON entry_pairs USING gin (gram_list);
 CREATE INDEX entries_by_seq ON entries (seq);
 "#;
 

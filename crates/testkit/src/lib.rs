@@ -167,6 +167,15 @@ pub mod postgres {
         ))
     }
 
+    /// Gathers the planner's statistics of the database at `url`, as
+    /// autovacuum would after a bulk load (benchmarks that load and then
+    /// query at once).
+    pub fn analyze(url: &str) {
+        let mut c = postgres::Client::connect(url, postgres::NoTls)
+            .unwrap_or_else(|e| panic!("PostgreSQL at {url} is not reachable: {e}"));
+        c.batch_execute("ANALYZE").unwrap();
+    }
+
     /// A store on the database at `url` (several may share one database and key).
     pub fn store_on(url: &str, key: JournalKey) -> Store {
         Store::new(Box::new(Postgres::connect(url).unwrap()), key).unwrap()

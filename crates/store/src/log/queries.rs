@@ -373,7 +373,7 @@ impl Filter {
                     format!("e.seq IN (SELECT rowid FROM entry_pairs WHERE entry_pairs MATCH ${n})")
                 }),
                 Dialect::Postgres => add(&mut cond, params, Value::Text(w), &|n| {
-                    format!("e.seq IN (SELECT p.seq FROM entry_pairs p WHERE string_to_array(p.grams, ' ') @> ARRAY[${n}::text])")
+                    format!("e.seq IN (SELECT p.seq FROM entry_pairs p WHERE p.gram_list @> ARRAY[${n}::text])")
                 }),
             }
         }
