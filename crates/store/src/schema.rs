@@ -644,7 +644,7 @@ const V11: &str = "{PAIRS_INDEX}";
 /// SQLite: an FTS5 index of the pairs as words, holding no copy of them,
 /// keyed like the trigram index by the journal position of the entry.
 pub const PAIRS_INDEX_SQLITE: &str = r#"
-CREATE VIRTUAL TABLE entry_pairs USING fts5(grams, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE entry_pairs USING fts5(grams, content='', contentless_delete=1, detail=none, tokenize='unicode61 remove_diacritics 0');
 "#;
 
 /// PostgreSQL: the pairs as text, kept also as an array (computed by the
