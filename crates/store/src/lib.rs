@@ -7,8 +7,8 @@
 //!
 //! The store is cut into rooms by feature, each with its commands, queries
 //! and projection side by side: [`accounts`], [`incidents`],
-//! [`headquarters`], [`log`], [`work`] (decisions and tasks) and
-//! [`reports`] (handover briefs, SITREPs). What every room shares — the
+//! [`headquarters`], [`log`], [`attachments`] (files attached to entries),
+//! [`work`] (decisions and tasks) and [`reports`] (handover briefs, SITREPs). What every room shares — the
 //! command context, visibility, "the incident is closed", pages — is in
 //! [`rules`]; the [`board`] is composed above the rooms from their reads.
 //!
@@ -18,6 +18,7 @@
 //! suite in `honbu-testkit` holds every backend to it.
 
 pub mod accounts;
+pub mod attachments;
 pub mod board;
 pub mod headquarters;
 pub mod incidents;
