@@ -8,7 +8,6 @@ use crate::versions::At;
 use crate::{log, Result, StoreError};
 use honbu_domain::access::Principal;
 use honbu_domain::ids::*;
-use honbu_domain::time::Timestamp;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -27,7 +26,7 @@ pub struct AttachmentView {
     pub size: u64,
     /// SHA-256 of the bytes, lowercase hex: what the journal holds.
     pub sha256: String,
-    pub added_at: Timestamp,
+    pub added_at: chrono::DateTime<chrono::Utc>,
     pub added_by: Option<UserId>,
 }
 
