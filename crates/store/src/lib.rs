@@ -229,6 +229,9 @@ pub struct Published {
 pub struct Wire {
     pub data: String,
     pub entry: Option<(honbu_domain::board::EntryView, log::Refs)>,
+    /// For an event about an entry that only its readers may learn of (a
+    /// file attached to it): the entry and its mark, as the event left it.
+    pub about: Option<(honbu_domain::ids::EntryId, log::Refs)>,
 }
 
 impl std::ops::Deref for Published {

@@ -545,3 +545,56 @@ async fn the_entry_page_lists_its_files_and_takes_one_from_a_writer() {
     );
     assert!(!past.contains("data-attach="));
 }
+
+/// The live stream tells of a file attached only those who may read its
+/// entry: the other HQ does not learn that one came to an entry of this HQ.
+#[tokio::test]
+async fn the_stream_tells_of_a_file_only_those_who_read_its_entry() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let inc = &w.incident;
+    let hidden = entry(
+        &app,
+        &w.mofa_token,
+        inc,
+        json!({"text": "MOFA only", "release": "hq", "hq": w.mofa_hq}),
+    )
+    .await;
+    let open = entry(&app, &w.mofa_token, inc, json!({"text": "for all"})).await;
+    let path = format!("/api/v1/incidents/{inc}/stream");
+    let mut mofa = app.sse(&path, &w.mofa_token).await;
+    let mut lima = app.sse(&path, &w.lima_token).await;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let r = upload(
+        &app,
+        &w.mofa_token,
+        &hidden,
+        "held.csv",
+        "text/csv",
+        b"a".to_vec(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = upload(
+        &app,
+        &w.mofa_token,
+        &open,
+        "map.png",
+        "image/png",
+        b"b".to_vec(),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let wait = std::time::Duration::from_secs(3);
+    let (k1, d1) = mofa.next_event(wait).await.unwrap();
+    let (k2, d2) = mofa.next_event(wait).await.unwrap();
+    assert_eq!(
+        (k1.as_str(), k2.as_str()),
+        ("attachment_added", "attachment_added")
+    );
+    let (k, d) = lima.next_event(wait).await.unwrap();
+    assert_eq!(k, "attachment_added");
+    let seq = |d: &str| serde_json::from_str::<Value>(d).unwrap()["seq"].clone();
+    assert_eq!(seq(&d), seq(&d2), "Lima hears of the second only: {d1} {d}");
+    assert!(!d.contains("map.png"), "the stream names no file: {d}");
+}

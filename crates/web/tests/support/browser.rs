@@ -414,7 +414,12 @@ async fn an_officer_attaches_a_file_from_the_entry_page_and_it_comes_back_byte_f
     sign_in(&a, &app, "mofa.head").await;
     let page = app.url(&format!("/incidents/{}/log/{e}", w.incident));
     a.goto(&page).await.unwrap();
-    wait_for(&a, "No file is attached to this entry.", Duration::from_secs(5)).await;
+    wait_for(
+        &a,
+        "No file is attached to this entry.",
+        Duration::from_secs(5),
+    )
+    .await;
     let choose = |path: std::path::PathBuf| {
         let a = a.clone();
         async move {
@@ -434,8 +439,17 @@ async fn an_officer_attaches_a_file_from_the_entry_page_and_it_comes_back_byte_f
     };
     let before = app.journal_seq_excluding_security().await;
     choose(big).await;
-    wait_for(&a, "The file is too large: at most 64 KiB", Duration::from_secs(5)).await;
-    assert_eq!(app.journal_seq_excluding_security().await, before, "nothing sent");
+    wait_for(
+        &a,
+        "The file is too large: at most 64 KiB",
+        Duration::from_secs(5),
+    )
+    .await;
+    assert_eq!(
+        app.journal_seq_excluding_security().await,
+        before,
+        "nothing sent"
+    );
     a.goto(&page).await.unwrap();
     choose(small).await;
     wait_for(&a, "File attached.", Duration::from_secs(10)).await;
