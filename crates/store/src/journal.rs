@@ -404,6 +404,26 @@ pub fn verify(
     key: &JournalKey,
     progress: &mut dyn FnMut(i64, i64),
 ) -> Result<Verdict, StoreError> {
+    walk(c, key, progress, true)
+}
+
+/// The chain alone, as [`verify`] walks it, without the attached files:
+/// what a rebuild must trust (it replays the journal, and keeps the files
+/// as they are).
+pub fn verify_chain(
+    c: &mut dyn Conn,
+    key: &JournalKey,
+    progress: &mut dyn FnMut(i64, i64),
+) -> Result<Verdict, StoreError> {
+    walk(c, key, progress, false)
+}
+
+fn walk(
+    c: &mut dyn Conn,
+    key: &JournalKey,
+    progress: &mut dyn FnMut(i64, i64),
+    files: bool,
+) -> Result<Verdict, StoreError> {
     const BATCH: i64 = 20_000;
     let head = c
         .query_one("SELECT seq, hash, mac FROM journal_head WHERE id = 1", &[])?
@@ -467,7 +487,7 @@ pub fn verify(
                     broken = Some(Verdict::Broken { seq, problem });
                     return Ok(false);
                 }
-                if r[4].text() == "attachment_added" {
+                if files && r[4].text() == "attachment_added" {
                     if let Ok(Body::AttachmentAdded {
                         attachment,
                         entry,

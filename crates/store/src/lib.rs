@@ -420,9 +420,12 @@ impl Store {
     /// one transaction. Sessions are dropped (everyone signs in again). The
     /// whole chain is verified first: a journal that does not verify is
     /// refused, naming its first bad entry (its forged or cut record would
-    /// otherwise become the live one).
+    /// otherwise become the live one). Attached files are not its concern:
+    /// it keeps them as they are, and `verify` names any that do not hold.
     pub fn rebuild_blocking(&self) -> Result<i64> {
-        if let journal::Verdict::Broken { seq, problem } = self.verify_blocking(&mut |_, _| {})? {
+        let key = self.inner.key.clone();
+        let chain = self.read_blocking(move |c| journal::verify_chain(c, &key, &mut |_, _| {}))?;
+        if let journal::Verdict::Broken { seq, problem } = chain {
             return Err(StoreError::JournalBroken(format!("entry {seq}: {problem}")));
         }
         self.rebuild_unverified_blocking()
