@@ -355,7 +355,10 @@ pub fn journal_verify_names_an_attachment_whose_file_changed_or_went(store: &Sto
     // them as they are, and verify still names them.
     store.rebuild_blocking().unwrap();
     let v = store.verify_blocking(&mut |_, _| {}).unwrap();
-    assert!(matches!(v, Verdict::Broken { seq, .. } if seq == at_first), "{v:?}");
+    assert!(
+        matches!(v, Verdict::Broken { seq, .. } if seq == at_first),
+        "{v:?}"
+    );
     // A chain that breaks is still named first, the files after it.
     let target = at_second;
     raw(

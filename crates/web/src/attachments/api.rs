@@ -15,6 +15,21 @@ use honbu_store::attachments::{self, Added, AttachmentView};
 use honbu_store::log;
 use honbu_store::versions::At;
 
+/// A file's bytes, as they are (OpenAPI 3.1: a string of that media type).
+pub struct FileBytes;
+
+impl utoipa::PartialSchema for FileBytes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .content_media_type("application/octet-stream")
+            .description(Some("The file's bytes, as they are."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FileBytes {}
+
 /// Attaches a file to an entry: the body is the file, byte for byte (at
 /// most the server's limit, 25 MiB unless configured otherwise: 413
 /// beyond); its name in `X-Filename` (UTF-8, percent-encoded) or in
@@ -27,7 +42,7 @@ use honbu_store::versions::At;
         ("X-Filename" = Option<String>, Header, description = "The file's name, UTF-8 percent-encoded (1 to 255 characters, no / or \\)"),
         ("Content-Disposition" = Option<String>, Header, description = "Instead of X-Filename: attachment; filename*=UTF-8''…"),
         ("Content-Type" = Option<String>, Header, description = "The file's type (type/subtype); application/octet-stream when absent or not of that form")),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file, byte for byte (any content type)"),
+    request_body(content = FileBytes, content_type = "application/octet-stream", description = "The file, byte for byte (any content type)"),
     responses((status = 201, body = Added, headers(("Location" = String, description = "Where the file is fetched"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, description = "No such entry, or not yours to read", body = ErrorBody),
@@ -77,7 +92,7 @@ pub async fn list_attachments(
 /// its SHA-256 as the `ETag`. A file found changed or missing is not
 /// served (500; `journal verify` names it).
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "log", params(("id" = uuid::Uuid, Path)),
-    responses((status = 200, description = "The file as it was attached", content_type = "application/octet-stream", body = Vec<u8>,
+    responses((status = 200, description = "The file as it was attached", content_type = "application/octet-stream", body = FileBytes,
             headers(("ETag" = String, description = "The SHA-256 of the bytes, quoted"), ("Content-Disposition" = String))),
         (status = 304, description = "If-None-Match names this file's ETag"),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 500, body = ErrorBody)))]
