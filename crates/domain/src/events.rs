@@ -200,6 +200,19 @@ pub enum Body {
         entry: EntryId,
         to_hq: HqId,
     },
+    /// A file (a cable, a photo, a scanned list) attached to an entry. The
+    /// bytes are not in the journal: they are kept by their SHA-256 in
+    /// `attachment_blobs`, written in the same transaction, and the digest
+    /// here is what `journal verify` holds them to.
+    AttachmentAdded {
+        attachment: AttachmentId,
+        entry: EntryId,
+        name: String,
+        content_type: String,
+        size: u64,
+        /// SHA-256 of the bytes, lowercase hex.
+        sha256: String,
+    },
 
     // --- decisions, tasks, briefs, reports --------------------------------
     DecisionRecorded {
@@ -317,6 +330,7 @@ impl Body {
             Body::EntryLogged(_) => "entry_logged",
             Body::EntrySignificance { .. } => "entry_significance",
             Body::EntryReleased { .. } => "entry_released",
+            Body::AttachmentAdded { .. } => "attachment_added",
             Body::DecisionRecorded { .. } => "decision_recorded",
             Body::TaskAssigned { .. } => "task_assigned",
             Body::TaskStatusChanged { .. } => "task_status_changed",

@@ -31,6 +31,16 @@ macro_rules! id_type {
 }
 
 id_type!(
-    UserId, IncidentId, HqId, SourceId, EntryId, DecisionId, TaskId, ReportId, HandoverId,
-    SitrepId, TokenId
+    UserId,
+    IncidentId,
+    HqId,
+    SourceId,
+    EntryId,
+    DecisionId,
+    TaskId,
+    ReportId,
+    HandoverId,
+    SitrepId,
+    TokenId,
+    AttachmentId
 );

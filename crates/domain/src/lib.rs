@@ -13,6 +13,7 @@
 //!   present and every past moment alike.
 
 pub mod access;
+pub mod attachments;
 pub mod board;
 pub mod commands;
 pub mod error;

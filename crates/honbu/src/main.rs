@@ -45,6 +45,9 @@ enum Command {
         /// reverse proxy every client has the proxy's address: raise it).
         #[arg(long, env = "HONBU_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 256)]
         max_connections_per_client: usize,
+        /// The largest file that may be attached to a log entry, in MiB (1 to 512).
+        #[arg(long, env = "HONBU_MAX_ATTACHMENT_MIB", default_value_t = 25)]
+        max_attachment_mib: usize,
     },
     /// Manage users.
     User {
@@ -146,12 +149,14 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             demo,
             secure_cookies,
             max_connections_per_client,
+            max_attachment_mib,
         } => serve(
             store,
             &listen,
             demo,
             secure_cookies,
             max_connections_per_client,
+            max_attachment_mib,
         ),
         Command::User {
             command:
@@ -325,6 +330,7 @@ fn serve(
     demo: bool,
     secure_cookies: bool,
     per_client: usize,
+    attachment_mib: usize,
 ) -> anyhow::Result<i32> {
     let mut config = honbu_web::Config {
         secure_cookies,
@@ -333,6 +339,11 @@ fn serve(
     if per_client == 0 {
         anyhow::bail!("--max-connections-per-client must be at least 1");
     }
+    // A file is held in memory while it is received and stored.
+    if !(1..=512).contains(&attachment_mib) {
+        anyhow::bail!("--max-attachment-mib must be from 1 to 512");
+    }
+    config.max_attachment_bytes = attachment_mib * 1024 * 1024;
     config.connections.per_client = per_client;
     let mut login = None;
     if demo {

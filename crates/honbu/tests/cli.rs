@@ -164,6 +164,55 @@ fn users_tokens_and_journal_from_the_command_line() {
     assert!(names(&db).contains(&"sasaki".to_string()));
 }
 
+/// A file attached to an entry and then lost from the database (a restore
+/// that missed it, a hand that deleted it): `journal verify` fails, naming
+/// the attachment and the event that attached it.
+#[test]
+fn journal_verify_names_an_attached_file_that_is_missing() {
+    let (_dir, db) = temp_db();
+    let store = honbu::open_store(&db, None, None).unwrap();
+    let w = honbu_testkit::contract::world(&store);
+    let entry = honbu_testkit::contract::log_text(&store, w.incident, "Scanned list");
+    let added = honbu_testkit::contract::run(
+        &store,
+        "mofa.head",
+        honbu_testkit::contract::t0(),
+        |c, ctx| {
+            honbu_store::attachments::add_attachment(
+                c,
+                ctx,
+                entry,
+                honbu_domain::attachments::NewAttachment {
+                    name: "名簿.pdf".into(),
+                    content_type: Some("application/pdf".into()),
+                    data: b"%PDF-1.4\0".to_vec(),
+                },
+            )
+        },
+    )
+    .unwrap();
+    let at = store.read_blocking(honbu_store::journal::last_seq).unwrap();
+    drop(store);
+    let (code, out, _) = honbu(&db, &["journal", "verify"], "");
+    assert_eq!(code, 0, "{out}");
+    let store = honbu::open_store(&db, None, None).unwrap();
+    store
+        .write_blocking(|c| {
+            c.exec("DELETE FROM attachment_blobs", &[])?;
+            Ok((vec![], ()))
+        })
+        .unwrap();
+    drop(store);
+    let (code, out, _) = honbu(&db, &["journal", "verify"], "");
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("BROKEN at entry {at}: attachment {}", added.id))
+            && out.contains("名簿.pdf")
+            && out.contains("missing"),
+        "{out}"
+    );
+}
+
 /// The operator disables and enables an account and sets a password the
 /// user must replace, from the command line; mistakes exit non-zero naming
 /// what is wrong.

@@ -131,6 +131,7 @@ impl ToSql for P<'_> {
                 _ => v.to_sql(ty, out),
             },
             Value::Text(s) => s.as_str().to_sql(ty, out),
+            Value::Bytes(b) => b.as_slice().to_sql(ty, out),
         }
     }
 
@@ -189,6 +190,10 @@ fn column(row: &postgres::Row, i: usize) -> Result<Value> {
             .try_get::<_, Option<Vec<String>>>(i)
             .map_err(conv)?
             .map_or(Value::Null, |v| Value::Text(v.join(" "))),
+        Type::BYTEA => row
+            .try_get::<_, Option<Vec<u8>>>(i)
+            .map_err(conv)?
+            .map_or(Value::Null, Value::Bytes),
         _ => row
             .try_get::<_, Option<String>>(i)
             .map_err(conv)?

@@ -243,7 +243,9 @@ fn main() {
                 honbu_store::journal::JournalKey::generate(),
             );
             // The planner's statistics, as autovacuum gathers them after a load.
-            run("postgres", &store, n, || honbu_testkit::postgres::analyze(&db));
+            run("postgres", &store, n, || {
+                honbu_testkit::postgres::analyze(&db)
+            });
         }
         _ => println!("postgres: HONBU_TEST_POSTGRES is not set; not run"),
     }

@@ -285,6 +285,7 @@ fn bind(stmt: &mut rusqlite::CachedStatement<'_>, params: &[Value]) -> Result<()
             Value::Int(x) => stmt.raw_bind_parameter(i + 1, x),
             Value::Real(x) => stmt.raw_bind_parameter(i + 1, x),
             Value::Text(x) => stmt.raw_bind_parameter(i + 1, x.as_str()),
+            Value::Bytes(x) => stmt.raw_bind_parameter(i + 1, x.as_slice()),
         };
         r.map_err(db_err)?;
     }
@@ -315,9 +316,8 @@ impl Conn for Lite<'_> {
                     ValueRef::Null => Value::Null,
                     ValueRef::Integer(x) => Value::Int(x),
                     ValueRef::Real(x) => Value::Real(x),
-                    ValueRef::Text(b) | ValueRef::Blob(b) => {
-                        Value::Text(String::from_utf8_lossy(b).into_owned())
-                    }
+                    ValueRef::Text(b) => Value::Text(String::from_utf8_lossy(b).into_owned()),
+                    ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
                 });
             }
             out.push(Row(vals));
@@ -346,9 +346,8 @@ impl Conn for Lite<'_> {
                     ValueRef::Null => Cell::Null,
                     ValueRef::Integer(x) => Cell::Int(x),
                     ValueRef::Real(x) => Cell::Real(x),
-                    ValueRef::Text(b) | ValueRef::Blob(b) => {
-                        Cell::Text(std::str::from_utf8(b).unwrap_or("\u{fffd}"))
-                    }
+                    ValueRef::Text(b) => Cell::Text(std::str::from_utf8(b).unwrap_or("\u{fffd}")),
+                    ValueRef::Blob(b) => Cell::Bytes(b),
                 });
             }
             if !f(&cells)? {

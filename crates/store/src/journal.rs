@@ -392,10 +392,37 @@ pub enum Verdict {
 /// Walks the whole chain in batches and names the first row that does not
 /// hold. `progress` is called after each batch with the rows checked so far
 /// and the total.
+///
+/// The files of attachments are checked too: each `AttachmentAdded` the
+/// walk passes is noted (digest, id, name), and once the chain is walked
+/// every noted file must be in `attachment_blobs` and hash to its digest.
+/// A file lost or changed breaks the verdict at the event that attached
+/// it, naming the attachment; a chain that breaks is still named first,
+/// with the files found wrong before that point said after it.
 pub fn verify(
     c: &mut dyn Conn,
     key: &JournalKey,
     progress: &mut dyn FnMut(i64, i64),
+) -> Result<Verdict, StoreError> {
+    walk(c, key, progress, true)
+}
+
+/// The chain alone, as [`verify`] walks it, without the attached files:
+/// what a rebuild must trust (it replays the journal, and keeps the files
+/// as they are).
+pub fn verify_chain(
+    c: &mut dyn Conn,
+    key: &JournalKey,
+    progress: &mut dyn FnMut(i64, i64),
+) -> Result<Verdict, StoreError> {
+    walk(c, key, progress, false)
+}
+
+fn walk(
+    c: &mut dyn Conn,
+    key: &JournalKey,
+    progress: &mut dyn FnMut(i64, i64),
+    files: bool,
 ) -> Result<Verdict, StoreError> {
     const BATCH: i64 = 20_000;
     let head = c
@@ -420,6 +447,7 @@ pub fn verify(
         .unwrap_or(0);
     let mut expect_seq = 1i64;
     let mut prev = crate::schema::GENESIS.to_string();
+    let mut attached: Vec<crate::attachments::Recorded> = vec![];
     let sql = format!("SELECT {COLUMNS} FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2");
     loop {
         let mut seen = 0i64;
@@ -459,14 +487,41 @@ pub fn verify(
                     broken = Some(Verdict::Broken { seq, problem });
                     return Ok(false);
                 }
+                if files && r[4].text() == "attachment_added" {
+                    if let Ok(Body::AttachmentAdded {
+                        attachment,
+                        entry,
+                        name,
+                        size,
+                        sha256,
+                        ..
+                    }) = serde_json::from_str::<Body>(r[5].text())
+                    {
+                        attached.push(crate::attachments::Recorded {
+                            seq,
+                            attachment,
+                            entry,
+                            name,
+                            size,
+                            sha256,
+                        });
+                    }
+                }
                 prev.clear();
                 prev.push_str(hash);
                 expect_seq += 1;
                 Ok(true)
             },
         )?;
-        if let Some(v) = broken {
-            return Ok(v);
+        if let Some(Verdict::Broken { seq, problem }) = broken {
+            let files = crate::attachments::blob_problems(c, &attached)?;
+            return Ok(Verdict::Broken {
+                seq,
+                problem: match files_broken(&files) {
+                    Some((at, also)) => format!("{problem}; and before it, entry {at}: {also}"),
+                    None => problem,
+                },
+            });
         }
         if seen == 0 {
             break;
@@ -474,16 +529,45 @@ pub fn verify(
         progress(expect_seq - 1, total);
     }
     let last = expect_seq - 1;
+    let files = crate::attachments::blob_problems(c, &attached)?;
     if last != head_seq || prev != head_hash {
+        let cut = format!("the journal ends at entry {last} but its head records entry {head_seq}: entries were removed from the end");
         return Ok(Verdict::Broken {
             seq: last + 1,
-            problem: format!("the journal ends at entry {last} but its head records entry {head_seq}: entries were removed from the end"),
+            problem: match files_broken(&files) {
+                Some((at, also)) => format!("{cut}; and before it, entry {at}: {also}"),
+                None => cut,
+            },
         });
+    }
+    if let Some((seq, problem)) = files_broken(&files) {
+        return Ok(Verdict::Broken { seq, problem });
     }
     Ok(Verdict::Intact {
         events: last,
         head: prev,
     })
+}
+
+/// The first attachment whose file does not hold, as a verdict's position
+/// and problem, the others counted (the first five named).
+fn files_broken(files: &[(i64, String)]) -> Option<(i64, String)> {
+    let (seq, first) = files.first()?;
+    let mut problem = first.clone();
+    if files.len() > 1 {
+        let named: Vec<String> = files[1..]
+            .iter()
+            .take(4)
+            .map(|(s, p)| format!("entry {s}: {p}"))
+            .collect();
+        problem.push_str(&format!(
+            "; {} more attachment(s) do not hold: {}{}",
+            files.len() - 1,
+            named.join("; "),
+            if files.len() > 5 { "; …" } else { "" }
+        ));
+    }
+    Some((*seq, problem))
 }
 
 /// The sequence number of the journal's last event (0 when empty).

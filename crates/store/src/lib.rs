@@ -7,8 +7,8 @@
 //!
 //! The store is cut into rooms by feature, each with its commands, queries
 //! and projection side by side: [`accounts`], [`incidents`],
-//! [`headquarters`], [`log`], [`work`] (decisions and tasks) and
-//! [`reports`] (handover briefs, SITREPs). What every room shares — the
+//! [`headquarters`], [`log`], [`attachments`] (files attached to entries),
+//! [`work`] (decisions and tasks) and [`reports`] (handover briefs, SITREPs). What every room shares — the
 //! command context, visibility, "the incident is closed", pages — is in
 //! [`rules`]; the [`board`] is composed above the rooms from their reads.
 //!
@@ -18,6 +18,7 @@
 //! suite in `honbu-testkit` holds every backend to it.
 
 pub mod accounts;
+pub mod attachments;
 pub mod board;
 pub mod headquarters;
 pub mod incidents;
@@ -228,6 +229,9 @@ pub struct Published {
 pub struct Wire {
     pub data: String,
     pub entry: Option<(honbu_domain::board::EntryView, log::Refs)>,
+    /// For an event about an entry that only its readers may learn of (a
+    /// file attached to it): the entry and its mark, as the event left it.
+    pub about: Option<(honbu_domain::ids::EntryId, log::Refs)>,
 }
 
 impl std::ops::Deref for Published {
@@ -416,9 +420,12 @@ impl Store {
     /// one transaction. Sessions are dropped (everyone signs in again). The
     /// whole chain is verified first: a journal that does not verify is
     /// refused, naming its first bad entry (its forged or cut record would
-    /// otherwise become the live one).
+    /// otherwise become the live one). Attached files are not its concern:
+    /// it keeps them as they are, and `verify` names any that do not hold.
     pub fn rebuild_blocking(&self) -> Result<i64> {
-        if let journal::Verdict::Broken { seq, problem } = self.verify_blocking(&mut |_, _| {})? {
+        let key = self.inner.key.clone();
+        let chain = self.read_blocking(move |c| journal::verify_chain(c, &key, &mut |_, _| {}))?;
+        if let journal::Verdict::Broken { seq, problem } = chain {
             return Err(StoreError::JournalBroken(format!("entry {seq}: {problem}")));
         }
         self.rebuild_unverified_blocking()

@@ -50,6 +50,7 @@ impl Projector {
             | Body::EntryLogged(_)
             | Body::EntrySignificance { .. }
             | Body::EntryReleased { .. } => self.log.apply(c, ev),
+            Body::AttachmentAdded { .. } => crate::attachments::apply(c, ev),
             Body::DecisionRecorded { .. }
             | Body::TaskAssigned { .. }
             | Body::TaskStatusChanged { .. } => crate::work::apply(c, ev),

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (7, V7),
     (8, V8),
     (9, V9),
+    (10, V10),
     (11, V11),
 ];
 
@@ -660,10 +661,39 @@ CREATE INDEX entry_pairs_grams ON entry_pairs USING gin (gram_list);
 CREATE INDEX entries_by_seq ON entries (seq);
 "#;
 
+/// Attachments: files attached to log entries. `attachments` is the read
+/// model (rows only added, by `AttachmentAdded`, each with the journal
+/// position that wrote it). `attachment_blobs` holds the bytes, once per
+/// SHA-256 however many attachments share them: operational state like
+/// `credentials`, written by the command handler in the event's
+/// transaction, kept by a rebuild (the journal holds only the digest, which
+/// `journal verify` checks the bytes against).
+const V10: &str = r#"
+CREATE TABLE attachment_blobs (
+    sha256 TEXT PRIMARY KEY,
+    size BIGINT NOT NULL,
+    data {BLOB} NOT NULL
+);
+CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    entry_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    added_by TEXT,
+    seq BIGINT NOT NULL
+);
+CREATE INDEX attachments_by_entry ON attachments (entry_id, seq);
+"#;
+
 /// Tables that are projections of the journal, in the order a rebuild
 /// empties them. Not listed: the journal itself, its head, the migrations
-/// record, sessions (operational state that a rebuild signs out) and
-/// credentials (operational state that a rebuild keeps).
+/// record, sessions (operational state that a rebuild signs out),
+/// credentials and attachment_blobs (operational state that a rebuild
+/// keeps).
 pub const READ_MODELS: &[&str] = &[
     "users",
     "api_tokens",
@@ -685,6 +715,7 @@ pub const READ_MODELS: &[&str] = &[
     "task_history",
     "handovers",
     "sitreps",
+    "attachments",
     // The versions kept of rows that changed (see `versions.rs`).
     "incidents_history",
     "hqs_history",
@@ -726,10 +757,12 @@ pub fn migrate_to(c: &mut dyn Conn, last: i64) -> Result<bool, StoreError> {
         }
         replay |= REPLAY_AFTER.contains(v);
         // SQLite keeps rows in order of an INTEGER PRIMARY KEY without a
-        // second index; PostgreSQL spells the same column BIGINT.
+        // second index; PostgreSQL spells the same column BIGINT. Bytes are
+        // a BLOB in one and a BYTEA in the other.
         let sqlite = c.dialect() == crate::sql::Dialect::Sqlite;
         let sql = sql
             .replace("{ROWID}", if sqlite { "INTEGER" } else { "BIGINT" })
+            .replace("{BLOB}", if sqlite { "BLOB" } else { "BYTEA" })
             .replace(
                 "{SEARCH_INDEX}",
                 if sqlite {

@@ -4,7 +4,9 @@
 //!
 //! Portable on purpose: TEXT for ids, times (fixed-width UTC RFC 3339, so
 //! text order is time order) and JSON; BIGINT for integers and booleans;
-//! DOUBLE PRECISION for coordinates.
+//! DOUBLE PRECISION for coordinates; bytes (attachments' files) as SQLite's
+//! BLOB and PostgreSQL's BYTEA, the one column type spelled per dialect
+//! (`{BLOB}` in the schema).
 
 use crate::StoreError;
 use honbu_domain::time::{self, Timestamp};
@@ -15,6 +17,14 @@ pub enum Value {
     Int(i64),
     Real(f64),
     Text(String),
+    /// Bytes as they are (a BLOB or a BYTEA).
+    Bytes(Vec<u8>),
+}
+
+impl From<Vec<u8>> for Value {
+    fn from(b: Vec<u8>) -> Self {
+        Value::Bytes(b)
+    }
 }
 
 impl From<&str> for Value {
@@ -81,8 +91,26 @@ impl Row {
         match self.get(i)? {
             Value::Text(s) => Ok(s.clone()),
             Value::Int(v) => Ok(v.to_string()),
+            // As before bytes had a value of their own.
+            Value::Bytes(b) => Ok(String::from_utf8_lossy(b).into_owned()),
             v => Err(StoreError::Decode(format!(
                 "column {i}: expected text, got {v:?}"
+            ))),
+        }
+    }
+    /// Bytes (a BLOB or a BYTEA column).
+    pub fn bytes(&self, i: usize) -> Result<Vec<u8>, StoreError> {
+        match self.get(i)? {
+            Value::Bytes(b) => Ok(b.clone()),
+            v => Err(StoreError::Decode(format!(
+                "column {i}: expected bytes, got {}",
+                match v {
+                    Value::Null => "NULL",
+                    Value::Int(_) => "an integer",
+                    Value::Real(_) => "a number",
+                    Value::Text(_) => "text",
+                    Value::Bytes(_) => "bytes",
+                }
             ))),
         }
     }
@@ -255,6 +283,7 @@ pub enum Cell<'a> {
     Int(i64),
     Real(f64),
     Text(&'a str),
+    Bytes(&'a [u8]),
 }
 
 impl<'a> From<&'a Value> for Cell<'a> {
@@ -264,6 +293,7 @@ impl<'a> From<&'a Value> for Cell<'a> {
             Value::Int(i) => Cell::Int(*i),
             Value::Real(r) => Cell::Real(*r),
             Value::Text(t) => Cell::Text(t),
+            Value::Bytes(b) => Cell::Bytes(b),
         }
     }
 }
@@ -272,6 +302,7 @@ impl<'a> Cell<'a> {
     pub fn text(&self) -> &'a str {
         match self {
             Cell::Text(t) => t,
+            Cell::Bytes(b) => std::str::from_utf8(b).unwrap_or("\u{fffd}"),
             _ => "",
         }
     }

@@ -45,6 +45,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = crate::board::api(r);
     let r = crate::headquarters::api(r);
     let r = crate::log::api(r);
+    let r = crate::attachments::api(r);
     let r = crate::work::api(r);
     let r = crate::reports::api(r);
     let r = crate::places::api(r);

@@ -64,7 +64,23 @@ pub fn local(t: &Timestamp, z: Zone) -> String {
 
 /// A file to download: its type, a name that says what it holds, `nosniff`.
 pub fn download(body: String, content_type: &'static str, filename: &str) -> Response {
-    let name: String = filename
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition(filename)),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `Content-Disposition: attachment` with a file's name (RFC 6266): in
+/// `filename`, the name with every character but ASCII letters, digits,
+/// `-`, `_` and `.` turned into `-`; and when that is not the name itself,
+/// the name in `filename*`, UTF-8 percent-encoded (公電.pdf stays 公電.pdf).
+pub fn disposition(filename: &str) -> String {
+    let ascii: String = filename
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
@@ -74,18 +90,27 @@ pub fn download(body: String, content_type: &'static str, filename: &str) -> Res
             }
         })
         .collect();
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        ],
-        body,
+    if ascii == filename {
+        return format!("attachment; filename=\"{ascii}\"");
+    }
+    // RFC 8187's attr-char, the rest percent-encoded.
+    const ATTR: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'!')
+        .remove(b'#')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'+')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'^')
+        .remove(b'_')
+        .remove(b'`')
+        .remove(b'|')
+        .remove(b'~');
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        percent_encoding::utf8_percent_encode(filename, ATTR)
     )
-        .into_response()
 }
 
 /// A JSON document to download.
@@ -117,6 +142,22 @@ mod tests {
         assert_eq!(
             c.finish(),
             "a,b\r\nplain,\"with, comma\"\r\n\"say \"\"hi\"\"\",\"two\nlines\"\r\n\"'=HYPERLINK(\"\"x\"\")\",\"'-5 hostages\"\r\n人質,\r\n"
+        );
+    }
+
+    #[test]
+    fn a_name_in_any_script_is_kept_in_filename_star() {
+        assert_eq!(
+            disposition("honbu-log.csv"),
+            "attachment; filename=\"honbu-log.csv\""
+        );
+        assert_eq!(
+            disposition("公電 第1号.pdf"),
+            "attachment; filename=\"----1-.pdf\"; filename*=UTF-8''%E5%85%AC%E9%9B%BB%20%E7%AC%AC1%E5%8F%B7.pdf"
+        );
+        assert_eq!(
+            disposition("say \"hi\";.txt"),
+            "attachment; filename=\"say--hi--.txt\"; filename*=UTF-8''say%20%22hi%22%3B.txt"
         );
     }
 

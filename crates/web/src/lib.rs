@@ -15,6 +15,7 @@
 
 pub mod accounts;
 pub mod api;
+pub mod attachments;
 pub mod auth;
 pub mod board;
 pub mod conn;
@@ -41,10 +42,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use honbu_store::Store;
 use std::sync::Arc;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// Largest request body accepted (a log entry is at most 20,000 characters).
+/// Largest request body accepted (a log entry is at most 20,000 characters);
+/// the routes that take a file take [`Config::max_attachment_bytes`].
 pub const BODY_LIMIT: usize = 256 * 1024;
 
 #[derive(Clone)]
@@ -56,7 +57,7 @@ pub struct AppState {
     pub rechecks: Arc<live::Rechecks>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Mark cookies `Secure` (behind TLS).
     pub secure_cookies: bool,
@@ -66,6 +67,21 @@ pub struct Config {
     pub throttle: throttle::Policy,
     /// Timeouts and caps on the connections the server holds.
     pub connections: conn::Limits,
+    /// The largest file attached to an entry (default 25 MiB): the body
+    /// limit of the routes that take one.
+    pub max_attachment_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            secure_cookies: false,
+            demo_note: None,
+            throttle: Default::default(),
+            connections: Default::default(),
+            max_attachment_bytes: honbu_domain::attachments::DEFAULT_MAX_BYTES as usize,
+        }
+    }
 }
 
 pub fn router(store: Store, config: Config) -> Router {
@@ -95,7 +111,7 @@ fn router_with_throttle(store: Store, config: Config) -> (Router, Arc<throttle::
         .merge(pages::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), record_refusals))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), request::limit_body))
         .layer(axum::middleware::from_fn(request::frame))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))

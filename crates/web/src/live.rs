@@ -1,7 +1,8 @@
 //! Live updates. Every committed event reaches the store's bus (directly on
 //! SQLite; through LISTEN/NOTIFY from any instance on PostgreSQL); each SSE
 //! subscriber takes the events of its incident and sees only what its
-//! viewer may: a log entry's content only when its marking allows, other
+//! viewer may: a log entry's content only when its marking allows, a file
+//! attached to an entry only when they may read the entry, other
 //! changes only as "something changed" (kind, time, journal number), on
 //! which a page refetches what it shows. A new entry is sent as the API
 //! returns it (`EntryView`), read once for every subscriber.
@@ -52,6 +53,11 @@ pub async fn message(
     // may learn of it at all, made once for all subscribers; but for an
     // entry naming one this viewer may not read, which is left out for them.
     let wire = ev.wire.get_or_init(|| wire(store, ev)).await.as_ref()?;
+    // A file attached to an entry this viewer may not read is not theirs
+    // to learn of, not even that it came.
+    if let Some((entry, refs)) = &wire.about {
+        refs.readable(p, incident, *entry)?;
+    }
     if let Some((entry, refs)) = &wire.entry {
         if refs.hides_any(p, incident, entry) {
             let mut entry = entry.clone();
@@ -95,9 +101,25 @@ async fn wire(store: &Store, ev: &Committed) -> Option<Wire> {
             Err(e) => tracing::warn!("live stream: entry {id} of event {seq}: {e}"),
         }
     }
+    let mut about = None;
+    if let Body::AttachmentAdded { entry, .. } = &ev.event.body {
+        let (id, seq) = (*entry, ev.seq);
+        match store
+            .read(move |c| log::Refs::of_ids(c, At::Seq(seq), vec![id]))
+            .await
+        {
+            Ok(refs) => about = Some((id, refs)),
+            // Without the entry's mark, nobody is told.
+            Err(e) => {
+                tracing::warn!("live stream: entry {id} of event {seq}: {e}");
+                return None;
+            }
+        }
+    }
     Some(Wire {
         data: data.to_string(),
         entry: with,
+        about,
     })
 }
 

@@ -40,6 +40,7 @@ pub fn router() -> Router<AppState> {
     let r = crate::board::pages(r);
     let r = crate::headquarters::pages(r);
     let r = crate::log::pages(r);
+    let r = crate::attachments::pages(r);
     let r = crate::work::pages(r);
     let r = crate::reports::pages(r);
     crate::accounts::pages(r)

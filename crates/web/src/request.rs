@@ -1,12 +1,14 @@
 //! What every request goes through, outermost: an id of its own (in the
 //! `x-request-id` header, in the log line of any 5xx, on the error page
 //! that answers it), a JSON answer for a URL or a body too large (never a
-//! bare status), and `Cache-Control: no-store` on everything answered to a
+//! bare status; each route's body limit is [`limit_body`]'s), and `Cache-Control: no-store` on everything answered to a
 //! signed-in browser or a bearer token, so that no cache keeps what only
 //! its reader may see.
 
 use crate::error::ApiError;
-use axum::extract::Request;
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -52,15 +54,7 @@ pub async fn frame(req: Request, next: Next) -> Response {
         REQUEST_ID.scope(id.clone(), next.run(req)).await
     };
     if res.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json(&res) {
-        res = ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!(
-                "the request body is larger than this server reads ({} KiB)",
-                crate::BODY_LIMIT / 1024
-            ),
-        )
-        .into_response();
+        res = too_large(false, crate::BODY_LIMIT).into_response();
     }
     if res.status().is_server_error() {
         tracing::error!(
@@ -78,6 +72,63 @@ pub async fn frame(req: Request, next: Next) -> Response {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+/// Each route reads at most its limit of a request's body: a route that
+/// takes a file (`attachments::UPLOAD_ROUTES`) the configured file limit,
+/// every other [`crate::BODY_LIMIT`]. A body announced as larger is refused
+/// before any of it is read, one that runs past the limit is cut off
+/// there; either way the answer is the JSON error naming the limit.
+pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let takes_file = req
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|p| crate::attachments::UPLOAD_ROUTES.contains(&p.as_str()));
+    let limit = if takes_file {
+        state.config.max_attachment_bytes
+    } else {
+        crate::BODY_LIMIT
+    };
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return too_large(takes_file, limit).into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let req = Request::from_parts(parts, Body::new(http_body_util::Limited::new(body, limit)));
+    let res = next.run(req).await;
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json(&res) {
+        return too_large(takes_file, limit).into_response();
+    }
+    res
+}
+
+/// The refusal of a body past `limit`, naming it.
+pub fn too_large(file: bool, limit: usize) -> ApiError {
+    if file {
+        let mut e = ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "the file is larger than this server takes: at most {} ({limit} bytes)",
+                crate::attachments::human_size(limit as u64)
+            ),
+        );
+        e.field = Some("file".into());
+        e
+    } else {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "the request body is larger than this server reads ({} KiB)",
+                limit / 1024
+            ),
+        )
+    }
 }
 
 fn is_json(r: &Response) -> bool {

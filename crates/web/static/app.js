@@ -1,6 +1,7 @@
-// honbu: live boards and a few keyboard paths. Everything works without
-// this file; with it, what another officer records appears here within a
-// second, and "n" jumps to the new-entry box.
+// honbu: live boards, a few keyboard paths and attaching files. Everything
+// but attaching a file from the entry page works without this file; with
+// it, what another officer records appears here within a second, and "n"
+// jumps to the new-entry box.
 (function () {
   "use strict";
 
@@ -54,7 +55,7 @@
         if (es.readyState === 2) setTimeout(connect, 3000);
       };
       es.onmessage = refresh;
-      ["entry_logged", "entry_significance", "entry_released", "task_assigned", "task_status_changed",
+      ["entry_logged", "entry_significance", "entry_released", "attachment_added", "task_assigned", "task_status_changed",
        "decision_recorded", "duty_started", "duty_ended", "incident_status_changed", "incident_amended",
        "hq_activated", "hq_member_added", "hq_member_removed", "status_report_filed", "report_cadence_set",
        "handover_issued", "handover_acknowledged", "sitrep_issued", "lagged"].forEach(function (k) {
@@ -263,6 +264,47 @@
       var z = o && o.getAttribute("data-zone");
       if (!z) return;
       form.querySelectorAll("[data-zone-label]").forEach(function (l) { l.textContent = z; });
+    });
+  });
+
+  // Attaching a file (the entry page): the chosen file goes as the body of
+  // the request, as it is, its name in X-Filename and the session's CSRF
+  // token in X-CSRF-Token; once attached, the entry page again. Without
+  // this script the form stays hidden and the page says so.
+  document.querySelectorAll("form[data-attach]").forEach(function (form) {
+    var input = form.querySelector("input[type=file]");
+    var button = form.querySelector("button");
+    var status = form.querySelector("[data-attach-status]");
+    if (!input) return;
+    form.hidden = false;
+    function say(text) { if (status) status.textContent = text; }
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var file = input.files && input.files[0];
+      if (!file) return;
+      var max = Number(form.getAttribute("data-max") || "0");
+      if (max && file.size > max) { say(form.getAttribute("data-too-large")); return; }
+      if (button) button.disabled = true;
+      say(form.getAttribute("data-sending"));
+      fetch(form.getAttribute("data-attach"), {
+        method: "POST",
+        credentials: "same-origin",
+        redirect: "error",
+        headers: {
+          "Content-Type": file.type || "application/octet-stream",
+          "X-Filename": encodeURIComponent(file.name),
+          "X-CSRF-Token": form.getAttribute("data-csrf")
+        },
+        body: file
+      }).then(function (r) {
+        if (r.status === 201) { location.href = form.getAttribute("data-done"); return; }
+        return r.json().then(function (b) {
+          throw (b && b.error && b.error.message) || String(r.status);
+        }, function () { throw String(r.status); });
+      }).catch(function (e) {
+        say(form.getAttribute("data-failed") + " " + (typeof e === "string" ? e : ""));
+        if (button) button.disabled = false;
+      });
     });
   });
 

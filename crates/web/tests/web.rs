@@ -10,6 +10,8 @@
 mod abuse;
 #[path = "cases/accounts.rs"]
 mod accounts;
+#[path = "cases/attachments.rs"]
+mod attachments;
 #[path = "support/browser.rs"]
 mod browser;
 #[path = "support/common.rs"]
@@ -1681,7 +1683,12 @@ async fn the_stream_sends_an_entry_as_the_api_returns_it() {
     let mut api = app
         .get_json(&format!("/api/v1/entries/{id}"), &w.mofa_token)
         .await;
+    // The detail is the entry with its incident and its files.
     api.as_object_mut().unwrap().remove("incident");
+    assert_eq!(
+        api.as_object_mut().unwrap().remove("attachments"),
+        Some(json!([]))
+    );
     assert_eq!(sent["entry"], api, "the stream's entry is the API's");
     assert_eq!(sent["entry"]["number"], 2);
     assert_eq!(sent["entry"]["links"][0], first.as_str());

@@ -28,6 +28,8 @@ mod headquarters;
 pub use headquarters::*;
 mod log;
 pub use log::*;
+mod attachments;
+pub use attachments::*;
 mod work;
 pub use work::*;
 mod reports;
@@ -69,6 +71,12 @@ macro_rules! contract_tests {
             a_correction_reaches_everyone_who_read_what_it_corrects,
             bad_grades_and_times_are_refused_naming_the_field,
             lists_page_with_cursor_and_total,
+            // attachments
+            an_attachment_reads_back_byte_for_byte_and_the_same_file_is_kept_once,
+            an_attachment_is_read_and_added_by_exactly_who_reads_its_entry,
+            a_bad_attachment_is_refused_naming_the_field,
+            journal_verify_names_an_attachment_whose_file_changed_or_went,
+            a_rebuild_keeps_the_files_and_their_attachments,
             // search
             the_log_is_searched_in_any_script_and_by_its_columns,
             decisions_are_searched_by_their_words,

@@ -6,13 +6,13 @@
 
 use super::*;
 use honbu_store::versions::At;
-use honbu_store::{board, headquarters, incidents, log, reports, work};
+use honbu_store::{attachments, board, headquarters, incidents, log, reports, work};
 
 /// The world of [`busy_world`], then every kind of change an incident page
 /// shows: amendments, marking and unmarking, releases, corrections, a role
 /// changed, a member on duty removed, duty on and off, cadence, reports,
 /// tasks moved on, a decision, a brief issued and acknowledged, a SITREP,
-/// another HQ, and the closing.
+/// files attached, another HQ, and the closing.
 pub fn eventful_world(store: &Store) -> World {
     let w = busy_world(store);
     let (inc, mofa, lima) = (w.incident, w.mofa, w.lima);
@@ -178,6 +178,23 @@ pub fn eventful_world(store: &Store) -> World {
         )
     })
     .unwrap();
+    // A file attached to the HQ-only entry released to Lima, and one to
+    // its correction.
+    for (m, on, name) in [(22, kept, "cable.pdf"), (23, corrected, "photo.jpg")] {
+        run(store, "mofa.head", at(m), |c, ctx| {
+            honbu_store::attachments::add_attachment(
+                c,
+                ctx,
+                on,
+                honbu_domain::attachments::NewAttachment {
+                    name: name.into(),
+                    content_type: None,
+                    data: name.as_bytes().to_vec(),
+                },
+            )
+        })
+        .unwrap();
+    }
     run(store, "officer", at(23), |c, ctx| {
         honbu_store::headquarters::activate_hq(
             c,
@@ -270,6 +287,10 @@ fn pages(
         );
         for e in entry_ids {
             put(&format!("entry {e} to {who}"), &log::entry(c, p, *e, at)?);
+            put(
+                &format!("attachments of entry {e} to {who}"),
+                &attachments::attachments(c, p, *e, at)?,
+            );
         }
     }
     Ok(out)

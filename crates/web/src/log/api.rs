@@ -138,9 +138,12 @@ pub struct EntryDetail {
     pub incident: IncidentId,
     #[serde(flatten)]
     pub entry: EntryView,
+    /// The files attached to it (by then, with `at`), oldest first; each
+    /// fetched at `/api/v1/attachments/{id}`.
+    pub attachments: Vec<honbu_store::attachments::AttachmentView>,
 }
 
-/// One entry, if the caller may read it; with `at`, as it stood then.
+/// One entry, if the caller may read it, with the files attached to it; with `at`, as it stood then.
 #[utoipa::path(get, path = "/api/v1/entries/{entry}", tag = "log", params(("entry" = uuid::Uuid, Path), AtParam),
     responses((status = 200, body = EntryDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn get_entry(
@@ -150,15 +153,25 @@ pub async fn get_entry(
     ApiQuery(q): ApiQuery<AtParam>,
 ) -> Result<Json<EntryDetail>, ApiError> {
     let at = q.time()?;
-    let (incident, entry) = in_incident_of(
+    let (incident, entry, attachments) = in_incident_of(
         &s,
         v,
         move |c, p| Ok(log::entry(c, p, id, At::Now)?.map(|(i, _)| i)),
         at,
-        move |c, p, m| log::entry(c, p, id, m.at),
+        move |c, p, m| {
+            let Some((incident, entry)) = log::entry(c, p, id, m.at)? else {
+                return Ok(None);
+            };
+            let files = honbu_store::attachments::attachments(c, p, id, m.at)?.unwrap_or_default();
+            Ok(Some((incident, entry, files)))
+        },
     )
     .await?;
-    Ok(Json(EntryDetail { incident, entry }))
+    Ok(Json(EntryDetail {
+        incident,
+        entry,
+        attachments,
+    }))
 }
 
 /// Marks an entry significant (it joins the significant board) or not.

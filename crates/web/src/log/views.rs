@@ -403,6 +403,10 @@ struct EntryPage {
     superseded_by: Option<(EntryId, i64)>,
     can_write: bool,
     release_targets: Vec<(HqId, String)>,
+    attachments: Vec<crate::attachments::views::Row>,
+    /// The largest file the server takes, for the upload's note and check.
+    max_attachment: String,
+    max_attachment_bytes: usize,
 }
 
 pub async fn entry_page(
@@ -413,7 +417,7 @@ pub async fn entry_page(
 ) -> PageResult {
     let frame = incident_page(&s, &v, id, &uri).await?;
     let (p, at) = (v.p.clone(), frame.moment.at);
-    let (e, names, numbers) = s
+    let (e, names, numbers, files) = s
         .store
         .read(move |c| {
             let Some((i, e)) = log::entry(c, &p, entry, at)? else {
@@ -422,6 +426,8 @@ pub async fn entry_page(
             if i != id {
                 return Ok(None);
             }
+            let files =
+                honbu_store::attachments::attachments(c, &p, entry, at)?.unwrap_or_default();
             let mut numbers = vec![];
             for other in e
                 .links
@@ -433,7 +439,7 @@ pub async fn entry_page(
                     numbers.push((o.id, o.number));
                 }
             }
-            Ok(Some((e, accounts::names(c)?, numbers)))
+            Ok(Some((e, accounts::names(c)?, numbers, files)))
         })
         .await?
         .ok_or(PageError::NotFound)?;
@@ -474,6 +480,9 @@ pub async fn entry_page(
             v.p.can_in_incident(id, Capability::LogWrite) && inc.status != IncidentStatus::Closed,
         ),
         release_targets,
+        attachments: crate::attachments::views::rows(files, &names),
+        max_attachment: crate::attachments::human_size(s.config.max_attachment_bytes as u64),
+        max_attachment_bytes: s.config.max_attachment_bytes,
         e,
     }))
 }

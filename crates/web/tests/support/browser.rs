@@ -405,3 +405,102 @@ async fn a_board_left_open_turns_a_task_overdue_on_time_and_says_when_it_is_offl
     );
     a.close().await.unwrap();
 }
+
+/// An officer attaches a scanned list from the entry page: the file goes up
+/// as it is (a name in Japanese, bytes no text encoding survives), the page
+/// comes back listing it, and it downloads byte for byte. A file past the
+/// limit is refused by the page before it is sent, saying the limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_attaches_a_file_from_the_entry_page_and_it_comes_back_byte_for_byte() {
+    if !wanted() {
+        return;
+    }
+    let app = spawn_with(
+        sqlite_store(),
+        honbu_web::Config {
+            max_attachment_bytes: 64 * 1024,
+            ..Default::default()
+        },
+    )
+    .await;
+    let w = world(&app).await;
+    let e = app
+        .post_json(
+            &format!("/api/v1/incidents/{}/log", w.incident),
+            &w.mofa_token,
+            json!({"text": "Scanned list of the held"}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let bytes: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 256) as u8).collect();
+    let small = dir.path().join("名簿 第1号.bin");
+    std::fs::write(&small, &bytes).unwrap();
+    let big = dir.path().join("big.bin");
+    std::fs::write(&big, vec![0u8; 65 * 1024]).unwrap();
+    let d = chromedriver().await;
+    let a = browser(&d).await;
+    sign_in(&a, &app, "mofa.head").await;
+    let page = app.url(&format!("/incidents/{}/log/{e}", w.incident));
+    a.goto(&page).await.unwrap();
+    wait_for(
+        &a,
+        "No file is attached to this entry.",
+        Duration::from_secs(5),
+    )
+    .await;
+    let choose = |path: std::path::PathBuf| {
+        let a = a.clone();
+        async move {
+            a.find(Locator::Id("attach-file"))
+                .await
+                .unwrap()
+                .send_keys(path.to_str().unwrap())
+                .await
+                .unwrap();
+            a.find(Locator::Css("form.attach button"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+    };
+    let before = app.journal_seq_excluding_security().await;
+    choose(big).await;
+    wait_for(
+        &a,
+        "The file is too large: at most 64 KiB",
+        Duration::from_secs(5),
+    )
+    .await;
+    assert_eq!(
+        app.journal_seq_excluding_security().await,
+        before,
+        "nothing sent"
+    );
+    a.goto(&page).await.unwrap();
+    choose(small).await;
+    wait_for(&a, "File attached.", Duration::from_secs(10)).await;
+    wait_for(&a, "名簿 第1号.bin", Duration::from_secs(2)).await;
+    wait_for(&a, "4 KiB", Duration::from_secs(2)).await;
+    let list = app
+        .get_json(&format!("/api/v1/entries/{e}/attachments"), &w.mofa_token)
+        .await;
+    assert_eq!(list["items"][0]["name"], "名簿 第1号.bin", "{list}");
+    let id = list["items"][0]["id"].as_str().unwrap();
+    let got = app
+        .client
+        .get(app.url(&format!("/api/v1/attachments/{id}")))
+        .bearer_auth(&w.mofa_token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(got.to_vec(), bytes, "byte for byte");
+    a.close().await.unwrap();
+}
