@@ -364,6 +364,7 @@ impl Store {
             for ev in &committed {
                 projector.apply(c, ev)?;
             }
+            projector.finish(c)?;
             if let (Dialect::Postgres, Some(last)) = (c.dialect(), committed.last()) {
                 // Delivered to every listening instance when this transaction commits.
                 c.exec(
@@ -488,6 +489,7 @@ fn replay(c: &mut dyn Conn, keep: &[&str]) -> Result<i64> {
         for ev in &batch {
             projector.apply(c, ev)?;
         }
+        projector.finish(c)?;
     }
     Ok(after)
 }

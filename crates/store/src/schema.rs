@@ -611,12 +611,12 @@ const V9: &str = "{SEARCH_INDEX}";
 /// SQLite: an FTS5 index with the trigram tokenizer, holding no copy of
 /// the text (`content=''`), keyed by the journal position of the event
 /// that wrote the entry (stable across a rebuild and a `VACUUM`, unlike a
-/// rowid), kept in step with `entries` by triggers.
+/// rowid). The log's projection adds to it once per transaction, in one
+/// statement (FTS5 writes a segment of its index at every statement that
+/// follows a change to it: row by row, a batch of a hundred entries made a
+/// hundred segments to merge); triggers take out what leaves `entries`.
 pub const SEARCH_INDEX_SQLITE: &str = r#"
 CREATE VIRTUAL TABLE entries_search USING fts5(text, content='', contentless_delete=1, tokenize='trigram');
-CREATE TRIGGER entries_search_add AFTER INSERT ON entries BEGIN
-    INSERT INTO entries_search (rowid, text) VALUES (new.seq, new.text);
-END;
 CREATE TRIGGER entries_search_drop AFTER DELETE ON entries BEGIN
     DELETE FROM entries_search WHERE rowid = old.seq;
 END;
@@ -624,6 +624,7 @@ CREATE TRIGGER entries_search_edit AFTER UPDATE OF text, seq ON entries BEGIN
     DELETE FROM entries_search WHERE rowid = old.seq;
     INSERT INTO entries_search (rowid, text) VALUES (new.seq, new.text);
 END;
+INSERT INTO entries_search (entries_search, rank) VALUES ('automerge', 16);
 INSERT INTO entries_search (rowid, text) SELECT seq, text FROM entries;
 CREATE INDEX entries_by_seq ON entries (seq);
 "#;
@@ -646,6 +647,7 @@ const V11: &str = "{PAIRS_INDEX}";
 /// keyed like the trigram index by the journal position of the entry.
 pub const PAIRS_INDEX_SQLITE: &str = r#"
 CREATE VIRTUAL TABLE entry_pairs USING fts5(grams, content='', contentless_delete=1, detail=none, tokenize='unicode61 remove_diacritics 0');
+INSERT INTO entry_pairs (entry_pairs, rank) VALUES ('automerge', 16);
 "#;
 
 /// PostgreSQL: the pairs as text, kept also as an array (computed by the

@@ -12,6 +12,9 @@ use honbu_domain::events::{Body, Committed};
 #[derive(Debug, Default)]
 pub(crate) struct Projection {
     last_number: std::collections::HashMap<String, i64>,
+    /// The search index rows of the entries logged in this transaction,
+    /// (journal position, text, letter pairs), written by [`Projection::finish`].
+    to_index: Vec<(i64, String, String)>,
 }
 
 impl Projection {
@@ -32,6 +35,54 @@ impl Projection {
         };
         self.last_number.insert(incident.to_string(), last + 1);
         Ok(Some(last + 1))
+    }
+
+    /// Writes the search index rows of the entries this transaction logged,
+    /// a statement per index for up to 500 entries: the trigram index
+    /// (SQLite's FTS5; PostgreSQL's pg_trgm indexes `entries` itself) and
+    /// the letter pairs.
+    pub(crate) fn finish(&mut self, c: &mut dyn Conn) -> Result<(), StoreError> {
+        let sqlite = c.dialect() == crate::sql::Dialect::Sqlite;
+        let rows = std::mem::take(&mut self.to_index);
+        for chunk in rows.chunks(500) {
+            let values = |n: usize| {
+                (0..n)
+                    .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            if sqlite {
+                let params: Vec<Value> = chunk
+                    .iter()
+                    .flat_map(|(seq, text, _)| [Value::Int(*seq), Value::Text(text.clone())])
+                    .collect();
+                c.exec(
+                    &format!(
+                        "INSERT INTO entries_search (rowid, text) VALUES {}",
+                        values(chunk.len())
+                    ),
+                    &params,
+                )?;
+            }
+            let pairs: Vec<&(i64, String, String)> =
+                chunk.iter().filter(|(_, _, g)| !g.is_empty()).collect();
+            if pairs.is_empty() {
+                continue;
+            }
+            let params: Vec<Value> = pairs
+                .iter()
+                .flat_map(|(seq, _, grams)| [Value::Int(*seq), Value::Text(grams.clone())])
+                .collect();
+            c.exec(
+                &format!(
+                    "INSERT INTO entry_pairs ({}, grams) VALUES {}",
+                    if sqlite { "rowid" } else { "seq" },
+                    values(pairs.len())
+                ),
+                &params,
+            )?;
+        }
+        Ok(())
     }
 
     pub(crate) fn apply(&mut self, c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
@@ -80,17 +131,8 @@ impl Projection {
                     Value::Int(number),
                 ],
             )?;
-                let grams = super::pairs(&l.text);
-                if !grams.is_empty() {
-                    c.exec(
-                        if c.dialect() == crate::sql::Dialect::Sqlite {
-                            "INSERT INTO entry_pairs (rowid, grams) VALUES ($1, $2)"
-                        } else {
-                            "INSERT INTO entry_pairs (seq, grams) VALUES ($1, $2)"
-                        },
-                        &[Value::Int(ev.seq), Value::Text(grams)],
-                    )?;
-                }
+                self.to_index
+                    .push((ev.seq, l.text.clone(), super::pairs(&l.text)));
                 if let Some(old) = l.supersedes {
                     versions::update(
                         c,

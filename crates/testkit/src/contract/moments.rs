@@ -320,6 +320,7 @@ fn replayed(
         for ev in &events {
             projector.apply(c, ev)?;
         }
+        projector.finish(c)?;
         *slot = Some(read(c)?);
         // Nothing of this is kept.
         Err::<(Vec<honbu_domain::events::Event>, ()), _>(StoreError::Conflict(
