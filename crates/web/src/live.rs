@@ -49,12 +49,21 @@ pub async fn message(
             return None;
         }
     }
+    // An HQ-only decision is not theirs to learn of either, not even that
+    // one was taken.
+    if let Body::DecisionRecorded { hq, release, .. } = &ev.event.body {
+        if !p.can_read_entry(incident, *hq, *release, &[]) {
+            return None;
+        }
+    }
     // What a viewer may learn of an event is the same for every viewer who
     // may learn of it at all, made once for all subscribers; but for an
     // entry naming one this viewer may not read, which is left out for them.
     let wire = ev.wire.get_or_init(|| wire(store, ev)).await.as_ref()?;
-    // A file attached to an entry this viewer may not read is not theirs
-    // to learn of, not even that it came.
+    // A file attached to, a mark set on, a release of an entry this viewer
+    // may not read (as the entry stood once the event was applied: the HQ
+    // an entry is released to learns of it) is not theirs to learn of, not
+    // even that it came.
     if let Some((entry, refs)) = &wire.about {
         refs.readable(p, incident, *entry)?;
     }
@@ -102,7 +111,10 @@ async fn wire(store: &Store, ev: &Committed) -> Option<Wire> {
         }
     }
     let mut about = None;
-    if let Body::AttachmentAdded { entry, .. } = &ev.event.body {
+    if let Body::AttachmentAdded { entry, .. }
+    | Body::EntrySignificance { entry, .. }
+    | Body::EntryReleased { entry, .. } = &ev.event.body
+    {
         let (id, seq) = (*entry, ev.seq);
         match store
             .read(move |c| log::Refs::of_ids(c, At::Seq(seq), vec![id]))

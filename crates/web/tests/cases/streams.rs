@@ -260,3 +260,72 @@ async fn a_session_that_runs_out_ends_its_stream_at_its_expiry() {
         "ended at the expiry, not before nor long after: {lasted:?}"
     );
 }
+
+/// Seen: marking an HQ-only entry significant, releasing it, and an
+/// HQ-only decision reached every stream of the incident as "something
+/// changed". A stream hears of a change only to what its holder may read;
+/// the HQ an entry is released to hears of the release.
+#[tokio::test]
+async fn a_stream_hears_nothing_of_changes_to_what_it_may_not_read() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let hidden = app
+        .post_json(
+            &format!("/api/v1/incidents/{}/log", w.incident),
+            &w.mofa_token,
+            json!({"text": "MOFA only", "release": "hq", "hq": w.mofa_hq}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/api/v1/incidents/{}/stream", w.incident);
+    let mut lima = app.sse(&path, &w.lima_token).await;
+    let mut mofa = app.sse(&path, &w.mofa_token).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    app.post_json(
+        &format!("/api/v1/entries/{hidden}/significance"),
+        &w.mofa_token,
+        json!({"significant": true}),
+    )
+    .await;
+    app.post_json(
+        &format!("/api/v1/incidents/{}/decisions", w.incident),
+        &w.mofa_token,
+        json!({"title": "Keep it in Tokyo", "rationale": "MOFA's own", "based_on": [hidden]}),
+    )
+    .await;
+    log(
+        &app,
+        &w.mofa_token,
+        &w,
+        &w.mofa_hq,
+        "for everyone",
+        "incident",
+    )
+    .await;
+    let kinds = |heard: &[String]| {
+        heard
+            .iter()
+            .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+            .filter_map(|v| v["kind"].as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    let (heard, _) = gather(&mut lima, SOON).await;
+    assert_eq!(kinds(&heard), vec!["entry_logged"], "{heard:?}");
+    let (heard, _) = gather(&mut mofa, SOON).await;
+    assert_eq!(
+        kinds(&heard),
+        vec!["entry_significance", "decision_recorded", "entry_logged"],
+        "MOFA hears all of it"
+    );
+    // Released to Lima: Lima hears of it.
+    app.post_json(
+        &format!("/api/v1/entries/{hidden}/release"),
+        &w.mofa_token,
+        json!({"to_hq": w.lima_hq}),
+    )
+    .await;
+    let (heard, _) = gather(&mut lima, SOON).await;
+    assert_eq!(kinds(&heard), vec!["entry_released"], "{heard:?}");
+}
