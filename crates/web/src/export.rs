@@ -51,6 +51,11 @@ impl Csv {
     }
 }
 
+/// Entry numbers in one cell: "3 12 15".
+pub fn numbers(n: &[i64]) -> String {
+    n.iter().map(i64::to_string).collect::<Vec<_>>().join(" ")
+}
+
 /// A moment in UTC (`2026-12-03T04:05:06Z`).
 pub fn utc(t: &Timestamp) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)

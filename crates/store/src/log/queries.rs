@@ -248,6 +248,24 @@ impl Refs {
     }
 }
 
+/// The numbers of these entries of `incident`, of those `p` may read as
+/// of `at` (any number of ids; an id not returned names nothing to `p`).
+pub fn readable_numbers(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    at: At,
+    ids: &[EntryId],
+) -> Result<HashMap<EntryId, i64>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(MAX_LIMIT as usize) {
+        for e in entries_by_id(c, p, incident, at, chunk)? {
+            out.insert(e.id, e.number);
+        }
+    }
+    Ok(out)
+}
+
 /// The entries as `p` may read them: their references resolved to numbers,
 /// those to entries `p` may not read left out.
 pub(crate) fn resolve_refs(

@@ -190,18 +190,12 @@ fn collect(
     // The numbers of the entries they name: those exported, and those
     // left out by the search (read as the viewer may).
     let mut numbers: HashMap<EntryId, i64> = all.iter().map(|e| (e.id, e.number)).collect();
-    let mut missing: Vec<EntryId> = all
+    let missing: Vec<EntryId> = all
         .iter()
         .flat_map(|e| e.links.iter().copied())
         .filter(|l| !numbers.contains_key(l))
         .collect();
-    missing.sort_by_key(|i| i.to_string());
-    missing.dedup();
-    for chunk in missing.chunks(MAX_LIMIT as usize) {
-        for e in log::entries_by_id(c, p, id, m.at, chunk)? {
-            numbers.insert(e.id, e.number);
-        }
-    }
+    numbers.extend(log::readable_numbers(c, p, id, m.at, &missing)?);
     let unknown = (String::new(), Zone::UTC);
     Ok(all
         .into_iter()
@@ -282,12 +276,7 @@ pub async fn log_csv(
     let (entries, as_of) = export(&s, v, id, &q).await?;
     let mut csv = Csv::new(&CSV_HEADER);
     for e in &entries {
-        let links = e
-            .links
-            .iter()
-            .map(|n| n.to_string())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let links = crate::export::numbers(&e.links);
         let row: [String; 24] = [
             e.number.to_string(),
             e.id.to_string(),

@@ -75,15 +75,8 @@ async fn export(
             }
         }
         all.reverse();
-        let mut ids: Vec<EntryId> = all.iter().flat_map(|d| d.based_on.clone()).collect();
-        ids.sort_by_key(|i| i.to_string());
-        ids.dedup();
-        let mut numbers = HashMap::new();
-        for chunk in ids.chunks(MAX_LIMIT as usize) {
-            for e in log::entries_by_id(c, p, id, m.at, chunk)? {
-                numbers.insert(e.id, e.number);
-            }
-        }
+        let ids: Vec<EntryId> = all.iter().flat_map(|d| d.based_on.clone()).collect();
+        let numbers = log::readable_numbers(c, p, id, m.at, &ids)?;
         let unknown = (String::new(), Zone::UTC);
         Ok(all
             .into_iter()
@@ -160,12 +153,7 @@ pub async fn decisions_csv(
         "release",
     ]);
     for d in &doc.decisions {
-        let based_on = d
-            .based_on
-            .iter()
-            .map(|n| n.to_string())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let based_on = crate::export::numbers(&d.based_on);
         let row: [String; 15] = [
             d.id.to_string(),
             d.hq.to_string(),

@@ -78,21 +78,14 @@ pub async fn decisions_page(
             let page = work::decisions_matching(c, &p, id, at, &words, 1000, 0)?;
             // The numbers of the entries they rest on, of those the viewer
             // may read (the list names no other).
-            let mut ids: Vec<EntryId> = page
+            let ids: Vec<EntryId> = page
                 .items
                 .iter()
                 .flat_map(|d| d.based_on.iter().copied())
                 .collect();
-            ids.sort_by_key(|i| i.to_string());
-            ids.dedup();
-            let mut numbers = vec![];
-            for chunk in ids.chunks(500) {
-                numbers.extend(
-                    log::entries_by_id(c, &p, id, at, chunk)?
-                        .into_iter()
-                        .map(|e| (e.id, e.number)),
-                );
-            }
+            let numbers = log::readable_numbers(c, &p, id, at, &ids)?
+                .into_iter()
+                .collect();
             Ok((page, numbers))
         })
         .await?;
