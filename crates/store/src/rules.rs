@@ -177,12 +177,21 @@ pub fn not_closed(c: &mut dyn Conn, incident: IncidentId) -> Result<()> {
 
 // --------------------------------------------------------------------- lists
 
+/// How far a search counts its matches: past it, the total says "this
+/// many or more" (counting every match would cost a search of a common
+/// word its every match, where the page needs a hundred).
+pub const SEARCH_COUNT_CAP: i64 = 1000;
+
 /// One page of a list, with the total the viewer may see.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub total: i64,
+    /// False when `total` is a lower bound: a search counts its matches
+    /// only up to [`SEARCH_COUNT_CAP`] (walking the rest would cost each
+    /// search its every match).
+    pub total_exact: bool,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
 }
@@ -194,6 +203,7 @@ impl<T> Page<T> {
         Page {
             items,
             total,
+            total_exact: true,
             next_cursor: (end < total).then(|| end.to_string()),
         }
     }
@@ -202,6 +212,7 @@ impl<T> Page<T> {
         Page {
             items: vec![],
             total: 0,
+            total_exact: true,
             next_cursor: None,
         }
     }

@@ -236,8 +236,10 @@ pub fn created(id: uuid::Uuid) -> (axum::http::StatusCode, axum::Json<Created>) 
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
-    /// How many the viewer may see in all.
+    /// How many the viewer may see in all; with `total_exact` false, at
+    /// least this many (a search counts its matches up to 1,000).
     pub total: i64,
+    pub total_exact: bool,
     /// Pass as `cursor` for the next page; absent on the last.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
@@ -248,6 +250,7 @@ impl<T> From<honbu_store::rules::Page<T>> for Page<T> {
         Page {
             items: p.items,
             total: p.total,
+            total_exact: p.total_exact,
             next_cursor: p.next_cursor,
         }
     }
@@ -266,6 +269,7 @@ pub fn page_of<T>(all: Vec<T>, limit: i64, cursor: Option<i64>) -> Page<T> {
     Page {
         items,
         total,
+        total_exact: true,
         next_cursor: (end < total).then(|| end.to_string()),
     }
 }

@@ -290,6 +290,7 @@ pub fn security_log(c: &mut dyn Conn, limit: i64, offset: i64) -> Result<Page<Se
     Ok(Page {
         items,
         total,
+        total_exact: true,
         next_cursor: next,
     })
 }

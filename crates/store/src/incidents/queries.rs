@@ -86,6 +86,7 @@ pub fn incidents(
     Ok(Page {
         items,
         total,
+        total_exact: true,
         next_cursor: next,
     })
 }

@@ -37,50 +37,37 @@ impl Projection {
         Ok(Some(last + 1))
     }
 
-    /// Writes the search index rows of the entries this transaction logged,
-    /// a statement per index for up to 500 entries: the trigram index
-    /// (SQLite's FTS5; PostgreSQL's pg_trgm indexes `entries` itself) and
-    /// the letter pairs.
+    /// Writes the search index rows of the entries this transaction logged
+    /// (SQLite's two FTS5 indexes: the trigrams of the text, and its letter
+    /// pairs), a statement per index for up to 500 entries. PostgreSQL
+    /// indexes `entries` itself, trigrams and pairs alike.
     pub(crate) fn finish(&mut self, c: &mut dyn Conn) -> Result<(), StoreError> {
-        let sqlite = c.dialect() == crate::sql::Dialect::Sqlite;
         let rows = std::mem::take(&mut self.to_index);
         for chunk in rows.chunks(500) {
-            let values = |n: usize| {
-                (0..n)
+            let texts = chunk.iter().map(|(seq, text, _)| (*seq, text));
+            let pairs = chunk.iter().map(|(seq, _, pairs)| (*seq, pairs));
+            for (index, col, rows) in [
+                ("entries_search", "text", texts.collect::<Vec<_>>()),
+                ("entry_pairs", "grams", pairs.collect()),
+            ] {
+                let rows: Vec<(i64, &String)> =
+                    rows.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+                if rows.is_empty() {
+                    continue;
+                }
+                let values = (0..rows.len())
                     .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
                     .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            if sqlite {
-                let params: Vec<Value> = chunk
+                    .join(", ");
+                let params: Vec<Value> = rows
                     .iter()
-                    .flat_map(|(seq, text, _)| [Value::Int(*seq), Value::Text(text.clone())])
+                    .flat_map(|(seq, v)| [Value::Int(*seq), Value::Text(v.to_string())])
                     .collect();
                 c.exec(
-                    &format!(
-                        "INSERT INTO entries_search (rowid, text) VALUES {}",
-                        values(chunk.len())
-                    ),
+                    &format!("INSERT INTO {index} (rowid, {col}) VALUES {values}"),
                     &params,
                 )?;
             }
-            let pairs: Vec<&(i64, String, String)> =
-                chunk.iter().filter(|(_, _, g)| !g.is_empty()).collect();
-            if pairs.is_empty() {
-                continue;
-            }
-            let params: Vec<Value> = pairs
-                .iter()
-                .flat_map(|(seq, _, grams)| [Value::Int(*seq), Value::Text(grams.clone())])
-                .collect();
-            c.exec(
-                &format!(
-                    "INSERT INTO entry_pairs ({}, grams) VALUES {}",
-                    if sqlite { "rowid" } else { "seq" },
-                    values(pairs.len())
-                ),
-                &params,
-            )?;
         }
         Ok(())
     }
@@ -121,18 +108,48 @@ impl Projection {
                         ev.seq
                     )));
                 };
-                c.exec(
-                "INSERT INTO entries (id, incident_id, number, seq, hq_id, author, occurred_at, reported_at, entered_at, source_id, source_name, reliability, credibility, category, release, significant, text, supersedes, superseded_by, links, from_seq) \
-                 VALUES ($1, $2, $19, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, $18, $3)",
-                &[
-                    t(l.entry), incident.clone(), seq, t(l.hq), actor, (&l.occurred_at).into(), (&l.reported_at).into(), at,
-                    l.source.map(t).into(), (&l.source_name).into(), t(l.reliability), t(l.credibility), t(l.category),
-                    t(l.release), l.significant.into(), (&l.text).into(), l.supersedes.map(t).into(), json(&l.links)?,
+                let pairs = super::pairs(&l.text);
+                let sqlite = c.dialect() == crate::sql::Dialect::Sqlite;
+                // PostgreSQL keeps the pairs in the row (its index covers
+                // them with the text); SQLite in its own index, written by
+                // `finish`.
+                let (col, val) = if sqlite {
+                    ("", "")
+                } else {
+                    (", pairs", ", string_to_array($20, ' ')")
+                };
+                let mut params = vec![
+                    t(l.entry),
+                    incident.clone(),
+                    seq,
+                    t(l.hq),
+                    actor,
+                    (&l.occurred_at).into(),
+                    (&l.reported_at).into(),
+                    at,
+                    l.source.map(t).into(),
+                    (&l.source_name).into(),
+                    t(l.reliability),
+                    t(l.credibility),
+                    t(l.category),
+                    t(l.release),
+                    l.significant.into(),
+                    (&l.text).into(),
+                    l.supersedes.map(t).into(),
+                    json(&l.links)?,
                     Value::Int(number),
-                ],
+                ];
+                if !sqlite {
+                    params.push(Value::Text(pairs.clone()));
+                }
+                c.exec(
+                &format!("INSERT INTO entries (id, incident_id, number, seq, hq_id, author, occurred_at, reported_at, entered_at, source_id, source_name, reliability, credibility, category, release, significant, text, supersedes, superseded_by, links, from_seq{col}) \
+                 VALUES ($1, $2, $19, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, $18, $3{val})"),
+                &params,
             )?;
-                self.to_index
-                    .push((ev.seq, l.text.clone(), super::pairs(&l.text)));
+                if sqlite {
+                    self.to_index.push((ev.seq, l.text.clone(), pairs));
+                }
                 if let Some(old) = l.supersedes {
                     versions::update(
                         c,

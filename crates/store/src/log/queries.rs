@@ -1,7 +1,7 @@
 //! Reads of the log: sources, entries as a viewer may read them, one entry.
 
 use super::{ENTRIES, RELEASES};
-use crate::rules::{Page, MAX_LIMIT};
+use crate::rules::{Page, MAX_LIMIT, SEARCH_COUNT_CAP};
 use crate::sql::{like_pattern, placeholders, t, Conn, Dialect, Row, Value};
 use crate::versions::At;
 use crate::Result;
@@ -354,59 +354,82 @@ impl Filter {
         *self == Filter::default()
     }
 
-    /// Whether the search goes through SQLite's trigram index: the rows it
-    /// finds are then fewer than the incident's, and the query should start
-    /// from them rather than from the incident's index.
-    fn through_text_index(&self, d: Dialect) -> bool {
-        d == Dialect::Sqlite
-            && self
-                .words
-                .iter()
-                .any(|w| w.chars().count() >= 3 || super::is_pair(w))
+    /// On SQLite, the index a search walks, newest match first, and what
+    /// it asks of it: the trigram index for words of three letters or more
+    /// (their phrases ANDed in one MATCH), else the pairs index for words
+    /// of two. Walking the matches in the log's order lets a page stop at
+    /// its hundredth (and a count at its cap) however common the words.
+    fn drive(&self, d: Dialect) -> Option<(&'static str, String)> {
+        if d != Dialect::Sqlite {
+            return None;
+        }
+        let quoted = |ws: Vec<&String>, lower: bool| {
+            ws.iter()
+                .map(|w| {
+                    let w = if lower {
+                        w.to_lowercase()
+                    } else {
+                        w.to_string()
+                    };
+                    format!("\"{}\"", w.replace('"', "\"\""))
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let long: Vec<&String> = self
+            .words
+            .iter()
+            .filter(|w| w.chars().count() >= 3)
+            .collect();
+        if !long.is_empty() {
+            return Some(("entries_search", quoted(long, false)));
+        }
+        let pairs: Vec<&String> = self.words.iter().filter(|w| super::is_pair(w)).collect();
+        (!pairs.is_empty()).then(|| ("entry_pairs", quoted(pairs, true)))
     }
 
     /// The conditions on entries (alias `e`) this filter adds, each
-    /// starting with ` AND `, its values pushed onto `params`.
-    fn sql(&self, d: Dialect, params: &mut Vec<Value>) -> String {
+    /// starting with ` AND `, its values pushed onto `params`; `driven`
+    /// when the query walks [`Filter::drive`]'s index, which then answers
+    /// for the words it was asked.
+    fn sql(&self, d: Dialect, at: At, driven: Option<&str>, params: &mut Vec<Value>) -> String {
         let mut cond = String::new();
         fn add(cond: &mut String, params: &mut Vec<Value>, v: Value, f: &dyn Fn(usize) -> String) {
             params.push(v);
             cond.push_str(" AND ");
             cond.push_str(&f(params.len()));
         }
-        // SQLite: words of three letters or more through the trigram index
-        // in one MATCH (its phrases are ANDed); shorter ones, which have no
-        // trigram, by LIKE on the rows the rest leaves. PostgreSQL: ILIKE,
-        // which pg_trgm's index serves for three letters or more.
-        // Words of two letters go through the pairs index on both.
-        let (pairs, rest): (Vec<&String>, Vec<&String>) =
-            self.words.iter().partition(|w| super::is_pair(w));
-        let (long, short): (Vec<&String>, Vec<&String>) = rest
-            .into_iter()
-            .partition(|w| d == Dialect::Sqlite && w.chars().count() >= 3);
+        // SQLite: the words the walked index does not answer for are
+        // compared on the rows it finds (LIKE). PostgreSQL: ILIKE, which
+        // pg_trgm's index serves for three letters or more; two letters
+        // through the pairs index; one letter row by row.
+        let (pairs, rest): (Vec<&String>, Vec<&String>) = self
+            .words
+            .iter()
+            .partition(|w| d == Dialect::Postgres && super::is_pair(w));
         for w in pairs {
-            let w = w.to_lowercase();
-            match d {
-                Dialect::Sqlite => add(&mut cond, params, Value::Text(format!("\"{w}\"")), &|n| {
-                    format!("e.seq IN (SELECT rowid FROM entry_pairs WHERE entry_pairs MATCH ${n})")
-                }),
-                Dialect::Postgres => add(&mut cond, params, Value::Text(w), &|n| {
-                    format!("e.seq IN (SELECT p.seq FROM entry_pairs p WHERE p.gram_list @> ARRAY[${n}::text])")
-                }),
-            }
+            // The pairs are a column of the entry as it is now (an entry's
+            // text never changes, so of every version of it).
+            add(
+                &mut cond,
+                params,
+                Value::Text(w.to_lowercase()),
+                &|n| match at {
+                    At::Now => format!("e.pairs @> ARRAY[${n}::text]"),
+                    At::Seq(_) => format!(
+                        "e.seq IN (SELECT x.seq FROM entries x WHERE x.pairs @> ARRAY[${n}::text])"
+                    ),
+                },
+            );
         }
-        if !long.is_empty() {
-            let phrase = long
-                .iter()
-                .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-                .collect::<Vec<_>>()
-                .join(" ");
-            add(&mut cond, params, Value::Text(phrase), &|n| {
-                format!(
-                    "e.seq IN (SELECT rowid FROM entries_search WHERE entries_search MATCH ${n})"
-                )
-            });
-        }
+        let short: Vec<&String> = rest
+            .into_iter()
+            .filter(|w| match driven {
+                Some("entries_search") => w.chars().count() < 3,
+                Some(_) => !super::is_pair(w),
+                None => true,
+            })
+            .collect();
         for w in short {
             // pg_trgm finds no trigram in a word of one or two letters and
             // would read its whole index for it: such a word is compared
@@ -470,18 +493,32 @@ pub fn entries(
         return Ok(Page::empty());
     }
     let entries = at.rows(&ENTRIES);
+    let d = c.dialect();
     let mut params: Vec<Value> = vec![t(incident)];
     let (vis, vp) = entry_vis(p, incident, at, 2);
     params.extend(vp);
-    // `+` keeps SQLite from walking the incident's index when the trigram
-    // index has already found the few rows a search asks for (without it the
-    // planner, which cannot tell how many the index holds, walks all of the
-    // incident's rows to test each against the index's answer).
-    let through_index = q.filter.through_text_index(c.dialect());
-    let mut cond = format!(
-        "{}e.incident_id = $1 AND {vis}",
-        if through_index { "+" } else { "" }
-    );
+    // A search on SQLite walks its index's matches in journal order (which
+    // is the order of an incident's entry numbers), joined to their rows:
+    // `CROSS JOIN` keeps the planner from walking the incident's rows
+    // instead, and the index is asked for its rowids in order, so a page
+    // and a capped count stop early.
+    let drive = q.filter.drive(d);
+    let (from, mut cond) = match &drive {
+        Some((index, expr)) => {
+            params.push(Value::Text(expr.clone()));
+            (
+                format!("{index} s CROSS JOIN {entries} e ON e.seq = s.rowid"),
+                format!(
+                    "s.{index} MATCH ${} AND +e.incident_id = $1 AND {vis}",
+                    params.len()
+                ),
+            )
+        }
+        None => (
+            format!("{entries} e"),
+            format!("e.incident_id = $1 AND {vis}"),
+        ),
+    };
     if q.significant_only {
         cond.push_str(" AND e.significant = 1");
     }
@@ -493,28 +530,63 @@ pub fn entries(
         params.push(Value::from(to));
         cond.push_str(&format!(" AND e.entered_at <= ${}", params.len()));
     }
-    cond.push_str(&q.filter.sql(c.dialect(), &mut params));
-    let total = c
-        .query_one(
-            &format!("SELECT COUNT(*) FROM {entries} e WHERE {cond}"),
-            &params,
-        )?
-        .map(|r| r.int(0))
-        .transpose()?
-        .unwrap_or(0);
+    cond.push_str(
+        &q.filter
+            .sql(d, at, drive.as_ref().map(|(i, _)| *i), &mut params),
+    );
+    // A search counts up to its cap; the plain list counts all.
+    let (total, total_exact) = if q.filter.words.is_empty() {
+        let n = c
+            .query_one(
+                &format!("SELECT COUNT(*) FROM {from} WHERE {cond}"),
+                &params,
+            )?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0);
+        (n, true)
+    } else {
+        let n = c
+            .query_one(
+                &format!(
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {cond} LIMIT {}) x",
+                    SEARCH_COUNT_CAP + 1
+                ),
+                &params,
+            )?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0);
+        (n.min(SEARCH_COUNT_CAP), n <= SEARCH_COUNT_CAP)
+    };
+    let cmp = if q.ascending { ">" } else { "<" };
     if let Some(b) = q.before {
         params.push(Value::Int(b));
-        cond.push_str(&format!(
-            " AND e.number {} ${}",
-            if q.ascending { ">" } else { "<" },
-            params.len()
-        ));
+        cond.push_str(&format!(" AND e.number {cmp} ${}", params.len()));
+        if drive.is_some() {
+            // The index's walk starts at the cursor's entry.
+            cond.push_str(&format!(
+                " AND s.rowid {cmp} (SELECT c.seq FROM entries c WHERE c.incident_id = $1 AND c.number = ${})",
+                params.len()
+            ));
+        }
     }
     let limit = q.limit.clamp(1, MAX_LIMIT);
     params.push(Value::Int(limit));
     let order = if q.ascending { "ASC" } else { "DESC" };
+    let by = if drive.is_some() {
+        "s.rowid"
+    } else {
+        "e.number"
+    };
     let mut items = c
-        .query(&format!("SELECT {ENTRY_COLS} FROM {entries} e WHERE {cond} ORDER BY e.number {order} LIMIT ${}", params.len()), &params)?
+        .query(
+            &format!(
+                "SELECT {ENTRY_COLS} FROM {from} WHERE {cond} ORDER BY {by} {order} LIMIT ${}",
+                params.len()
+            ),
+            &params,
+        )?
         .iter()
         .map(entry_row)
         .collect::<Result<Vec<_>>>()?;
@@ -528,6 +600,7 @@ pub fn entries(
     Ok(Page {
         items,
         total,
+        total_exact,
         next_cursor: next,
     })
 }

@@ -79,6 +79,7 @@ macro_rules! contract_tests {
             a_rebuild_keeps_the_files_and_their_attachments,
             // search
             the_log_is_searched_in_any_script_and_by_its_columns,
+            a_common_word_is_counted_to_the_cap_and_paged_through_whole,
             decisions_are_searched_by_their_words,
             search_words_split_at_spaces_and_keep_quoted_phrases,
             // work

@@ -328,3 +328,140 @@ pub fn search_words_split_at_spaces_and_keep_quoted_phrases(_store: &Store) {
         "an ideographic space splits"
     );
 }
+
+/// A word in more entries than a search counts: the total stops at the cap
+/// and says so, and the pages, walked by their cursors newest first or
+/// oldest first, still hold every match the reader may read, once each,
+/// in order; as of an earlier moment, only what was logged by then.
+pub fn a_common_word_is_counted_to_the_cap_and_paged_through_whole(store: &Store) {
+    use honbu_domain::events::{Body as Ev, EntryLogged, Event};
+    use honbu_store::rules::SEARCH_COUNT_CAP;
+    let w = world(store);
+    let head = principal(store, "mofa.head");
+    let n = 2_400usize;
+    let text = |j: usize| match j % 4 {
+        0 => format!("cable {j}: the cordon is unchanged; 人質 safe"),
+        1 => format!("cable {j}: 人質のうち女性が解放された"),
+        2 => format!("cable {j}: the cordon was moved"),
+        _ => format!("cable {j}: nothing to report"),
+    };
+    // The MOFA HQ's entries are HQ-only one time in three: Lima's analyst
+    // may not read those.
+    let hidden = |j: usize| j % 2 == 0 && j % 3 == 0;
+    let event = |j: usize| Event {
+        at: t0(),
+        actor: Some(head.user),
+        incident: Some(w.incident),
+        body: Ev::EntryLogged(Box::new(EntryLogged {
+            entry: EntryId::new(),
+            hq: if j % 2 == 0 { w.mofa } else { w.lima },
+            occurred_at: t0(),
+            reported_at: t0(),
+            source: None,
+            source_name: "Embassy cables".into(),
+            reliability: Reliability::B,
+            credibility: Credibility::C2,
+            category: Category::Information,
+            release: if hidden(j) {
+                Release::Hq
+            } else {
+                Release::Incident
+            },
+            significant: false,
+            text: text(j),
+            supersedes: None,
+            links: vec![],
+        })),
+    };
+    let first: Vec<Event> = (0..n / 2).map(event).collect();
+    let mid = store.append_blocking(first).unwrap().last().unwrap().seq;
+    store
+        .append_blocking((n / 2..n).map(event).collect())
+        .unwrap();
+
+    let walk = |who: &str, typed: &str, at: At, ascending: bool| {
+        let p = principal(store, who);
+        let id = w.incident;
+        let mut seen: Vec<i64> = vec![];
+        let mut cursor: Option<i64> = None;
+        let mut first_page = None;
+        loop {
+            let (p, ws) = (p.clone(), words(typed));
+            let page = store
+                .read_blocking(move |c| {
+                    honbu_store::log::entries(
+                        c,
+                        &p,
+                        id,
+                        at,
+                        &EntryQuery {
+                            limit: 100,
+                            before: cursor,
+                            ascending,
+                            filter: Filter {
+                                words: ws,
+                                ..Default::default()
+                            },
+                            ..Default::default()
+                        },
+                    )
+                })
+                .unwrap();
+            for e in &page.items {
+                for word in words(typed) {
+                    assert!(e.text.contains(&word), "{typed}: {}", e.text);
+                }
+            }
+            seen.extend(page.items.iter().map(|e| e.number));
+            if first_page.is_none() {
+                first_page = Some((page.total, page.total_exact));
+            }
+            match page.next_cursor {
+                Some(c) => cursor = Some(c.parse().unwrap()),
+                None => break,
+            }
+        }
+        let mut sorted = seen.clone();
+        sorted.sort();
+        if !ascending {
+            sorted.reverse();
+        }
+        assert_eq!(seen, sorted, "{typed}: pages in order");
+        sorted.dedup();
+        assert_eq!(seen.len(), sorted.len(), "{typed}: each match once");
+        (seen.len(), first_page.unwrap())
+    };
+    // Entry numbers run from the world's own entries on: count matches by
+    // text instead.
+    let expect = |upto: usize, f: &dyn Fn(usize) -> bool| (0..upto).filter(|j| f(*j)).count();
+    let cordon = |j: usize| j % 4 == 0 || j % 4 == 2;
+    let both = |j: usize| j % 4 == 0;
+    let hostage = |j: usize| j % 4 == 0 || j % 4 == 1;
+
+    // More matches than the cap: counted to the cap, paged through whole.
+    for ascending in [false, true] {
+        let (got, total) = walk("mofa.head", "cordon", At::Now, ascending);
+        assert_eq!(got, expect(n, &cordon));
+        assert!(got as i64 > SEARCH_COUNT_CAP);
+        assert_eq!(total, (SEARCH_COUNT_CAP, false));
+        let (got, total) = walk("mofa.head", "人質", At::Now, ascending);
+        assert_eq!(got, expect(n, &hostage));
+        assert_eq!(total, (SEARCH_COUNT_CAP, false));
+    }
+    // Fewer: counted exactly. A word of three letters and one of two.
+    let (got, total) = walk("mofa.head", "cordon 人質", At::Now, false);
+    assert_eq!(got, expect(n, &both));
+    assert_eq!(total, (got as i64, true));
+    // A reader who may not read the HQ-only ones gets every other match.
+    let (got, _) = walk("lima.analyst", "cordon", At::Now, false);
+    assert_eq!(got, expect(n, &|j| cordon(j) && !hidden(j)));
+    let (got, total) = walk("lima.analyst", "cordon 人質", At::Now, true);
+    assert_eq!(got, expect(n, &|j| both(j) && !hidden(j)));
+    assert_eq!(total, (got as i64, true));
+    // As of the first half: only what was logged by then.
+    let (got, _) = walk("mofa.head", "cordon", At::Seq(mid), false);
+    assert_eq!(got, expect(n / 2, &cordon));
+    let (got, total) = walk("lima.analyst", "人質", At::Seq(mid), false);
+    assert_eq!(got, expect(n / 2, &|j| hostage(j) && !hidden(j)));
+    assert_eq!(total, (got as i64, true));
+}

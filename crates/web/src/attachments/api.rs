@@ -80,6 +80,7 @@ pub async fn list_attachments(
     .await?;
     Ok(Json(Page {
         total: items.len() as i64,
+        total_exact: true,
         items,
         next_cursor: None,
     }))

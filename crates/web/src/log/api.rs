@@ -92,7 +92,7 @@ pub(crate) fn search_filter(
     crate::log::search::filter(&typed, time("from", from)?, time("to", to)?)
 }
 
-/// The incident's log entries the caller may read, newest first; with `at`, as they stood then (a correction made later is not shown); with `q` and the other filters, those that match (`total` counts them).
+/// The incident's log entries the caller may read, newest first; with `at`, as they stood then (a correction made later is not shown); with `q` and the other filters, those that match (`total` counts them up to 1,000, and `total_exact` is false when there are more).
 #[utoipa::path(get, path = "/api/v1/incidents/{id}/log", tag = "log", params(("id" = uuid::Uuid, Path), LogParams),
     responses((status = 200, body = Page<EntryView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_entries(
