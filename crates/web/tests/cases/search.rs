@@ -412,3 +412,88 @@ async fn the_log_page_searches_and_keeps_the_search_in_its_links() {
         );
     }
 }
+
+/// A word in more entries than a search counts: the API says the total is
+/// a lower bound, the page says "1000+" and how to narrow it, and the
+/// cursor still reaches every match.
+#[tokio::test]
+async fn a_search_of_a_common_word_says_it_counted_to_a_thousand() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    for i in 0..1_005 {
+        log(
+            &app,
+            &w,
+            &w.mofa_token,
+            json!({ "text": format!("cable {i}: the cordon holds") }),
+        )
+        .await;
+    }
+    log(
+        &app,
+        &w,
+        &w.mofa_token,
+        json!({ "text": "cordon moved, 人質 safe" }),
+    )
+    .await;
+    let (status, texts1, body) = texts(
+        &app,
+        &w.mofa_token,
+        &format!("/api/v1/incidents/{}/log?q=cordon&limit=100", w.incident),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        texts1.first().map(String::as_str),
+        Some("cordon moved, 人質 safe"),
+        "newest first"
+    );
+    assert_eq!(body["total"], 1000);
+    assert_eq!(body["total_exact"], false);
+    let mut seen = texts1.len();
+    let mut cursor = body["next_cursor"].as_str().map(str::to_string);
+    while let Some(c) = cursor {
+        let (_, more, body) = texts(
+            &app,
+            &w.mofa_token,
+            &format!(
+                "/api/v1/incidents/{}/log?q=cordon&limit=100&cursor={c}",
+                w.incident
+            ),
+        )
+        .await;
+        seen += more.len();
+        cursor = body["next_cursor"].as_str().map(str::to_string);
+    }
+    assert_eq!(seen, 1_006, "every match reached by the cursor");
+    // Fewer than the cap: counted exactly.
+    let (_, _, body) = texts(
+        &app,
+        &w.mofa_token,
+        &format!(
+            "/api/v1/incidents/{}/log?q={}",
+            w.incident,
+            q("cordon 人質")
+        ),
+    )
+    .await;
+    assert_eq!(
+        (body["total"].clone(), body["total_exact"].clone()),
+        (json!(1), json!(true))
+    );
+    let browser = app.login("mofa.head").await;
+    let html = browser
+        .get(app.url(&format!("/incidents/{}/log?q=cordon", w.incident)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("1000+ entries match the search"),
+        "{}",
+        between(&html, "class=\"found\"", "</p>")
+    );
+    assert!(html.contains("add a word or a filter"));
+}
