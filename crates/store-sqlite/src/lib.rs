@@ -13,6 +13,7 @@
 //! the disk's flushes, and nobody is answered before their commit is on disk.
 
 mod durable;
+pub mod search;
 
 use honbu_store::sql::{Cell, Conn, Dialect, Row, Value};
 use honbu_store::{Backend, Result, StoreError};
@@ -129,7 +130,12 @@ pub enum Durability {
 pub struct Sqlite {
     path: PathBuf,
     writer: Mutex<rusqlite::Connection>,
-    readers: Mutex<Vec<rusqlite::Connection>>,
+    /// Read connections, each with whether the search file is attached to
+    /// it (as `search`; from when the index has started).
+    readers: Mutex<Vec<(rusqlite::Connection, bool)>>,
+    /// The log's search index and its thread, started once the schema is
+    /// migrated (see [`search`]).
+    indexer: std::sync::OnceLock<search::Indexer>,
     durability: Durability,
     /// Group commit, for [`Durability::Full`].
     syncer: Option<durable::Syncer>,
@@ -201,6 +207,7 @@ impl Sqlite {
             path: path.to_path_buf(),
             writer: Mutex::new(writer),
             readers: Mutex::new(vec![]),
+            indexer: std::sync::OnceLock::new(),
             durability,
             syncer,
             checkpointer,
@@ -235,6 +242,20 @@ impl Sqlite {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Holds the search index's thread back, or lets it go on (tests: a
+    /// search must find what the index does not hold yet).
+    pub fn hold_index(&self, held: bool) {
+        if let Some(ix) = self.indexer.get() {
+            ix.hold(held);
+        }
+    }
+
+    /// How far the search index holds the log (a journal position); `None`
+    /// before the store has opened it.
+    pub fn indexed_upto(&self) -> Result<Option<i64>> {
+        self.indexer.get().map(search::Indexer::upto).transpose()
     }
 
     /// fsyncs of the log made to answer durable commits so far.
@@ -371,10 +392,18 @@ impl Backend for Sqlite {
                 .map_err(|_| StoreError::db("reader pool poisoned"))?;
             pool.pop()
         };
-        let conn = match conn {
+        let (conn, mut attached) = match conn {
             Some(c) => c,
-            None => Self::connect(&self.path, self.durability)?,
+            None => (Self::connect(&self.path, self.durability)?, false),
         };
+        if let (false, Some(ix)) = (attached, self.indexer.get()) {
+            conn.execute(
+                "ATTACH DATABASE ?1 AS search",
+                [ix.path().to_string_lossy()],
+            )
+            .map_err(db_err)?;
+            attached = true;
+        }
         // A read transaction: every statement in `f` sees the same snapshot.
         conn.execute_batch("BEGIN").map_err(db_err)?;
         // Under `Full`, fix the snapshot now and note the newest commit it
@@ -390,7 +419,7 @@ impl Backend for Sqlite {
         let end = conn.execute_batch("COMMIT").map_err(db_err);
         if let Ok(mut pool) = self.readers.lock() {
             if pool.len() < 8 {
-                pool.push(conn);
+                pool.push((conn, attached));
             }
         }
         if let (Some(s), Some(seen)) = (&self.syncer, seen) {
@@ -422,6 +451,31 @@ impl Backend for Sqlite {
 
     fn describe(&self) -> String {
         format!("sqlite:{}", self.path.display())
+    }
+
+    fn opened(&self, replayed: bool) -> Result<()> {
+        if self.indexer.get().is_none() {
+            let ix = search::Indexer::start(&self.path)?;
+            if replayed {
+                ix.reset()?;
+            }
+            let _ = self.indexer.set(ix);
+        }
+        Ok(())
+    }
+
+    fn read_models_replaced(&self) -> Result<()> {
+        match self.indexer.get() {
+            Some(ix) => ix.reset(),
+            None => Ok(()),
+        }
+    }
+
+    fn settle(&self) -> Result<()> {
+        match self.indexer.get() {
+            Some(ix) => ix.catch_up(),
+            None => Ok(()),
+        }
     }
 }
 
@@ -504,6 +558,9 @@ impl Sqlite {
                     db_err(e)
                 })?;
                 self.after_commit(&conn);
+                if let Some(ix) = self.indexer.get() {
+                    ix.wake();
+                }
                 Ok(ticket)
             }
             Err(e) => {

@@ -829,3 +829,168 @@ fn migration_5_replays_the_journal_into_the_versioned_tables_and_keeps_sessions(
         Verdict::Intact { events: 4, .. }
     ));
 }
+
+/// The search index is written behind the commits, in a file of its own:
+/// a search finds what it does not hold yet as surely as what it does
+/// (pages walked across both, newest first and oldest first); it holds
+/// everything once settled; a file that is not this journal's (restored
+/// beside another database, or forged) is made again at start, a missing
+/// one too, and a rebuild of the read models makes it again.
+#[test]
+fn the_search_index_behind_the_commits_misses_nothing_and_is_made_again_when_not_its_journals() {
+    use honbu_domain::events::{Body, EntryLogged, Event};
+    use honbu_domain::ids::EntryId;
+    use honbu_domain::vocab::*;
+    use honbu_store::versions::At;
+    use std::sync::Arc;
+    let path = temp_db();
+    let key = JournalKey::generate();
+    let open = |key: &JournalKey| {
+        let sqlite = Arc::new(Sqlite::open(&path, Durability::Normal).unwrap());
+        let store = Store::new(Box::new(sqlite.clone()), key.clone()).unwrap();
+        (sqlite, store)
+    };
+    let (sqlite, store) = open(&key);
+    let w = honbu_testkit::contract::world(&store);
+    let head = honbu_testkit::contract::principal(&store, "mofa.head");
+    let log = |store: &Store, from: usize, to: usize| {
+        let events = (from..to)
+            .map(|j| Event {
+                at: honbu_testkit::contract::t0(),
+                actor: Some(head.user),
+                incident: Some(w.incident),
+                body: Body::EntryLogged(Box::new(EntryLogged {
+                    entry: EntryId::new(),
+                    hq: w.mofa,
+                    occurred_at: honbu_testkit::contract::t0(),
+                    reported_at: honbu_testkit::contract::t0(),
+                    source: None,
+                    source_name: "Embassy cables".into(),
+                    reliability: Reliability::B,
+                    credibility: Credibility::C2,
+                    category: Category::Information,
+                    release: Release::Incident,
+                    significant: false,
+                    text: if j % 2 == 0 {
+                        format!("cable {j}: the Cordon holds; 人質 safe")
+                    } else {
+                        format!("cable {j}: nothing new")
+                    },
+                    supersedes: None,
+                    links: vec![],
+                })),
+            })
+            .collect();
+        store.append_blocking(events).unwrap().last().unwrap().seq
+    };
+    let walk = |store: &Store, typed: &str, ascending: bool| {
+        honbu_testkit::contract::search_pages(
+            store,
+            &head,
+            w.incident,
+            typed,
+            At::Now,
+            ascending,
+            30,
+        )
+    };
+    // An index row for the entry before the last indexed, with a word the
+    // entry does not hold.
+    let forge = |search: &std::path::Path| {
+        let c = rusqlite::Connection::open(search).unwrap();
+        let seq: i64 = c
+            .query_row("SELECT upto FROM indexed", [], |r| r.get(0))
+            .unwrap();
+        c.execute(
+            "INSERT INTO entries_search (rowid, text) VALUES (?1, 'zebra crossing')",
+            [seq - 1],
+        )
+        .unwrap();
+        c
+    };
+
+    // Held back: nothing logged now is in the index, yet all is found
+    // (words of three letters and more, of two, in any case).
+    sqlite.hold_index(true);
+    let upto = sqlite.indexed_upto().unwrap().unwrap();
+    let last = log(&store, 0, 120);
+    assert_eq!(sqlite.indexed_upto().unwrap(), Some(upto), "held back");
+    let (ahead, total) = walk(&store, "cordon", false);
+    assert_eq!((ahead.len(), total), (60, (60, true)));
+    assert_eq!(walk(&store, "人質", true).0.len(), 60);
+    // Let go: the index holds everything, and finds the same.
+    sqlite.hold_index(false);
+    store.settle_blocking().unwrap();
+    assert_eq!(sqlite.indexed_upto().unwrap(), Some(last));
+    assert_eq!(walk(&store, "cordon", false).0, ahead);
+    // Half in the index, half not: pages cross from one to the other.
+    sqlite.hold_index(true);
+    log(&store, 120, 200);
+    for ascending in [false, true] {
+        let (got, total) = walk(&store, "cordon 人質", ascending);
+        assert_eq!(
+            (got.len(), total),
+            (100, (100, true)),
+            "ascending {ascending}"
+        );
+    }
+    let (both, _) = walk(&store, "cordon", false);
+    sqlite.hold_index(false);
+    store.settle_blocking().unwrap();
+    drop(store);
+    drop(sqlite);
+
+    // A forged index (a word the entry does not hold, a hash of another
+    // journal) is made again when the store opens.
+    let search = honbu_store_sqlite::search::path_of(&path);
+    forge(&search)
+        .execute("UPDATE indexed SET hash = 'not this journal'", [])
+        .unwrap();
+    let (sqlite, store) = open(&key);
+    store.settle_blocking().unwrap();
+    assert!(walk(&store, "zebra", false).0.is_empty(), "made again");
+    assert_eq!(walk(&store, "cordon", false).0, both);
+    // A rebuild of the read models makes it again too.
+    drop(forge(&search));
+    // Searches go through the index: the forged row is found (the text
+    // it names does not hold the word).
+    let (p, incident) = (head.clone(), w.incident);
+    let forged = store
+        .read_blocking(move |c| {
+            honbu_store::log::entries(
+                c,
+                &p,
+                incident,
+                At::Now,
+                &honbu_store::log::EntryQuery {
+                    limit: 10,
+                    filter: honbu_store::log::Filter {
+                        words: vec!["zebra".into()],
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(forged.total, 1, "forged under a running store");
+    store.rebuild_blocking().unwrap();
+    store.settle_blocking().unwrap();
+    assert!(
+        walk(&store, "zebra", false).0.is_empty(),
+        "made again by the rebuild"
+    );
+    assert_eq!(walk(&store, "cordon", false).0, both);
+    drop(store);
+    drop(sqlite);
+    // A missing file is made again.
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = search.as_os_str().to_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+    let (sqlite, store) = open(&key);
+    store.settle_blocking().unwrap();
+    assert_eq!(walk(&store, "cordon", false).0, both);
+    assert!(sqlite.indexed_upto().unwrap().unwrap() > 0);
+}

@@ -126,6 +126,54 @@ pub trait Backend: Send + Sync + 'static {
     }
     /// A human-readable description for logs (`sqlite:./honbu-data/honbu.db`).
     fn describe(&self) -> String;
+    /// The schema is migrated (`replayed`: and the read models filled
+    /// again from the journal): what the backend keeps beside the read
+    /// models starts (SQLite's search index, see `honbu-store-sqlite`).
+    fn opened(&self, _replayed: bool) -> Result<()> {
+        Ok(())
+    }
+    /// The read models were filled again from the journal: what is derived
+    /// from them beside them is made again.
+    fn read_models_replaced(&self) -> Result<()> {
+        Ok(())
+    }
+    /// Returns once what is derived from the read models in the background
+    /// holds everything committed before the call (tests and benchmarks).
+    fn settle(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A backend its opener keeps a handle to (tests and benchmarks reach the
+/// backend's own methods through it).
+impl<B: Backend> Backend for Arc<B> {
+    fn dialect(&self) -> Dialect {
+        (**self).dialect()
+    }
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()> {
+        (**self).read(f)
+    }
+    fn write(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()> {
+        (**self).write(f)
+    }
+    fn shared(&self) -> bool {
+        (**self).shared()
+    }
+    fn listen(&self, notify: &mut dyn FnMut(i64) -> bool) -> Result<()> {
+        (**self).listen(notify)
+    }
+    fn describe(&self) -> String {
+        (**self).describe()
+    }
+    fn opened(&self, replayed: bool) -> Result<()> {
+        (**self).opened(replayed)
+    }
+    fn read_models_replaced(&self) -> Result<()> {
+        (**self).read_models_replaced()
+    }
+    fn settle(&self) -> Result<()> {
+        (**self).settle()
+    }
 }
 
 /// Runs a closure that returns a value through the object-safe backend API.
@@ -253,13 +301,15 @@ pub const START_CHECK: i64 = 1_000;
 
 impl Store {
     pub fn new(backend: Box<dyn Backend>, key: JournalKey) -> Result<Self> {
-        run(&*backend, true, |c| {
-            if schema::migrate(c)? {
+        let replayed = run(&*backend, true, |c| {
+            let replay_now = schema::migrate(c)?;
+            if replay_now {
                 // The new tables are filled from the journal; sessions stay.
                 replay(c, &["sessions"])?;
             }
-            Ok(())
+            Ok(replay_now)
         })?;
+        backend.opened(replayed)?;
         let (bus, _) = broadcast::channel(4096);
         let store = Store {
             inner: Arc::new(Inner {
@@ -364,7 +414,6 @@ impl Store {
             for ev in &committed {
                 projector.apply(c, ev)?;
             }
-            projector.finish(c)?;
             if let (Dialect::Postgres, Some(last)) = (c.dialect(), committed.last()) {
                 // Delivered to every listening instance when this transaction commits.
                 c.exec(
@@ -436,7 +485,18 @@ impl Store {
     /// operator who has seen `journal verify` fail and accepts that the read
     /// models will show what the journal now holds.
     pub fn rebuild_unverified_blocking(&self) -> Result<i64> {
-        run(&*self.inner.backend, true, |c| replay(c, &[]))
+        let last = run(&*self.inner.backend, true, |c| replay(c, &[]))?;
+        self.inner.backend.read_models_replaced()?;
+        Ok(last)
+    }
+
+    /// Returns once what the backend derives from the read models in the
+    /// background (SQLite's search index) holds everything committed so
+    /// far. A search is whole without it (what the index does not hold yet
+    /// is compared row by row): tests and benchmarks use it to read through
+    /// the index itself.
+    pub fn settle_blocking(&self) -> Result<()> {
+        self.inner.backend.settle()
     }
 
     /// Proves that the read models are what the journal says: replays the
@@ -489,7 +549,6 @@ fn replay(c: &mut dyn Conn, keep: &[&str]) -> Result<i64> {
         for ev in &batch {
             projector.apply(c, ev)?;
         }
-        projector.finish(c)?;
     }
     Ok(after)
 }

@@ -16,17 +16,10 @@ pub struct Projector {
 /// Applies one event (for callers with one event).
 pub fn apply(c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
     let mut p = Projector::default();
-    p.apply(c, ev)?;
-    p.finish(c)
+    p.apply(c, ev)
 }
 
 impl Projector {
-    /// Writes what the projections gather over a transaction's events (the
-    /// search indexes): after the last event, before the commit.
-    pub fn finish(&mut self, c: &mut dyn Conn) -> Result<(), StoreError> {
-        self.log.finish(c)
-    }
-
     pub fn apply(&mut self, c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
         match &ev.event.body {
             Body::UserCreated { .. }

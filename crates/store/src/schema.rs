@@ -664,19 +664,21 @@ CREATE INDEX entry_pairs_grams ON entry_pairs USING gin (gram_list);
 CREATE INDEX entries_by_seq ON entries (seq);
 "#;
 
-/// One index for every word of a search, on PostgreSQL: the pairs move
-/// into `entries` (an array column) and a GIN index covers the text's
+/// The search indexes leave the append. On PostgreSQL the pairs move into
+/// `entries` (an array column) and one GIN index covers the text's
 /// trigrams and the pairs together, so that a search of a word of three
 /// letters and one of two is answered by one scan of one index, not two
-/// lists of thousands joined (filled by a replay of the journal). SQLite
-/// keeps its two FTS5 indexes; its pairs index now loses an entry's row
-/// when `entries` does, as the trigram index does.
+/// lists of thousands joined (filled by a replay of the journal). On
+/// SQLite the two FTS5 indexes move out of the database into a file of
+/// their own, written after the commit by a thread of its own
+/// (honbu-store-sqlite's `search`): an append no longer pays for them.
 const V12: &str = "{WORDS_INDEX}";
 
 pub const WORDS_INDEX_SQLITE: &str = r#"
-CREATE TRIGGER entry_pairs_drop AFTER DELETE ON entries BEGIN
-    DELETE FROM entry_pairs WHERE rowid = old.seq;
-END;
+DROP TRIGGER IF EXISTS entries_search_drop;
+DROP TRIGGER IF EXISTS entries_search_edit;
+DROP TABLE IF EXISTS entries_search;
+DROP TABLE IF EXISTS entry_pairs;
 "#;
 
 pub const WORDS_INDEX_POSTGRES: &str = r#"

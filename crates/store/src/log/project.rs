@@ -12,9 +12,6 @@ use honbu_domain::events::{Body, Committed};
 #[derive(Debug, Default)]
 pub(crate) struct Projection {
     last_number: std::collections::HashMap<String, i64>,
-    /// The search index rows of the entries logged in this transaction,
-    /// (journal position, text, letter pairs), written by [`Projection::finish`].
-    to_index: Vec<(i64, String, String)>,
 }
 
 impl Projection {
@@ -35,41 +32,6 @@ impl Projection {
         };
         self.last_number.insert(incident.to_string(), last + 1);
         Ok(Some(last + 1))
-    }
-
-    /// Writes the search index rows of the entries this transaction logged
-    /// (SQLite's two FTS5 indexes: the trigrams of the text, and its letter
-    /// pairs), a statement per index for up to 500 entries. PostgreSQL
-    /// indexes `entries` itself, trigrams and pairs alike.
-    pub(crate) fn finish(&mut self, c: &mut dyn Conn) -> Result<(), StoreError> {
-        let rows = std::mem::take(&mut self.to_index);
-        for chunk in rows.chunks(500) {
-            let texts = chunk.iter().map(|(seq, text, _)| (*seq, text));
-            let pairs = chunk.iter().map(|(seq, _, pairs)| (*seq, pairs));
-            for (index, col, rows) in [
-                ("entries_search", "text", texts.collect::<Vec<_>>()),
-                ("entry_pairs", "grams", pairs.collect()),
-            ] {
-                let rows: Vec<(i64, &String)> =
-                    rows.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-                if rows.is_empty() {
-                    continue;
-                }
-                let values = (0..rows.len())
-                    .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let params: Vec<Value> = rows
-                    .iter()
-                    .flat_map(|(seq, v)| [Value::Int(*seq), Value::Text(v.to_string())])
-                    .collect();
-                c.exec(
-                    &format!("INSERT INTO {index} (rowid, {col}) VALUES {values}"),
-                    &params,
-                )?;
-            }
-        }
-        Ok(())
     }
 
     pub(crate) fn apply(&mut self, c: &mut dyn Conn, ev: &Committed) -> Result<(), StoreError> {
@@ -108,11 +70,11 @@ impl Projection {
                         ev.seq
                     )));
                 };
-                let pairs = super::pairs(&l.text);
                 let sqlite = c.dialect() == crate::sql::Dialect::Sqlite;
                 // PostgreSQL keeps the pairs in the row (its index covers
-                // them with the text); SQLite in its own index, written by
-                // `finish`.
+                // them with the text); SQLite's search index is written
+                // after the commit, beside the database (honbu-store-sqlite's
+                // `search`).
                 let (col, val) = if sqlite {
                     ("", "")
                 } else {
@@ -140,16 +102,13 @@ impl Projection {
                     Value::Int(number),
                 ];
                 if !sqlite {
-                    params.push(Value::Text(pairs.clone()));
+                    params.push(Value::Text(super::pairs(&l.text)));
                 }
                 c.exec(
                 &format!("INSERT INTO entries (id, incident_id, number, seq, hq_id, author, occurred_at, reported_at, entered_at, source_id, source_name, reliability, credibility, category, release, significant, text, supersedes, superseded_by, links, from_seq{col}) \
                  VALUES ($1, $2, $19, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, $18, $3{val})"),
                 &params,
             )?;
-                if sqlite {
-                    self.to_index.push((ev.seq, l.text.clone(), pairs));
-                }
                 if let Some(old) = l.supersedes {
                     versions::update(
                         c,

@@ -315,6 +315,18 @@ pub struct Filter {
     pub occurred_to: Option<DateTime<Utc>>,
 }
 
+/// Which words of a search a query's SQL compares.
+#[derive(Debug, Clone, Copy)]
+enum Words {
+    /// All of them (PostgreSQL, where the database's own indexes serve
+    /// them; SQLite for words of one letter).
+    InSql,
+    /// Those the walked SQLite index (named) does not answer for.
+    Driven(&'static str),
+    /// None: they are checked on the rows found ([`Filter::holds_words`]).
+    Elsewhere,
+}
+
 /// The longest a search may be, and the most words it may hold.
 pub const MAX_SEARCH_CHARS: usize = 500;
 pub const MAX_SEARCH_WORDS: usize = 12;
@@ -354,11 +366,10 @@ impl Filter {
         *self == Filter::default()
     }
 
-    /// On SQLite, the index a search walks, newest match first, and what
-    /// it asks of it: the trigram index for words of three letters or more
-    /// (their phrases ANDed in one MATCH), else the pairs index for words
-    /// of two. Walking the matches in the log's order lets a page stop at
-    /// its hundredth (and a count at its cap) however common the words.
+    /// On SQLite, the index a search walks (in the search file, see
+    /// [`indexed`]) and what it asks of it: the trigram index for words of
+    /// three letters or more (their phrases ANDed in one MATCH), else the
+    /// pairs index for words of two.
     fn drive(&self, d: Dialect) -> Option<(&'static str, String)> {
         if d != Dialect::Sqlite {
             return None;
@@ -388,11 +399,17 @@ impl Filter {
         (!pairs.is_empty()).then(|| ("entry_pairs", quoted(pairs, true)))
     }
 
+    /// Whether `text` holds every word, in any case (what SQLite's index
+    /// answers, for the entries it does not hold yet).
+    fn holds_words(&self, text: &str) -> bool {
+        let text = text.to_lowercase();
+        self.words.iter().all(|w| text.contains(&w.to_lowercase()))
+    }
+
     /// The conditions on entries (alias `e`) this filter adds, each
-    /// starting with ` AND `, its values pushed onto `params`; `driven`
-    /// when the query walks [`Filter::drive`]'s index, which then answers
-    /// for the words it was asked.
-    fn sql(&self, d: Dialect, at: At, driven: Option<&str>, params: &mut Vec<Value>) -> String {
+    /// starting with ` AND `, its values pushed onto `params`; `words` says
+    /// which of its words the SQL is to compare.
+    fn sql(&self, d: Dialect, at: At, words: Words, params: &mut Vec<Value>) -> String {
         let mut cond = String::new();
         fn add(cond: &mut String, params: &mut Vec<Value>, v: Value, f: &dyn Fn(usize) -> String) {
             params.push(v);
@@ -424,10 +441,11 @@ impl Filter {
         }
         let short: Vec<&String> = rest
             .into_iter()
-            .filter(|w| match driven {
-                Some("entries_search") => w.chars().count() < 3,
-                Some(_) => !super::is_pair(w),
-                None => true,
+            .filter(|w| match words {
+                Words::Driven("entries_search") => w.chars().count() < 3,
+                Words::Driven(_) => !super::is_pair(w),
+                Words::InSql => true,
+                Words::Elsewhere => false,
             })
             .collect();
         for w in short {
@@ -497,28 +515,7 @@ pub fn entries(
     let mut params: Vec<Value> = vec![t(incident)];
     let (vis, vp) = entry_vis(p, incident, at, 2);
     params.extend(vp);
-    // A search on SQLite walks its index's matches in journal order (which
-    // is the order of an incident's entry numbers), joined to their rows:
-    // `CROSS JOIN` keeps the planner from walking the incident's rows
-    // instead, and the index is asked for its rowids in order, so a page
-    // and a capped count stop early.
-    let drive = q.filter.drive(d);
-    let (from, mut cond) = match &drive {
-        Some((index, expr)) => {
-            params.push(Value::Text(expr.clone()));
-            (
-                format!("{index} s CROSS JOIN {entries} e ON e.seq = s.rowid"),
-                format!(
-                    "s.{index} MATCH ${} AND +e.incident_id = $1 AND {vis}",
-                    params.len()
-                ),
-            )
-        }
-        None => (
-            format!("{entries} e"),
-            format!("e.incident_id = $1 AND {vis}"),
-        ),
-    };
+    let mut cond = format!("e.incident_id = $1 AND {vis}");
     if q.significant_only {
         cond.push_str(" AND e.significant = 1");
     }
@@ -530,66 +527,44 @@ pub fn entries(
         params.push(Value::from(to));
         cond.push_str(&format!(" AND e.entered_at <= ${}", params.len()));
     }
-    cond.push_str(
-        &q.filter
-            .sql(d, at, drive.as_ref().map(|(i, _)| *i), &mut params),
-    );
-    // A search counts up to its cap; the plain list counts all.
-    let (total, total_exact) = if q.filter.words.is_empty() {
-        let n = c
-            .query_one(
-                &format!("SELECT COUNT(*) FROM {from} WHERE {cond}"),
-                &params,
-            )?
-            .map(|r| r.int(0))
-            .transpose()?
-            .unwrap_or(0);
-        (n, true)
-    } else {
-        let n = c
-            .query_one(
-                &format!(
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {cond} LIMIT {}) x",
-                    SEARCH_COUNT_CAP + 1
-                ),
-                &params,
-            )?
-            .map(|r| r.int(0))
-            .transpose()?
-            .unwrap_or(0);
-        (n.min(SEARCH_COUNT_CAP), n <= SEARCH_COUNT_CAP)
-    };
-    let cmp = if q.ascending { ">" } else { "<" };
-    if let Some(b) = q.before {
-        params.push(Value::Int(b));
-        cond.push_str(&format!(" AND e.number {cmp} ${}", params.len()));
-        if drive.is_some() {
-            // The index's walk starts at the cursor's entry.
-            cond.push_str(&format!(
-                " AND s.rowid {cmp} (SELECT c.seq FROM entries c WHERE c.incident_id = $1 AND c.number = ${})",
-                params.len()
-            ));
-        }
-    }
     let limit = q.limit.clamp(1, MAX_LIMIT);
-    params.push(Value::Int(limit));
-    let order = if q.ascending { "ASC" } else { "DESC" };
-    let by = if drive.is_some() {
-        "s.rowid"
-    } else {
-        "e.number"
+    let (mut items, total, total_exact) = match q.filter.drive(d) {
+        Some((index, expr)) => indexed(c, at, q, &entries, &cond, params, index, expr)?,
+        None => {
+            cond.push_str(&q.filter.sql(d, at, Words::InSql, &mut params));
+            // A search counts up to its cap; the plain list counts all.
+            let (total, total_exact) = if q.filter.words.is_empty() {
+                (
+                    count(c, &format!("{entries} e"), &cond, &params, None)?,
+                    true,
+                )
+            } else {
+                capped(count(
+                    c,
+                    &format!("{entries} e"),
+                    &cond,
+                    &params,
+                    Some(SEARCH_COUNT_CAP + 1),
+                )?)
+            };
+            if let Some(b) = q.before {
+                params.push(Value::Int(b));
+                let cmp = if q.ascending { ">" } else { "<" };
+                cond.push_str(&format!(" AND e.number {cmp} ${}", params.len()));
+            }
+            params.push(Value::Int(limit));
+            let order = if q.ascending { "ASC" } else { "DESC" };
+            let items = c
+                .query(
+                    &format!("SELECT {ENTRY_COLS} FROM {entries} e WHERE {cond} ORDER BY e.number {order} LIMIT ${}", params.len()),
+                    &params,
+                )?
+                .iter()
+                .map(entry_row)
+                .collect::<Result<Vec<_>>>()?;
+            (items, total, total_exact)
+        }
     };
-    let mut items = c
-        .query(
-            &format!(
-                "SELECT {ENTRY_COLS} FROM {from} WHERE {cond} ORDER BY {by} {order} LIMIT ${}",
-                params.len()
-            ),
-            &params,
-        )?
-        .iter()
-        .map(entry_row)
-        .collect::<Result<Vec<_>>>()?;
     fill_releases(c, at, &mut items)?;
     resolve_refs(c, p, incident, at, &mut items)?;
     let next = if items.len() as i64 == limit {
@@ -603,6 +578,139 @@ pub fn entries(
         total_exact,
         next_cursor: next,
     })
+}
+
+/// How many rows `cond` finds in `from`, up to `cap` when given.
+fn count(
+    c: &mut dyn Conn,
+    from: &str,
+    cond: &str,
+    params: &[Value],
+    cap: Option<i64>,
+) -> Result<i64> {
+    let sql = match cap {
+        Some(n) => format!("SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {cond} LIMIT {n}) x"),
+        None => format!("SELECT COUNT(*) FROM {from} WHERE {cond}"),
+    };
+    Ok(c.query_one(&sql, params)?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+/// A search's total, counted to one past the cap: the total shown, and
+/// whether it is exact.
+fn capped(n: i64) -> (i64, bool) {
+    (n.min(SEARCH_COUNT_CAP), n <= SEARCH_COUNT_CAP)
+}
+
+/// A search on SQLite: the matches of the search file's `index` (attached
+/// as `search`) up to the position it has indexed, walked in journal order
+/// (an incident's entries are numbered in that order; `CROSS JOIN` and
+/// `ORDER BY s.rowid` keep the planner walking the index's rowids, so a
+/// page and a capped count stop early), and after them the entries logged
+/// since, compared row by row: the index may be a moment behind the log, a
+/// search never is. `cond` and `params` hold the incident and the
+/// reader's markings as `$1…`.
+#[allow(clippy::too_many_arguments)]
+fn indexed(
+    c: &mut dyn Conn,
+    at: At,
+    q: &EntryQuery,
+    entries: &str,
+    cond: &str,
+    params: Vec<Value>,
+    index: &'static str,
+    expr: String,
+) -> Result<(Vec<EntryView>, i64, bool)> {
+    let d = c.dialect();
+    let upto = c
+        .query_one("SELECT upto FROM search.indexed WHERE id = 1", &[])?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0);
+    let order = if q.ascending { "ASC" } else { "DESC" };
+    // The entries the index does not hold yet: every one of them, for the
+    // count; those past the cursor for the page.
+    let mut tp = params.clone();
+    let mut tcond = cond.to_string();
+    tcond.push_str(&q.filter.sql(d, at, Words::Elsewhere, &mut tp));
+    tp.push(Value::Int(upto));
+    let tail: Vec<EntryView> = c
+        .query(
+            &format!("SELECT {ENTRY_COLS} FROM {entries} e WHERE {tcond} AND e.seq > ${} ORDER BY e.number {order}", tp.len()),
+            &tp,
+        )?
+        .iter()
+        .map(entry_row)
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|e| q.filter.holds_words(&e.text))
+        .collect();
+    // The index's matches.
+    let mut ip = params;
+    ip.push(Value::Text(expr));
+    ip.push(Value::Int(upto));
+    let from = format!("search.{index} s CROSS JOIN {entries} e ON e.seq = s.rowid");
+    let mut icond = format!(
+        "s.{index} MATCH ${} AND s.rowid <= ${} AND +{cond}",
+        ip.len() - 1,
+        ip.len()
+    );
+    icond.push_str(&q.filter.sql(d, at, Words::Driven(index), &mut ip));
+    let room = SEARCH_COUNT_CAP + 1 - tail.len() as i64;
+    let found = if room > 0 {
+        count(c, &from, &icond, &ip, Some(room))?
+    } else {
+        0
+    };
+    let (total, exact) = capped(tail.len() as i64 + found);
+    let limit = q.limit.clamp(1, MAX_LIMIT);
+    let past = |n: i64| match q.before {
+        Some(b) if q.ascending => n > b,
+        Some(b) => n < b,
+        None => true,
+    };
+    let mut tail = tail.into_iter().filter(|e| past(e.number)).peekable();
+    let from_index = |c: &mut dyn Conn, want: usize| -> Result<Vec<EntryView>> {
+        let mut p = ip.clone();
+        let mut cnd = icond.clone();
+        if let Some(b) = q.before {
+            p.push(Value::Int(b));
+            let cmp = if q.ascending { ">" } else { "<" };
+            // The index's walk starts at the cursor's entry.
+            cnd.push_str(&format!(
+                " AND e.number {cmp} ${n} AND s.rowid {cmp} (SELECT c.seq FROM entries c WHERE c.incident_id = $1 AND c.number = ${n})",
+                n = p.len()
+            ));
+        }
+        p.push(Value::Int(want as i64));
+        c.query(
+            &format!(
+                "SELECT {ENTRY_COLS} FROM {from} WHERE {cnd} ORDER BY s.rowid {order} LIMIT ${}",
+                p.len()
+            ),
+            &p,
+        )?
+        .iter()
+        .map(entry_row)
+        .collect()
+    };
+    let want = limit as usize;
+    // Newest first: what the index does not hold yet is the newest.
+    let items = if q.ascending {
+        let mut items = from_index(c, want)?;
+        items.extend(tail.take(want - items.len()));
+        items
+    } else {
+        let mut items: Vec<EntryView> = tail.by_ref().take(want).collect();
+        if items.len() < want {
+            let more = from_index(c, want - items.len())?;
+            items.extend(more);
+        }
+        items
+    };
+    Ok((items, total, exact))
 }
 
 /// These entries of the incident, as they stood at `at`, of those the

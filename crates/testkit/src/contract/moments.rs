@@ -320,7 +320,6 @@ fn replayed(
         for ev in &events {
             projector.apply(c, ev)?;
         }
-        projector.finish(c)?;
         *slot = Some(read(c)?);
         // Nothing of this is kept.
         Err::<(Vec<honbu_domain::events::Event>, ()), _>(StoreError::Conflict(

@@ -347,14 +347,14 @@ pub fn a_common_word_is_counted_to_the_cap_and_paged_through_whole(store: &Store
     };
     // The MOFA HQ's entries are HQ-only one time in three: Lima's analyst
     // may not read those.
-    let hidden = |j: usize| j % 2 == 0 && j % 3 == 0;
+    let hidden = |j: usize| j.is_multiple_of(2) && j.is_multiple_of(3);
     let event = |j: usize| Event {
         at: t0(),
         actor: Some(head.user),
         incident: Some(w.incident),
         body: Ev::EntryLogged(Box::new(EntryLogged {
             entry: EntryId::new(),
-            hq: if j % 2 == 0 { w.mofa } else { w.lima },
+            hq: if j.is_multiple_of(2) { w.mofa } else { w.lima },
             occurred_at: t0(),
             reported_at: t0(),
             source: None,
@@ -380,63 +380,23 @@ pub fn a_common_word_is_counted_to_the_cap_and_paged_through_whole(store: &Store
         .unwrap();
 
     let walk = |who: &str, typed: &str, at: At, ascending: bool| {
-        let p = principal(store, who);
-        let id = w.incident;
-        let mut seen: Vec<i64> = vec![];
-        let mut cursor: Option<i64> = None;
-        let mut first_page = None;
-        loop {
-            let (p, ws) = (p.clone(), words(typed));
-            let page = store
-                .read_blocking(move |c| {
-                    honbu_store::log::entries(
-                        c,
-                        &p,
-                        id,
-                        at,
-                        &EntryQuery {
-                            limit: 100,
-                            before: cursor,
-                            ascending,
-                            filter: Filter {
-                                words: ws,
-                                ..Default::default()
-                            },
-                            ..Default::default()
-                        },
-                    )
-                })
-                .unwrap();
-            for e in &page.items {
-                for word in words(typed) {
-                    assert!(e.text.contains(&word), "{typed}: {}", e.text);
-                }
-            }
-            seen.extend(page.items.iter().map(|e| e.number));
-            if first_page.is_none() {
-                first_page = Some((page.total, page.total_exact));
-            }
-            match page.next_cursor {
-                Some(c) => cursor = Some(c.parse().unwrap()),
-                None => break,
-            }
-        }
-        let mut sorted = seen.clone();
-        sorted.sort();
-        if !ascending {
-            sorted.reverse();
-        }
-        assert_eq!(seen, sorted, "{typed}: pages in order");
-        sorted.dedup();
-        assert_eq!(seen.len(), sorted.len(), "{typed}: each match once");
-        (seen.len(), first_page.unwrap())
+        let (seen, total) = search_pages(
+            store,
+            &principal(store, who),
+            w.incident,
+            typed,
+            at,
+            ascending,
+            100,
+        );
+        (seen.len(), total)
     };
     // Entry numbers run from the world's own entries on: count matches by
     // text instead.
     let expect = |upto: usize, f: &dyn Fn(usize) -> bool| (0..upto).filter(|j| f(*j)).count();
-    let cordon = |j: usize| j % 4 == 0 || j % 4 == 2;
-    let both = |j: usize| j % 4 == 0;
-    let hostage = |j: usize| j % 4 == 0 || j % 4 == 1;
+    let cordon = |j: usize| j.is_multiple_of(4) || j % 4 == 2;
+    let both = |j: usize| j.is_multiple_of(4);
+    let hostage = |j: usize| j.is_multiple_of(4) || j % 4 == 1;
 
     // More matches than the cap: counted to the cap, paged through whole.
     for ascending in [false, true] {
@@ -464,4 +424,69 @@ pub fn a_common_word_is_counted_to_the_cap_and_paged_through_whole(store: &Store
     let (got, total) = walk("lima.analyst", "人質", At::Seq(mid), false);
     assert_eq!(got, expect(n / 2, &|j| hostage(j) && !hidden(j)));
     assert_eq!(total, (got as i64, true));
+}
+
+/// Every match of a search, walked page by page (`limit` a page) by its
+/// cursors: their numbers in the order given, and the first page's total
+/// and whether it is exact. Fails unless each page holds only matches (in
+/// any case), in order, each once.
+pub fn search_pages(
+    store: &Store,
+    p: &honbu_domain::access::Principal,
+    incident: IncidentId,
+    typed: &str,
+    at: At,
+    ascending: bool,
+    limit: i64,
+) -> (Vec<i64>, (i64, bool)) {
+    let mut seen: Vec<i64> = vec![];
+    let mut cursor: Option<i64> = None;
+    let mut first_page = None;
+    loop {
+        let (p, ws) = (p.clone(), words(typed));
+        let page = store
+            .read_blocking(move |c| {
+                honbu_store::log::entries(
+                    c,
+                    &p,
+                    incident,
+                    at,
+                    &EntryQuery {
+                        limit,
+                        before: cursor,
+                        ascending,
+                        filter: Filter {
+                            words: ws,
+                            ..Default::default()
+                        },
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap();
+        for e in &page.items {
+            for word in words(typed) {
+                assert!(
+                    e.text.to_lowercase().contains(&word.to_lowercase()),
+                    "{typed}: {}",
+                    e.text
+                );
+            }
+        }
+        seen.extend(page.items.iter().map(|e| e.number));
+        first_page.get_or_insert((page.total, page.total_exact));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c.parse().unwrap()),
+            None => break,
+        }
+    }
+    let mut sorted = seen.clone();
+    sorted.sort();
+    if !ascending {
+        sorted.reverse();
+    }
+    assert_eq!(seen, sorted, "{typed}: pages in order");
+    sorted.dedup();
+    assert_eq!(seen.len(), sorted.len(), "{typed}: each match once");
+    (seen, first_page.unwrap_or((0, true)))
 }
