@@ -633,7 +633,9 @@ fn indexed(
     // The entries the index does not hold yet: every one of them, for the
     // count; those past the cursor for the page.
     let mut tp = params.clone();
-    let mut tcond = cond.to_string();
+    // `+`: through the index by journal position (the few rows past `upto`),
+    // not the incident's.
+    let mut tcond = format!("+{cond}");
     tcond.push_str(&q.filter.sql(d, at, Words::Elsewhere, &mut tp));
     tp.push(Value::Int(upto));
     let tail: Vec<EntryView> = c
