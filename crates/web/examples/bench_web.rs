@@ -279,14 +279,13 @@ async fn main() {
     let addr = listener.local_addr().unwrap();
     let s = store.clone();
     tokio::spawn(async move {
-        honbu_web::serve(
-            listener,
-            s,
-            honbu_web::Config::default(),
-            std::future::pending(),
-        )
-        .await
-        .unwrap()
+        // Every subscriber connects from this one address, as behind a
+        // reverse proxy: the per-client cap is raised as README says to.
+        let mut config = honbu_web::Config::default();
+        config.connections.per_client = config.connections.total;
+        honbu_web::serve(listener, s, config, std::future::pending())
+            .await
+            .unwrap()
     });
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, Instant)>();
     let ready = Arc::new(tokio::sync::Semaphore::new(0));
