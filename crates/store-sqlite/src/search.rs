@@ -76,6 +76,9 @@ pub(crate) struct Indexer {
 struct Shared {
     /// Set while tests hold the indexing thread back.
     held: std::sync::atomic::AtomicBool,
+    /// Set when the store closes: the thread stops between batches (what
+    /// it has not indexed is indexed at the next start).
+    closing: std::sync::atomic::AtomicBool,
     path: PathBuf,
     db: PathBuf,
     /// The search file (its writer), and a connection to the database to
@@ -104,6 +107,7 @@ impl Indexer {
             .map_err(db_err)?;
         let shared = Arc::new(Shared {
             held: Default::default(),
+            closing: Default::default(),
             path,
             db: db.to_path_buf(),
             conns: Mutex::new((search, main)),
@@ -121,7 +125,7 @@ impl Indexer {
                     Err(RecvTimeoutError::Timeout) => {}
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
-                loop {
+                while !s.closing.load(std::sync::atomic::Ordering::Acquire) {
                     match s.index_batch(true) {
                         Ok(n) if n == BATCH => continue,
                         Ok(_) => break,
@@ -184,6 +188,9 @@ impl Indexer {
 
 impl Drop for Indexer {
     fn drop(&mut self) {
+        self.shared
+            .closing
+            .store(true, std::sync::atomic::Ordering::Release);
         self.wake = None;
         if let Some(t) = self.thread.take() {
             let _ = t.join();
