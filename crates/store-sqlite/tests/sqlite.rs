@@ -869,7 +869,12 @@ fn the_search_index_behind_the_commits_misses_nothing_and_is_made_again_when_not
                     reliability: Reliability::B,
                     credibility: Credibility::C2,
                     category: Category::Information,
-                    release: Release::Incident,
+                    // One in three MOFA's only: Lima's analyst may not read it.
+                    release: if j % 3 == 0 {
+                        Release::Hq
+                    } else {
+                        Release::Incident
+                    },
                     significant: false,
                     text: if j % 2 == 0 {
                         format!("cable {j}: the Cordon holds; 人質 safe")
@@ -894,6 +899,12 @@ fn the_search_index_behind_the_commits_misses_nothing_and_is_made_again_when_not
             30,
         )
     };
+    // What Lima's analyst finds: never an entry MOFA keeps to itself,
+    // whether the index holds it or not.
+    let lima = honbu_testkit::contract::principal(&store, "lima.analyst");
+    let lima_finds = |store: &Store, typed: &str| {
+        honbu_testkit::contract::search_pages(store, &lima, w.incident, typed, At::Now, false, 30).0
+    };
     // An index row for the entry before the last indexed, with a word the
     // entry does not hold.
     let forge = |search: &std::path::Path| {
@@ -917,12 +928,15 @@ fn the_search_index_behind_the_commits_misses_nothing_and_is_made_again_when_not
     assert_eq!(sqlite.indexed_upto().unwrap(), Some(upto), "held back");
     let (ahead, total) = walk(&store, "cordon", false);
     assert_eq!((ahead.len(), total), (60, (60, true)));
+    // Of the 60 (even j in 0..120), those with j divisible by 3 are hidden.
+    assert_eq!(lima_finds(&store, "cordon").len(), 40);
     assert_eq!(walk(&store, "人質", true).0.len(), 60);
     // Let go: the index holds everything, and finds the same.
     sqlite.hold_index(false);
     store.settle_blocking().unwrap();
     assert_eq!(sqlite.indexed_upto().unwrap(), Some(last));
     assert_eq!(walk(&store, "cordon", false).0, ahead);
+    assert_eq!(lima_finds(&store, "cordon").len(), 40, "through the index");
     // Half in the index, half not: pages cross from one to the other.
     sqlite.hold_index(true);
     log(&store, 120, 200);
@@ -935,6 +949,12 @@ fn the_search_index_behind_the_commits_misses_nothing_and_is_made_again_when_not
         );
     }
     let (both, _) = walk(&store, "cordon", false);
+    // 100 matches, 67 of them (j not divisible by 3 among the even) Lima's.
+    assert_eq!(
+        lima_finds(&store, "cordon").len(),
+        (0..200).filter(|j| j % 2 == 0 && j % 3 != 0).count(),
+        "across both"
+    );
     sqlite.hold_index(false);
     store.settle_blocking().unwrap();
     drop(store);
