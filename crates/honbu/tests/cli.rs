@@ -329,6 +329,41 @@ fn lima_demo_loads_through_the_rules_and_reads_as_of_any_moment() {
         live.incident.status,
         honbu_domain::vocab::IncidentStatus::Closed
     );
+    // Seen: the SITREP for 22–24 April 1997 listed #95 ("Wire services
+    // report that all hostages have been freed") as plain fact. Issued
+    // today, it shows it corrected, and by which entry.
+    let p = demo.clone();
+    let (_, sitrep) = store
+        .write_blocking(|c| {
+            honbu_store::reports::issue_sitrep(
+                c,
+                &honbu_store::rules::Ctx { p: &p, now },
+                inc,
+                &honbu_domain::commands::IssueSitrep {
+                    from: "1997-04-22T00:00:00-05:00".into(),
+                    to: Some("1997-04-24T23:59:00-05:00".into()),
+                    ..Default::default()
+                },
+            )
+        })
+        .expect("a SITREP of the record can be issued");
+    let doc = store
+        .read_blocking(move |c| honbu_store::reports::sitrep(c, sitrep, At::Now))
+        .unwrap()
+        .unwrap()
+        .document;
+    let wire = doc["significant"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Wire services report that all hostages"))
+        })
+        .unwrap_or_else(|| panic!("#95 is in the period: {doc}"));
+    assert!(!wire["superseded_by"].is_null(), "{wire}");
+    assert!(wire["superseded_by_number"].as_i64().is_some(), "{wire}");
     // Closed at the end of June 1997, the demo reads as a finished crisis
     // today: nothing overdue, no headquarters flagged short of staff.
     assert_eq!(

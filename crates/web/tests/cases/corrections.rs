@@ -232,6 +232,53 @@ async fn a_corrected_entry_is_marked_wherever_it_appears() {
         .find(|e| e["id"] == json!(wire))
         .unwrap();
     assert_eq!(e["superseded_by"], Value::Null);
+    // As of a moment after it, corrected: the past views mark it too.
+    let at = (chrono::Utc::now() + chrono::Duration::seconds(1))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let later = get(format!("/incidents/{inc}?at={}", urlencode(&at))).await;
+    let later_sig = between(&later, "id=\"h-sig\"", "<ol class=\"entries compact\">");
+    assert!(
+        shown(&later_sig, n_wire).contains("Corrected by"),
+        "corrected as of after the correction: {later_sig}"
+    );
+    let log_then = get(format!("/incidents/{inc}/log?at={}", urlencode(&at))).await;
+    assert!(
+        shown(&log_then, n_wire).contains("Corrected by"),
+        "the log page as of then"
+    );
+    // The exports say it in their own columns.
+    let csv = app
+        .client
+        .get(app.url(&format!("/api/v1/incidents/{inc}/log.csv")))
+        .bearer_auth(mofa)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let row: Vec<&str> = csv
+        .lines()
+        .find(|l| l.contains("Wire services report"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!(row[col("superseded_by")], n_fix.to_string(), "{csv}");
+    assert_eq!(row[col("status")], "corrected", "{csv}");
+    let json_export = app
+        .get_json(&format!("/api/v1/incidents/{inc}/log.json"), mofa)
+        .await;
+    let exported = json_export["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == json!(wire))
+        .cloned()
+        .unwrap();
+    assert_eq!(exported["superseded_by"], json!(n_fix), "{exported}");
 }
 
 fn urlencode(s: &str) -> String {

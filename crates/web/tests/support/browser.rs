@@ -504,3 +504,56 @@ async fn an_officer_attaches_a_file_from_the_entry_page_and_it_comes_back_byte_f
     assert_eq!(got.to_vec(), bytes, "byte for byte");
     a.close().await.unwrap();
 }
+
+/// A draft of 10,000 characters with one field the server refuses (an
+/// occurred time in the future) comes back whole, in the same form, with
+/// the message beside the field, and the address bar holds none of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_draft_refused_for_one_field_comes_back_whole() {
+    if !wanted() {
+        return;
+    }
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let d = chromedriver().await;
+    let a = browser(&d).await;
+    sign_in(&a, &app, "lima.analyst").await;
+    a.goto(&app.url(&format!("/incidents/{}/log", w.incident)))
+        .await
+        .unwrap();
+    let draft: String = "Typed with care at 3 a.m.; 人質の安否を確認中。"
+        .repeat(300)
+        .chars()
+        .take(10_000)
+        .collect();
+    // Set as a user's paste would leave it (typing 10,000 keys one by one
+    // takes WebDriver minutes), and a time next year.
+    a.execute(
+        "document.getElementById('text').value = arguments[0];
+         const t = document.getElementById('occurred_at');
+         t.value = (new Date().getFullYear() + 1) + '-01-01T09:00';",
+        vec![json!(draft)],
+    )
+    .await
+    .unwrap();
+    a.find(Locator::Css("#new button[type=submit], #new button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(&a, "must not be in the future", Duration::from_secs(10)).await;
+    let kept = a
+        .find(Locator::Id("text"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(kept.chars().count(), 10_000, "every character kept");
+    assert_eq!(kept, draft);
+    let url = a.current_url().await.unwrap();
+    assert!(url.query().is_none(), "nothing of it in the address: {url}");
+    a.close().await.unwrap();
+}
