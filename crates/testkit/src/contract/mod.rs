@@ -90,6 +90,7 @@ macro_rules! contract_tests {
             sitreps_are_numbered_per_incident,
             // board
             live_board_equals_the_board_as_of_now,
+            significant_entries_are_listed_by_when_they_occurred,
             board_as_of_a_past_moment_shows_what_was_known_then,
             // moments
             every_page_as_of_any_moment_equals_the_journal_replayed_to_it,
