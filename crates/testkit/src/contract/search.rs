@@ -247,6 +247,44 @@ pub fn the_log_is_searched_in_any_script_and_by_its_columns(store: &Store) {
     assert_eq!(find(&w, "mofa.head", "人質").len(), 2);
     assert_eq!(find(&w, "mofa.head", "cipriani").len(), 1);
     assert_eq!(find(&w, "mofa.head", "高齢者が解放").len(), 1);
+    // By source: an entry from a registered source, and no other.
+    let cables = run(store, "officer", at, |c, ctx| {
+        honbu_store::log::register_source(
+            c,
+            ctx,
+            &RegisterSource {
+                name: "Embassy cables".into(),
+                kind: "embassy".into(),
+                reliability: "B".into(),
+            },
+        )
+    })
+    .unwrap();
+    e(
+        "mofa.head",
+        "Cable: the guarantors met at the residence",
+        NewEntry {
+            source: Some(cables),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        only(Filter {
+            source: Some(cables),
+            ..Default::default()
+        }),
+        vec!["Cable: the guarantors met at the residence"]
+    );
+    assert_eq!(
+        only(Filter {
+            source: Some(cables),
+            words: words("residence"),
+            ..Default::default()
+        })
+        .len(),
+        1,
+        "with words too"
+    );
 }
 
 pub fn decisions_are_searched_by_their_words(store: &Store) {

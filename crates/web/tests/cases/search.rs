@@ -284,6 +284,27 @@ async fn the_log_exports_as_csv_and_json_with_both_times_and_only_what_you_may_r
     .await
     .unwrap();
     assert_eq!(doc["decisions"][0]["options"], json!(["Now", "Later"]));
+    // A decision MOFA keeps to itself is in MOFA's export only.
+    app.post_json(
+        &format!("/api/v1/incidents/{}/decisions", w.incident),
+        &w.mofa_token,
+        json!({"title": "Brief the family of the hostage privately", "rationale": "MOFA only", "release": "hq", "hq": w.mofa_hq}),
+    )
+    .await;
+    for (token, sees) in [(&w.mofa_token, true), (&w.lima_token, false)] {
+        for format in ["csv", "json"] {
+            let body = get(
+                token,
+                format!("/api/v1/incidents/{}/decisions.{format}", w.incident),
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+            assert_eq!(body.contains("Brief the family"), sees, "{format}: {body}");
+            assert!(body.contains("Send a medical team"), "{format}");
+        }
+    }
     let r = get(
         &w.stranger_token,
         format!("/api/v1/incidents/{}/decisions.csv", w.incident),
