@@ -557,3 +557,95 @@ async fn a_long_draft_refused_for_one_field_comes_back_whole() {
     assert!(url.query().is_none(), "nothing of it in the address: {url}");
     a.close().await.unwrap();
 }
+
+/// The "based on" entries of a decision are found by their words: the
+/// picker searches the log as its reader may, and adds the number chosen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_decision_is_based_on_entries_found_by_their_words() {
+    if !wanted() {
+        return;
+    }
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let log = |text: &'static str| {
+        let (app, w) = (&app, &w);
+        async move {
+            app.post_json(
+                &format!("/api/v1/incidents/{}/log", w.incident),
+                &w.mofa_token,
+                json!({ "text": text }),
+            )
+            .await["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    log("Power cut in the district").await;
+    let icrc = log("The ICRC took water and food in at 14:00").await;
+    log("Press briefing at the ministry").await;
+    let d = chromedriver().await;
+    let a = browser(&d).await;
+    sign_in(&a, &app, "mofa.head").await;
+    a.goto(&app.url(&format!("/incidents/{}/decisions", w.incident)))
+        .await
+        .unwrap();
+    fill(&a, "based_on_find", "ICRC water").await;
+    let t0 = Instant::now();
+    let add = loop {
+        if let Ok(b) = a
+            .find(Locator::Css("[data-entry-picker] ul li button"))
+            .await
+        {
+            break b;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(5), "nothing found");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let offered = a
+        .find_all(Locator::Css("[data-entry-picker] ul li"))
+        .await
+        .unwrap();
+    assert_eq!(offered.len(), 1, "only the entry holding both words");
+    add.click().await.unwrap();
+    let numbers = a
+        .find(Locator::Id("based_on_numbers"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(numbers, "2", "the ICRC entry's number");
+    fill(&a, "title", "Ask the ICRC for a second water run").await;
+    fill(&a, "rationale", "Water ran short on the 14:00 delivery").await;
+    a.find(Locator::Css(
+        "form.form > button, form > button[type=submit]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    wait_for(
+        &a,
+        "Ask the ICRC for a second water run",
+        Duration::from_secs(10),
+    )
+    .await;
+    let decisions = app
+        .get_json(
+            &format!("/api/v1/incidents/{}/decisions", w.incident),
+            &w.mofa_token,
+        )
+        .await;
+    let d0 = decisions["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["title"] == "Ask the ICRC for a second water run")
+        .cloned()
+        .unwrap_or_else(|| panic!("recorded: {decisions}"));
+    assert_eq!(d0["based_on"], json!([icrc]), "{d0}");
+    a.close().await.unwrap();
+}
