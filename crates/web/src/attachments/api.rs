@@ -48,6 +48,7 @@ impl utoipa::ToSchema for FileBytes {}
         (status = 404, description = "No such entry, or not yours to read", body = ErrorBody),
         (status = 409, description = "The incident is closed", body = ErrorBody),
         (status = 413, description = "The file is larger than the server takes (the limit is named)", body = ErrorBody),
+        (status = 415, description = "A multipart form: the file itself is the body", body = ErrorBody),
         (status = 422, description = "No name, a name that is not a file's, or an empty file", body = ErrorBody)))]
 pub async fn add_attachment(
     State(s): State<AppState>,

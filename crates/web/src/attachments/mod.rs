@@ -204,11 +204,25 @@ pub(crate) async fn receive(
     headers: &HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, HeaderMap, Json<Added>), ApiError> {
-    let name = file_name(headers)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    // A form's envelope kept as the file would be a file nobody sent.
+    if content_type
+        .as_deref()
+        .is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("multipart/"))
+    {
+        return Err(ApiError {
+            field: Some("file".into()),
+            ..ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported",
+                "send the file itself as the body (its own Content-Type, its name in X-Filename or Content-Disposition), not a multipart form: curl --data-binary @FILE -H 'X-Filename: NAME'",
+            )
+        });
+    }
+    let name = file_name(headers)?;
     let limit = s.config.max_attachment_bytes;
     let data = axum::body::to_bytes(body, limit).await.map_err(|e| {
         if past_limit(&e) {

@@ -598,3 +598,37 @@ async fn the_stream_tells_of_a_file_only_those_who_read_its_entry() {
     assert_eq!(seq(&d), seq(&d2), "Lima hears of the second only: {d1} {d}");
     assert!(!d.contains("map.png"), "the stream names no file: {d}");
 }
+
+/// A multipart form (`curl -F`) is refused, saying how to send the file:
+/// its envelope is never kept as if it were the file.
+#[tokio::test]
+async fn a_multipart_form_is_refused_with_how_to_send_the_file() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let e = entry(
+        &app,
+        &w.mofa_token,
+        &w.incident,
+        json!({"text": "Cable 13 received"}),
+    )
+    .await;
+    let before = blobs(&app).await;
+    let envelope = b"--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello\r\n--X--\r\n".to_vec();
+    let r = upload(
+        &app,
+        &w.mofa_token,
+        &e,
+        "a.txt",
+        "multipart/form-data; boundary=X",
+        envelope,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "file", "{body}");
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("X-Filename"),
+        "{body}"
+    );
+    assert_eq!(blobs(&app).await, before, "nothing kept");
+}
