@@ -292,4 +292,28 @@ async fn a_password_set_by_an_administrator_is_good_only_for_choosing_ones_own()
         .await
         .unwrap();
     assert!(page.contains("/admin/users/lima.analyst/enable"));
+    // Enabled again from the page: the account's token works again, and
+    // the password the administrator set is good only for choosing one.
+    let r = admin
+        .post(app.url("/admin/users/lima.analyst/enable"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.url().as_str().contains("ok=ok.saved"), "{}", r.url());
+    assert_eq!(
+        app.client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&w.lima_token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let (c, csrf) = app.login_form().await;
+    let r = app
+        .sign_in(&c, &csrf, "lima.analyst", "another temporary one", "/")
+        .await;
+    assert_eq!(location(&r), "/settings?password=required");
 }

@@ -627,7 +627,10 @@ async fn a_multipart_form_is_refused_with_how_to_send_the_file() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["field"], "file", "{body}");
     assert!(
-        body["error"]["message"].as_str().unwrap().contains("X-Filename"),
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("X-Filename"),
         "{body}"
     );
     assert_eq!(blobs(&app).await, before, "nothing kept");
