@@ -441,6 +441,21 @@ fn serve_demo_prints_a_login_that_works() {
         r
     });
     assert!(health.unwrap().starts_with("HTTP/1.0 200"));
+    // The sign-in page says which incident is the record and which the
+    // place to try things.
+    let login_page = std::net::TcpStream::connect(&addr).map(|mut s| {
+        s.write_all(b"GET /login HTTP/1.0\r\n\r\n").unwrap();
+        let mut r = String::new();
+        std::io::Read::read_to_string(&mut s, &mut r).unwrap();
+        r
+    });
+    let login_page = login_page.unwrap();
+    assert!(
+        login_page.contains("historical record, closed")
+            && login_page.contains(honbu::demo::EXERCISE_TITLE)
+            && login_page.contains("is live (try everything there)"),
+        "{login_page}"
+    );
     // The printed password signs in (checked against the store's hash).
     let store = honbu::open_store(&db, None, None).unwrap();
     let hash = store

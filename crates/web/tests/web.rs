@@ -671,7 +671,21 @@ async fn pages_render_for_a_member_in_english_and_japanese() {
         .await
         .unwrap();
     assert_eq!(map.headers()["content-type"], "image/svg+xml");
-    assert!(map.text().await.unwrap().contains("land-focus"));
+    let svg = map.text().await.unwrap();
+    assert!(svg.contains("land-focus"));
+    // Seen: the map sat under the forms. It opens the board, beside the
+    // situation, before the live board and any form.
+    let top = html.find("class=\"board-top\"").expect("the board's top");
+    let map_at = html.find("/map.svg").expect("the map");
+    let situation = html.find("id=\"h-situation\"").expect("the situation");
+    let board = html.find("id=\"board\"").expect("the live board");
+    assert!(top < situation && situation < map_at && map_at < board);
+    // (The page's own forms: the header's sign-out comes before the board.)
+    if let Some(form) = html[top..].find("<form method=\"post\"") {
+        assert!(map_at < top + form, "the map comes before every form");
+    }
+    // Cities of the gazetteer named around the place, and the country.
+    assert!(svg.contains("Lima"), "the city is named on the map");
 }
 
 /// Seen: a 4,000-character entry with one bad field came back empty,
