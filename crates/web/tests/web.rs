@@ -1782,3 +1782,41 @@ async fn the_form_and_the_api_refuse_more_than_fifty_links_alike() {
         "50 are fine"
     );
 }
+
+/// Seen: form times were read in the user's zone whatever the form acted
+/// for, and fields did not say which. Every time field of every form names
+/// the zone it is read in: for Lima's analyst, Lima's.
+#[tokio::test]
+async fn every_time_field_names_the_zone_it_is_read_in() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let page = app.login("lima.analyst").await;
+    let get = |path: String| {
+        let r = page.get(app.url(&path));
+        async move { r.send().await.unwrap().text().await.unwrap() }
+    };
+    let label = |html: &str, id: &str| -> String {
+        let at = html
+            .find(&format!("<label for=\"{id}\""))
+            .unwrap_or_else(|| panic!("no label for {id}"));
+        html[at..at + html[at..].find("</label>").unwrap()].to_string()
+    };
+    let inc = &w.incident;
+    for (path, ids) in [
+        (
+            format!("/incidents/{inc}/log"),
+            vec!["occurred_at", "reported_at", "s-from", "s-to"],
+        ),
+        (format!("/incidents/{inc}/tasks"), vec!["due_at"]),
+        (
+            format!("/incidents/{inc}/sitreps"),
+            vec!["from", "to", "next_contact"],
+        ),
+    ] {
+        let html = get(path.clone()).await;
+        for id in ids {
+            let l = label(&html, id);
+            assert!(l.contains("America/Lima"), "{path} #{id}: {l}");
+        }
+    }
+}
