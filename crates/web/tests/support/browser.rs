@@ -398,10 +398,30 @@ async fn a_board_left_open_turns_a_task_overdue_on_time_and_says_when_it_is_offl
     // The server goes away.
     stop.send(()).unwrap();
     let gone = Instant::now();
+    // First it tries again, and says so; then it says since when it has
+    // been cut off, by the clock.
+    wait_for(&a, "Reconnecting", Duration::from_secs(10)).await;
     wait_for(&a, "Offline since", Duration::from_secs(20)).await;
     eprintln!(
         "offline shown {:?} after the server stopped",
         gone.elapsed()
+    );
+    let said = a
+        .find(Locator::Css("p[data-conn]"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let hhmm = said
+        .strip_prefix("Offline since ")
+        .map(|r| r.chars().take(5).collect::<String>())
+        .unwrap_or_default();
+    assert!(
+        hhmm.len() == 5
+            && hhmm.as_bytes()[2] == b':'
+            && hhmm.chars().filter(char::is_ascii_digit).count() == 4,
+        "{said}"
     );
     a.close().await.unwrap();
 }
