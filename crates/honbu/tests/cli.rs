@@ -467,3 +467,65 @@ fn serve_demo_prints_a_login_that_works() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// Seen: 20,000 idle connections exhausted the server with nothing logged.
+/// A client past its share of connections is refused, the server says so
+/// in its log (with the count and the address), and others are served.
+#[test]
+fn a_connection_limit_hit_is_logged_and_the_server_goes_on() {
+    let (_dir, db) = temp_db();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_honbu"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--max-connections-per-client",
+            "2",
+        ])
+        .env("HONBU_DATABASE_URL", &db)
+        .env("HONBU_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let serving = lines.next().unwrap().unwrap();
+    let addr = serving
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    // Two idle connections hold this address's share; the third is refused.
+    let held: Vec<std::net::TcpStream> = (0..2)
+        .map(|_| std::net::TcpStream::connect(&addr).unwrap())
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut third = std::net::TcpStream::connect(&addr).unwrap();
+    third
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let _ = third.write_all(b"GET /healthz HTTP/1.0\r\n\r\n");
+    let mut got = String::new();
+    let _ = std::io::Read::read_to_string(&mut third, &mut got);
+    assert!(!got.starts_with("HTTP/1.0 200"), "refused: {got}");
+    drop(held);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Its share free again, the same client is served.
+    let mut again = std::net::TcpStream::connect(&addr).unwrap();
+    again.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").unwrap();
+    let mut ok = String::new();
+    std::io::Read::read_to_string(&mut again, &mut ok).unwrap();
+    assert!(ok.starts_with("HTTP/1.0 200"), "{ok}");
+    child.kill().unwrap();
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
+    child.wait().unwrap();
+    assert!(
+        log.contains("connection limit: refused: this client holds its share")
+            && log.contains("127.0.0.1"),
+        "the refusal is logged: {log}"
+    );
+}
