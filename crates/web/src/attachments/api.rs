@@ -42,13 +42,12 @@ impl utoipa::ToSchema for FileBytes {}
         ("X-Filename" = Option<String>, Header, description = "The file's name, UTF-8 percent-encoded (1 to 255 characters, no / or \\)"),
         ("Content-Disposition" = Option<String>, Header, description = "Instead of X-Filename: attachment; filename*=UTF-8''…"),
         ("Content-Type" = Option<String>, Header, description = "The file's type (type/subtype); application/octet-stream when absent or not of that form")),
-    request_body(content = FileBytes, content_type = "application/octet-stream", description = "The file, byte for byte (any content type)"),
+    request_body(content = FileBytes, content_type = "application/octet-stream", description = "The file, byte for byte (any content type; its name in X-Filename or Content-Disposition); or a multipart/form-data form, whose first part with a filename is the file"),
     responses((status = 201, body = Added, headers(("Location" = String, description = "Where the file is fetched"))),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, description = "No such entry, or not yours to read", body = ErrorBody),
         (status = 409, description = "The incident is closed", body = ErrorBody),
         (status = 413, description = "The file is larger than the server takes (the limit is named)", body = ErrorBody),
-        (status = 415, description = "A multipart form: the file itself is the body", body = ErrorBody),
         (status = 422, description = "No name, a name that is not a file's, or an empty file", body = ErrorBody)))]
 pub async fn add_attachment(
     State(s): State<AppState>,

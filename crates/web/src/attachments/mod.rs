@@ -2,13 +2,15 @@
 //! served back as a download to exactly those who may read its entry.
 //!
 //! The JSON API takes the file raw (`POST /api/v1/entries/{entry}/attachments`,
-//! its name in `X-Filename` or `Content-Disposition`); the entry page sends
+//! its name in `X-Filename` or `Content-Disposition`) or as the file part
+//! of a multipart form (`curl -F file=@PATH`, see [`multipart`]); the entry page sends
 //! it the same way through a page route with the session and its CSRF
 //! token in `X-CSRF-Token` (a small script: the upload needs JavaScript).
 //! Both routes read at most the configured file limit
 //! ([`crate::Config::max_attachment_bytes`], see `request::limit_body`).
 
 pub mod api;
+pub mod multipart;
 pub mod views;
 
 use crate::auth::Viewer;
@@ -208,21 +210,18 @@ pub(crate) async fn receive(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    // A form's envelope kept as the file would be a file nobody sent.
-    if content_type
-        .as_deref()
-        .is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("multipart/"))
-    {
-        return Err(ApiError {
-            field: Some("file".into()),
-            ..ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported",
-                "send the file itself as the body (its own Content-Type, its name in X-Filename or Content-Disposition), not a multipart form: curl --data-binary @FILE -H 'X-Filename: NAME'",
-            )
-        });
-    }
-    let name = file_name(headers)?;
+    // A form (`curl -F`, an HTML form) carries the file in a part of its
+    // own, named there; otherwise the body is the file, named in a header.
+    let form = content_type.as_deref().is_some_and(multipart::is_form);
+    let boundary = match (&content_type, form) {
+        (Some(t), true) => Some(multipart::boundary(t)?),
+        _ => None,
+    };
+    let named = if form {
+        None
+    } else {
+        Some(file_name(headers)?)
+    };
     let limit = s.config.max_attachment_bytes;
     let data = axum::body::to_bytes(body, limit).await.map_err(|e| {
         if past_limit(&e) {
@@ -231,10 +230,19 @@ pub(crate) async fn receive(
             ApiError::bad_request(Some("file".into()), "the file did not arrive whole")
         }
     })?;
+    let (name, content_type, data) = match (named, boundary) {
+        (Some(name), _) => (name, content_type, Vec::from(data)),
+        (None, Some(b)) => {
+            let part = multipart::file_part(&data, &b)?;
+            let name = honbu_domain::attachments::name("name", &part.name)?;
+            (name, part.content_type, part.data)
+        }
+        (None, None) => return Err(ApiError::invalid("name", "name the file")),
+    };
     let r = NewAttachment {
         name,
         content_type,
-        data: Vec::from(data),
+        data,
     };
     let added = crate::api::exec(s, v, move |c, ctx| {
         honbu_store::attachments::add_attachment(c, ctx, entry, r)

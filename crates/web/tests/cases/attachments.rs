@@ -599,10 +599,11 @@ async fn the_stream_tells_of_a_file_only_those_who_read_its_entry() {
     assert!(!d.contains("map.png"), "the stream names no file: {d}");
 }
 
-/// A multipart form (`curl -F`) is refused, saying how to send the file:
-/// its envelope is never kept as if it were the file.
+/// A multipart form (`curl -F file=@PATH`) carries the file in a part of
+/// its own: that part is kept, byte for byte, under the name it gives; a
+/// form without a file is refused naming it, and nothing is kept.
 #[tokio::test]
-async fn a_multipart_form_is_refused_with_how_to_send_the_file() {
+async fn a_file_sent_in_a_multipart_form_is_kept_as_its_part_says() {
     let app = spawn_app().await;
     let w = world(&app).await;
     let e = entry(
@@ -612,25 +613,54 @@ async fn a_multipart_form_is_refused_with_how_to_send_the_file() {
         json!({"text": "Cable 13 received"}),
     )
     .await;
+    let data = binary();
+    let mut envelope = b"--X7\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nnot the file\r\n--X7\r\nContent-Disposition: form-data; name=\"file\"; filename=\"list.png\"\r\nContent-Type: image/png\r\n\r\n".to_vec();
+    envelope.extend_from_slice(&data);
+    envelope.extend_from_slice(b"\r\n--X7--\r\n");
+    let send = |body: Vec<u8>| {
+        app.client
+            .post(app.url(&format!("/api/v1/entries/{e}/attachments")))
+            .bearer_auth(&w.mofa_token)
+            .header("content-type", "multipart/form-data; boundary=X7")
+            .body(body)
+            .send()
+    };
+    let r = send(envelope).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let added: Value = r.json().await.unwrap();
+    let listed = app
+        .get_json(&format!("/api/v1/entries/{e}/attachments"), &w.mofa_token)
+        .await;
+    assert_eq!(listed["items"][0]["name"], "list.png", "{listed}");
+    assert_eq!(listed["items"][0]["content_type"], "image/png", "{listed}");
+    let got = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/attachments/{}",
+            added["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&w.mofa_token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(got.to_vec(), data, "byte for byte");
     let before = blobs(&app).await;
-    let envelope = b"--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello\r\n--X--\r\n".to_vec();
-    let r = upload(
-        &app,
-        &w.mofa_token,
-        &e,
-        "a.txt",
-        "multipart/form-data; boundary=X",
-        envelope,
+    let r = send(
+        b"--X7\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\ntext\r\n--X7--\r\n".to_vec(),
     )
-    .await;
-    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["error"]["field"], "file", "{body}");
     assert!(
         body["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("X-Filename"),
+            .contains("holds no file"),
         "{body}"
     );
     assert_eq!(blobs(&app).await, before, "nothing kept");
