@@ -411,19 +411,29 @@ fn lima_demo_loads_through_the_rules_and_reads_as_of_any_moment() {
     );
 }
 
-#[test]
-fn serve_demo_prints_a_login_that_works() {
-    let (_dir, db) = temp_db();
+/// `honbu serve` with `args` on the database URL `db`, its stderr piped
+/// when `log` (at level warn): the child, the address it serves at, and the
+/// rest of what it prints.
+fn serve(
+    db: &str,
+    args: &[&str],
+    log: bool,
+) -> (
+    std::process::Child,
+    String,
+    std::io::Lines<BufReader<std::process::ChildStdout>>,
+) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_honbu"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .env("HONBU_DATABASE_URL", &db)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .env("HONBU_DATABASE_URL", db)
+        .env("HONBU_LOG", "warn")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(if log { Stdio::piped() } else { Stdio::null() })
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let serving = lines.next().unwrap().unwrap();
-    let login = lines.next().unwrap().unwrap();
     let addr = serving
         .split("http://")
         .nth(1)
@@ -432,24 +442,31 @@ fn serve_demo_prints_a_login_that_works() {
         .next()
         .unwrap()
         .to_string();
+    (child, addr, lines)
+}
+
+/// The whole answer to `GET path` (HTTP/1.0) on a connection of its own.
+fn http_get(addr: &str, path: &str) -> String {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let _ = s.write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes());
+    let mut r = String::new();
+    let _ = std::io::Read::read_to_string(&mut s, &mut r);
+    r
+}
+
+#[test]
+fn serve_demo_prints_a_login_that_works() {
+    let (_dir, db) = temp_db();
+    let (mut child, addr, mut lines) = serve(&db, &["--demo"], false);
+    let login = lines.next().unwrap().unwrap();
     let password = login.split("password ").nth(1).unwrap().trim().to_string();
     assert!(login.contains("user demo"), "{login}");
-    let health = std::net::TcpStream::connect(&addr).map(|mut s| {
-        s.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").unwrap();
-        let mut r = String::new();
-        std::io::Read::read_to_string(&mut s, &mut r).unwrap();
-        r
-    });
-    assert!(health.unwrap().starts_with("HTTP/1.0 200"));
+    assert!(http_get(&addr, "/healthz").starts_with("HTTP/1.0 200"));
     // The sign-in page says which incident is the record and which the
     // place to try things.
-    let login_page = std::net::TcpStream::connect(&addr).map(|mut s| {
-        s.write_all(b"GET /login HTTP/1.0\r\n\r\n").unwrap();
-        let mut r = String::new();
-        std::io::Read::read_to_string(&mut s, &mut r).unwrap();
-        r
-    });
-    let login_page = login_page.unwrap();
+    let login_page = http_get(&addr, "/login");
     assert!(
         login_page.contains("historical record, closed")
             && login_page.contains(honbu::demo::EXERCISE_TITLE)
@@ -474,50 +491,18 @@ fn serve_demo_prints_a_login_that_works() {
 #[test]
 fn a_connection_limit_hit_is_logged_and_the_server_goes_on() {
     let (_dir, db) = temp_db();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_honbu"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--max-connections-per-client",
-            "2",
-        ])
-        .env("HONBU_DATABASE_URL", &db)
-        .env("HONBU_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let serving = lines.next().unwrap().unwrap();
-    let addr = serving
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_string();
+    let (mut child, addr, _) = serve(&db, &["--max-connections-per-client", "2"], true);
     // Two idle connections hold this address's share; the third is refused.
     let held: Vec<std::net::TcpStream> = (0..2)
         .map(|_| std::net::TcpStream::connect(&addr).unwrap())
         .collect();
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let mut third = std::net::TcpStream::connect(&addr).unwrap();
-    third
-        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
-        .unwrap();
-    let _ = third.write_all(b"GET /healthz HTTP/1.0\r\n\r\n");
-    let mut got = String::new();
-    let _ = std::io::Read::read_to_string(&mut third, &mut got);
+    let got = http_get(&addr, "/healthz");
     assert!(!got.starts_with("HTTP/1.0 200"), "refused: {got}");
     drop(held);
     std::thread::sleep(std::time::Duration::from_millis(300));
     // Its share free again, the same client is served.
-    let mut again = std::net::TcpStream::connect(&addr).unwrap();
-    again.write_all(b"GET /healthz HTTP/1.0\r\n\r\n").unwrap();
-    let mut ok = String::new();
-    std::io::Read::read_to_string(&mut again, &mut ok).unwrap();
+    let ok = http_get(&addr, "/healthz");
     assert!(ok.starts_with("HTTP/1.0 200"), "{ok}");
     child.kill().unwrap();
     let mut log = String::new();

@@ -281,18 +281,15 @@ impl Shared {
     fn reset(&self) -> Result<()> {
         let g = self.conns()?;
         let search = &g.0;
-        search
-            .execute_batch(
-                "BEGIN IMMEDIATE;
-                 INSERT INTO entries_search (entries_search) VALUES ('delete-all');
-                 INSERT INTO entry_pairs (entry_pairs) VALUES ('delete-all');
-                 UPDATE indexed SET upto = 0, hash = '' WHERE id = 1;
-                 COMMIT;",
-            )
-            .map_err(|e| {
-                let _ = search.execute_batch("ROLLBACK");
-                db_err(e)
-            })
+        write_tx(search, || {
+            search
+                .execute_batch(
+                    "INSERT INTO entries_search (entries_search) VALUES ('delete-all');
+                     INSERT INTO entry_pairs (entry_pairs) VALUES ('delete-all');
+                     UPDATE indexed SET upto = 0, hash = '' WHERE id = 1;",
+                )
+                .map_err(db_err)
+        })
     }
 
     /// Indexes up to [`BATCH`] entries logged after the position indexed so
@@ -307,69 +304,69 @@ impl Shared {
         // The search file's write lock first: another process indexing the
         // same file (a command run beside the server) waits, then sees how
         // far this one went.
-        search.execute_batch("BEGIN IMMEDIATE").map_err(db_err)?;
-        let out = (|| {
+        write_tx(search, || {
             let upto: i64 = search
                 .query_row("SELECT upto FROM indexed WHERE id = 1", [], |r| r.get(0))
                 .map_err(db_err)?;
-            let rows: Vec<(i64, String)> = {
-                main.execute_batch("BEGIN").map_err(db_err)?;
-                let read = (|| {
-                    let mut st = main
-                        .prepare_cached(
-                            "SELECT seq, text FROM entries WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-                        )
-                        .map_err(db_err)?;
-                    let rows = st
-                        .query_map(rusqlite::params![upto, BATCH as i64], |r| {
-                            Ok((r.get(0)?, r.get(1)?))
-                        })
-                        .map_err(db_err)?
-                        .collect::<rusqlite::Result<Vec<_>>>()
-                        .map_err(db_err)?;
-                    let hash = match rows.last() {
-                        Some((seq, _)) => journal_hash(main, *seq)?,
-                        None => None,
-                    };
-                    Ok::<_, StoreError>((rows, hash))
-                })();
-                let _ = main.execute_batch("COMMIT");
-                // Each entry is read once: its pages are let go at once.
-                // Kept, the other readers of the database ran at half their
-                // speed for as long as this connection lived (seen: a plain
-                // scan of 100,000 entries 47 ms -> 117 ms after indexing
-                // beside a burst of appends; `bench_search`).
-                let _ = main.execute_batch("PRAGMA shrink_memory");
-                let (rows, hash) = read?;
-                let Some(hash) = hash else {
-                    return Ok(0);
-                };
-                insert(search, &rows)?;
-                let last = rows.last().map(|(s, _)| *s).unwrap_or(upto);
-                search
-                    .execute(
-                        "UPDATE indexed SET upto = ?1, hash = ?2 WHERE id = 1",
-                        rusqlite::params![last, hash],
-                    )
-                    .map_err(db_err)?;
-                rows
+            let (rows, hash) = pending(main, upto)?;
+            let (Some((last, _)), Some(hash)) = (rows.last(), hash) else {
+                return Ok(0);
             };
+            insert(search, &rows)?;
+            search
+                .execute(
+                    "UPDATE indexed SET upto = ?1, hash = ?2 WHERE id = 1",
+                    rusqlite::params![last, hash],
+                )
+                .map_err(db_err)?;
             Ok(rows.len())
-        })();
-        match out {
-            Ok(n) => {
-                search.execute_batch("COMMIT").map_err(|e| {
-                    let _ = search.execute_batch("ROLLBACK");
-                    db_err(e)
-                })?;
-                Ok(n)
-            }
-            Err(e) => {
-                let _ = search.execute_batch("ROLLBACK");
-                Err(e)
-            }
-        }
+        })
     }
+}
+
+/// Runs `f` in a write transaction of the search file: committed when it
+/// returns `Ok`, rolled back otherwise.
+fn write_tx<T>(search: &rusqlite::Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    search.execute_batch("BEGIN IMMEDIATE").map_err(db_err)?;
+    let out = f().and_then(|v| search.execute_batch("COMMIT").map(|()| v).map_err(db_err));
+    if out.is_err() {
+        let _ = search.execute_batch("ROLLBACK");
+    }
+    out
+}
+
+/// An entry to index: its journal position and its text.
+type Pending = (i64, String);
+
+/// Up to [`BATCH`] entries the database logged after `upto` (journal
+/// position, text), and the journal's hash at the last of them, from one
+/// snapshot of the database.
+fn pending(main: &rusqlite::Connection, upto: i64) -> Result<(Vec<Pending>, Option<String>)> {
+    main.execute_batch("BEGIN").map_err(db_err)?;
+    let read = (|| {
+        let mut st = main
+            .prepare_cached("SELECT seq, text FROM entries WHERE seq > ?1 ORDER BY seq LIMIT ?2")
+            .map_err(db_err)?;
+        let rows = st
+            .query_map(rusqlite::params![upto, BATCH as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(db_err)?
+            .collect::<rusqlite::Result<Vec<Pending>>>()
+            .map_err(db_err)?;
+        let hash = match rows.last() {
+            Some((seq, _)) => journal_hash(main, *seq)?,
+            None => None,
+        };
+        Ok((rows, hash))
+    })();
+    let _ = main.execute_batch("COMMIT");
+    // Each entry is read once: its pages are let go at once. Kept, the
+    // other readers of the database ran at half their speed for as long as
+    // this connection lived (seen: a plain scan of 100,000 entries 47 ms ->
+    // 117 ms after indexing beside a burst of appends; `bench_search`).
+    let _ = main.execute_batch("PRAGMA shrink_memory");
+    read
 }
 
 /// The journal's hash at `seq`, if it has a row there.
@@ -391,8 +388,8 @@ fn insert(search: &rusqlite::Connection, rows: &[(i64, String)]) -> Result<()> {
             .map(|(seq, text)| (*seq, honbu_store::log::pairs(text)))
             .collect();
         for (index, col, rows) in [
-            ("entries_search", "text", chunk.to_vec()),
-            ("entry_pairs", "grams", pairs),
+            ("entries_search", "text", chunk),
+            ("entry_pairs", "grams", pairs.as_slice()),
         ] {
             let rows: Vec<&(i64, String)> = rows.iter().filter(|(_, v)| !v.is_empty()).collect();
             if rows.is_empty() {

@@ -321,10 +321,36 @@ enum Words {
     /// All of them (PostgreSQL, where the database's own indexes serve
     /// them; SQLite for words of one letter).
     InSql,
-    /// Those the walked SQLite index (named) does not answer for.
-    Driven(&'static str),
+    /// Those the walked SQLite index does not answer for.
+    Driven(Index),
     /// None: they are checked on the rows found ([`Filter::holds_words`]).
     Elsewhere,
+}
+
+/// SQLite's two search indexes (in the search file, attached as `search`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Index {
+    /// The trigrams of the text: words of three letters or more.
+    Trigrams,
+    /// The pairs of letters: words of two.
+    Pairs,
+}
+
+impl Index {
+    fn table(self) -> &'static str {
+        match self {
+            Index::Trigrams => "entries_search",
+            Index::Pairs => "entry_pairs",
+        }
+    }
+
+    /// Whether this index answers for `word`.
+    fn answers(self, word: &str) -> bool {
+        match self {
+            Index::Trigrams => word.chars().count() >= 3,
+            Index::Pairs => super::is_pair(word),
+        }
+    }
 }
 
 /// The longest a search may be, and the most words it may hold.
@@ -370,7 +396,7 @@ impl Filter {
     /// [`indexed`]) and what it asks of it: the trigram index for words of
     /// three letters or more (their phrases ANDed in one MATCH), else the
     /// pairs index for words of two.
-    fn drive(&self, d: Dialect) -> Option<(&'static str, String)> {
+    fn drive(&self, d: Dialect) -> Option<(Index, String)> {
         if d != Dialect::Sqlite {
             return None;
         }
@@ -387,16 +413,12 @@ impl Filter {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        let long: Vec<&String> = self
-            .words
-            .iter()
-            .filter(|w| w.chars().count() >= 3)
-            .collect();
-        if !long.is_empty() {
-            return Some(("entries_search", quoted(long, false)));
-        }
-        let pairs: Vec<&String> = self.words.iter().filter(|w| super::is_pair(w)).collect();
-        (!pairs.is_empty()).then(|| ("entry_pairs", quoted(pairs, true)))
+        [(Index::Trigrams, false), (Index::Pairs, true)]
+            .into_iter()
+            .find_map(|(index, lower)| {
+                let ws: Vec<&String> = self.words.iter().filter(|w| index.answers(w)).collect();
+                (!ws.is_empty()).then(|| (index, quoted(ws, lower)))
+            })
     }
 
     /// Whether `text` holds every word, in any case (what SQLite's index
@@ -442,8 +464,7 @@ impl Filter {
         let short: Vec<&String> = rest
             .into_iter()
             .filter(|w| match words {
-                Words::Driven("entries_search") => w.chars().count() < 3,
-                Words::Driven(_) => !super::is_pair(w),
+                Words::Driven(index) => !index.answers(w),
                 Words::InSql => true,
                 Words::Elsewhere => false,
             })
@@ -529,7 +550,7 @@ pub fn entries(
     }
     let limit = q.limit.clamp(1, MAX_LIMIT);
     let (mut items, total, total_exact) = match q.filter.drive(d) {
-        Some((index, expr)) => indexed(c, at, q, &entries, &cond, params, index, expr)?,
+        Some((index, expr)) => indexed(c, at, q, limit, &entries, &cond, params, index, expr)?,
         None => {
             cond.push_str(&q.filter.sql(d, at, Words::InSql, &mut params));
             // A search counts up to its cap; the plain list counts all.
@@ -617,10 +638,11 @@ fn indexed(
     c: &mut dyn Conn,
     at: At,
     q: &EntryQuery,
+    limit: i64,
     entries: &str,
     cond: &str,
     params: Vec<Value>,
-    index: &'static str,
+    index: Index,
     expr: String,
 ) -> Result<(Vec<EntryView>, i64, bool)> {
     let d = c.dialect();
@@ -653,9 +675,10 @@ fn indexed(
     let mut ip = params;
     ip.push(Value::Text(expr));
     ip.push(Value::Int(upto));
-    let from = format!("search.{index} s CROSS JOIN {entries} e ON e.seq = s.rowid");
+    let table = index.table();
+    let from = format!("search.{table} s CROSS JOIN {entries} e ON e.seq = s.rowid");
     let mut icond = format!(
-        "s.{index} MATCH ${} AND s.rowid <= ${} AND +{cond}",
+        "s.{table} MATCH ${} AND s.rowid <= ${} AND +{cond}",
         ip.len() - 1,
         ip.len()
     );
@@ -667,13 +690,12 @@ fn indexed(
         0
     };
     let (total, exact) = capped(tail.len() as i64 + found);
-    let limit = q.limit.clamp(1, MAX_LIMIT);
     let past = |n: i64| match q.before {
         Some(b) if q.ascending => n > b,
         Some(b) => n < b,
         None => true,
     };
-    let mut tail = tail.into_iter().filter(|e| past(e.number)).peekable();
+    let mut tail = tail.into_iter().filter(|e| past(e.number));
     let from_index = |c: &mut dyn Conn, want: usize| -> Result<Vec<EntryView>> {
         let mut p = ip.clone();
         let mut cnd = icond.clone();

@@ -211,16 +211,19 @@ pub(crate) async fn receive(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     // A form (`curl -F`, an HTML form) carries the file in a part of its
-    // own, named there; otherwise the body is the file, named in a header.
-    let form = content_type.as_deref().is_some_and(multipart::is_form);
-    let boundary = match (&content_type, form) {
-        (Some(t), true) => Some(multipart::boundary(t)?),
-        _ => None,
-    };
-    let named = if form {
-        None
-    } else {
-        Some(file_name(headers)?)
+    // own, named there; otherwise the body is the file, named in a header
+    // (refused for want of a name before a byte is read).
+    enum Sent {
+        Form { boundary: String },
+        Raw { name: String },
+    }
+    let sent = match content_type.as_deref().filter(|t| multipart::is_form(t)) {
+        Some(t) => Sent::Form {
+            boundary: multipart::boundary(t)?,
+        },
+        None => Sent::Raw {
+            name: file_name(headers)?,
+        },
     };
     let limit = s.config.max_attachment_bytes;
     let data = axum::body::to_bytes(body, limit).await.map_err(|e| {
@@ -230,14 +233,13 @@ pub(crate) async fn receive(
             ApiError::bad_request(Some("file".into()), "the file did not arrive whole")
         }
     })?;
-    let (name, content_type, data) = match (named, boundary) {
-        (Some(name), _) => (name, content_type, Vec::from(data)),
-        (None, Some(b)) => {
-            let part = multipart::file_part(&data, &b)?;
+    let (name, content_type, data) = match sent {
+        Sent::Raw { name } => (name, content_type, Vec::from(data)),
+        Sent::Form { boundary } => {
+            let part = multipart::file_part(&data, &boundary)?;
             let name = honbu_domain::attachments::name("name", &part.name)?;
             (name, part.content_type, part.data)
         }
-        (None, None) => return Err(ApiError::invalid("name", "name the file")),
     };
     let r = NewAttachment {
         name,

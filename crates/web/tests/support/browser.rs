@@ -123,6 +123,19 @@ async fn wait_for(b: &Client, text: &str, within: Duration) -> Duration {
     }
 }
 
+/// The first element `css` finds, once a script has put it there (within
+/// five seconds, else fails saying `missing`).
+async fn appears(b: &Client, css: &str, missing: &str) -> fantoccini::elements::Element {
+    let t0 = Instant::now();
+    loop {
+        if let Ok(el) = b.find(Locator::Css(css)).await {
+            return el;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(5), "{missing}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn fill(b: &Client, id: &str, text: &str) {
     let el = b.find(Locator::Id(id)).await.unwrap();
     el.clear().await.unwrap();
@@ -153,17 +166,12 @@ async fn officer_opens_incident_logs_graded_entry_seen_live_elsewhere_and_reads_
     // The city, typed in its own script, and chosen from the gazetteer:
     // the country, the coordinates and the zone fill in.
     fill(&a, "place", "صنعاء").await;
-    let t0 = Instant::now();
-    let pick = loop {
-        if let Ok(b) = a
-            .find(Locator::Css("[data-place-picker] ul.picks button"))
-            .await
-        {
-            break b;
-        }
-        assert!(t0.elapsed() < Duration::from_secs(5), "no place offered");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let pick = appears(
+        &a,
+        "[data-place-picker] ul.picks button",
+        "no place offered",
+    )
+    .await;
     assert!(pick.text().await.unwrap().contains("Sanaa"));
     pick.click().await.unwrap();
     let value = |id: &'static str| {
@@ -611,17 +619,7 @@ async fn a_decision_is_based_on_entries_found_by_their_words() {
         .await
         .unwrap();
     fill(&a, "based_on_find", "ICRC water").await;
-    let t0 = Instant::now();
-    let add = loop {
-        if let Ok(b) = a
-            .find(Locator::Css("[data-entry-picker] ul li button"))
-            .await
-        {
-            break b;
-        }
-        assert!(t0.elapsed() < Duration::from_secs(5), "nothing found");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let add = appears(&a, "[data-entry-picker] ul li button", "nothing found").await;
     let offered = a
         .find_all(Locator::Css("[data-entry-picker] ul li"))
         .await
