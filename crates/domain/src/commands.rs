@@ -402,3 +402,141 @@ pub struct Settings {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::TimeZoneName>))]
     pub time_zone: Option<String>,
 }
+
+// --- people of concern ---------------------------------------------------
+
+/// A person of concern. A family or a given name and the role are needed;
+/// everything else as far as it is known.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPerson {
+    /// Family name as in the passport (Latin alphabet).
+    #[serde(default)]
+    pub family_name: Option<String>,
+    /// Given names as in the passport.
+    #[serde(default)]
+    pub given_name: Option<String>,
+    /// The name in its own script.
+    #[serde(default)]
+    pub native_name: Option<String>,
+    /// Other spellings and aliases (at most 20).
+    #[serde(default)]
+    pub other_names: Vec<String>,
+    /// female, male, other, unknown
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::Sex>))]
+    pub sex: Option<String>,
+    /// YYYY-MM-DD, YYYY-MM or YYYY.
+    #[serde(default)]
+    pub date_of_birth: Option<String>,
+    /// Age in years, when the date of birth is not known.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 130))]
+    pub age: Option<u16>,
+    /// ISO 3166-1 alpha-2 codes (at most 5).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::openapi::CountryCode>))]
+    pub nationalities: Vec<String>,
+    #[serde(default)]
+    pub passport_number: Option<String>,
+    #[serde(default)]
+    pub employer: Option<String>,
+    /// hostage, released_hostage, staff, guest, resident, traveller, other
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::vocab::PersonRole))]
+    pub role: String,
+    /// Last known location, as reported.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Telephone numbers, e-mail addresses (at most 20).
+    #[serde(default)]
+    pub contacts: Vec<String>,
+    /// The HQ recording the person; defaults to the recorder's.
+    #[serde(default)]
+    pub hq: Option<HqId>,
+}
+
+/// What changes of a person: each field given replaces what was recorded
+/// (an empty text clears it); absent fields stay.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AmendPerson {
+    #[serde(default)]
+    pub family_name: Option<String>,
+    #[serde(default)]
+    pub given_name: Option<String>,
+    #[serde(default)]
+    pub native_name: Option<String>,
+    #[serde(default)]
+    pub other_names: Option<Vec<String>>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::Sex>))]
+    pub sex: Option<String>,
+    #[serde(default)]
+    pub date_of_birth: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 130))]
+    pub age: Option<u16>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<crate::openapi::CountryCode>>))]
+    pub nationalities: Option<Vec<String>>,
+    #[serde(default)]
+    pub passport_number: Option<String>,
+    #[serde(default)]
+    pub employer: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::vocab::PersonRole>))]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub contacts: Option<Vec<String>>,
+}
+
+/// A report of where a person stands. Only `status` is required: the
+/// report is then the author's own (reliability F), credibility 6, as of now.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReportStatus {
+    /// unknown, safe, missing, hostage, released, injured, hospitalised, evacuated, deceased, not_involved
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::vocab::PersonStatus))]
+    pub status: String,
+    /// A registered source.
+    #[serde(default)]
+    pub source: Option<SourceId>,
+    /// 1 (confirmed) to 6 (cannot be judged)
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 1, maximum = 6))]
+    pub credibility: Option<serde_json::Value>,
+    /// When the source says it was so (RFC 3339 with offset); default now.
+    #[serde(default)]
+    pub reported_at: Option<String>,
+    /// What the source said (personal data: erased with the person).
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The HQ recording the report; defaults to the recorder's.
+    #[serde(default)]
+    pub hq: Option<HqId>,
+}
+
+/// Which report stands for a person in review, and why.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SettleStatus {
+    pub report: PersonReportId,
+    pub reason: String,
+}
+
+/// Erasing a person's personal data, and why.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ErasePerson {
+    /// request (the person or their family asked) or retention (its time is up)
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::vocab::ErasureBasis))]
+    pub basis: String,
+    pub reason: String,
+}

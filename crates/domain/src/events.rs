@@ -257,6 +257,70 @@ pub enum Body {
         /// The EDXL-SitRep document as issued (its reportNumber is assigned by the store).
         document: serde_json::Value,
     },
+
+    // --- people of concern ----------------------------------------------
+    /// A person entered in the incident's register. Who they are is not
+    /// here: names, date of birth, passport, contacts and location are in
+    /// `personal_data`, named by `details` (a digest keyed by a secret
+    /// derived from the journal key), so they can be erased while the
+    /// chain holds.
+    PersonRecorded {
+        person: PersonId,
+        hq: HqId,
+        role: PersonRole,
+        nationalities: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        employer: Option<String>,
+        details: String,
+    },
+    /// What changed of a person (absent: unchanged; an empty employer
+    /// clears it).
+    PersonAmended {
+        person: PersonId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<PersonRole>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        nationalities: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        employer: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        details: Option<String>,
+    },
+    /// A report of where a person stands, with who made it and how sure,
+    /// and what it did under the precedence rules (`people::judge`),
+    /// decided when it was recorded. Its note, if any, is personal data
+    /// named by its digest.
+    PersonStatusReported {
+        report: PersonReportId,
+        person: PersonId,
+        hq: HqId,
+        status: PersonStatus,
+        reported_at: Timestamp,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source: Option<SourceId>,
+        source_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        source_kind: Option<SourceKind>,
+        reliability: Reliability,
+        credibility: Credibility,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+        outcome: crate::people::Outcome,
+    },
+    /// An officer settled which report stands for a person in review.
+    PersonStatusSettled {
+        person: PersonId,
+        report: PersonReportId,
+        reason: String,
+    },
+    /// A person's personal data was erased (on request, or when its time
+    /// was up): the rows are gone; the record of the incident keeps the
+    /// person's number, role and statuses.
+    PersonalDataErased {
+        person: PersonId,
+        basis: ErasureBasis,
+        reason: String,
+    },
 }
 
 /// Whose rights an event changes.
@@ -337,6 +401,11 @@ impl Body {
             Body::HandoverIssued { .. } => "handover_issued",
             Body::HandoverAcknowledged { .. } => "handover_acknowledged",
             Body::SitrepIssued { .. } => "sitrep_issued",
+            Body::PersonRecorded { .. } => "person_recorded",
+            Body::PersonAmended { .. } => "person_amended",
+            Body::PersonStatusReported { .. } => "person_status_reported",
+            Body::PersonStatusSettled { .. } => "person_status_settled",
+            Body::PersonalDataErased { .. } => "personal_data_erased",
         }
     }
 

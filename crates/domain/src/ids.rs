@@ -42,5 +42,7 @@ id_type!(
     HandoverId,
     SitrepId,
     TokenId,
-    AttachmentId
+    AttachmentId,
+    PersonId,
+    PersonReportId
 );

@@ -22,6 +22,7 @@ pub mod geo;
 pub mod ids;
 #[cfg(feature = "openapi")]
 pub mod openapi;
+pub mod people;
 pub mod reports;
 pub mod time;
 pub mod vocab;

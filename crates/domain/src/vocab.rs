@@ -100,6 +100,20 @@ impl Credibility {
         Self::parse(field, &n.to_string())
             .map_err(|_| FieldError::new(field, "must be a credibility grade from 1 to 6"))
     }
+    /// The grade a request gives as a JSON number (absent or null: 6,
+    /// cannot be judged).
+    pub fn from_json(field: &str, v: &Option<serde_json::Value>) -> Result<Self, FieldError> {
+        let bad = || FieldError::new(field, "must be a credibility grade from 1 to 6");
+        match v {
+            None | Some(serde_json::Value::Null) => Ok(Credibility::C6),
+            Some(serde_json::Value::Number(n)) => Self::from_number(field, n.as_i64().ok_or_else(bad)?),
+            Some(serde_json::Value::String(_)) => {
+                Err(FieldError::new(field, "must be a number from 1 to 6, not a string"))
+            }
+            Some(_) => Err(bad()),
+        }
+    }
+
     pub fn number(&self) -> i64 {
         Self::ALL
             .iter()
@@ -153,6 +167,8 @@ vocab!(
         LogWrite = "log_write", LogRelease = "log_release", IncidentManage = "incident_manage",
         HqManage = "hq_manage", DecisionRecord = "decision_record", TaskManage = "task_manage",
         ReportFile = "report_file", SitrepIssue = "sitrep_issue",
+        PersonsManage = "persons_manage", PersonsIdentify = "persons_identify",
+        PersonalDataErase = "personal_data_erase",
     }
 );
 impl Capability {
@@ -177,6 +193,60 @@ vocab!(
 );
 impl Confidence {
     const CATALOGUE: &'static str = "confidence";
+}
+
+vocab!(
+    /// Where a person of concern stands. Every status comes from a report;
+    /// which report holds follows [`crate::people::judge`].
+    PersonStatus {
+        Unknown = "unknown", Safe = "safe", Missing = "missing", Hostage = "hostage",
+        Released = "released", Injured = "injured", Hospitalised = "hospitalised",
+        Evacuated = "evacuated", Deceased = "deceased", NotInvolved = "not_involved",
+    }
+);
+impl PersonStatus {
+    const CATALOGUE: &'static str = "personstatus";
+
+    /// Whether the person's fate is known: alive and out of the danger
+    /// (safe, released, evacuated, injured, in hospital), dead, or found to
+    /// be elsewhere. Unknown, missing and still held are not accounted for:
+    /// they are the desk's open list.
+    pub fn is_accounted(self) -> bool {
+        !matches!(self, PersonStatus::Unknown | PersonStatus::Missing | PersonStatus::Hostage)
+    }
+
+    /// Accounted for and alive: a later report that they are missing, held
+    /// or dead contradicts what the desk has told families.
+    pub fn is_known_alive(self) -> bool {
+        matches!(
+            self,
+            PersonStatus::Safe | PersonStatus::Released | PersonStatus::Evacuated | PersonStatus::NotInvolved
+        )
+    }
+}
+
+vocab!(
+    /// What a person was in the incident.
+    PersonRole {
+        Hostage = "hostage", ReleasedHostage = "released_hostage", Staff = "staff", Guest = "guest",
+        Resident = "resident", Traveller = "traveller", Other = "other",
+    }
+);
+impl PersonRole {
+    const CATALOGUE: &'static str = "personrole";
+}
+
+vocab!(Sex { Female = "female", Male = "male", Other = "other", Unknown = "unknown" });
+impl Sex {
+    const CATALOGUE: &'static str = "sex";
+}
+
+vocab!(
+    /// Why a person's personal data was erased.
+    ErasureBasis { Request = "request", Retention = "retention" }
+);
+impl ErasureBasis {
+    const CATALOGUE: &'static str = "erasure";
 }
 
 /// The name of a role in a headquarters. Eight are built in; an
@@ -235,12 +305,14 @@ impl RoleName {
                 TaskManage,
                 ReportFile,
                 SitrepIssue,
+                PersonsManage,
+                PersonsIdentify,
             ],
-            "liaison" => &[LogWrite, LogRelease, TaskManage, ReportFile],
-            "analyst" => &[LogWrite, TaskManage, SitrepIssue],
-            "family_liaison" => &[LogWrite, TaskManage],
+            "liaison" => &[LogWrite, LogRelease, TaskManage, ReportFile, PersonsManage],
+            "analyst" => &[LogWrite, TaskManage, SitrepIssue, PersonsManage],
+            "family_liaison" => &[LogWrite, TaskManage, PersonsManage, PersonsIdentify],
             "logistics" => &[LogWrite, TaskManage],
-            "scribe" => &[LogWrite, DecisionRecord, TaskManage, ReportFile],
+            "scribe" => &[LogWrite, DecisionRecord, TaskManage, ReportFile, PersonsManage],
             _ => return None,
         };
         Some(caps.to_vec())

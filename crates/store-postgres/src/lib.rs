@@ -277,6 +277,24 @@ impl Backend for Postgres {
     fn describe(&self) -> String {
         format!("postgres:{}", redact(&self.url))
     }
+
+    /// A deleted row stays in its table's file until vacuumed and written
+    /// over; `VACUUM FULL` writes the table (and its TOAST table and
+    /// indexes) anew and removes the old files, so what was erased is gone
+    /// from the table. It holds the table's lock for as long as it takes:
+    /// `personal_data` is small beside the log.
+    fn scrub(&self, tables: &[&str]) -> Result<()> {
+        let mut client = Client::connect(&self.url, NoTls).map_err(db_err)?;
+        for t in tables {
+            if !t.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                return Err(StoreError::db(format!("not a table name: {t}")));
+            }
+            client
+                .batch_execute(&format!("VACUUM FULL {t}"))
+                .map_err(db_err)?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -70,6 +70,18 @@ impl JournalKey {
         m.update(text.as_bytes());
         hex::encode(&m.finalize().into_bytes()[..8])
     }
+
+    /// The whole keyed digest (64 hex digits) of `text` for `purpose`: what
+    /// the journal names personal data by, so that the data can be held to
+    /// it and erased while the chain holds, and nobody without the key can
+    /// test a guess of it against the journal.
+    pub fn seal(&self, purpose: &str, text: &str) -> String {
+        let mut m = self.mac();
+        m.update(purpose.as_bytes());
+        m.update(b"\n");
+        m.update(text.as_bytes());
+        hex::encode(m.finalize().into_bytes())
+    }
 }
 
 #[allow(clippy::panic)]
@@ -448,6 +460,9 @@ fn walk(
     let mut expect_seq = 1i64;
     let mut prev = crate::schema::GENESIS.to_string();
     let mut attached: Vec<crate::attachments::Recorded> = vec![];
+    let mut named: Vec<crate::people::data::Named> = vec![];
+    let mut erased: std::collections::HashMap<honbu_domain::ids::PersonId, i64> =
+        std::collections::HashMap::new();
     let sql = format!("SELECT {COLUMNS} FROM journal WHERE seq > $1 ORDER BY seq LIMIT $2");
     loop {
         let mut seen = 0i64;
@@ -507,6 +522,9 @@ fn walk(
                         });
                     }
                 }
+                if files && r[4].text().starts_with("person") {
+                    note_personal(seq, r[5].text(), &mut named, &mut erased);
+                }
                 prev.clear();
                 prev.push_str(hash);
                 expect_seq += 1;
@@ -514,7 +532,7 @@ fn walk(
             },
         )?;
         if let Some(Verdict::Broken { seq, problem }) = broken {
-            let files = crate::attachments::blob_problems(c, &attached)?;
+            let files = held(c, key, &attached, &named, &erased)?;
             return Ok(Verdict::Broken {
                 seq,
                 problem: match files_broken(&files) {
@@ -529,7 +547,7 @@ fn walk(
         progress(expect_seq - 1, total);
     }
     let last = expect_seq - 1;
-    let files = crate::attachments::blob_problems(c, &attached)?;
+    let files = held(c, key, &attached, &named, &erased)?;
     if last != head_seq || prev != head_hash {
         let cut = format!("the journal ends at entry {last} but its head records entry {head_seq}: entries were removed from the end");
         return Ok(Verdict::Broken {
@@ -549,6 +567,60 @@ fn walk(
     })
 }
 
+/// What the journal vouches for outside itself and does not hold: each
+/// attached file that is missing or changed, and the first personal data
+/// changed, or missing without its erasure recorded; by position.
+fn held(
+    c: &mut dyn Conn,
+    key: &JournalKey,
+    attached: &[crate::attachments::Recorded],
+    named: &[crate::people::data::Named],
+    erased: &std::collections::HashMap<honbu_domain::ids::PersonId, i64>,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let mut out = crate::attachments::blob_problems(c, attached)?;
+    if let Some(p) = crate::people::data::problems(c, key, named, erased)? {
+        out.push(p);
+        out.sort_by_key(|(seq, _)| *seq);
+    }
+    Ok(out)
+}
+
+/// Notes the personal data an event of the people room names, and the
+/// erasures it records.
+fn note_personal(
+    seq: i64,
+    payload: &str,
+    named: &mut Vec<crate::people::data::Named>,
+    erased: &mut std::collections::HashMap<honbu_domain::ids::PersonId, i64>,
+) {
+    use crate::people::data::{Kind, Named};
+    let mut name = |person, kind, digest: &str| {
+        named.push(Named {
+            seq,
+            person,
+            kind,
+            digest: digest.to_string(),
+        })
+    };
+    match serde_json::from_str::<Body>(payload) {
+        Ok(Body::PersonRecorded { person, details, .. }) => name(person, Kind::Details, &details),
+        Ok(Body::PersonAmended {
+            person,
+            details: Some(d),
+            ..
+        }) => name(person, Kind::Details, &d),
+        Ok(Body::PersonStatusReported {
+            person,
+            note: Some(n),
+            ..
+        }) => name(person, Kind::Note, &n),
+        Ok(Body::PersonalDataErased { person, .. }) => {
+            erased.insert(person, seq);
+        }
+        _ => {}
+    }
+}
+
 /// The first attachment whose file does not hold, as a verdict's position
 /// and problem, the others counted (the first five named).
 fn files_broken(files: &[(i64, String)]) -> Option<(i64, String)> {
@@ -561,7 +633,7 @@ fn files_broken(files: &[(i64, String)]) -> Option<(i64, String)> {
             .map(|(s, p)| format!("entry {s}: {p}"))
             .collect();
         problem.push_str(&format!(
-            "; {} more attachment(s) do not hold: {}{}",
+            "; {} more attached file(s) or personal data do not hold: {}{}",
             files.len() - 1,
             named.join("; "),
             if files.len() > 5 { "; …" } else { "" }

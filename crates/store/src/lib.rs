@@ -8,7 +8,7 @@
 //! The store is cut into rooms by feature, each with its commands, queries
 //! and projection side by side: [`accounts`], [`incidents`],
 //! [`headquarters`], [`log`], [`attachments`] (files attached to entries),
-//! [`work`] (decisions and tasks) and [`reports`] (handover briefs, SITREPs). What every room shares — the
+//! [`work`] (decisions and tasks), [`reports`] (handover briefs, SITREPs) and [`people`] (persons of concern, their status reports, the accountability board; their personal data erasable). What every room shares — the
 //! command context, visibility, "the incident is closed", pages — is in
 //! [`rules`]; the [`board`] is composed above the rooms from their reads.
 //!
@@ -24,6 +24,7 @@ pub mod headquarters;
 pub mod incidents;
 pub mod journal;
 pub mod log;
+pub mod people;
 pub mod project;
 pub mod reports;
 pub mod rules;
@@ -142,6 +143,14 @@ pub trait Backend: Send + Sync + 'static {
     fn settle(&self) -> Result<()> {
         Ok(())
     }
+    /// What was deleted is gone from the database's files, not only from
+    /// its tables: called after personal data is erased. SQLite deleted it
+    /// with `secure_delete` and truncates its write-ahead log here;
+    /// PostgreSQL rewrites the table (`VACUUM FULL`), whose dead rows would
+    /// otherwise keep the bytes until vacuumed and overwritten.
+    fn scrub(&self, _tables: &[&str]) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// A backend its opener keeps a handle to (tests and benchmarks reach the
@@ -155,6 +164,9 @@ impl<B: Backend> Backend for Arc<B> {
     }
     fn write(&self, f: &mut dyn FnMut(&mut dyn Conn) -> Result<()>) -> Result<()> {
         (**self).write(f)
+    }
+    fn scrub(&self, tables: &[&str]) -> Result<()> {
+        (**self).scrub(tables)
     }
     fn shared(&self) -> bool {
         (**self).shared()
@@ -456,6 +468,19 @@ impl Store {
     ) -> Result<(Vec<Committed>, T)> {
         let s = self.clone();
         tokio::task::spawn_blocking(move || s.write_blocking(f))
+            .await
+            .map_err(|e| StoreError::db_with("worker failed", e))?
+    }
+
+    /// Makes what was erased gone from the database's files (see
+    /// [`Backend::scrub`]): after a person's personal data is erased.
+    pub fn scrub_blocking(&self) -> Result<()> {
+        self.inner.backend.scrub(&["personal_data"])
+    }
+
+    pub async fn scrub(&self) -> Result<()> {
+        let s = self.clone();
+        tokio::task::spawn_blocking(move || s.scrub_blocking())
             .await
             .map_err(|e| StoreError::db_with("worker failed", e))?
     }

@@ -11,6 +11,7 @@ use honbu_domain::events::{Body, Committed};
 #[derive(Debug, Default)]
 pub struct Projector {
     log: crate::log::Projection,
+    people: crate::people::Projection,
 }
 
 /// Applies one event (for callers with one event).
@@ -58,6 +59,11 @@ impl Projector {
             Body::HandoverIssued { .. }
             | Body::HandoverAcknowledged { .. }
             | Body::SitrepIssued { .. } => crate::reports::apply(c, ev),
+            Body::PersonRecorded { .. }
+            | Body::PersonAmended { .. }
+            | Body::PersonStatusReported { .. }
+            | Body::PersonStatusSettled { .. }
+            | Body::PersonalDataErased { .. } => self.people.apply(c, ev),
         }
     }
 }

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (10, V10),
     (11, V11),
     (12, V12),
+    (13, V13),
 ];
 
 /// Migrations after which the read models are replayed from the journal
@@ -716,11 +717,101 @@ CREATE TABLE attachments (
 CREATE INDEX attachments_by_entry ON attachments (entry_id, seq);
 "#;
 
+/// People of concern. `persons` (versioned: status, review, role change)
+/// and the rows only added of their status reports and settlements are
+/// read models; `personal_data` holds who each person is (names, dates,
+/// passport, contacts, notes), named from the journal by a keyed digest:
+/// operational state like `attachment_blobs`, kept by a rebuild, deleted
+/// row by row when a person's data is erased.
+const V13: &str = r#"
+CREATE TABLE personal_data (
+    digest TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX personal_data_by_person ON personal_data (person_id);
+CREATE TABLE persons (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    number BIGINT NOT NULL,
+    hq_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    nationalities TEXT NOT NULL,
+    employer TEXT,
+    details TEXT NOT NULL,
+    status TEXT NOT NULL,
+    status_report TEXT,
+    status_reported_at TEXT,
+    status_since TEXT NOT NULL,
+    review TEXT,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT,
+    erased_at TEXT,
+    updated_at TEXT NOT NULL,
+    from_seq BIGINT NOT NULL
+);
+CREATE INDEX persons_by_incident ON persons (incident_id, number);
+CREATE TABLE persons_history (
+    id TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    number BIGINT NOT NULL,
+    hq_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    nationalities TEXT NOT NULL,
+    employer TEXT,
+    details TEXT NOT NULL,
+    status TEXT NOT NULL,
+    status_report TEXT,
+    status_reported_at TEXT,
+    status_since TEXT NOT NULL,
+    review TEXT,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT,
+    erased_at TEXT,
+    updated_at TEXT NOT NULL,
+    from_seq BIGINT NOT NULL,
+    to_seq BIGINT NOT NULL
+);
+CREATE INDEX persons_history_by_incident ON persons_history (incident_id, to_seq);
+CREATE INDEX persons_history_by_id ON persons_history (id, to_seq);
+CREATE TABLE person_reports (
+    id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    hq_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reported_at TEXT NOT NULL,
+    source_id TEXT,
+    source_name TEXT NOT NULL,
+    source_kind TEXT,
+    reliability TEXT NOT NULL,
+    credibility TEXT NOT NULL,
+    note TEXT,
+    outcome TEXT NOT NULL,
+    reason TEXT,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT,
+    seq BIGINT NOT NULL
+);
+CREATE INDEX person_reports_by_person ON person_reports (person_id, seq);
+CREATE INDEX person_reports_by_incident ON person_reports (incident_id, seq);
+CREATE TABLE person_settlements (
+    person_id TEXT NOT NULL,
+    report_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT,
+    seq BIGINT NOT NULL
+);
+CREATE INDEX person_settlements_by_person ON person_settlements (person_id, seq);
+"#;
+
 /// Tables that are projections of the journal, in the order a rebuild
 /// empties them. Not listed: the journal itself, its head, the migrations
 /// record, sessions (operational state that a rebuild signs out),
-/// credentials and attachment_blobs (operational state that a rebuild
-/// keeps).
+/// credentials, attachment_blobs and personal_data (operational state that
+/// a rebuild keeps).
 pub const READ_MODELS: &[&str] = &[
     "users",
     "api_tokens",
@@ -742,6 +833,9 @@ pub const READ_MODELS: &[&str] = &[
     "handovers",
     "sitreps",
     "attachments",
+    "persons",
+    "person_reports",
+    "person_settlements",
     // The versions kept of rows that changed (see `versions.rs`).
     "incidents_history",
     "hqs_history",
@@ -750,6 +844,7 @@ pub const READ_MODELS: &[&str] = &[
     "entries_history",
     "tasks_history",
     "handovers_history",
+    "persons_history",
 ];
 
 /// Applies the migrations this database has not seen. Called inside a write

@@ -82,27 +82,7 @@ pub fn log_entry(
     if reported_at > ctx.now + chrono::Duration::minutes(5) {
         return Err(FieldError::new("reported_at", "must not be in the future").into());
     }
-    let credibility = match &r.credibility {
-        None | Some(serde_json::Value::Null) => Credibility::C6,
-        Some(serde_json::Value::Number(n)) => Credibility::from_number(
-            "credibility",
-            n.as_i64().ok_or_else(|| {
-                FieldError::new("credibility", "must be a credibility grade from 1 to 6")
-            })?,
-        )?,
-        Some(serde_json::Value::String(_)) => {
-            return Err(FieldError::new(
-                "credibility",
-                "must be a number from 1 to 6, not a string",
-            )
-            .into())
-        }
-        Some(_) => {
-            return Err(
-                FieldError::new("credibility", "must be a credibility grade from 1 to 6").into(),
-            )
-        }
-    };
+    let credibility = Credibility::from_json("credibility", &r.credibility)?;
     let category = r
         .category
         .as_deref()

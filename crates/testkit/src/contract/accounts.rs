@@ -248,6 +248,7 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
         },
     )
     .unwrap();
+    let person = super::people::record(&w, "officer", at, super::people::yamada()).unwrap();
     // What each action needs; `true` when it succeeded.
     let attempt = |who: &str, action: C| -> bool {
         let r = match action {
@@ -338,6 +339,37 @@ pub fn each_role_may_do_exactly_what_its_capabilities_allow(store: &Store) {
                 )
             })
             .map(|_| ()),
+            C::PersonsManage => super::people::record(
+                &w,
+                who,
+                at,
+                NewPerson {
+                    hq: Some(lima),
+                    ..super::people::yamada()
+                },
+            )
+            .map(|_| ()),
+            C::PersonsIdentify => {
+                match super::people::person_as(&w, who, person).map(|r| r.person.identifying) {
+                    Some(true) => Ok(()),
+                    _ => Err(StoreError::Forbidden("identify".into())),
+                }
+            }
+            C::PersonalDataErase => {
+                let p = super::people::record(&w, "officer", at, super::people::yamada()).unwrap();
+                run(store, who, at, |c, ctx| {
+                    honbu_store::people::erase_person(
+                        c,
+                        ctx,
+                        p,
+                        &ErasePerson {
+                            basis: "request".into(),
+                            reason: "asked".into(),
+                        },
+                    )
+                })
+                .map(|_| ())
+            }
         };
         match r {
             Ok(()) => true,

@@ -42,6 +42,8 @@ mod search;
 pub use search::*;
 mod moments;
 pub use moments::*;
+mod people;
+pub use people::*;
 
 /// Expands to one `#[test]` per contract check, each on a fresh store from
 /// `$make`, a function returning `Option<S>` where `S` derefs to a
@@ -92,6 +94,13 @@ macro_rules! contract_tests {
             live_board_equals_the_board_as_of_now,
             significant_entries_are_listed_by_when_they_occurred,
             board_as_of_a_past_moment_shows_what_was_known_then,
+            // people
+            a_persons_status_follows_its_reports_by_the_precedence_rules,
+            a_stranger_learns_nothing_of_the_register_and_a_reader_no_names,
+            passport_numbers_and_contacts_are_whole_only_for_roles_that_need_them,
+            erased_personal_data_is_gone_from_the_database_and_the_journal_still_verifies,
+            journal_verify_names_personal_data_changed_or_missing_without_erasure,
+            the_accountability_board_counts_people_and_lists_the_unaccounted_oldest_first,
             // moments
             every_page_as_of_any_moment_equals_the_journal_replayed_to_it,
             a_changed_row_reads_as_it_was_before_the_change,

@@ -6,7 +6,7 @@
 
 use super::*;
 use honbu_store::versions::At;
-use honbu_store::{attachments, board, headquarters, incidents, log, reports, work};
+use honbu_store::{attachments, board, headquarters, incidents, log, people, reports, work};
 
 /// The world of [`busy_world`], then every kind of change an incident page
 /// shows: amendments, marking and unmarking, releases, corrections, a role
@@ -210,6 +210,82 @@ pub fn eventful_world(store: &Store) -> World {
         )
     })
     .unwrap();
+    // People of concern: recorded, reported on (holding, in review,
+    // noted), amended, settled, one erased.
+    let key = store.key().clone();
+    let mut persons = vec![];
+    for (family, role) in [("Aoki", "hostage"), ("Baca", "guest"), ("Chen", "staff")] {
+        persons.push(
+            super::people::record(
+                &w,
+                "officer",
+                at(23),
+                NewPerson {
+                    family_name: Some(family.into()),
+                    nationalities: vec!["JP".into()],
+                    role: role.into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap(),
+        );
+    }
+    let report = |p: PersonId, status: &str, m: i64| {
+        super::people::report(
+            &w,
+            "officer",
+            at(m),
+            p,
+            ReportStatus {
+                status: status.into(),
+                note: Some(format!("{status} at {m}")),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    report(persons[0], "hostage", 23);
+    let safe = report(persons[1], "safe", 23);
+    report(persons[1], "missing", 24);
+    report(persons[2], "evacuated", 24);
+    run(store, "officer", at(24), |c, ctx| {
+        honbu_store::people::amend_person(
+            c,
+            ctx,
+            &key,
+            persons[0],
+            &AmendPerson {
+                given_name: Some("Kenji".into()),
+                employer: Some("Nikko".into()),
+                ..Default::default()
+            },
+        )
+    })
+    .unwrap();
+    run(store, "officer", at(24), |c, ctx| {
+        honbu_store::people::settle_status(
+            c,
+            ctx,
+            persons[1],
+            &SettleStatus {
+                report: safe.id,
+                reason: "seen".into(),
+            },
+        )
+    })
+    .unwrap();
+    run(store, "officer", at(24), |c, ctx| {
+        honbu_store::people::erase_person(
+            c,
+            ctx,
+            persons[2],
+            &ErasePerson {
+                basis: "request".into(),
+                reason: "asked".into(),
+            },
+        )
+    })
+    .unwrap();
     for (m, status) in [(24, "resolved"), (25, "closed")] {
         run(store, "officer", at(m), |c, ctx| {
             honbu_store::incidents::change_status(
@@ -238,6 +314,7 @@ fn pages(
     viewers: &[Principal],
     incident: IncidentId,
     entry_ids: &[EntryId],
+    person_ids: &[PersonId],
     at: At,
     clock: Timestamp,
 ) -> honbu_store::Result<Pages> {
@@ -285,6 +362,20 @@ fn pages(
             &format!("significant log of {who}"),
             &log::entries(c, p, incident, at, &q)?,
         );
+        put(
+            &format!("accountability of {who}"),
+            &people::accountability(c, p, incident, at)?,
+        );
+        put(
+            &format!("register of {who}"),
+            &people::persons(c, p, incident, at, &Default::default(), 1000, 0)?,
+        );
+        for person in person_ids {
+            put(
+                &format!("person {person} to {who}"),
+                &people::person(c, p, *person, at)?,
+            );
+        }
         for e in entry_ids {
             put(&format!("entry {e} to {who}"), &log::entry(c, p, *e, at)?);
             put(
@@ -344,7 +435,7 @@ pub fn every_page_as_of_any_moment_equals_the_journal_replayed_to_it(store: &Sto
     .map(|n| principal(store, n))
     .collect();
     let incident = w.incident;
-    let (last, entry_ids, times) = store
+    let (last, entry_ids, person_ids, times) = store
         .read_blocking(move |c| {
             let last = honbu_store::journal::last_seq(c)?;
             let ids = c
@@ -352,11 +443,16 @@ pub fn every_page_as_of_any_moment_equals_the_journal_replayed_to_it(store: &Sto
                 .iter()
                 .map(|r| r.parse(0))
                 .collect::<honbu_store::Result<Vec<EntryId>>>()?;
+            let persons = c
+                .query("SELECT id FROM persons ORDER BY number", &[])?
+                .iter()
+                .map(|r| r.parse(0))
+                .collect::<honbu_store::Result<Vec<PersonId>>>()?;
             let times = honbu_store::journal::read(c, 0, last)?
                 .iter()
                 .map(|e| e.event.at)
                 .collect::<Vec<_>>();
-            Ok((last, ids, times))
+            Ok((last, ids, persons, times))
         })
         .unwrap();
     assert!(last > 70, "a long enough history: {last} events");
@@ -364,12 +460,12 @@ pub fn every_page_as_of_any_moment_equals_the_journal_replayed_to_it(store: &Sto
         // Deadlines measured a while after the event, so that some fall due.
         let clock = times[(s - 1) as usize] + Duration::hours(3);
         let read = |c: &mut dyn honbu_store::sql::Conn| {
-            pages(c, &viewers, incident, &entry_ids, At::Now, clock)
+            pages(c, &viewers, incident, &entry_ids, &person_ids, At::Now, clock)
         };
         let then = replayed(store, s, &read);
-        let (v, ids) = (viewers.clone(), entry_ids.clone());
+        let (v, ids, pids) = (viewers.clone(), entry_ids.clone(), person_ids.clone());
         let past = store
-            .read_blocking(move |c| pages(c, &v, incident, &ids, At::Seq(s), clock))
+            .read_blocking(move |c| pages(c, &v, incident, &ids, &pids, At::Seq(s), clock))
             .unwrap();
         for ((what, a), (_, b)) in past.iter().zip(then.iter()) {
             assert_eq!(
@@ -381,12 +477,12 @@ pub fn every_page_as_of_any_moment_equals_the_journal_replayed_to_it(store: &Sto
     }
     // And now is the last moment.
     let now = times[times.len() - 1] + Duration::hours(3);
-    let (v, ids) = (viewers.clone(), entry_ids.clone());
+    let (v, ids, pids) = (viewers.clone(), entry_ids.clone(), person_ids.clone());
     let (live, past) = store
         .read_blocking(move |c| {
             Ok((
-                pages(c, &v, incident, &ids, At::Now, now)?,
-                pages(c, &v, incident, &ids, At::Seq(last), now)?,
+                pages(c, &v, incident, &ids, &pids, At::Now, now)?,
+                pages(c, &v, incident, &ids, &pids, At::Seq(last), now)?,
             ))
         })
         .unwrap();

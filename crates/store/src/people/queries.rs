@@ -1,0 +1,359 @@
+//! Reads of the persons register and the accountability board.
+
+use super::{data, PERSONS, REPORTS, SETTLEMENTS};
+use crate::rules::{Page, MAX_LIMIT};
+use crate::sql::{t, Conn, Row};
+use crate::versions::At;
+use crate::Result;
+use honbu_domain::access::Principal;
+use honbu_domain::ids::*;
+use honbu_domain::people::*;
+use honbu_domain::time::Timestamp;
+use honbu_domain::vocab::*;
+use std::collections::{BTreeMap, HashMap};
+
+/// Who may read people's personal data in an incident: its members and
+/// administrators. A global reader, who oversees every incident, sees the
+/// register by numbers, statuses and counts, not who the people are.
+pub fn may_read_personal(p: &Principal, incident: IncidentId) -> bool {
+    p.is_admin() || p.is_member(incident)
+}
+
+/// Who sees passport numbers and contacts whole.
+pub fn may_identify(p: &Principal, incident: IncidentId) -> bool {
+    p.can_in_incident(incident, Capability::PersonsIdentify)
+}
+
+/// A person's row as stored, before what the viewer may see of it.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: PersonId,
+    pub incident: IncidentId,
+    pub number: i64,
+    pub hq: HqId,
+    pub role: PersonRole,
+    pub nationalities: Vec<String>,
+    pub employer: Option<String>,
+    pub details: String,
+    pub status: PersonStatus,
+    pub status_report: Option<PersonReportId>,
+    pub status_reported_at: Option<Timestamp>,
+    pub status_since: Timestamp,
+    pub review: Option<String>,
+    pub recorded_at: Timestamp,
+    pub erased_at: Option<Timestamp>,
+}
+
+const COLS: &str = "p.id, p.incident_id, p.number, p.hq_id, p.role, p.nationalities, p.employer, p.details, p.status, p.status_report, \
+     p.status_reported_at, p.status_since, p.review, p.recorded_at, p.erased_at";
+
+fn stored_row(r: &Row) -> Result<Stored> {
+    Ok(Stored {
+        id: r.parse(0)?,
+        incident: r.parse(1)?,
+        number: r.int(2)?,
+        hq: r.parse(3)?,
+        role: r.vocab(4, PersonRole::parse)?,
+        nationalities: r.json(5)?,
+        employer: r.opt_text(6)?,
+        details: r.text(7)?,
+        status: r.vocab(8, PersonStatus::parse)?,
+        status_report: r.opt_parse(9)?,
+        status_reported_at: r.opt_time(10)?,
+        status_since: r.time(11)?,
+        review: r.opt_text(12)?,
+        recorded_at: r.time(13)?,
+        erased_at: r.opt_time(14)?,
+    })
+}
+
+/// The person as stored at `at`, whoever asks (callers check the viewer).
+pub fn stored(c: &mut dyn Conn, person: PersonId, at: At) -> Result<Option<Stored>> {
+    let persons = at.rows(&PERSONS);
+    c.query_one(&format!("SELECT {COLS} FROM {persons} p WHERE p.id = $1"), &[t(person)])?
+        .map(|r| stored_row(&r))
+        .transpose()
+}
+
+/// The person's details as kept; `None` once erased.
+pub fn details_of(c: &mut dyn Conn, p: &Stored) -> Result<Option<PersonDetails>> {
+    if p.erased_at.is_some() {
+        return Ok(None);
+    }
+    Ok(data::read::<PersonDetails>(c, &[p.details.as_str()])?.remove(&p.details))
+}
+
+/// The status a report on `person` gave, if it is one of theirs.
+pub fn report_status_of(
+    c: &mut dyn Conn,
+    person: PersonId,
+    report: PersonReportId,
+) -> Result<Option<PersonStatus>> {
+    c.query_one(
+        "SELECT status FROM person_reports WHERE id = $1 AND person_id = $2",
+        &[t(report), t(person)],
+    )?
+    .map(|r| r.vocab(0, PersonStatus::parse))
+    .transpose()
+}
+
+/// The incident a person belongs to, if the viewer may know the person.
+pub fn person_incident(c: &mut dyn Conn, p: &Principal, person: PersonId) -> Result<Option<IncidentId>> {
+    Ok(stored(c, person, At::Now)?
+        .map(|s| s.incident)
+        .filter(|i| p.can_see_incident(*i)))
+}
+
+/// The views of `rows` for viewer `p`: details read in one go, masked or
+/// withheld as the viewer's rights say.
+fn views(c: &mut dyn Conn, p: &Principal, incident: IncidentId, rows: Vec<Stored>) -> Result<Vec<PersonView>> {
+    let personal = may_read_personal(p, incident);
+    let identifying = may_identify(p, incident);
+    let digests: Vec<&str> = if personal {
+        rows.iter()
+            .filter(|r| r.erased_at.is_none())
+            .map(|r| r.details.as_str())
+            .collect()
+    } else {
+        vec![]
+    };
+    let mut kept = data::read::<PersonDetails>(c, &digests)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let details = if personal && r.erased_at.is_none() {
+                kept.remove(&r.details).map(|mut d| {
+                    if !identifying {
+                        d.passport_number = mask_passport(&d.passport_number);
+                        d.contacts.clear();
+                    }
+                    d
+                })
+            } else {
+                None
+            };
+            PersonView {
+                id: r.id,
+                incident: r.incident,
+                number: r.number,
+                role: r.role,
+                nationalities: r.nationalities,
+                employer: r.employer,
+                status: r.status,
+                status_reported_at: r.status_reported_at,
+                status_since: r.status_since,
+                review: r.review,
+                recorded_at: r.recorded_at,
+                identifying: identifying && details.is_some(),
+                details,
+                erased_at: r.erased_at,
+            }
+        })
+        .collect())
+}
+
+/// Which people a register read lists.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonFilter {
+    pub status: Option<PersonStatus>,
+    /// Only those not yet accounted for.
+    pub unaccounted: bool,
+    /// Only those waiting in review.
+    pub in_review: bool,
+    /// Words each of which some name of the person holds (in any case and
+    /// script; ignored for a viewer who may not read names).
+    pub words: Vec<String>,
+}
+
+/// Every person of the incident at `at`, by number.
+fn all_stored(c: &mut dyn Conn, incident: IncidentId, at: At) -> Result<Vec<Stored>> {
+    let persons = at.rows(&PERSONS);
+    c.query(
+        &format!("SELECT {COLS} FROM {persons} p WHERE p.incident_id = $1 ORDER BY p.number"),
+        &[t(incident)],
+    )?
+    .iter()
+    .map(stored_row)
+    .collect()
+}
+
+fn folded(s: &str) -> String {
+    s.to_lowercase()
+}
+
+fn names_hold(d: &PersonDetails, words: &[String]) -> bool {
+    let hay = folded(&format!(
+        "{} {} {} {} {}",
+        d.family_name,
+        d.given_name,
+        d.native_name,
+        d.other_names.join(" "),
+        d.passport_number
+    ));
+    words.iter().all(|w| hay.contains(&folded(w)))
+}
+
+/// One page of the incident's register as the viewer may see it at `at`,
+/// by number.
+pub fn persons(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    at: At,
+    f: &PersonFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Page<PersonView>> {
+    if !p.can_see_incident(incident) {
+        return Ok(Page::empty());
+    }
+    let rows: Vec<Stored> = all_stored(c, incident, at)?
+        .into_iter()
+        .filter(|r| f.status.is_none_or(|s| r.status == s))
+        .filter(|r| !f.unaccounted || !r.status.is_accounted())
+        .filter(|r| !f.in_review || r.review.is_some())
+        .collect();
+    let limit = limit.clamp(1, MAX_LIMIT);
+    if f.words.is_empty() || !may_read_personal(p, incident) {
+        let total = rows.len() as i64;
+        let page: Vec<Stored> = rows.into_iter().skip(offset.max(0) as usize).take(limit as usize).collect();
+        return Ok(Page::at_offset(views(c, p, incident, page)?, total, offset));
+    }
+    let all = views(c, p, incident, rows)?;
+    let hits: Vec<PersonView> = all
+        .into_iter()
+        .filter(|v| v.details.as_ref().is_some_and(|d| names_hold(d, &f.words)))
+        .collect();
+    let total = hits.len() as i64;
+    let items = hits.into_iter().skip(offset.max(0) as usize).take(limit as usize).collect();
+    Ok(Page::at_offset(items, total, offset))
+}
+
+/// A person and their reports, newest first, as the viewer may see them at
+/// `at`; `None` if the viewer may not know the person or they were not yet
+/// recorded then.
+pub fn person(c: &mut dyn Conn, p: &Principal, person: PersonId, at: At) -> Result<Option<PersonRecord>> {
+    let Some(s) = stored(c, person, at)? else {
+        return Ok(None);
+    };
+    if !p.can_see_incident(s.incident) {
+        return Ok(None);
+    }
+    let incident = s.incident;
+    let erased = s.erased_at.is_some();
+    let view = views(c, p, incident, vec![s])?.remove(0);
+    let reports = at.rows(&REPORTS);
+    let settlements = at.rows(&SETTLEMENTS);
+    let settled: Vec<PersonReportId> = c
+        .query(
+            &format!("SELECT report_id FROM {settlements} s WHERE s.person_id = $1"),
+            &[t(person)],
+        )?
+        .iter()
+        .map(|r| r.parse(0))
+        .collect::<Result<_>>()?;
+    let rows = c.query(
+        &format!(
+            "SELECT r.id, r.status, r.reported_at, r.source_id, r.source_name, r.source_kind, r.reliability, r.credibility, \
+             r.outcome, r.reason, r.note, r.hq_id, r.recorded_at, u.display_name \
+             FROM {reports} r LEFT JOIN users u ON u.id = r.recorded_by WHERE r.person_id = $1 ORDER BY r.seq DESC"
+        ),
+        &[t(person)],
+    )?;
+    let personal = may_read_personal(p, incident) && !erased;
+    let notes: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.opt_text(10).ok().flatten())
+        .collect();
+    let kept: HashMap<String, String> = if personal {
+        data::read(c, &notes.iter().map(String::as_str).collect::<Vec<_>>())?
+    } else {
+        HashMap::new()
+    };
+    let mut out = vec![];
+    for r in &rows {
+        let id: PersonReportId = r.parse(0)?;
+        let reason = r.opt_text(9)?.unwrap_or_default();
+        out.push(StatusReportView {
+            id,
+            status: r.vocab(1, PersonStatus::parse)?,
+            reported_at: r.time(2)?,
+            source: r.opt_parse(3)?,
+            source_name: r.text(4)?,
+            source_kind: r.opt_text(5)?.map(|k| SourceKind::parse("source_kind", &k)).transpose()?,
+            reliability: r.vocab(6, Reliability::parse)?,
+            credibility: r.vocab(7, Credibility::parse)?,
+            outcome: match r.text(8)?.as_str() {
+                "holds" => Outcome::Holds,
+                "review" => Outcome::Review { reason },
+                _ => Outcome::Noted { reason },
+            },
+            note: r.opt_text(10)?.and_then(|d| kept.get(&d).cloned()),
+            hq: r.parse(11)?,
+            recorded_at: r.time(12)?,
+            recorded_by: r.opt_text(13)?,
+            settled: settled.contains(&id),
+        });
+    }
+    Ok(Some(PersonRecord {
+        person: view,
+        reports: out,
+    }))
+}
+
+/// How many of the incident's people are not yet accounted for are listed
+/// on the board (the rest are counted).
+pub const BOARD_LIST: usize = 200;
+
+fn counted(m: BTreeMap<String, i64>) -> Vec<Count> {
+    let mut v: Vec<Count> = m.into_iter().map(|(key, count)| Count { key, count }).collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
+    v
+}
+
+/// The accountability board of the incident at `at`: counts by status,
+/// nationality, employer and role, and the people not yet accounted for,
+/// longest in that state first.
+pub fn accountability(c: &mut dyn Conn, p: &Principal, incident: IncidentId, at: At) -> Result<Accountability> {
+    let rows = if p.can_see_incident(incident) {
+        all_stored(c, incident, at)?
+    } else {
+        vec![]
+    };
+    let mut by_status: HashMap<PersonStatus, i64> = HashMap::new();
+    let (mut nat, mut emp, mut role) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let mut in_review = 0;
+    for r in &rows {
+        *by_status.entry(r.status).or_default() += 1;
+        for n in &r.nationalities {
+            *nat.entry(n.clone()).or_default() += 1;
+        }
+        if r.nationalities.is_empty() {
+            *nat.entry(String::new()).or_default() += 1;
+        }
+        *emp.entry(r.employer.clone().unwrap_or_default()).or_default() += 1;
+        *role.entry(r.role.as_str().to_string()).or_default() += 1;
+        in_review += i64::from(r.review.is_some());
+    }
+    let accounted = rows.iter().filter(|r| r.status.is_accounted()).count() as i64;
+    let mut open: Vec<Stored> = rows.iter().filter(|r| !r.status.is_accounted()).cloned().collect();
+    open.sort_by(|a, b| a.status_since.cmp(&b.status_since).then(a.number.cmp(&b.number)));
+    open.truncate(BOARD_LIST);
+    Ok(Accountability {
+        total: rows.len() as i64,
+        accounted,
+        unaccounted: rows.len() as i64 - accounted,
+        in_review,
+        by_status: PersonStatus::ALL
+            .iter()
+            .map(|s| Count {
+                key: s.as_str().to_string(),
+                count: by_status.get(s).copied().unwrap_or(0),
+            })
+            .collect(),
+        by_nationality: counted(nat),
+        by_employer: counted(emp),
+        by_role: counted(role),
+        not_accounted: views(c, p, incident, open)?,
+    })
+}
