@@ -48,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = crate::attachments::api(r);
     let r = crate::work::api(r);
     let r = crate::reports::api(r);
+    let r = crate::people::api(r);
     let r = crate::places::api(r);
     crate::accounts::api(r)
 }

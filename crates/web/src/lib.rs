@@ -28,6 +28,7 @@ pub mod incidents;
 pub mod live;
 pub mod log;
 pub mod pages;
+pub mod people;
 pub mod places;
 pub mod reports;
 pub mod request;

@@ -43,6 +43,7 @@ pub fn router() -> Router<AppState> {
     let r = crate::attachments::pages(r);
     let r = crate::work::pages(r);
     let r = crate::reports::pages(r);
+    let r = crate::people::pages(r);
     crate::accounts::pages(r)
 }
 

@@ -22,6 +22,8 @@ mod connections;
 mod corrections;
 #[path = "cases/journal.rs"]
 mod journal;
+#[path = "cases/people.rs"]
+mod people;
 #[path = "cases/places.rs"]
 mod places;
 #[path = "cases/references.rs"]

@@ -1,0 +1,220 @@
+//! People of concern: the register, status reports, the accountability
+//! board, erasure.
+
+use crate::api::{created, exec, in_incident_at, in_incident_of, Created, Page};
+use crate::auth::ApiViewer;
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, ListParams};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use honbu_domain::commands::*;
+use honbu_domain::ids::*;
+use honbu_domain::people::{Accountability, PersonRecord, PersonView};
+use honbu_domain::vocab::PersonStatus;
+use honbu_store::people::{self, PersonFilter, Reported};
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PersonParams {
+    /// Items per page, 1 to 1000 (default 100).
+    pub limit: Option<i64>,
+    /// From the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+    /// Only people of this status.
+    #[param(value_type = Option<PersonStatus>)]
+    pub status: Option<String>,
+    /// Only people not yet accounted for (unknown, missing, hostage).
+    pub unaccounted: Option<bool>,
+    /// Only people waiting in review.
+    pub review: Option<bool>,
+    /// Words each of which one of the person's names (or passport number)
+    /// holds, in any case or script; needs the right to read names.
+    pub q: Option<String>,
+    /// Read the register as it stood at this moment (RFC 3339 with its
+    /// offset, not in the future, not before the incident was opened).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub at: Option<String>,
+}
+
+impl PersonParams {
+    /// The filter the query asks for, each bad value named.
+    pub fn filter(&self) -> Result<PersonFilter, ApiError> {
+        let status = match self.status.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => Some(PersonStatus::parse("status", s)?),
+        };
+        let q = self.q.as_deref().unwrap_or("");
+        if q.chars().count() > 200 {
+            return Err(ApiError::invalid("q", "at most 200 characters"));
+        }
+        Ok(PersonFilter {
+            status,
+            unaccounted: self.unaccounted.unwrap_or(false),
+            in_review: self.review.unwrap_or(false),
+            words: q.split_whitespace().take(10).map(str::to_string).collect(),
+        })
+    }
+}
+
+/// The incident's people of concern, by number; with `at`, as they stood then.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/persons", tag = "people", params(("id" = uuid::Uuid, Path), PersonParams),
+    responses((status = 200, body = Page<PersonView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_persons(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiQuery(q): ApiQuery<PersonParams>,
+) -> Result<Json<Page<PersonView>>, ApiError> {
+    let lp = ListParams {
+        limit: q.limit,
+        cursor: q.cursor.clone(),
+    };
+    let (limit, offset) = (lp.limit()?, lp.cursor_number()?.unwrap_or(0));
+    let f = q.filter()?;
+    let at = crate::api::parse_at(q.at.as_deref())?;
+    let page = in_incident_at(&s, v, id, at, move |c, p, m| {
+        people::persons(c, p, id, m.at, &f, limit, offset)
+    })
+    .await?;
+    Ok(Json(page.into()))
+}
+
+/// Enters a person in the incident's register; their personal data is kept
+/// apart from the journal, so that it can be erased.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/persons", tag = "people", params(("id" = uuid::Uuid, Path)), request_body = NewPerson,
+    responses((status = 201, body = Created), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn record_person(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiJson(r): ApiJson<NewPerson>,
+) -> Result<impl IntoResponse, ApiError> {
+    let key = s.store.key().clone();
+    let p = exec(&s, &v, move |c, ctx| people::record_person(c, ctx, &key, id, &r)).await?;
+    Ok(created(p.0))
+}
+
+/// The accountability board: counts by status, nationality, employer and
+/// role, and who is not yet accounted for; with `at`, as it stood then.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/accountability", tag = "people", params(("id" = uuid::Uuid, Path), crate::api::AtParam),
+    responses((status = 200, body = Accountability), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn accountability(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiQuery(q): ApiQuery<crate::api::AtParam>,
+) -> Result<Json<Accountability>, ApiError> {
+    let at = q.time()?;
+    let a = in_incident_at(&s, v, id, at, move |c, p, m| {
+        people::accountability(c, p, id, m.at)
+    })
+    .await?;
+    Ok(Json(a))
+}
+
+/// A person and every report on them, newest first; with `at`, as they stood then.
+#[utoipa::path(get, path = "/api/v1/persons/{person}", tag = "people", params(("person" = uuid::Uuid, Path), crate::api::AtParam),
+    responses((status = 200, body = PersonRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn get_person(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(person): ApiPath<PersonId>,
+    ApiQuery(q): ApiQuery<crate::api::AtParam>,
+) -> Result<Json<PersonRecord>, ApiError> {
+    let at = q.time()?;
+    let r = in_incident_of(
+        &s,
+        v,
+        move |c, p| people::person_incident(c, p, person),
+        at,
+        move |c, p, m| people::person(c, p, person, m.at),
+    )
+    .await?;
+    Ok(Json(r))
+}
+
+/// Changes what is recorded of a person: each field given replaces it.
+#[utoipa::path(patch, path = "/api/v1/persons/{person}", tag = "people", params(("person" = uuid::Uuid, Path)), request_body = AmendPerson,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn amend_person(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(person): ApiPath<PersonId>,
+    ApiJson(r): ApiJson<AmendPerson>,
+) -> Result<StatusCode, ApiError> {
+    let key = s.store.key().clone();
+    exec(&s, &v, move |c, ctx| people::amend_person(c, ctx, &key, person, &r)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Records a report of where a person stands: who said it, how sure, as of
+/// when. The answer says whether it now holds, was noted as history, or put
+/// the person in review (and why).
+#[utoipa::path(post, path = "/api/v1/persons/{person}/reports", tag = "people", params(("person" = uuid::Uuid, Path)), request_body = ReportStatus,
+    responses((status = 201, body = Reported), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn report_status(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(person): ApiPath<PersonId>,
+    ApiJson(r): ApiJson<ReportStatus>,
+) -> Result<impl IntoResponse, ApiError> {
+    let key = s.store.key().clone();
+    let out = exec(&s, &v, move |c, ctx| people::report_status(c, ctx, &key, person, &r)).await?;
+    Ok((StatusCode::CREATED, Json(out)))
+}
+
+/// Settles which report stands for a person: its status becomes theirs and
+/// any review ends.
+#[utoipa::path(post, path = "/api/v1/persons/{person}/settle", tag = "people", params(("person" = uuid::Uuid, Path)), request_body = SettleStatus,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn settle_status(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(person): ApiPath<PersonId>,
+    ApiJson(r): ApiJson<SettleStatus>,
+) -> Result<StatusCode, ApiError> {
+    exec(&s, &v, move |c, ctx| people::settle_status(c, ctx, person, &r)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What an erasure removed.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Erased {
+    /// Rows of personal data deleted (the details in each version, notes).
+    pub rows: u64,
+}
+
+/// Erases a person's personal data (names, dates, passport, contacts,
+/// notes) from the database and its files; the person's number, role and
+/// statuses stay on the record, and the journal still verifies.
+#[utoipa::path(post, path = "/api/v1/persons/{person}/erase", tag = "people", params(("person" = uuid::Uuid, Path)), request_body = ErasePerson,
+    responses((status = 200, body = Erased), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn erase_person(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(person): ApiPath<PersonId>,
+    ApiJson(r): ApiJson<ErasePerson>,
+) -> Result<Json<Erased>, ApiError> {
+    let rows = erase(&s, &v, person, r).await?;
+    Ok(Json(Erased { rows }))
+}
+
+/// Erases, then scrubs the database's files (the page and the API alike).
+pub(crate) async fn erase(
+    s: &AppState,
+    v: &crate::auth::Viewer,
+    person: PersonId,
+    r: ErasePerson,
+) -> Result<u64, ApiError> {
+    let rows = exec(s, v, move |c, ctx| people::erase_person(c, ctx, person, &r)).await?;
+    if let Err(e) = s.store.scrub().await {
+        // The rows are gone from the tables; what a log or dead space may
+        // still hold goes at the next scrub. Said loudly, not hidden.
+        tracing::error!("personal data erased, but the database files were not scrubbed: {e}");
+    }
+    Ok(rows)
+}

@@ -1,0 +1,454 @@
+//! People of concern: the accountability board and register, one person's
+//! page with their reports, and the forms that record, report, settle and
+//! erase.
+
+use crate::auth::PageViewer;
+use crate::error::ApiError;
+use crate::pages::{
+    back_with_error, context, done, incident_page, local_time, query_map, render, submit, Chrome,
+    Clock, FormData, PageError, PagePath, PageResult, Posted,
+};
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::Uri;
+use honbu_domain::board::HqView;
+use honbu_domain::commands::*;
+use honbu_domain::ids::*;
+use honbu_domain::people::{Accountability, Count, Outcome, PersonRecord, PersonView};
+use honbu_domain::vocab::*;
+use honbu_store::log::SourceRow;
+use honbu_store::people::{self, PersonFilter};
+use honbu_store::rules::Page;
+
+#[derive(Template)]
+#[template(path = "people.html")]
+struct PeoplePage {
+    c: Chrome,
+    incident: IncidentId,
+    board: Accountability,
+    page: Page<PersonView>,
+    clock: Clock,
+    can_manage: bool,
+    statuses: &'static [PersonStatus],
+    roles: &'static [PersonRole],
+    sexes: &'static [Sex],
+    my_hqs: Vec<(HqId, String)>,
+    q: String,
+    status: String,
+    unaccounted: bool,
+    review: bool,
+    filter_error: String,
+    at_value: String,
+    /// Whether the viewer may read who the people are (members, not
+    /// global readers).
+    personal: bool,
+}
+
+impl PeoplePage {
+    fn status_count(&self, s: &PersonStatus) -> i64 {
+        self.board
+            .by_status
+            .iter()
+            .find(|c| c.key == s.as_str())
+            .map_or(0, |c| c.count)
+    }
+    /// A bar's width in percent of the total.
+    fn share(&self, n: &i64) -> i64 {
+        if self.board.total == 0 {
+            0
+        } else {
+            (n * 100 + self.board.total / 2) / self.board.total
+        }
+    }
+    fn country(&self, code: &str) -> String {
+        if code.is_empty() {
+            self.c.t.t("people.not_given").to_string()
+        } else {
+            self.c.t.country(code)
+        }
+    }
+    fn or_none(&self, k: &Count) -> String {
+        if k.key.is_empty() {
+            self.c.t.t("people.not_given").to_string()
+        } else {
+            k.key.clone()
+        }
+    }
+    fn role_name(&self, k: &Count) -> String {
+        PersonRole::parse("role", &k.key)
+            .map(|r| self.c.t.t(r.msg_key()).to_string())
+            .unwrap_or_else(|_| k.key.clone())
+    }
+    fn nationalities(&self, p: &PersonView) -> String {
+        p.nationalities
+            .iter()
+            .map(|n| self.c.t.country(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+pub async fn people_page(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    PagePath(id): PagePath<IncidentId>,
+    uri: Uri,
+) -> PageResult {
+    let frame = incident_page(&s, &v, id, &uri).await?;
+    let (p, at) = (v.p.clone(), frame.moment.at);
+    let qm = query_map(&uri);
+    let typed = crate::people::api::PersonParams {
+        status: qm.get("status").cloned(),
+        q: qm.get("q").cloned(),
+        unaccounted: Some(qm.get("unaccounted").is_some_and(|v| v == "1")),
+        review: Some(qm.get("review").is_some_and(|v| v == "1")),
+        ..Default::default()
+    };
+    let (filter, filter_error) = match typed.filter() {
+        Ok(f) => (f, String::new()),
+        Err(e) => (PersonFilter::default(), e.message.clone()),
+    };
+    let f2 = filter.clone();
+    let (board, page) = s
+        .store
+        .read(move |c| {
+            Ok((
+                people::accountability(c, &p, id, at)?,
+                people::persons(c, &p, id, at, &f2, 1000, 0)?,
+            ))
+        })
+        .await?;
+    let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.people"), &qm)
+        .tab(id, &frame.inc.title, "people")
+        .moment(&frame, &uri);
+    Ok(render(PeoplePage {
+        c,
+        incident: id,
+        board,
+        page,
+        clock: frame.clock,
+        can_manage: frame.may_work(v.p.can_in_incident(id, Capability::PersonsManage)),
+        statuses: PersonStatus::ALL,
+        roles: PersonRole::ALL,
+        sexes: Sex::ALL,
+        my_hqs: frame
+            .hqs
+            .iter()
+            .filter(|h| v.p.can(h.id, Capability::PersonsManage))
+            .map(|h| (h.id, h.name.clone()))
+            .collect(),
+        q: qm.get("q").cloned().unwrap_or_default(),
+        status: filter.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        unaccounted: filter.unaccounted,
+        review: filter.in_review,
+        filter_error,
+        at_value: qm.get("at").cloned().unwrap_or_default(),
+        personal: people::may_read_personal(&v.p, id),
+    }))
+}
+
+/// Lines of a text area, each trimmed, empty ones dropped.
+fn lines(f: &FormData, name: &str) -> Vec<String> {
+    f.str(name)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn hq_field(f: &FormData) -> Result<Option<HqId>, ApiError> {
+    f.opt("hq")
+        .map(|h| {
+            h.parse()
+                .map_err(|_| ApiError::invalid("hq", "is not a headquarters of this incident"))
+        })
+        .transpose()
+}
+
+fn new_person(f: &FormData) -> Result<NewPerson, ApiError> {
+    Ok(NewPerson {
+        family_name: f.opt("family_name"),
+        given_name: f.opt("given_name"),
+        native_name: f.opt("native_name"),
+        other_names: lines(f, "other_names"),
+        sex: f.opt("sex"),
+        date_of_birth: f.opt("date_of_birth"),
+        age: f
+            .opt("age")
+            .map(|a| {
+                a.parse::<u16>()
+                    .map_err(|_| ApiError::invalid("age", "must be from 0 to 130"))
+            })
+            .transpose()?,
+        // Codes as typed: "JP, PE" or "JP PE".
+        nationalities: f
+            .str("nationalities")
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        passport_number: f.opt("passport_number"),
+        employer: f.opt("employer"),
+        role: f.str("role"),
+        location: f.opt("location"),
+        contacts: lines(f, "contacts"),
+        hq: hq_field(f)?,
+    })
+}
+
+pub async fn record(
+    State(s): State<AppState>,
+    PagePath(id): PagePath<IncidentId>,
+    Posted(v, f): Posted,
+) -> PageResult {
+    let back = format!("/incidents/{id}/people");
+    let r = match new_person(&f) {
+        Ok(r) => r,
+        Err(e) => return Ok(back_with_error(&back, e, &f)),
+    };
+    let key = s.store.key().clone();
+    match crate::api::exec(&s, &v, move |c, ctx| {
+        people::record_person(c, ctx, &key, id, &r)
+    })
+    .await
+    {
+        Ok(p) => Ok(done(&format!("/incidents/{id}/people/{p}"), "ok.person_recorded")),
+        Err(e) => Ok(back_with_error(&back, e, &f)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    c: Chrome,
+    incident: IncidentId,
+    rec: PersonRecord,
+    clock: Clock,
+    hqs: Vec<HqView>,
+    can_report: bool,
+    can_settle: bool,
+    can_erase: bool,
+    statuses: &'static [PersonStatus],
+    sources: Vec<SourceRow>,
+    bases: &'static [ErasureBasis],
+    form_zone: &'static str,
+}
+
+impl PersonPage {
+    fn hq_name(&self, id: &HqId) -> String {
+        crate::pages::hq_name(&self.hqs, *id)
+    }
+    fn outcome_key(o: &Outcome) -> &'static str {
+        match o {
+            Outcome::Holds => "people.outcome.holds",
+            Outcome::Noted { .. } => "people.outcome.noted",
+            Outcome::Review { .. } => "people.outcome.review",
+        }
+    }
+    fn outcome_reason(o: &Outcome) -> &str {
+        match o {
+            Outcome::Holds => "",
+            Outcome::Noted { reason } | Outcome::Review { reason } => reason,
+        }
+    }
+    fn nationalities(&self) -> String {
+        self.rec
+            .person
+            .nationalities
+            .iter()
+            .map(|n| self.c.t.country(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The person as the viewer may see them in incident `id`, at `at`.
+async fn person_in(
+    s: &AppState,
+    v: &crate::auth::Viewer,
+    id: IncidentId,
+    person: PersonId,
+    at: honbu_store::versions::At,
+) -> Result<(PersonRecord, Vec<SourceRow>), PageError> {
+    let p = v.p.clone();
+    s.store
+        .read(move |c| {
+            let Some(r) = people::person(c, &p, person, at)? else {
+                return Ok(None);
+            };
+            if r.person.incident != id {
+                return Ok(None);
+            }
+            Ok(Some((r, honbu_store::log::sources(c)?)))
+        })
+        .await?
+        .ok_or(PageError::NotFound)
+}
+
+pub async fn person_page(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    PagePath((id, person)): PagePath<(IncidentId, PersonId)>,
+    uri: Uri,
+) -> PageResult {
+    let frame = incident_page(&s, &v, id, &uri).await?;
+    let (rec, sources) = person_in(&s, &v, id, person, frame.moment.at).await?;
+    let qm = query_map(&uri);
+    let c = Chrome::new(Some(&v), v.lang, rec.person.label(), &qm)
+        .tab(id, &frame.inc.title, "people")
+        .moment(&frame, &uri);
+    let manage = v.p.can_in_incident(id, Capability::PersonsManage);
+    Ok(render(PersonPage {
+        c,
+        incident: id,
+        can_report: frame.may_work(manage),
+        can_settle: frame.may_work(manage),
+        // Erasure is not new work: a closed incident's people are erased
+        // when their time is up.
+        can_erase: frame.may(
+            v.p.can_in_incident(id, Capability::PersonalDataErase) && rec.person.erased_at.is_none(),
+        ),
+        statuses: PersonStatus::ALL,
+        sources,
+        bases: ErasureBasis::ALL,
+        form_zone: crate::pages::acting_zone(
+            &frame.hqs,
+            &v.p,
+            None,
+            Capability::PersonsManage,
+            frame.clock.hq,
+        )
+        .name(),
+        rec,
+        clock: frame.clock,
+        hqs: frame.hqs,
+    }))
+}
+
+/// A form posted to a person under incident `id` acts on that person
+/// only if they are that incident's and the viewer may know them: an id
+/// guessed or carried over from another incident is not found.
+async fn of_incident(
+    s: &AppState,
+    v: &crate::auth::Viewer,
+    id: IncidentId,
+    person: PersonId,
+) -> Result<(), PageError> {
+    let p = v.p.clone();
+    let here = s
+        .store
+        .read(move |c| people::person_incident(c, &p, person))
+        .await?;
+    if here == Some(id) {
+        Ok(())
+    } else {
+        Err(PageError::NotFound)
+    }
+}
+
+pub async fn report(
+    State(s): State<AppState>,
+    PagePath((id, person)): PagePath<(IncidentId, PersonId)>,
+    Posted(v, f): Posted,
+) -> PageResult {
+    let to = format!("/incidents/{id}/people/{person}");
+    of_incident(&s, &v, id, person).await?;
+    let (_, hqs, clock) = context(&s, &v, id).await?;
+    let zone = crate::pages::acting_zone(&hqs, &v.p, None, Capability::PersonsManage, clock.hq);
+    let parsed = (|| {
+        Ok::<_, ApiError>(ReportStatus {
+            status: f.str("status"),
+            source: f
+                .opt("source")
+                .map(|h| {
+                    h.parse()
+                        .map_err(|_| ApiError::invalid("source", "is not a registered source"))
+                })
+                .transpose()?,
+            credibility: f
+                .opt("credibility")
+                .map(|s| {
+                    s.trim()
+                        .parse::<i64>()
+                        .map(serde_json::Value::from)
+                        .map_err(|_| {
+                            ApiError::invalid("credibility", "must be a credibility grade from 1 to 6")
+                        })
+                })
+                .transpose()?,
+            reported_at: local_time(&f, "reported_at", zone)?,
+            note: f.opt("note"),
+            hq: None,
+        })
+    })();
+    let r = match parsed {
+        Ok(r) => r,
+        Err(e) => return Ok(back_with_error(&to, e, &f)),
+    };
+    let key = s.store.key().clone();
+    match crate::api::exec(&s, &v, move |c, ctx| {
+        people::report_status(c, ctx, &key, person, &r)
+    })
+    .await
+    {
+        Ok(out) => Ok(done(
+            &to,
+            match out.outcome {
+                Outcome::Holds => "ok.status_holds",
+                Outcome::Noted { .. } => "ok.status_noted",
+                Outcome::Review { .. } => "ok.status_review",
+            },
+        )),
+        Err(e) => Ok(back_with_error(&to, e, &f)),
+    }
+}
+
+pub async fn settle(
+    State(s): State<AppState>,
+    PagePath((id, person)): PagePath<(IncidentId, PersonId)>,
+    Posted(v, f): Posted,
+) -> PageResult {
+    let to = format!("/incidents/{id}/people/{person}");
+    of_incident(&s, &v, id, person).await?;
+    let Ok(report) = f.str("report").trim().parse::<PersonReportId>() else {
+        return Ok(back_with_error(
+            &to,
+            ApiError::invalid("report", "is not a report on this person"),
+            &f,
+        ));
+    };
+    let r = SettleStatus {
+        report,
+        reason: f.str("reason"),
+    };
+    Ok(submit(&s, &v, &f, &to, "ok.status_settled", &to, move |c, ctx| {
+        people::settle_status(c, ctx, person, &r)
+    })
+    .await)
+}
+
+pub async fn erase(
+    State(s): State<AppState>,
+    PagePath((id, person)): PagePath<(IncidentId, PersonId)>,
+    Posted(v, f): Posted,
+) -> PageResult {
+    let to = format!("/incidents/{id}/people/{person}");
+    of_incident(&s, &v, id, person).await?;
+    if f.get("confirm") != Some("yes") {
+        return Ok(back_with_error(
+            &to,
+            ApiError::invalid("confirm", "tick the box to confirm: erasure cannot be undone"),
+            &f,
+        ));
+    }
+    let r = ErasePerson {
+        basis: f.str("basis"),
+        reason: f.str("reason"),
+    };
+    match crate::people::api::erase(&s, &v, person, r).await {
+        Ok(_) => Ok(done(&to, "ok.person_erased")),
+        Err(e) => Ok(back_with_error(&to, e, &f)),
+    }
+}

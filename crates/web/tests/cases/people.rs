@@ -1,0 +1,221 @@
+//! People of concern through the API and the pages: who sees what of a
+//! person, the precedence of reports, review, erasure.
+
+use super::common::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn yamada() -> Value {
+    json!({
+        "family_name": "Yamada", "given_name": "Taro", "native_name": "山田 太郎",
+        "other_names": ["YAMADA Tarou"], "sex": "male", "date_of_birth": "1948-03",
+        "nationalities": ["JP"], "passport_number": "TK1234567", "employer": "Nikko Trading",
+        "role": "hostage", "contacts": ["+81 3 5555 0100"]
+    })
+}
+
+async fn send(app: &App, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let mut r = app.client.request(method, app.url(path)).bearer_auth(token);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// The register through the API: the head sees a person whole, an analyst
+/// with the passport masked and no contacts, a global reader by number
+/// only, a stranger nothing (the same 404 as for a random id); bad fields
+/// are named.
+#[tokio::test]
+async fn each_viewer_sees_of_a_person_what_their_role_allows() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let list = format!("/api/v1/incidents/{}/persons", w.incident);
+    let id = app.post_json(&list, &w.officer_token, yamada()).await["id"].as_str().unwrap().to_string();
+    let person = format!("/api/v1/persons/{id}");
+    let head = app.get_json(&person, &w.officer_token).await;
+    assert_eq!(head["person"]["details"]["passport_number"], "TK1234567");
+    assert_eq!(head["person"]["details"]["contacts"][0], "+81 3 5555 0100");
+    assert_eq!(head["person"]["number"], 1);
+    let analyst = app.get_json(&person, &w.lima_token).await;
+    assert_eq!(analyst["person"]["details"]["passport_number"], "••••••567");
+    assert!(analyst["person"]["details"].get("contacts").is_none(), "{analyst}");
+    let reader = app.get_json(&person, &w.reader_token).await;
+    assert_eq!(reader["person"]["details"], Value::Null);
+    assert_eq!(reader["person"]["status"], "unknown");
+    let page = app.get_json(&format!("{list}?q=tarou"), &w.lima_token).await;
+    assert_eq!(page["total"], 1);
+    let page = app.get_json(&format!("{list}?q=tarou"), &w.reader_token).await;
+    assert_eq!(page["items"][0]["details"], Value::Null, "a reader finds no one by name");
+    // The stranger: the incident's list and the person are not found, as a random id.
+    let (s, _) = send(&app, reqwest::Method::GET, &list, &w.stranger_token, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s1, b1) = send(&app, reqwest::Method::GET, &person, &w.stranger_token, None).await;
+    let random = format!("/api/v1/persons/{}", uuid::Uuid::now_v7());
+    let (s2, b2) = send(&app, reqwest::Method::GET, &random, &w.stranger_token, None).await;
+    assert_eq!((s1, &b1), (s2, &b2));
+    assert_eq!(s1, StatusCode::NOT_FOUND);
+    let before = app.journal_seq_excluding_security().await;
+    for (path, body) in [
+        (list.clone(), yamada()),
+        (format!("{person}/reports"), json!({"status": "safe"})),
+        (format!("{person}/erase"), json!({"basis": "request", "reason": "asked"})),
+    ] {
+        let (s, _) = send(&app, reqwest::Method::POST, &path, &w.stranger_token, Some(body)).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (s, _) = send(&app, reqwest::Method::POST, &list, &w.reader_token, Some(yamada())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Bad input, each field named; nothing written.
+    let mut bad = yamada();
+    bad["nationalities"] = json!(["JP", "Atlantis"]);
+    let (s, b) = send(&app, reqwest::Method::POST, &list, &w.officer_token, Some(bad)).await;
+    assert_eq!((s, b["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("nationalities[1]")));
+    let mut bad = yamada();
+    bad["ssn"] = json!("1");
+    let (s, _) = send(&app, reqwest::Method::POST, &list, &w.officer_token, Some(bad)).await;
+    assert!(s.is_client_error(), "an unknown field is refused: {s}");
+    let (s, b) = send(&app, reqwest::Method::GET, &format!("{list}?status=fine"), &w.officer_token, None).await;
+    assert_eq!((s, b["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("status")));
+    assert_eq!(app.journal_seq_excluding_security().await, before, "nothing written");
+}
+
+/// A report that contradicts what holds waits in review; the board counts
+/// it; an officer settles it; the board as of before shows what was known.
+#[tokio::test]
+async fn a_contradicting_report_waits_in_review_until_an_officer_settles_it() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let list = format!("/api/v1/incidents/{}/persons", w.incident);
+    let id = app.post_json(&list, &w.officer_token, yamada()).await["id"].as_str().unwrap().to_string();
+    let reports = format!("/api/v1/persons/{id}/reports");
+    let safe = app.post_json(&reports, &w.officer_token, json!({"status": "safe", "credibility": 2})).await;
+    assert_eq!(safe["outcome"], "holds");
+    // A moment after the first report, to the second (as `at` is typed).
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let before_missing = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let missing = app.post_json(&reports, &w.lima_token, json!({"status": "missing", "note": "not at the hotel"})).await;
+    assert_eq!(missing["outcome"], "review");
+    assert!(missing["reason"].as_str().unwrap().contains("safe"), "{missing}");
+    let board = app.get_json(&format!("/api/v1/incidents/{}/accountability", w.incident), &w.officer_token).await;
+    assert_eq!((board["accounted"].as_i64(), board["in_review"].as_i64()), (Some(1), Some(1)));
+    let (s, b) = send(&app, reqwest::Method::POST, &format!("/api/v1/persons/{id}/settle"), &w.officer_token, Some(json!({"report": missing["id"], "reason": ""}))).await;
+    assert_eq!((s, b["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")));
+    let (s, _) = send(&app, reqwest::Method::POST, &format!("/api/v1/persons/{id}/settle"), &w.officer_token, Some(json!({"report": missing["id"], "reason": "the hotel confirms he left"}))).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let rec = app.get_json(&format!("/api/v1/persons/{id}"), &w.officer_token).await;
+    assert_eq!((rec["person"]["status"].as_str(), &rec["person"]["review"]), (Some("missing"), &Value::Null));
+    assert_eq!(rec["reports"][0]["note"], "not at the hotel");
+    let then = app.get_json(&format!("/api/v1/incidents/{}/accountability?at={before_missing}", w.incident), &w.officer_token).await;
+    assert_eq!((then["accounted"].as_i64(), then["in_review"].as_i64()), (Some(1), Some(0)));
+}
+
+/// Erasure through the API: only a role given it may; the data is gone,
+/// the person stays by number and status, the journal verifies.
+#[tokio::test]
+async fn personal_data_is_erased_by_those_given_the_right_and_the_journal_verifies() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let list = format!("/api/v1/incidents/{}/persons", w.incident);
+    let id = app.post_json(&list, &w.officer_token, yamada()).await["id"].as_str().unwrap().to_string();
+    let erase = format!("/api/v1/persons/{id}/erase");
+    let body = json!({"basis": "request", "reason": "the family asked"});
+    let (s, _) = send(&app, reqwest::Method::POST, &erase, &w.lima_token, Some(body.clone())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "an analyst may not erase");
+    let (s, b) = send(&app, reqwest::Method::POST, &erase, &w.officer_token, Some(json!({"basis": "whim", "reason": "x"}))).await;
+    assert_eq!((s, b["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("basis")));
+    let (s, b) = send(&app, reqwest::Method::POST, &erase, &w.officer_token, Some(body.clone())).await;
+    assert_eq!((s, b["rows"].as_i64()), (StatusCode::OK, Some(1)));
+    let rec = app.get_json(&format!("/api/v1/persons/{id}"), &w.officer_token).await;
+    assert_eq!(rec["person"]["details"], Value::Null);
+    assert!(rec["person"]["erased_at"].is_string());
+    let (s, _) = send(&app, reqwest::Method::POST, &erase, &w.officer_token, Some(body)).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let store = app.store.clone();
+    let v = tokio::task::spawn_blocking(move || store.verify_blocking(&mut |_, _| {})).await.unwrap().unwrap();
+    assert!(matches!(v, honbu_store::journal::Verdict::Intact { .. }), "{v:?}");
+}
+
+/// The pages: the board and the register; a person recorded by the form
+/// opens on their page; a bad field comes back named with what was typed;
+/// a stranger, or a person carried over to another incident's address,
+/// is not found.
+#[tokio::test]
+async fn the_people_pages_record_and_show_a_person_and_refuse_strangers() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let page = format!("/incidents/{}/people", w.incident);
+    let officer = app.login("officer").await;
+    let csrf = app.csrf_at(&officer, &page).await;
+    let r = officer
+        .post(app.url(&page))
+        .form(&[("csrf", csrf.as_str()), ("family_name", "Yamada"), ("given_name", "Taro"), ("role", "hostage"), ("nationalities", "JP, PE"), ("passport_number", "TK1234567"), ("date_of_birth", "1948-02-30")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("has no such day") && html.contains("value=\"TK1234567\""), "the field named, what was typed kept");
+    let r = officer
+        .post(app.url(&page))
+        .form(&[("csrf", csrf.as_str()), ("family_name", "Yamada"), ("given_name", "Taro"), ("role", "hostage"), ("nationalities", "JP, PE"), ("passport_number", "TK1234567")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let at = r.url().path().to_string();
+    assert!(at.starts_with(&format!("{page}/")), "{at}");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("YAMADA Taro") && html.contains("TK1234567"), "the head sees him whole");
+    let person = at.rsplit('/').next().unwrap().to_string();
+    // A report by the form.
+    let csrf = app.csrf_at(&officer, &at).await;
+    let r = officer
+        .post(app.url(&format!("{at}/reports")))
+        .form(&[("csrf", csrf.as_str()), ("status", "hostage"), ("credibility", "2"), ("note", "seen at the window")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("seen at the window"));
+    let board = officer.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
+    assert!(board.contains("P-1 YAMADA Taro") && board.contains("Japan"), "listed, nationality named");
+    // The analyst sees the passport masked.
+    let analyst = app.login("lima.analyst").await;
+    let html = analyst.get(app.url(&at)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("••••••567") && !html.contains("TK1234567"));
+    // The stranger: 404 for the page, the person, and a post.
+    let stranger = app.login("stranger").await;
+    for path in [page.clone(), at.clone()] {
+        let r = stranger.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    // The person under another incident's address is not found.
+    let other = app
+        .post_json(
+            "/api/v1/incidents",
+            &w.officer_token,
+            json!({"kind": "other", "title": "Elsewhere", "country": "PE", "lat": -12.0, "lon": -77.0, "time_zone": "America/Lima", "hqs": [{"name": "HQ", "time_zone": "Asia/Tokyo"}]}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let wrong = format!("/incidents/{other}/people/{person}");
+    let r = officer.get(app.url(&wrong)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let csrf = app.csrf_at(&officer, &format!("/incidents/{other}/people")).await;
+    let before = app.journal_seq_excluding_security().await;
+    let r = officer
+        .post(app.url(&format!("{wrong}/reports")))
+        .form(&[("csrf", csrf.as_str()), ("status", "safe")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.journal_seq_excluding_security().await, before);
+}
