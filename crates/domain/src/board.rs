@@ -135,6 +135,14 @@ pub struct Counts {
     pub on_duty: i64,
     pub hqs_without_duty: i64,
     pub reports_overdue: i64,
+    /// People of concern recorded (briefs and reports issued before the
+    /// register was kept read 0).
+    #[serde(default)]
+    pub people: i64,
+    #[serde(default)]
+    pub people_unaccounted: i64,
+    #[serde(default)]
+    pub people_in_review: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

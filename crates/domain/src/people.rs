@@ -11,6 +11,7 @@
 
 use crate::ids::*;
 use crate::time::Timestamp;
+use chrono::{DateTime, Utc};
 use crate::vocab::*;
 use crate::FieldError;
 use serde::{Deserialize, Serialize};
@@ -101,6 +102,7 @@ impl From<PartialDate> for String {
 /// the incident's headquarters, the passport number and contacts only to
 /// those whose role needs them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonDetails {
     /// Family name as in the passport (Latin alphabet).
     pub family_name: String,
@@ -114,7 +116,9 @@ pub struct PersonDetails {
     pub other_names: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<Sex>,
+    /// YYYY-MM-DD, YYYY-MM or YYYY.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub date_of_birth: Option<PartialDate>,
     /// Age in years when no date of birth is known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -451,12 +455,12 @@ pub struct PersonView {
     pub employer: Option<String>,
     pub status: PersonStatus,
     /// When the report that holds says the status was so.
-    pub status_reported_at: Option<Timestamp>,
+    pub status_reported_at: Option<DateTime<Utc>>,
     /// When the status last changed on the record.
-    pub status_since: Timestamp,
+    pub status_since: DateTime<Utc>,
     /// Why the person waits in review, if they do.
     pub review: Option<String>,
-    pub recorded_at: Timestamp,
+    pub recorded_at: DateTime<Utc>,
     /// The personal data, for those who may read it; `None` for those who
     /// may not, and for a person whose data was erased.
     pub details: Option<PersonDetails>,
@@ -464,7 +468,7 @@ pub struct PersonView {
     /// (the viewer's role needs them) or masked.
     pub identifying: bool,
     /// When the personal data was erased.
-    pub erased_at: Option<Timestamp>,
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl PersonView {
@@ -488,7 +492,7 @@ impl PersonView {
 pub struct StatusReportView {
     pub id: PersonReportId,
     pub status: PersonStatus,
-    pub reported_at: Timestamp,
+    pub reported_at: DateTime<Utc>,
     pub source: Option<SourceId>,
     pub source_name: String,
     pub source_kind: Option<SourceKind>,
@@ -499,7 +503,7 @@ pub struct StatusReportView {
     /// The report's note, for those who may read the personal data.
     pub note: Option<String>,
     pub hq: HqId,
-    pub recorded_at: Timestamp,
+    pub recorded_at: DateTime<Utc>,
     pub recorded_by: Option<String>,
     /// Whether an officer settled the person's status on this report.
     pub settled: bool,
@@ -514,7 +518,7 @@ pub struct PersonRecord {
 }
 
 /// A count of people under one heading (a status, a nationality, …).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Count {
     pub key: String,
@@ -538,6 +542,56 @@ pub struct Accountability {
     pub by_role: Vec<Count>,
     /// People not yet accounted for, longest in that state first.
     pub not_accounted: Vec<PersonView>,
+}
+
+/// A person as a brief names them: by number and status, never by name
+/// (a brief is kept in the journal, which cannot forget; the page shows
+/// each reader the name, if they may read it and it is not erased).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Mention {
+    pub id: PersonId,
+    pub number: i64,
+    pub status: PersonStatus,
+    /// Since when the person has had that status.
+    pub since: DateTime<Utc>,
+}
+
+/// What a handover brief says of the people: the counts, who was
+/// accounted for during the shift, who still is not.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShiftPeople {
+    pub total: i64,
+    pub accounted: i64,
+    pub unaccounted: i64,
+    pub in_review: i64,
+    /// Accounted for since the brief's `since`, newest first.
+    pub newly_accounted: Vec<Mention>,
+    /// Not yet accounted for, longest first (at most 200 named).
+    pub still_unaccounted: Vec<Mention>,
+}
+
+/// The casualty-and-illness summary of a SITREP (after EDXL-SitRep's):
+/// how many people of concern there are and where they stand.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Casualties {
+    pub total_of_concern: i64,
+    pub accounted_for: i64,
+    /// Safe, released, evacuated, or found not to be involved.
+    pub safe: i64,
+    /// Injured or in hospital.
+    pub injured: i64,
+    pub deceased: i64,
+    pub missing: i64,
+    /// Held hostage or detained.
+    pub held: i64,
+    pub unknown: i64,
+    /// Under review: reports that contradict each other.
+    pub in_review: i64,
+    pub by_nationality: Vec<Count>,
 }
 
 #[cfg(test)]

@@ -59,6 +59,9 @@ pub struct Brief {
     pub tasks: Vec<TaskView>,
     pub reports_due: Vec<ReportDue>,
     pub contacts_due: Vec<ContactDue>,
+    /// The people of concern (absent from briefs issued before the register).
+    #[serde(default)]
+    pub people: crate::people::ShiftPeople,
 }
 
 /// A person as EDXL-SitRep names them (`PersonDetails` reduced to what we hold).
@@ -135,4 +138,7 @@ pub struct Sitrep {
     pub significant: Vec<EntryView>,
     pub decisions: Vec<DecisionView>,
     pub tasks: Vec<TaskView>,
+    /// The people of concern (absent from reports issued before the register).
+    #[serde(default, rename = "casualtyAndIllnessSummary")]
+    pub casualties: crate::people::Casualties,
 }

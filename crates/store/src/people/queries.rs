@@ -357,3 +357,98 @@ pub fn accountability(c: &mut dyn Conn, p: &Principal, incident: IncidentId, at:
         not_accounted: views(c, p, incident, open)?,
     })
 }
+
+/// How many people the incident has at `at`, how many are not yet
+/// accounted for, how many wait in review (for the board's counts).
+pub fn counts(c: &mut dyn Conn, incident: IncidentId, at: At) -> Result<(i64, i64, i64)> {
+    let persons = at.rows(&PERSONS);
+    let r = c.query_one(
+        &format!(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN p.status IN ('unknown', 'missing', 'hostage') THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN p.review IS NOT NULL THEN 1 ELSE 0 END), 0) FROM {persons} p WHERE p.incident_id = $1"
+        ),
+        &[t(incident)],
+    )?;
+    match r {
+        Some(r) => Ok((r.int(0)?, r.int(1)?, r.int(2)?)),
+        None => Ok((0, 0, 0)),
+    }
+}
+
+fn mention(s: &Stored) -> Mention {
+    Mention {
+        id: s.id,
+        number: s.number,
+        status: s.status,
+        since: s.status_since,
+    }
+}
+
+/// The people as a brief for the shift since `since` names them, at `at`.
+pub fn shift_people(c: &mut dyn Conn, incident: IncidentId, at: At, since: Timestamp) -> Result<ShiftPeople> {
+    let rows = all_stored(c, incident, at)?;
+    let accounted = rows.iter().filter(|r| r.status.is_accounted()).count() as i64;
+    let mut newly: Vec<&Stored> = rows
+        .iter()
+        .filter(|r| r.status.is_accounted() && r.status_since > since)
+        .collect();
+    newly.sort_by(|a, b| b.status_since.cmp(&a.status_since).then(a.number.cmp(&b.number)));
+    let mut still: Vec<&Stored> = rows.iter().filter(|r| !r.status.is_accounted()).collect();
+    still.sort_by(|a, b| a.status_since.cmp(&b.status_since).then(a.number.cmp(&b.number)));
+    Ok(ShiftPeople {
+        total: rows.len() as i64,
+        accounted,
+        unaccounted: rows.len() as i64 - accounted,
+        in_review: rows.iter().filter(|r| r.review.is_some()).count() as i64,
+        newly_accounted: newly.into_iter().take(BOARD_LIST).map(mention).collect(),
+        still_unaccounted: still.into_iter().take(BOARD_LIST).map(mention).collect(),
+    })
+}
+
+/// The SITREP's casualty-and-illness summary of the incident at `at`.
+pub fn casualties(c: &mut dyn Conn, incident: IncidentId, at: At) -> Result<Casualties> {
+    use PersonStatus::*;
+    let rows = all_stored(c, incident, at)?;
+    let n = |f: &dyn Fn(PersonStatus) -> bool| rows.iter().filter(|r| f(r.status)).count() as i64;
+    let mut nat = BTreeMap::new();
+    for r in &rows {
+        for x in &r.nationalities {
+            *nat.entry(x.clone()).or_default() += 1;
+        }
+    }
+    Ok(Casualties {
+        total_of_concern: rows.len() as i64,
+        accounted_for: n(&|s| s.is_accounted()),
+        safe: n(&|s| s.is_known_alive()),
+        injured: n(&|s| matches!(s, Injured | Hospitalised)),
+        deceased: n(&|s| s == Deceased),
+        missing: n(&|s| s == Missing),
+        held: n(&|s| s == Hostage),
+        unknown: n(&|s| s == Unknown),
+        in_review: rows.iter().filter(|r| r.review.is_some()).count() as i64,
+        by_nationality: counted(nat),
+    })
+}
+
+/// How each of `persons` is named to viewer `p` in incident `incident`:
+/// "P-3 YAMADA Taro", or "P-3" alone when the viewer may not read names or
+/// the data was erased (for briefs, which name people by number only).
+pub fn labels(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    persons: &[PersonId],
+) -> Result<HashMap<PersonId, String>> {
+    let mut out = HashMap::new();
+    if !p.can_see_incident(incident) {
+        return Ok(out);
+    }
+    let rows: Vec<Stored> = all_stored(c, incident, At::Now)?
+        .into_iter()
+        .filter(|r| persons.contains(&r.id))
+        .collect();
+    for v in views(c, p, incident, rows)? {
+        out.insert(v.id, v.label());
+    }
+    Ok(out)
+}

@@ -127,6 +127,7 @@ pub fn build_brief(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId, hq: HqId) -> Res
         }
     }
     contacts_due.sort_by_key(|c| c.due_at);
+    let people = crate::people::shift_people(c, id, At::Now, since)?;
     Ok(Brief {
         incident: board.incident,
         hq,
@@ -142,6 +143,7 @@ pub fn build_brief(c: &mut dyn Conn, ctx: &Ctx, id: IncidentId, hq: HqId) -> Res
         tasks: board.tasks,
         reports_due,
         contacts_due,
+        people,
     })
 }
 
@@ -338,6 +340,7 @@ pub fn issue_sitrep(
         significant,
         decisions,
         tasks: board.tasks,
+        casualties: crate::people::casualties(c, id, At::Now)?,
     };
     let document = serde_json::to_value(&doc).map_err(|e| StoreError::Decode(e.to_string()))?;
     Ok((

@@ -417,3 +417,56 @@ pub fn the_accountability_board_counts_people_and_lists_the_unaccounted_oldest_f
     let s = store.read_blocking(move |cn| people::accountability(cn, &p, inc, At::Now)).unwrap();
     assert_eq!((s.total, s.not_accounted.len()), (0, 0));
 }
+
+/// The handover brief says who was accounted for during the shift and who
+/// still is not, and the SITREP counts the people of concern; both name
+/// people by number only, so the journal that keeps them holds no name.
+pub fn briefs_and_sitreps_count_the_people_and_the_journal_keeps_no_name(store: &Store) {
+    let w = world(store);
+    let (inc, lima) = (w.incident, w.lima);
+    let h = |n: i64| t0() + Duration::hours(n);
+    let a = record(&w, "officer", h(0), yamada()).unwrap();
+    let b = record(&w, "officer", h(0), NewPerson { family_name: Some("Quispe".into()), nationalities: vec!["PE".into()], role: "guest".into(), ..Default::default() }).unwrap();
+    report(&w, "officer", h(1), a, status("hostage", None, 6, h(1))).unwrap();
+    report(&w, "officer", h(1), b, status("hostage", None, 6, h(1))).unwrap();
+    // A first shift handed over and taken at h(2).
+    let first = run(store, "officer", h(2), |c, ctx| {
+        honbu_store::reports::issue_handover(c, ctx, inc, &IssueHandover { hq: lima })
+    })
+    .unwrap();
+    run(store, "lima.analyst", h(2), |c, ctx| honbu_store::reports::acknowledge_handover(c, ctx, first)).unwrap();
+    report(&w, "officer", h(3), b, status("released", None, 6, h(3))).unwrap();
+    let brief = run(store, "officer", h(4), |c, ctx| {
+        honbu_store::reports::issue_handover(c, ctx, inc, &IssueHandover { hq: lima })
+    })
+    .unwrap();
+    let (payload, doc) = store
+        .read_blocking(move |c| {
+            let row = honbu_store::reports::handover(c, brief, At::Now)?.unwrap();
+            let payload = c
+                .query("SELECT payload FROM journal ORDER BY seq", &[])?
+                .iter()
+                .map(|r| r.text(0))
+                .collect::<honbu_store::Result<Vec<_>>>()?
+                .join("\n");
+            Ok((payload, row.brief))
+        })
+        .unwrap();
+    let b2: honbu_domain::reports::Brief = serde_json::from_value(doc).unwrap();
+    assert_eq!((b2.people.total, b2.people.accounted, b2.people.unaccounted), (2, 1, 1));
+    assert_eq!(b2.people.newly_accounted.iter().map(|m| m.number).collect::<Vec<_>>(), [2], "released during the shift");
+    assert_eq!(b2.people.still_unaccounted.iter().map(|m| m.number).collect::<Vec<_>>(), [1]);
+    let sitrep = run(store, "officer", h(4), |c, ctx| {
+        honbu_store::reports::issue_sitrep(c, ctx, inc, &IssueSitrep { from: t0().to_rfc3339(), ..Default::default() })
+    })
+    .unwrap();
+    let doc = store
+        .read_blocking(move |c| Ok(honbu_store::reports::sitreps(c, inc, At::Now)?.into_iter().find(|s| s.id == sitrep).unwrap().document))
+        .unwrap();
+    let k = &doc["casualtyAndIllnessSummary"];
+    assert_eq!((k["totalOfConcern"].as_i64(), k["held"].as_i64(), k["safe"].as_i64()), (Some(2), Some(1), Some(1)), "{k}");
+    let payload = payload + &doc.to_string();
+    for name in ["Yamada", "Quispe", "TK1234567", "山田"] {
+        assert!(!payload.contains(name), "{name} in the journal");
+    }
+}

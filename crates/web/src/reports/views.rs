@@ -116,6 +116,17 @@ struct BriefPage {
     acknowledged_at: Option<honbu_domain::time::Timestamp>,
     acknowledged_by: String,
     can_ack: bool,
+    /// How each person the brief names is named to this reader now.
+    people: std::collections::HashMap<PersonId, String>,
+}
+
+impl BriefPage {
+    fn person(&self, m: &honbu_domain::people::Mention) -> String {
+        self.people
+            .get(&m.id)
+            .cloned()
+            .unwrap_or_else(|| format!("P-{}", m.number))
+    }
 }
 
 pub async fn brief_page(
@@ -143,13 +154,24 @@ pub async fn brief_page(
     let mut b: Brief = serde_json::from_value(row.brief.clone())
         .map_err(|e| ApiError::from(honbu_store::StoreError::Decode(e.to_string())))?;
     let (p, mut changes) = (v.p.clone(), std::mem::take(&mut b.changes));
-    b.changes = s
+    let named: Vec<PersonId> = b
+        .people
+        .newly_accounted
+        .iter()
+        .chain(b.people.still_unaccounted.iter())
+        .map(|m| m.id)
+        .collect();
+    let (changes, people) = s
         .store
         .read(move |c| {
             log::mark_corrections(c, &p, incident, at, &mut changes)?;
-            Ok(changes)
+            // The brief names people by number; the names are today's, for
+            // whoever may read them.
+            let people = honbu_store::people::labels(c, &p, incident, &named)?;
+            Ok((changes, people))
         })
         .await?;
+    b.changes = changes;
     let clock = frame.clock;
     let clock = Clock {
         hq: frame
@@ -173,6 +195,7 @@ pub async fn brief_page(
         acknowledged_by: name(row.acknowledged_by),
         // The officer taking over acknowledges, not the one who prepared it.
         can_ack: frame.may(row.acknowledged_at.is_none() && row.issued_by != Some(v.p.user)),
+        people,
         b,
     }))
 }
