@@ -452,3 +452,75 @@ pub fn labels(
     }
     Ok(out)
 }
+
+/// One point of the incident's people over time: after the journal event
+/// at `at`, how many people stood at each status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusPoint {
+    pub at: Timestamp,
+    /// Counts in the order of `PersonStatus::ALL`.
+    pub counts: Vec<i64>,
+}
+
+/// How many people stood at each status after each change, up to `at`
+/// (from the versions the register keeps: no second reading of events).
+pub fn status_over_time(c: &mut dyn Conn, incident: IncidentId, at: At) -> Result<Vec<StatusPoint>> {
+    let upto = match at {
+        At::Now => i64::MAX,
+        At::Seq(s) => s,
+    };
+    // Each version of each person: its status and the positions it held between.
+    let rows = c.query(
+        "SELECT status, from_seq, to_seq FROM persons_history WHERE incident_id = $1 \
+         UNION ALL SELECT status, from_seq, NULL FROM persons WHERE incident_id = $1",
+        &[t(incident)],
+    )?;
+    let mut deltas: BTreeMap<i64, Vec<(usize, i64)>> = BTreeMap::new();
+    for r in &rows {
+        let status = r.vocab(0, PersonStatus::parse)?;
+        let i = PersonStatus::ALL.iter().position(|s| *s == status).unwrap_or(0);
+        let (from, to) = (r.int(1)?, r.opt_int(2)?);
+        if from > upto {
+            continue;
+        }
+        deltas.entry(from).or_default().push((i, 1));
+        if let Some(to) = to.filter(|to| *to <= upto) {
+            deltas.entry(to).or_default().push((i, -1));
+        }
+    }
+    if deltas.is_empty() {
+        return Ok(vec![]);
+    }
+    // The time of each position that changed something.
+    let seqs: Vec<i64> = deltas.keys().copied().collect();
+    let mut times: HashMap<i64, Timestamp> = HashMap::new();
+    for chunk in seqs.chunks(500) {
+        let params: Vec<crate::sql::Value> = chunk.iter().map(|s| crate::sql::Value::Int(*s)).collect();
+        for r in c.query(
+            &format!(
+                "SELECT seq, at FROM journal WHERE seq IN ({})",
+                crate::sql::placeholders(1, chunk.len())
+            ),
+            &params,
+        )? {
+            times.insert(r.int(0)?, r.time(1)?);
+        }
+    }
+    let mut counts = vec![0i64; PersonStatus::ALL.len()];
+    let mut out: Vec<StatusPoint> = vec![];
+    for (seq, ds) in deltas {
+        for (i, d) in ds {
+            counts[i] += d;
+        }
+        let Some(at) = times.get(&seq).copied() else { continue };
+        match out.last_mut() {
+            // Changes at the same instant are one point.
+            Some(last) if last.at == at => last.counts = counts.clone(),
+            _ => out.push(StatusPoint {
+                at,
+                counts: counts.clone(),
+            }),
+        }
+    }
+    Ok(out)
+}

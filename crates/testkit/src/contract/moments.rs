@@ -335,6 +335,10 @@ fn pages(
     put("tasks", &work::tasks(c, incident, at, true, clock)?);
     put("briefs", &reports::handovers(c, incident, at)?);
     put("sitreps", &reports::sitreps(c, incident, at)?);
+    put(
+        "people over time",
+        &people::status_over_time(c, incident, at)?,
+    );
     for p in viewers {
         let who = &p.username;
         put(

@@ -411,6 +411,21 @@ pub fn the_accountability_board_counts_people_and_lists_the_unaccounted_oldest_f
     let past = board(At::Seq(then));
     assert_eq!((past.accounted, past.unaccounted), (0, 4));
     assert_eq!(count(&past.by_status, "hostage"), 2);
+    // The chart's last point is the board's counts; its first, the people
+    // as first recorded.
+    let inc = w.incident;
+    let points = store.read_blocking(move |cn| people::status_over_time(cn, inc, At::Now)).unwrap();
+    let last = points.last().unwrap();
+    for s in PersonStatusVocab::ALL {
+        let i = PersonStatusVocab::ALL.iter().position(|x| x == s).unwrap();
+        assert_eq!(last.counts[i], count(&now.by_status, s.as_str()), "{s}");
+    }
+    assert_eq!(points[0].at, h(0));
+    assert_eq!(points[0].counts[0], 2, "two recorded first, both unknown");
+    let held = points.iter().map(|p| p.counts[3]).collect::<Vec<_>>();
+    assert_eq!(held, [0, 0, 2, 1], "none held, then two, then one");
+    let past = store.read_blocking(move |cn| people::status_over_time(cn, inc, At::Seq(then))).unwrap();
+    assert_eq!(past.len(), 3);
     // A stranger's board is empty.
     let p = principal(store, "stranger");
     let inc = w.incident;

@@ -2,6 +2,7 @@
 //! accountability board, erasure of their personal data.
 
 pub mod api;
+pub mod chart;
 pub mod views;
 
 use crate::AppState;

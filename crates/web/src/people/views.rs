@@ -40,6 +40,8 @@ struct PeoplePage {
     review: bool,
     filter_error: String,
     at_value: String,
+    /// The chart of people by status over time (SVG drawn here).
+    chart: String,
     /// Whether the viewer may read who the people are (members, not
     /// global readers).
     personal: bool,
@@ -110,15 +112,21 @@ pub async fn people_page(
         Err(e) => (PersonFilter::default(), e.message.clone()),
     };
     let f2 = filter.clone();
-    let (board, page) = s
+    let (board, page, points) = s
         .store
         .read(move |c| {
-            Ok((
-                people::accountability(c, &p, id, at)?,
-                people::persons(c, &p, id, at, &f2, 1000, 0)?,
-            ))
+            let board = people::accountability(c, &p, id, at)?;
+            // Counts over time are no one's personal data: whoever sees the
+            // board sees them.
+            let points = if board.total > 0 {
+                people::status_over_time(c, id, at)?
+            } else {
+                vec![]
+            };
+            Ok((board, people::persons(c, &p, id, at, &f2, 1000, 0)?, points))
         })
         .await?;
+    let chart = crate::people::chart::status_chart(&points, frame.moment.clock, &frame.clock, v.lang);
     let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.people"), &qm)
         .tab(id, &frame.inc.title, "people")
         .moment(&frame, &uri);
@@ -144,6 +152,7 @@ pub async fn people_page(
         review: filter.in_review,
         filter_error,
         at_value: qm.get("at").cloned().unwrap_or_default(),
+        chart,
         personal: people::may_read_personal(&v.p, id),
     }))
 }
