@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod chart;
+pub mod export;
 pub mod views;
 
 use crate::AppState;
@@ -27,6 +28,7 @@ pub(crate) fn pages(r: Router<AppState>) -> Router<AppState> {
 pub(crate) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     r.routes(routes!(api::list_persons, api::record_person))
         .routes(routes!(api::accountability))
+        .routes(routes!(export::persons_csv))
         .routes(routes!(api::get_person, api::amend_person))
         .routes(routes!(api::report_status))
         .routes(routes!(api::settle_status))

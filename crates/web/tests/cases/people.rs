@@ -219,3 +219,35 @@ async fn the_people_pages_record_and_show_a_person_and_refuse_strangers() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.journal_seq_excluding_security().await, before);
 }
+
+/// The register as CSV: each viewer gets what their role may read, a
+/// formula typed as a name is written as text, a stranger gets 404.
+#[tokio::test]
+async fn the_register_exports_as_csv_with_what_each_viewer_may_read() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let list = format!("/api/v1/incidents/{}/persons", w.incident);
+    app.post_json(&list, &w.officer_token, yamada()).await;
+    let mut evil = yamada();
+    evil["family_name"] = json!("=HYPERLINK(\"http://x\")");
+    evil["passport_number"] = json!("AB9999999");
+    app.post_json(&list, &w.officer_token, evil).await;
+    let csv = |token: String| {
+        let (app, list) = (&app, list.clone());
+        async move {
+            let r = app.client.get(app.url(&format!("{list}.csv"))).bearer_auth(token).send().await.unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (s, head) = csv(w.officer_token.clone()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(head.starts_with("number,family_name,given_name"), "{head}");
+    assert!(head.contains("P-1,Yamada,Taro") && head.contains("TK1234567") && head.contains("+81 3 5555 0100"));
+    assert!(head.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "the formula is defused: {head}");
+    let (_, analyst) = csv(w.lima_token.clone()).await;
+    assert!(analyst.contains("••••••567") && !analyst.contains("TK1234567") && !analyst.contains("5555"));
+    let (_, reader) = csv(w.reader_token.clone()).await;
+    assert!(reader.contains("P-1,,,") && !reader.contains("Yamada"), "{reader}");
+    let (s, _) = csv(w.stranger_token.clone()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
