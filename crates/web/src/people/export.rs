@@ -23,7 +23,7 @@ pub(crate) async fn register(
     id: IncidentId,
     at: Option<Timestamp>,
 ) -> Result<(Vec<PersonView>, Zone), ApiError> {
-    Ok(in_incident_at(s, v, id, at, move |c, p, m| {
+    in_incident_at(s, v, id, at, move |c, p, m| {
         let zone = honbu_store::incidents::incident(c, p, id, m.at)?
             .map_or(Zone::UTC, |i| i.time_zone);
         let mut all = vec![];
@@ -37,7 +37,7 @@ pub(crate) async fn register(
         }
         Ok((all, zone))
     })
-    .await?)
+    .await
 }
 
 pub(crate) fn file_name(id: IncidentId, what: &str, at: Option<Timestamp>, ext: &str) -> String {
