@@ -22,6 +22,7 @@ pub(crate) fn pages(r: Router<AppState>) -> Router<AppState> {
     .route("/incidents/{id}/people/{person}/reports", post(views::report))
     .route("/incidents/{id}/people/{person}/settle", post(views::settle))
     .route("/incidents/{id}/people/{person}/erase", post(views::erase))
+    .route("/incidents/{id}/people/{person}/amend", post(views::amend))
 }
 
 /// The room's JSON API, each route in the OpenAPI document.

@@ -242,10 +242,26 @@ struct PersonPage {
     statuses: &'static [PersonStatus],
     sources: Vec<SourceRow>,
     bases: &'static [ErasureBasis],
+    roles: &'static [PersonRole],
     form_zone: &'static str,
 }
 
 impl PersonPage {
+    fn dob(&self) -> String {
+        self.rec
+            .person
+            .details
+            .as_ref()
+            .and_then(|d| d.date_of_birth)
+            .map(|b| b.to_string())
+            .unwrap_or_default()
+    }
+    fn nationality_codes(&self) -> String {
+        self.rec.person.nationalities.join(", ")
+    }
+    fn employer(&self) -> String {
+        self.rec.person.employer.clone().unwrap_or_default()
+    }
     fn hq_name(&self, id: &HqId) -> String {
         crate::pages::hq_name(&self.hqs, *id)
     }
@@ -322,6 +338,7 @@ pub async fn person_page(
         statuses: PersonStatus::ALL,
         sources,
         bases: ErasureBasis::ALL,
+        roles: PersonRole::ALL,
         form_zone: crate::pages::acting_zone(
             &frame.hqs,
             &v.p,
@@ -458,6 +475,47 @@ pub async fn erase(
     };
     match crate::people::api::erase(&s, &v, person, r).await {
         Ok(_) => Ok(done(&to, "ok.person_erased")),
+        Err(e) => Ok(back_with_error(&to, e, &f)),
+    }
+}
+
+/// The amend form sends every field as it stands; each is given to the
+/// store, which records only what changed. A passport number is sent only
+/// by those who see it whole (others are not offered the field, and a
+/// masked value must never be saved as the number).
+pub async fn amend(
+    State(s): State<AppState>,
+    PagePath((id, person)): PagePath<(IncidentId, PersonId)>,
+    Posted(v, f): Posted,
+) -> PageResult {
+    let to = format!("/incidents/{id}/people/{person}");
+    of_incident(&s, &v, id, person).await?;
+    let r = AmendPerson {
+        family_name: Some(f.str("family_name")),
+        given_name: Some(f.str("given_name")),
+        native_name: Some(f.str("native_name")),
+        other_names: Some(lines(&f, "other_names")),
+        date_of_birth: Some(f.str("date_of_birth")),
+        nationalities: Some(
+            f.str("nationalities")
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+        ),
+        passport_number: f.get("passport_number").map(str::to_string),
+        employer: Some(f.str("employer")),
+        role: f.opt("role"),
+        location: Some(f.str("location")),
+        ..Default::default()
+    };
+    let key = s.store.key().clone();
+    match crate::api::exec(&s, &v, move |c, ctx| {
+        people::amend_person(c, ctx, &key, person, &r)
+    })
+    .await
+    {
+        Ok(()) => Ok(done(&to, "ok.saved")),
         Err(e) => Ok(back_with_error(&to, e, &f)),
     }
 }

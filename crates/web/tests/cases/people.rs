@@ -184,6 +184,24 @@ async fn the_people_pages_record_and_show_a_person_and_refuse_strangers() {
     assert!(html.contains("seen at the window"));
     let board = officer.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
     assert!(board.contains("P-1 YAMADA Taro") && board.contains("Japan"), "listed, nationality named");
+    // Corrected by the form: only what changed is recorded; unchanged, it says so.
+    let csrf = app.csrf_at(&officer, &at).await;
+    let amend = |given: &'static str| {
+        let (officer, csrf, url) = (&officer, csrf.clone(), app.url(&format!("{at}/amend")));
+        async move {
+            officer
+                .post(url)
+                .form(&[("csrf", csrf.as_str()), ("amend", "1"), ("family_name", "Yamada"), ("given_name", given), ("role", "hostage"), ("nationalities", "JP, PE"), ("passport_number", "TK1234567")])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = amend("Tarō").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("YAMADA Tarō"));
+    let r = amend("Tarō").await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "nothing changes");
     // The analyst sees the passport masked.
     let analyst = app.login("lima.analyst").await;
     let html = analyst.get(app.url(&at)).send().await.unwrap().text().await.unwrap();
