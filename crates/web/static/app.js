@@ -58,7 +58,8 @@
       ["entry_logged", "entry_significance", "entry_released", "attachment_added", "task_assigned", "task_status_changed",
        "decision_recorded", "duty_started", "duty_ended", "incident_status_changed", "incident_amended",
        "hq_activated", "hq_member_added", "hq_member_removed", "status_report_filed", "report_cadence_set",
-       "handover_issued", "handover_acknowledged", "sitrep_issued", "lagged"].forEach(function (k) {
+       "handover_issued", "handover_acknowledged", "sitrep_issued", "person_recorded", "person_amended",
+       "person_status_reported", "person_status_settled", "personal_data_erased", "lagged"].forEach(function (k) {
         es.addEventListener(k, refresh);
       });
     }

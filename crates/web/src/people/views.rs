@@ -42,6 +42,8 @@ struct PeoplePage {
     at_value: String,
     /// The chart of people by status over time (SVG drawn here).
     chart: String,
+    /// This page with its query, which the live regions fetch again.
+    refresh: String,
     /// Whether the viewer may read who the people are (members, not
     /// global readers).
     personal: bool,
@@ -153,6 +155,9 @@ pub async fn people_page(
         filter_error,
         at_value: qm.get("at").cloned().unwrap_or_default(),
         chart,
+        refresh: uri
+            .path_and_query()
+            .map_or_else(|| format!("/incidents/{id}/people"), |p| p.to_string()),
         personal: people::may_read_personal(&v.p, id),
     }))
 }

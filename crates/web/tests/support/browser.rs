@@ -667,3 +667,45 @@ async fn a_decision_is_based_on_entries_found_by_their_words() {
     assert_eq!(d0["based_on"], json!([icrc]), "{d0}");
     a.close().await.unwrap();
 }
+
+/// The accountability board changes live: an officer watching the people
+/// page sees a person another officer records, and the counts move when a
+/// report comes in, without reloading.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_accountability_board_changes_live_as_reports_come_in() {
+    if !wanted() {
+        return;
+    }
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let d = chromedriver().await;
+    let a = browser(&d).await;
+    sign_in(&a, &app, "mofa.head").await;
+    a.goto(&app.url(&format!("/incidents/{}/people", w.incident)))
+        .await
+        .unwrap();
+    appears(&a, "html[data-conn=live]", "the page did not go live").await;
+    let id = app
+        .post_json(
+            &format!("/api/v1/incidents/{}/persons", w.incident),
+            &w.officer_token,
+            json!({"family_name": "Okada", "given_name": "Jun", "nationalities": ["JP"], "role": "hostage"}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let took = wait_for(&a, "P-1 OKADA Jun", Duration::from_secs(5)).await;
+    assert!(took < Duration::from_secs(3), "recorded elsewhere, seen here in {took:?}");
+    wait_for(&a, "1 not yet accounted for", Duration::from_secs(5)).await;
+    app.post_json(
+        &format!("/api/v1/persons/{id}/reports"),
+        &w.officer_token,
+        json!({"status": "released", "credibility": 2}),
+    )
+    .await;
+    wait_for(&a, "0 not yet accounted for", Duration::from_secs(5)).await;
+    let body = a.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
+    assert!(body.contains("People by status over time"), "the chart is drawn");
+    a.close().await.unwrap();
+}
