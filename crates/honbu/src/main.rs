@@ -8,6 +8,8 @@ use honbu_store::journal::Verdict;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
+mod linking;
+
 #[derive(Parser)]
 #[command(
     name = "honbu",
@@ -64,6 +66,16 @@ enum Command {
         #[command(subcommand)]
         command: JournalCommand,
     },
+    /// Lists of people: synthetic ones for tests and benchmarks.
+    People {
+        #[command(subcommand)]
+        command: linking::PeopleCommand,
+    },
+    /// Link two CSV lists of people: print `left_id,right_id,probability`
+    /// for each sure match, one-to-one.
+    Link(linking::LinkArgs),
+    /// Find the records of one CSV list that are one person: print `id,cluster_id`.
+    Dedupe(linking::DedupeArgs),
 }
 
 #[derive(Subcommand)]
@@ -138,6 +150,13 @@ fn main() {
 }
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
+    // Lists of people need no store.
+    match &cli.command {
+        Command::People { command } => return linking::people(command),
+        Command::Link(args) => return linking::link(args),
+        Command::Dedupe(args) => return linking::dedupe(args),
+        _ => {}
+    }
     let store = open_store(
         &cli.database,
         cli.journal_key.as_deref(),
@@ -305,6 +324,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
                 Err(e) => Err(e.into()),
             }
         }
+        Command::People { .. } | Command::Link(_) | Command::Dedupe(_) => Ok(0),
     }
 }
 

@@ -514,3 +514,238 @@ fn a_connection_limit_hit_is_logged_and_the_server_goes_on() {
         "the refusal is logged: {log}"
     );
 }
+
+// --- lists of people: generate, link, dedupe
+
+/// Pairs (a < b) of ids that a file of `id,cluster_id` puts in one cluster.
+fn cluster_pairs(csv: &str) -> std::collections::BTreeSet<(String, String)> {
+    let mut by: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for line in csv.lines().skip(1) {
+        let (id, c) = line.split_once(',').unwrap();
+        by.entry(c.to_string()).or_default().push(id.to_string());
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for mut ids in by.into_values() {
+        ids.sort();
+        for i in 0..ids.len() {
+            for j in i + 1..ids.len() {
+                out.insert((ids[i].clone(), ids[j].clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn people_are_generated_deduplicated_and_linked_from_the_command_line() {
+    let dir = honbu_testkit::temp_dir("linkage");
+    let p = |name: &str| dir.path().join(name).display().to_string();
+    // One file with duplicates, and its truth.
+    let (code, list, err) = honbu(
+        "",
+        &[
+            "people",
+            "generate",
+            "--count",
+            "3000",
+            "--seed",
+            "4",
+            "--truth",
+            &p("truth.csv"),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(list.starts_with("id,given_name,family_name,full_name,native_name,date_of_birth"));
+    assert_eq!(list.lines().count(), 3001);
+    std::fs::write(p("list.csv"), &list).unwrap();
+    let (code, again, _) = honbu(
+        "",
+        &["people", "generate", "--count", "3000", "--seed", "4"],
+        "",
+    );
+    assert_eq!(
+        (code, again == list),
+        (0, true),
+        "seeded: the same file again"
+    );
+    let (code, out, err) = honbu("", &["dedupe", &p("list.csv")], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("id,cluster_id\n"));
+    assert_eq!(out.lines().count(), 3001);
+    let found = cluster_pairs(&out);
+    let truth = cluster_pairs(&std::fs::read_to_string(p("truth.csv")).unwrap());
+    let right = found.intersection(&truth).count();
+    assert!(
+        right as f64 > 0.95 * found.len() as f64,
+        "precision: {right} of {}",
+        found.len()
+    );
+    assert!(
+        right as f64 > 0.9 * truth.len() as f64,
+        "recall: {right} of {}",
+        truth.len()
+    );
+
+    // A register and a list, linked one-to-one.
+    let (code, register, err) = honbu(
+        "",
+        &[
+            "people",
+            "generate",
+            "--count",
+            "2000",
+            "--list",
+            "1500",
+            "--list-file",
+            &p("incoming.csv"),
+            "--truth",
+            &p("link-truth.csv"),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(p("register.csv"), &register).unwrap();
+    let (code, out, err) = honbu("", &["link", &p("incoming.csv"), &p("register.csv")], "");
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("left_id,right_id,probability"));
+    let truth: std::collections::BTreeMap<String, String> =
+        std::fs::read_to_string(p("link-truth.csv"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let (a, b) = l.split_once(',').unwrap();
+                (a.to_string(), b.to_string())
+            })
+            .collect();
+    let (mut lefts, mut rights, mut right, mut n) = (
+        std::collections::BTreeSet::new(),
+        std::collections::BTreeSet::new(),
+        0,
+        0,
+    );
+    for l in lines {
+        let f: Vec<&str> = l.split(',').collect();
+        assert!(
+            lefts.insert(f[0].to_string()) && rights.insert(f[1].to_string()),
+            "one-to-one: {l}"
+        );
+        assert!(f[2].parse::<f64>().unwrap() >= 0.9);
+        n += 1;
+        if truth[f[0]] == truth[f[1]] {
+            right += 1;
+        }
+    }
+    assert!(n > 1000 && right as f64 > 0.97 * n as f64, "{right} of {n}");
+}
+
+#[test]
+fn link_reads_the_febrl_columns() {
+    let dir = honbu_testkit::temp_dir("febrl");
+    let a = dir.path().join("a.csv");
+    let b = dir.path().join("b.csv");
+    let header = "rec_id,given_name,surname,street_number,address_1,address_2,suburb,postcode,state,date_of_birth,soc_sec_id\n";
+    let left = [
+        "rec-1-org,michaela,neumann,8,stanley street,miami,winston hills,4223,nsw,19151111,5304218",
+        "rec-2-org,courtney,painter,12,pinkerton circuit,bega flats,richlands,4560,vic,19161214,4066625",
+        "rec-3-org,charles,green,38,salkauskas crescent,kela,dapto,4566,nsw,19480930,4365168",
+        "rec-4-org,vanessa,parr,905,macquoid place,broadbridge manor,south grafton,2135,sa,19951119,9239102",
+        "rec-5-org,mikayla,malloney,37,randwick road,avalind,hoppers crossing,4552,vic,19860208,7207688",
+    ];
+    let right = [
+        "rec-1-dup-0,michaela,neumann,8,stanley street,miami,winston hills,4223,nsw,19151111,5304218",
+        "rec-2-dup-0,courtney,paintr,12,pinkerton circuit,bega flats,richlands,4560,vic,19161214,4066625",
+        "rec-3-dup-0,green,charles,38,salkauskas cr,kela,dapto,4566,nsw,19480930,4365168",
+        "rec-9-org,liam,healy,16,leichhardt street,,bellbird,2326,nsw,19700613,1002383",
+        "rec-8-org,jessica,nguyen,4,broughton street,,kaleen,2617,act,19820302,8827361",
+    ];
+    std::fs::write(&a, format!("{header}{}\n", left.join("\n"))).unwrap();
+    std::fs::write(&b, format!("{header}{}\n", right.join("\n"))).unwrap();
+    let (code, out, err) = honbu("", &["link", a.to_str().unwrap(), b.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{err}");
+    let pairs: Vec<(String, String)> = out
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[1].to_string())
+        })
+        .collect();
+    for (x, y) in [
+        ("rec-1-org", "rec-1-dup-0"),
+        ("rec-2-org", "rec-2-dup-0"),
+        ("rec-3-org", "rec-3-dup-0"),
+    ] {
+        assert!(
+            pairs.contains(&(x.to_string(), y.to_string())),
+            "{x} {y}: {out}"
+        );
+    }
+    assert_eq!(pairs.len(), 3, "{out}");
+}
+
+#[test]
+fn bad_lists_are_refused_naming_the_file_line_and_field() {
+    let dir = honbu_testkit::temp_dir("badlists");
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let good = write("good.csv", "id,given_name,family_name\n1,Taro,Tanaka\n");
+    let cases = [
+        (
+            "no-id.csv",
+            "name,date_of_birth\nTaro Tanaka,1970-01-01\n",
+            vec!["no-id.csv", "line 1", "no id column"],
+        ),
+        (
+            "short-row.csv",
+            "id,given_name,family_name,date_of_birth\n1,Taro,Tanaka,1970-01-01\n2,Jiro,Tanaka\n",
+            vec![
+                "short-row.csv",
+                "line 3",
+                "date_of_birth",
+                "3 fields where the header has 4",
+            ],
+        ),
+        (
+            "long-row.csv",
+            "id,given_name\n1,Taro,Tanaka\n",
+            vec!["long-row.csv", "line 2", "3 fields where the header has 2"],
+        ),
+        (
+            "empty-id.csv",
+            "id,given_name\n,Taro\n",
+            vec!["empty-id.csv", "line 2", "field id is empty"],
+        ),
+        (
+            "twice.csv",
+            "id,given_name\n7,Taro\n7,Jiro\n",
+            vec!["twice.csv", "line 3", "field id", "already used"],
+        ),
+    ];
+    for (name, text, expect) in cases {
+        let path = write(name, text);
+        for args in [
+            vec!["dedupe", path.as_str()],
+            vec!["link", path.as_str(), good.as_str()],
+        ] {
+            let (code, out, err) = honbu("", &args, "");
+            assert_ne!(code, 0, "{name}: {out}");
+            assert!(!err.contains("panicked"), "{err}");
+            for e in &expect {
+                assert!(err.contains(e), "{name}: `{e}` in {err}");
+            }
+        }
+    }
+    let (code, _, err) = honbu("", &["dedupe", "/nonexistent/list.csv"], "");
+    assert_ne!(code, 0);
+    assert!(err.contains("/nonexistent/list.csv"), "{err}");
+    // --id names a column that is not there.
+    let (code, _, err) = honbu("", &["dedupe", &good, "--id", "rec_id"], "");
+    assert_ne!(code, 0);
+    assert!(err.contains("line 1") && err.contains("rec_id"), "{err}");
+}
