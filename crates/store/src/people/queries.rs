@@ -242,12 +242,44 @@ pub fn person(c: &mut dyn Conn, p: &Principal, person: PersonId, at: At) -> Resu
     let incident = s.incident;
     let erased = s.erased_at.is_some();
     let view = views(c, p, incident, vec![s])?.remove(0);
+    let reports = report_views(c, p, incident, at, Some(person), erased)?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    Ok(Some(PersonRecord {
+        person: view,
+        reports,
+    }))
+}
+
+/// The reports of one person (`Some`) or of the whole incident, newest
+/// first, as viewer `p` may see them at `at` (notes only for those who may
+/// read personal data, and none of a person erased: `erased` for one
+/// person; for the incident, the notes of erased people are gone anyway).
+fn report_views(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    at: At,
+    person: Option<PersonId>,
+    erased: bool,
+) -> Result<Vec<(PersonId, StatusReportView)>> {
     let reports = at.rows(&REPORTS);
     let settlements = at.rows(&SETTLEMENTS);
-    let settled: Vec<PersonReportId> = c
+    let (cond, param) = match person {
+        Some(x) => ("r.person_id = $1", t(x)),
+        None => ("r.incident_id = $1", t(incident)),
+    };
+    // Settlements name their person, not the incident: people are never
+    // removed from the register, so its rows name every person ever recorded.
+    let settled_cond = match person {
+        Some(_) => "r.person_id = $1",
+        None => "r.person_id IN (SELECT id FROM persons WHERE incident_id = $1)",
+    };
+    let settled: std::collections::HashSet<PersonReportId> = c
         .query(
-            &format!("SELECT report_id FROM {settlements} s WHERE s.person_id = $1"),
-            &[t(person)],
+            &format!("SELECT r.report_id FROM {settlements} r WHERE {settled_cond}"),
+            std::slice::from_ref(&param),
         )?
         .iter()
         .map(|r| r.parse(0))
@@ -255,10 +287,10 @@ pub fn person(c: &mut dyn Conn, p: &Principal, person: PersonId, at: At) -> Resu
     let rows = c.query(
         &format!(
             "SELECT r.id, r.status, r.reported_at, r.source_id, r.source_name, r.source_kind, r.reliability, r.credibility, \
-             r.outcome, r.reason, r.note, r.hq_id, r.recorded_at, u.display_name \
-             FROM {reports} r LEFT JOIN users u ON u.id = r.recorded_by WHERE r.person_id = $1 ORDER BY r.seq DESC"
+             r.outcome, r.reason, r.note, r.hq_id, r.recorded_at, u.display_name, r.person_id \
+             FROM {reports} r LEFT JOIN users u ON u.id = r.recorded_by WHERE {cond} ORDER BY r.seq DESC"
         ),
-        &[t(person)],
+        &[param],
     )?;
     let personal = may_read_personal(p, incident) && !erased;
     let notes: Vec<String> = rows
@@ -274,31 +306,49 @@ pub fn person(c: &mut dyn Conn, p: &Principal, person: PersonId, at: At) -> Resu
     for r in &rows {
         let id: PersonReportId = r.parse(0)?;
         let reason = r.opt_text(9)?.unwrap_or_default();
-        out.push(StatusReportView {
-            id,
-            status: r.vocab(1, PersonStatus::parse)?,
-            reported_at: r.time(2)?,
-            source: r.opt_parse(3)?,
-            source_name: r.text(4)?,
-            source_kind: r.opt_text(5)?.map(|k| SourceKind::parse("source_kind", &k)).transpose()?,
-            reliability: r.vocab(6, Reliability::parse)?,
-            credibility: r.vocab(7, Credibility::parse)?,
-            outcome: match r.text(8)?.as_str() {
-                "holds" => Outcome::Holds,
-                "review" => Outcome::Review { reason },
-                _ => Outcome::Noted { reason },
+        out.push((
+            r.parse(14)?,
+            StatusReportView {
+                id,
+                status: r.vocab(1, PersonStatus::parse)?,
+                reported_at: r.time(2)?,
+                source: r.opt_parse(3)?,
+                source_name: r.text(4)?,
+                source_kind: r.opt_text(5)?.map(|k| SourceKind::parse("source_kind", &k)).transpose()?,
+                reliability: r.vocab(6, Reliability::parse)?,
+                credibility: r.vocab(7, Credibility::parse)?,
+                outcome: match r.text(8)?.as_str() {
+                    "holds" => Outcome::Holds,
+                    "review" => Outcome::Review { reason },
+                    _ => Outcome::Noted { reason },
+                },
+                note: r.opt_text(10)?.and_then(|d| kept.get(&d).cloned()),
+                hq: r.parse(11)?,
+                recorded_at: r.time(12)?,
+                recorded_by: r.opt_text(13)?,
+                settled: settled.contains(&id),
             },
-            note: r.opt_text(10)?.and_then(|d| kept.get(&d).cloned()),
-            hq: r.parse(11)?,
-            recorded_at: r.time(12)?,
-            recorded_by: r.opt_text(13)?,
-            settled: settled.contains(&id),
-        });
+        ));
     }
-    Ok(Some(PersonRecord {
-        person: view,
-        reports: out,
-    }))
+    Ok(out)
+}
+
+/// Every report of the incident's people at `at`, by person, newest first,
+/// as viewer `p` may see them (for exports).
+pub fn reports_by_person(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    at: At,
+) -> Result<HashMap<PersonId, Vec<StatusReportView>>> {
+    let mut out: HashMap<PersonId, Vec<StatusReportView>> = HashMap::new();
+    if !p.can_see_incident(incident) {
+        return Ok(out);
+    }
+    for (person, r) in report_views(c, p, incident, at, None, false)? {
+        out.entry(person).or_default().push(r);
+    }
+    Ok(out)
 }
 
 /// How many of the incident's people are not yet accounted for are listed

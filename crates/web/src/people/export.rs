@@ -12,6 +12,7 @@ use axum::response::Response;
 use honbu_domain::ids::*;
 use honbu_domain::people::PersonView;
 use honbu_domain::time::{Timestamp, Zone};
+use honbu_formats::pfif;
 use honbu_store::people::{self, PersonFilter};
 use honbu_store::rules::MAX_LIMIT;
 
@@ -123,5 +124,116 @@ pub async fn persons_csv(
         csv.finish(),
         "text/csv; charset=utf-8",
         &file_name(id, "persons", at, "csv"),
+    ))
+}
+
+/// A person's PFIF record: their names and details as the caller may read
+/// them (their number alone otherwise), what PFIF has no field for (role,
+/// nationalities, employer) in the description, and each status report as
+/// a note (our statuses as PFIF's, with the word PFIF lacks in the text).
+fn pfif_person(p: &PersonView, reports: &[honbu_domain::people::StatusReportView], source: &str) -> pfif::Person {
+    let id = format!("{PFIF_DOMAIN}/person.{}", p.id);
+    let d = p.details.clone().unwrap_or_default();
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    let mut alternate: Vec<String> = d.other_names.clone();
+    if !d.native_name.is_empty() {
+        alternate.insert(0, d.native_name.clone());
+    }
+    let full = match &p.details {
+        Some(d) => d.display_name(),
+        None => format!("P-{}", p.number),
+    };
+    let mut description = vec![format!("honbu P-{}; role: {}", p.number, p.role)];
+    if !p.nationalities.is_empty() {
+        description.push(format!("nationalities: {}", p.nationalities.join(", ")));
+    }
+    if let Some(e) = &p.employer {
+        description.push(format!("employer: {e}"));
+    }
+    let notes = reports
+        .iter()
+        .rev()
+        .map(|r| {
+            let (status, word) = pfif::note_status_for(r.status.as_str()).unzip();
+            let mut text = vec![format!("status: {}", r.status)];
+            if let Some(w) = word.filter(|w| !w.is_empty()) {
+                text.push(w.to_string());
+            }
+            match &r.outcome {
+                honbu_domain::people::Outcome::Holds => {}
+                honbu_domain::people::Outcome::Noted { reason } => text.push(format!("kept as history: {reason}")),
+                honbu_domain::people::Outcome::Review { reason } => text.push(format!("in review: {reason}")),
+            }
+            text.push(format!("source {} ({}{})", r.source_name, r.reliability, r.credibility));
+            if let Some(n) = &r.note {
+                text.push(n.clone());
+            }
+            pfif::Note {
+                note_record_id: format!("{PFIF_DOMAIN}/note.{}", r.id),
+                person_record_id: id.clone(),
+                entry_date: Some(r.recorded_at),
+                author_name: Some(r.source_name.clone()),
+                source_date: Some(r.reported_at),
+                // Only a report that holds says where the person stands.
+                status: if r.outcome == honbu_domain::people::Outcome::Holds { status } else { None },
+                text: Some(text.join(". ")),
+                ..Default::default()
+            }
+        })
+        .collect();
+    pfif::Person {
+        person_record_id: id,
+        entry_date: Some(p.recorded_at),
+        source_name: Some(source.to_string()),
+        source_date: Some(p.recorded_at),
+        full_name: vec![full],
+        given_name: some(&d.given_name),
+        family_name: some(&d.family_name),
+        alternate_names: alternate,
+        description: Some(description.join("; ")),
+        sex: d.sex.and_then(|s| match s {
+            honbu_domain::vocab::Sex::Female => Some(pfif::Sex::Female),
+            honbu_domain::vocab::Sex::Male => Some(pfif::Sex::Male),
+            honbu_domain::vocab::Sex::Other => Some(pfif::Sex::Other),
+            honbu_domain::vocab::Sex::Unknown => None,
+        }),
+        date_of_birth: d.date_of_birth.and_then(|b| pfif::DateOfBirth::parse(&b.to_string())),
+        age: d.age.map(|a| a.to_string()),
+        notes,
+        ..Default::default()
+    }
+}
+
+/// The domain of the record ids honbu writes (`honbu/person.<id>`).
+const PFIF_DOMAIN: &str = "honbu";
+
+/// The register as PFIF 1.4 (persons with their notes), with `at` as it
+/// stood then; what each caller may read, as for the CSV.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/persons.pfif", tag = "people", params(("id" = uuid::Uuid, Path), AtParam),
+    responses((status = 200, content_type = "application/xml", body = String), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn persons_pfif(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiQuery(q): ApiQuery<AtParam>,
+) -> Result<Response, ApiError> {
+    let at = q.time()?;
+    let (all, _) = register(&s, v.clone(), id, at).await?;
+    let (reports, title) = in_incident_at(&s, v, id, at, move |c, p, m| {
+        let title = honbu_store::incidents::incident(c, p, id, m.at)?
+            .map(|i| i.title)
+            .unwrap_or_default();
+        Ok((people::reports_by_person(c, p, id, m.at)?, title))
+    })
+    .await?;
+    let source = format!("honbu: {title}");
+    let persons: Vec<pfif::Person> = all
+        .iter()
+        .map(|p| pfif_person(p, reports.get(&p.id).map_or(&[][..], Vec::as_slice), &source))
+        .collect();
+    Ok(download(
+        pfif::write_pfif14(&persons, &[]),
+        "application/xml; charset=utf-8",
+        &file_name(id, "persons", at, "pfif.xml"),
     ))
 }

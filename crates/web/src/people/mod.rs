@@ -30,6 +30,7 @@ pub(crate) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     r.routes(routes!(api::list_persons, api::record_person))
         .routes(routes!(api::accountability))
         .routes(routes!(export::persons_csv))
+        .routes(routes!(export::persons_pfif))
         .routes(routes!(api::get_person, api::amend_person))
         .routes(routes!(api::report_status))
         .routes(routes!(api::settle_status))

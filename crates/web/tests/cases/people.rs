@@ -269,3 +269,41 @@ async fn the_register_exports_as_csv_with_what_each_viewer_may_read() {
     let (s, _) = csv(w.stranger_token.clone()).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+/// The register as PFIF 1.4 reads back as PFIF: each person with a note per
+/// report, our statuses as PFIF's with the word PFIF lacks in the text; a
+/// reader gets people by number only; a stranger 404.
+#[tokio::test]
+async fn the_register_exports_as_pfif_that_reads_back() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let list = format!("/api/v1/incidents/{}/persons", w.incident);
+    let id = app.post_json(&list, &w.officer_token, yamada()).await["id"].as_str().unwrap().to_string();
+    app.post_json(&format!("/api/v1/persons/{id}/reports"), &w.officer_token, json!({"status": "hostage", "credibility": 2, "note": "seen at the window"})).await;
+    let get = |token: String| {
+        let (app, list) = (&app, list.clone());
+        async move {
+            let r = app.client.get(app.url(&format!("{list}.pfif"))).bearer_auth(token).send().await.unwrap();
+            (r.status(), r.bytes().await.unwrap().to_vec())
+        }
+    };
+    let (s, xml) = get(w.officer_token.clone()).await;
+    assert_eq!(s, StatusCode::OK);
+    let doc = honbu_formats::pfif::read_pfif(&xml, &Default::default()).unwrap();
+    assert!(doc.is_clean(), "{:?}", doc.problems);
+    assert_eq!(doc.persons.len(), 1);
+    let p = &doc.persons[0];
+    assert_eq!((p.family_name.as_deref(), p.given_name.as_deref()), (Some("Yamada"), Some("Taro")));
+    assert!(p.alternate_names.contains(&"山田 太郎".to_string()));
+    assert!(p.description.as_deref().unwrap_or("").contains("nationalities: JP"));
+    let note = p.status_note().unwrap();
+    assert_eq!(note.status, Some(honbu_formats::pfif::NoteStatus::BelievedMissing));
+    let text = note.text.as_deref().unwrap_or("");
+    assert!(text.contains("held hostage / detained") && text.contains("seen at the window"), "{text}");
+    let (_, xml) = get(w.reader_token.clone()).await;
+    let doc = honbu_formats::pfif::read_pfif(&xml, &Default::default()).unwrap();
+    assert_eq!(doc.persons[0].full_name, ["P-1"]);
+    assert!(!String::from_utf8_lossy(&xml).contains("Yamada"));
+    let (s, _) = get(w.stranger_token.clone()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
