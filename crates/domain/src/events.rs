@@ -313,6 +313,36 @@ pub enum Body {
         report: PersonReportId,
         reason: String,
     },
+    /// A list of people (CSV or PFIF) from a source, imported as it came:
+    /// its digest and counts here, each record's row kept as personal data
+    /// and matched (`ListRecordMatched`).
+    ListImported {
+        list: ListId,
+        source: SourceId,
+        source_name: String,
+        format: String,
+        /// SHA-256 of the file as received: the same file is imported once.
+        sha256: String,
+        rows: u32,
+        refused: u32,
+    },
+    /// What the engine made of one record of a list: linked to a person of
+    /// the register (sure), a new person (no one like them), or in review
+    /// beside the candidates it could be. The row itself is personal data,
+    /// named by `data`, kept for its person (or, in review, for the record).
+    ListRecordMatched {
+        list: ListId,
+        record: ListRecordId,
+        line: u32,
+        outcome: MatchOutcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        person: Option<PersonId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        probability: Option<f64>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        candidates: Vec<crate::people::Candidate>,
+        data: String,
+    },
     /// A person's personal data was erased (on request, or when its time
     /// was up): the rows are gone; the record of the incident keeps the
     /// person's number, role and statuses.
@@ -406,6 +436,8 @@ impl Body {
             Body::PersonStatusReported { .. } => "person_status_reported",
             Body::PersonStatusSettled { .. } => "person_status_settled",
             Body::PersonalDataErased { .. } => "personal_data_erased",
+            Body::ListImported { .. } => "list_imported",
+            Body::ListRecordMatched { .. } => "list_record_matched",
         }
     }
 

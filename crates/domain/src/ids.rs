@@ -44,5 +44,7 @@ id_type!(
     TokenId,
     AttachmentId,
     PersonId,
-    PersonReportId
+    PersonReportId,
+    ListId,
+    ListRecordId
 );

@@ -544,6 +544,41 @@ pub struct Accountability {
     pub not_accounted: Vec<PersonView>,
 }
 
+/// A person a record of a list could be, and how likely.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Candidate {
+    pub person: PersonId,
+    pub probability: f64,
+}
+
+/// A row of a list that was not taken, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefusedRow {
+    /// The line of the file (CSV) or of the record's start tag (PFIF).
+    pub line: u32,
+    pub field: String,
+    pub message: String,
+}
+
+/// What importing a list did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportReport {
+    pub list: Option<ListId>,
+    /// The same file from the same source was imported before: nothing new.
+    pub duplicate: bool,
+    pub rows: u32,
+    pub linked: u32,
+    pub review: u32,
+    pub new: u32,
+    pub refused: Vec<RefusedRow>,
+    /// True when nothing was imported because rows were refused (send
+    /// again with `take_good=true` to import the others).
+    pub held: bool,
+}
+
 /// A person as a brief names them: by number and status, never by name
 /// (a brief is kept in the journal, which cannot forget; the page shows
 /// each reader the name, if they may read it and it is not erased).

@@ -242,6 +242,14 @@ impl Sex {
 }
 
 vocab!(
+    /// What the matching engine made of a record of an imported list.
+    MatchOutcome { Linked = "linked", New = "new", Review = "review" }
+);
+impl MatchOutcome {
+    const CATALOGUE: &'static str = "matchoutcome";
+}
+
+vocab!(
     /// Why a person's personal data was erased.
     ErasureBasis { Request = "request", Retention = "retention" }
 );

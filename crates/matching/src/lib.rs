@@ -11,7 +11,7 @@
 
 pub mod block;
 mod compare;
-mod country;
+pub mod country;
 pub mod generate;
 mod model;
 mod record;

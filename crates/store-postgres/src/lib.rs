@@ -281,10 +281,39 @@ impl Backend for Postgres {
     /// A deleted row stays in its table's file until vacuumed and written
     /// over; `VACUUM FULL` writes the table (and its TOAST table and
     /// indexes) anew and removes the old files, so what was erased is gone
-    /// from the table. It holds the table's lock for as long as it takes:
-    /// `personal_data` is small beside the log.
+    /// from the table. It copies over a deleted row that a transaction
+    /// begun before the delete could still see (an autovacuum's ANALYZE, a
+    /// long report), so it first waits, up to 10 s, until every other
+    /// transaction of this database began after the delete; past that it
+    /// says so rather than report a scrub it did not make. It holds the
+    /// table's lock for as long as it takes: `personal_data` is small
+    /// beside the log.
     fn scrub(&self, tables: &[&str]) -> Result<()> {
         let mut client = Client::connect(&self.url, NoTls).map_err(db_err)?;
+        let now: i64 = client
+            .query_one("SELECT txid_current()", &[])
+            .map_err(db_err)?
+            .get(0);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let older: i64 = client
+                .query_one(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() \
+                     AND backend_xmin IS NOT NULL AND age(backend_xmin) > age((($1::bigint) % 4294967296)::text::xid)",
+                    &[&now],
+                )
+                .map_err(db_err)?
+                .get(0);
+            if older == 0 {
+                break;
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(StoreError::db(format!(
+                    "{older} transaction(s) begun before the erasure still run: the erased rows stay in the table's file until they end and it is scrubbed again"
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         for t in tables {
             if !t.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
                 return Err(StoreError::db(format!("not a table name: {t}")));

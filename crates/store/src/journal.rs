@@ -522,7 +522,7 @@ fn walk(
                         });
                     }
                 }
-                if files && r[4].text().starts_with("person") {
+                if files && (r[4].text().starts_with("person") || r[4].text() == "list_record_matched") {
                     note_personal(seq, r[5].text(), &mut named, &mut erased);
                 }
                 prev.clear();
@@ -614,6 +614,9 @@ fn note_personal(
             note: Some(n),
             ..
         }) => name(person, Kind::Note, &n),
+        Ok(Body::ListRecordMatched {
+            record, person, data, ..
+        }) => name(person.unwrap_or(honbu_domain::ids::PersonId(record.0)), Kind::Record, &data),
         Ok(Body::PersonalDataErased { person, .. }) => {
             erased.insert(person, seq);
         }

@@ -63,7 +63,9 @@ impl Projector {
             | Body::PersonAmended { .. }
             | Body::PersonStatusReported { .. }
             | Body::PersonStatusSettled { .. }
-            | Body::PersonalDataErased { .. } => self.people.apply(c, ev),
+            | Body::PersonalDataErased { .. }
+            | Body::ListImported { .. }
+            | Body::ListRecordMatched { .. } => self.people.apply(c, ev),
         }
     }
 }

@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (11, V11),
     (12, V12),
     (13, V13),
+    (14, V14),
 ];
 
 /// Migrations after which the read models are replayed from the journal
@@ -807,6 +808,42 @@ CREATE TABLE person_settlements (
 CREATE INDEX person_settlements_by_person ON person_settlements (person_id, seq);
 "#;
 
+/// Lists of people imported from a source (`lists`, rows only added) and
+/// what the engine made of each of their records (`list_records`): the
+/// person linked or created, or the candidates in review; the row itself is
+/// personal data (`personal_data`, kind `record`), named by `data`.
+const V14: &str = r#"
+CREATE TABLE lists (
+    id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    source_name TEXT NOT NULL,
+    format TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    rows BIGINT NOT NULL,
+    refused BIGINT NOT NULL,
+    imported_at TEXT NOT NULL,
+    imported_by TEXT,
+    seq BIGINT NOT NULL
+);
+CREATE INDEX lists_by_incident ON lists (incident_id, sha256);
+CREATE TABLE list_records (
+    id TEXT PRIMARY KEY,
+    list_id TEXT NOT NULL,
+    incident_id TEXT NOT NULL,
+    line BIGINT NOT NULL,
+    outcome TEXT NOT NULL,
+    person_id TEXT,
+    probability DOUBLE PRECISION,
+    candidates TEXT NOT NULL,
+    data TEXT NOT NULL,
+    seq BIGINT NOT NULL
+);
+CREATE INDEX list_records_by_list ON list_records (list_id, line);
+CREATE INDEX list_records_by_incident ON list_records (incident_id, outcome, seq);
+CREATE INDEX list_records_by_person ON list_records (person_id);
+"#;
+
 /// Tables that are projections of the journal, in the order a rebuild
 /// empties them. Not listed: the journal itself, its head, the migrations
 /// record, sessions (operational state that a rebuild signs out),
@@ -836,6 +873,8 @@ pub const READ_MODELS: &[&str] = &[
     "persons",
     "person_reports",
     "person_settlements",
+    "lists",
+    "list_records",
     // The versions kept of rows that changed (see `versions.rs`).
     "incidents_history",
     "hqs_history",

@@ -23,6 +23,8 @@ pub enum Kind {
     Details,
     /// A status report's note.
     Note,
+    /// A row of an imported list, as its source spelled it.
+    Record,
 }
 
 impl Kind {
@@ -30,6 +32,7 @@ impl Kind {
         match self {
             Kind::Details => "details",
             Kind::Note => "note",
+            Kind::Record => "record",
         }
     }
 }

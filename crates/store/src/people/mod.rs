@@ -20,9 +20,12 @@ pub(crate) const PERSONS: Table = Table::versioned(
 );
 pub(crate) const REPORTS: Table = Table::appended("person_reports", "seq");
 pub(crate) const SETTLEMENTS: Table = Table::appended("person_settlements", "seq");
+pub(crate) const LISTS: Table = Table::appended("lists", "seq");
+pub(crate) const LIST_RECORDS: Table = Table::appended("list_records", "seq");
 
 mod commands;
 pub mod data;
+pub mod lists;
 mod project;
 mod queries;
 

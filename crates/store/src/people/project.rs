@@ -144,6 +144,37 @@ impl Projection {
                     &[t(person), t(report), reason.as_str().into(), at, actor, seq],
                 )?;
             }
+            Body::ListImported {
+                list,
+                source,
+                source_name,
+                format,
+                sha256,
+                rows,
+                refused,
+            } => {
+                c.exec(
+                    "INSERT INTO lists (id, incident_id, source_id, source_name, format, sha256, rows, refused, imported_at, imported_by, seq) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    &[t(list), incident, t(source), source_name.as_str().into(), format.as_str().into(), sha256.as_str().into(), Value::Int(i64::from(*rows)), Value::Int(i64::from(*refused)), at, actor, seq],
+                )?;
+            }
+            Body::ListRecordMatched {
+                list,
+                record,
+                line,
+                outcome,
+                person,
+                probability,
+                candidates,
+                data,
+            } => {
+                c.exec(
+                    "INSERT INTO list_records (id, list_id, incident_id, line, outcome, person_id, probability, candidates, data, seq) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    &[t(record), t(list), incident, Value::Int(i64::from(*line)), t(outcome), Value::from(person.map(t)), probability.map(Value::Real).unwrap_or(Value::Null), json(candidates)?, data.as_str().into(), seq],
+                )?;
+            }
             Body::PersonalDataErased { person, .. } => {
                 versions::update(
                     c,

@@ -102,6 +102,8 @@ macro_rules! contract_tests {
             journal_verify_names_personal_data_changed_or_missing_without_erasure,
             the_accountability_board_counts_people_and_lists_the_unaccounted_oldest_first,
             briefs_and_sitreps_count_the_people_and_the_journal_keeps_no_name,
+            a_list_is_matched_to_the_register_linking_creating_and_queueing_for_review,
+            pfif_documents_from_person_finder_are_imported_as_their_sources_say,
             // moments
             every_page_as_of_any_moment_equals_the_journal_replayed_to_it,
             a_changed_row_reads_as_it_was_before_the_change,

@@ -485,3 +485,116 @@ pub fn briefs_and_sitreps_count_the_people_and_the_journal_keeps_no_name(store: 
         assert!(!payload.contains(name), "{name} in the journal");
     }
 }
+
+fn import(
+    w: &World,
+    who: &str,
+    source: SourceId,
+    format: people::lists::Format,
+    bytes: &[u8],
+    take_good: bool,
+) -> honbu_store::Result<honbu_domain::people::ImportReport> {
+    let read = match format {
+        people::lists::Format::Csv => people::lists::read_csv(bytes, PersonRoleVocab::Hostage, 2026),
+        people::lists::Format::Pfif => people::lists::read_pfif(bytes, PersonRoleVocab::Hostage, 2026),
+    }
+    .map_err(StoreError::Invalid)?;
+    let (inc, key, bytes) = (w.incident, w.store.key().clone(), bytes.to_vec());
+    run(&w.store, who, t0() + Duration::hours(5), |c, ctx| {
+        people::lists::import_list(c, ctx, &key, inc, source, format, &bytes, read, take_good)
+    })
+}
+
+use honbu_domain::vocab::PersonRole as PersonRoleVocab;
+
+/// A list from a source: a sure match is linked to the person, someone new
+/// becomes a person, a close one waits in review beside the candidate; a
+/// broken row is named by line and field and holds the whole list back
+/// unless the officer takes the good rows; the same file again creates
+/// nothing; what the list says of a status is that source's report; the
+/// rows are personal data, erased with their person.
+pub fn a_list_is_matched_to_the_register_linking_creating_and_queueing_for_review(store: &Store) {
+    let w = world(store);
+    let gov = source(&w, "Peruvian government list", "host_government", "B");
+    let yamada_id = record(&w, "officer", t0(), yamada()).unwrap();
+    let suzuki = record(&w, "officer", t0(), NewPerson {
+        family_name: Some("Suzuki".into()), given_name: Some("Ichiro".into()), date_of_birth: Some("1960-01-01".into()),
+        nationalities: vec!["JP".into()], role: "hostage".into(), ..Default::default()
+    }).unwrap();
+    let csv = "name,date_of_birth,nationality,passport,status,company\n\
+        \"YAMADA, Tarou\",1948-03-14,Japanese,TK1234567,released,Nikko Trading\n\
+        \"GARCIA LOPEZ, Maria\",1970-05-02,Peru,,hostage,\n\
+        \"BROKEN, Row\",1970-13-40,PE,,,\n\
+        \"SUZUKI Ichirou\",1975,JPN,,,\n";
+    let before = seq(store);
+    let held = import(&w, "officer", gov, people::lists::Format::Csv, csv.as_bytes(), false).unwrap();
+    assert!(held.held && held.list.is_none(), "{held:?}");
+    assert_eq!(held.refused.len(), 1);
+    assert_eq!((held.refused[0].line, held.refused[0].field.as_str()), (4, "date_of_birth"));
+    assert_eq!(seq(store), before, "nothing written while a row is refused");
+    let r = import(&w, "officer", gov, people::lists::Format::Csv, csv.as_bytes(), true).unwrap();
+    assert_eq!((r.linked, r.new, r.review, r.refused.len()), (1, 1, 1, 1), "{r:?}");
+    // Yamada linked and released by the government's report; García new and held.
+    let y = person_as(&w, "officer", yamada_id).unwrap();
+    assert_eq!(y.person.status, PersonStatusVocab::Released);
+    assert_eq!(y.reports[0].source_name, "Peruvian government list");
+    let officer = principal(store, "officer");
+    let inc = w.incident;
+    let (o2, q) = (officer.clone(), inc);
+    let all = store.read_blocking(move |c| people::persons(c, &o2, q, At::Now, &PersonFilter::default(), 100, 0)).unwrap();
+    assert_eq!(all.total, 3);
+    let garcia = all.items.iter().find(|p| p.details.as_ref().is_some_and(|d| d.family_name == "GARCIA LOPEZ")).unwrap();
+    assert_eq!((garcia.status, garcia.nationalities.clone()), (PersonStatusVocab::Hostage, vec!["PE".to_string()]));
+    // Suzuki Ichirou, born fifteen years after Suzuki Ichiro: a namesake or
+    // a wrong date, for an officer to say; in review beside him.
+    let (o3, q) = (officer.clone(), inc);
+    let queue = store.read_blocking(move |c| people::lists::review_queue(c, &o3, q, At::Now)).unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].line, 5);
+    assert_eq!(queue[0].candidates[0].person.id, suzuki);
+    assert_eq!(queue[0].row.as_ref().unwrap().given_name, "Ichirou");
+    // The same file again: nothing new.
+    let at = seq(store);
+    let again = import(&w, "officer", gov, people::lists::Format::Csv, csv.as_bytes(), true).unwrap();
+    assert!(again.duplicate && again.list == r.list);
+    assert_eq!(seq(store), at);
+    // A stranger imports nothing; a reader neither.
+    assert!(matches!(import(&w, "stranger", gov, people::lists::Format::Csv, b"name\nX Y\n", true), Err(StoreError::NotFound)));
+    assert!(matches!(import(&w, "reader", gov, people::lists::Format::Csv, b"name\nX Y\n", true), Err(StoreError::Forbidden(_))));
+    // Yamada's erasure takes the list's row of him too; the journal still verifies.
+    let rows = run(store, "officer", t0() + Duration::hours(6), |c, ctx| {
+        people::erase_person(c, ctx, yamada_id, &ErasePerson { basis: "request".into(), reason: "asked".into() })
+    })
+    .unwrap();
+    assert_eq!(rows, 2, "his details and the list's row");
+    let v = store.verify_blocking(&mut |_, _| {}).unwrap();
+    assert!(matches!(v, Verdict::Intact { .. }), "{v:?}");
+}
+
+/// Person Finder's own PFIF documents: 1.4 taken (its latest note's status,
+/// not the backdated one), a document with a bad record held back, its
+/// good record taken when asked; a notes-only document refused by record.
+pub fn pfif_documents_from_person_finder_are_imported_as_their_sources_say(store: &Store) {
+    let w = world(store);
+    let src = source(&w, "Person Finder", "agency", "C");
+    let v14 = include_bytes!("../../../formats/testdata/pfif/test.pfif-1.4.xml");
+    let r = import(&w, "officer", src, people::lists::Format::Pfif, v14, false).unwrap();
+    assert_eq!((r.new, r.refused.len()), (1, 0), "{r:?}");
+    let p = principal(store, "officer");
+    let inc = w.incident;
+    let all = store.read_blocking(move |c| people::persons(c, &p, inc, At::Now, &PersonFilter::default(), 100, 0)).unwrap();
+    let d = all.items[0].details.clone().unwrap();
+    assert_eq!((d.family_name.as_str(), d.given_name.as_str()), ("_test_family_name", "_test_given_name"));
+    // Its status note is 40121, is_note_author: no status of ours; the
+    // backdated believed_missing after it does not hold.
+    assert_eq!(all.items[0].status, PersonStatusVocab::Unknown);
+    let bad = include_bytes!("../../../formats/testdata/pfif/test.pfif-1.2-badrecord.xml");
+    let held = import(&w, "officer", src, people::lists::Format::Pfif, bad, false).unwrap();
+    assert!(held.held);
+    assert!(held.refused[0].message.contains("foo.google.com/person.666"), "{:?}", held.refused);
+    let took = import(&w, "officer", src, people::lists::Format::Pfif, bad, true).unwrap();
+    assert_eq!(took.linked + took.new + took.review, 1);
+    let notes = include_bytes!("../../../formats/testdata/pfif/test.pfif-1.2-note.xml");
+    let n = import(&w, "officer", src, people::lists::Format::Pfif, notes, false).unwrap();
+    assert!(n.held && n.refused.len() == 2, "{n:?}");
+}

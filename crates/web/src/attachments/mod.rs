@@ -26,7 +26,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 /// The routes whose body is a file, as the router names them.
-pub const UPLOAD_ROUTES: &[&str] = &["/api/v1/entries/{entry}/attachments", PAGE_UPLOAD];
+pub const UPLOAD_ROUTES: &[&str] = &[
+    "/api/v1/entries/{entry}/attachments",
+    PAGE_UPLOAD,
+    // A list of people is a file too.
+    "/api/v1/incidents/{id}/lists",
+];
 
 /// The entry page's upload, a page route (session and CSRF header).
 pub const PAGE_UPLOAD: &str = "/entries/{entry}/attachments";

@@ -12,7 +12,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
-use honbu_domain::people::{Accountability, PersonRecord, PersonView};
+use honbu_domain::people::{Accountability, ImportReport, PersonRecord, PersonView};
 use honbu_domain::vocab::PersonStatus;
 use honbu_store::people::{self, PersonFilter, Reported};
 
@@ -217,4 +217,126 @@ pub(crate) async fn erase(
         tracing::error!("personal data erased, but the database files were not scrubbed: {e}");
     }
     Ok(rows)
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportParams {
+    /// The registered source the list comes from: its id or its name.
+    pub source: String,
+    /// Import the good rows even though some are refused (default: a list
+    /// with a refused row imports nothing, and says which).
+    pub take_good: Option<bool>,
+    /// The role of the people a row does not give one for (default other).
+    #[param(value_type = Option<honbu_domain::vocab::PersonRole>)]
+    pub role: Option<String>,
+}
+
+/// A list refused whole: the error, and what each row would have done.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct HeldList {
+    pub error: crate::error::ErrorDetail,
+    pub report: ImportReport,
+}
+
+/// Imports a list of people from a source, as it came: CSV (`text/csv`, a
+/// header naming the columns) or PFIF 1.1–1.4 (`application/xml`). Each row
+/// is matched to the register: linked when the match is sure, a new person
+/// when it matches no one, in review beside its candidates otherwise. A
+/// list with a refused row imports nothing unless `take_good=true`; the
+/// same file from the same source twice creates nothing new.
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/lists", tag = "people", params(("id" = uuid::Uuid, Path), ImportParams),
+    request_body(content = String, content_type = "text/csv", description = "The list as CSV (or PFIF as application/xml)"),
+    responses((status = 201, body = ImportReport), (status = 200, description = "The same file was imported before: nothing new", body = ImportReport),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 422, description = "Rows refused (each by line and field), nothing imported; or the list cannot be read", body = HeldList)))]
+pub async fn import_list(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiQuery(q): ApiQuery<ImportParams>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<axum::response::Response, ApiError> {
+    let ct = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let pfif = ct.contains("xml") || (!ct.contains("csv") && body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<'));
+    let role = match q.role.as_deref().map(str::trim) {
+        None | Some("") => honbu_domain::vocab::PersonRole::Other,
+        Some(r) => honbu_domain::vocab::PersonRole::parse("role", r)?,
+    };
+    let take_good = q.take_good.unwrap_or(false);
+    let source = q.source.trim().to_string();
+    let key = s.store.key().clone();
+    let bytes = body.to_vec();
+    let report = exec(&s, &v, move |c, ctx| {
+        // The source by id, or by its name as registered.
+        let src = match source.parse::<SourceId>() {
+            Ok(sid) => honbu_store::log::source(c, sid)?.map(|x| x.id),
+            Err(_) => honbu_store::log::sources(c)?
+                .into_iter()
+                .find(|x| x.name.eq_ignore_ascii_case(&source))
+                .map(|x| x.id),
+        };
+        // A stranger learns nothing of the incident, not even that a source is wrong.
+        honbu_store::rules::visible_incident(c, ctx, id)?;
+        let src = src.ok_or_else(|| {
+            honbu_domain::FieldError::new("source", format!("no registered source {source:?}: register it first (its kind and reliability grade the list's reports)"))
+        })?;
+        let year = people::lists::this_year(ctx);
+        let (format, read) = if pfif {
+            (people::lists::Format::Pfif, people::lists::read_pfif(&bytes, role, year)?)
+        } else {
+            (people::lists::Format::Csv, people::lists::read_csv(&bytes, role, year)?)
+        };
+        people::lists::import_list(c, ctx, &key, id, src, format, &bytes, read, take_good)
+    })
+    .await?;
+    use axum::response::IntoResponse;
+    if report.held {
+        let message = format!(
+            "{} row(s) refused, nothing imported: correct them, or send again with take_good=true to import the others",
+            report.refused.len()
+        );
+        let detail = crate::error::ErrorDetail {
+            code: "rows_refused",
+            field: Some("body".into()),
+            message,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(HeldList { error: detail, report })).into_response());
+    }
+    let status = if report.duplicate { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, Json(report)).into_response())
+}
+
+/// The lists imported into the incident, newest first, with what became of
+/// their rows; with `at`, as they stood then.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/lists", tag = "people", params(("id" = uuid::Uuid, Path), crate::api::AtParam),
+    responses((status = 200, body = Vec<people::lists::ListView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list_lists(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiQuery(q): ApiQuery<crate::api::AtParam>,
+) -> Result<Json<Vec<people::lists::ListView>>, ApiError> {
+    let at = q.time()?;
+    Ok(Json(in_incident_at(&s, v, id, at, move |c, p, m| people::lists::lists(c, p, id, m.at)).await?))
+}
+
+/// The records of imported lists waiting for an officer, each with the
+/// people it could be, oldest first.
+#[utoipa::path(get, path = "/api/v1/incidents/{id}/review", tag = "people", params(("id" = uuid::Uuid, Path), crate::api::AtParam),
+    responses((status = 200, body = Vec<people::lists::ReviewItem>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn review_queue(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    ApiPath(id): ApiPath<IncidentId>,
+    ApiQuery(q): ApiQuery<crate::api::AtParam>,
+) -> Result<Json<Vec<people::lists::ReviewItem>>, ApiError> {
+    let at = q.time()?;
+    Ok(Json(in_incident_at(&s, v, id, at, move |c, p, m| people::lists::review_queue(c, p, id, m.at)).await?))
 }

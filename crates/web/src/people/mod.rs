@@ -31,6 +31,8 @@ pub(crate) fn api(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(api::accountability))
         .routes(routes!(export::persons_csv))
         .routes(routes!(export::persons_pfif))
+        .routes(routes!(api::import_list, api::list_lists))
+        .routes(routes!(api::review_queue))
         .routes(routes!(api::get_person, api::amend_person))
         .routes(routes!(api::report_status))
         .routes(routes!(api::settle_status))

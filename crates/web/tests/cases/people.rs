@@ -307,3 +307,46 @@ async fn the_register_exports_as_pfif_that_reads_back() {
     let (s, _) = get(w.stranger_token.clone()).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+/// A list through the API: refused rows named by line and field and the
+/// list held; taken with take_good; the same file again creates nothing;
+/// a PFIF document with a DTD refused unread; a stranger 404; an unknown
+/// source named.
+#[tokio::test]
+async fn a_list_is_imported_through_the_api_and_its_bad_rows_named() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    app.post_json("/api/v1/sources", &w.officer_token, json!({"name": "Nikko Trading HR", "kind": "other", "reliability": "B"})).await;
+    let url = |q: &str| format!("/api/v1/incidents/{}/lists?source=Nikko%20Trading%20HR{q}", w.incident);
+    let csv = "family_name,given_name,date_of_birth,nationality,status\nYamada,Taro,1948-03-14,JP,hostage\nSato,Hanako,1951-02-31,JP,\nOkada,Jun,1960,Japanese,released\n";
+    let post = |path: String, token: String, ct: &'static str, body: &'static str| {
+        let app = &app;
+        async move {
+            let r = app.client.post(app.url(&path)).bearer_auth(token).header("content-type", ct).body(body).send().await.unwrap();
+            let status = r.status();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let before = app.journal_seq_excluding_security().await;
+    let (s, b) = post(url(""), w.officer_token.clone(), "text/csv", csv).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!((b["report"]["refused"][0]["line"].as_i64(), b["report"]["refused"][0]["field"].as_str()), (Some(3), Some("date_of_birth")), "{b}");
+    assert_eq!(app.journal_seq_excluding_security().await, before, "nothing imported");
+    let (s, b) = post(url("&take_good=true&role=hostage"), w.officer_token.clone(), "text/csv", csv).await;
+    assert_eq!(s, StatusCode::CREATED, "{b}");
+    assert_eq!((b["new"].as_i64(), b["linked"].as_i64()), (Some(2), Some(0)));
+    let (s, b) = post(url("&take_good=true&role=hostage"), w.officer_token.clone(), "text/csv", csv).await;
+    assert_eq!((s, b["duplicate"].as_bool()), (StatusCode::OK, Some(true)));
+    let board = app.get_json(&format!("/api/v1/incidents/{}/accountability", w.incident), &w.officer_token).await;
+    assert_eq!((board["total"].as_i64(), board["accounted"].as_i64()), (Some(2), Some(1)), "{board}");
+    let lists = app.get_json(&format!("/api/v1/incidents/{}/lists", w.incident), &w.reader_token).await;
+    assert_eq!(lists[0]["new"].as_i64(), Some(2));
+    let xxe = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><pfif:pfif xmlns:pfif=\"http://zesty.ca/pfif/1.4\">&e;</pfif:pfif>";
+    let (s, b) = post(url(""), w.officer_token.clone(), "application/xml", xxe).await;
+    assert_eq!((s, b["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("body")), "{b}");
+    assert!(!b.to_string().contains("root:"), "nothing of the file was read");
+    let (s, _) = post(url(""), w.stranger_token.clone(), "text/csv", csv).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, b) = post(format!("/api/v1/incidents/{}/lists?source=Nobody", w.incident), w.officer_token.clone(), "text/csv", csv).await;
+    assert_eq!((s, b["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("source")));
+}
