@@ -98,6 +98,39 @@ pub fn nationality(field: &str, v: &str) -> std::result::Result<String, FieldErr
     ))
 }
 
+/// A date of birth as lists write it, in ISO form: `YYYY-MM-DD`, `YYYY-MM`
+/// and `YYYY` as they are; `YYYYMMDD`; `DD/MM/YYYY` (or with dots or
+/// dashes), read month first only when the day-first reading cannot be a
+/// date (`03/25/1960`); `YYYY-DD-MM` when the month would be past 12
+/// (`1960-25-03`). Anything else is passed on, for the field's check
+/// to name.
+pub fn iso_date(s: &str) -> String {
+    let s = s.trim();
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    if s.len() == 8 && digits(s) {
+        return format!("{}-{}-{}", &s[0..4], &s[4..6], &s[6..8]);
+    }
+    let parts: Vec<&str> = s.split(['/', '.', '-']).collect();
+    // YYYY-DD-MM where it can only be that (the month is past 12).
+    if let [y, a, b] = parts.as_slice() {
+        if y.len() == 4 && a.len() == 2 && b.len() == 2 && digits(y) && digits(a) && digits(b) {
+            let (a, b) = (a.parse::<u32>().unwrap_or(0), b.parse::<u32>().unwrap_or(0));
+            if a > 12 && (1..=12).contains(&b) {
+                return format!("{y}-{b:02}-{a:02}");
+            }
+            return s.to_string();
+        }
+    }
+    if let [a, b, y] = parts.as_slice() {
+        if y.len() == 4 && digits(a) && digits(b) && digits(y) && a.len() <= 2 && b.len() <= 2 {
+            let (a, b) = (a.parse::<u32>().unwrap_or(0), b.parse::<u32>().unwrap_or(0));
+            let (d, m) = if b > 12 && a <= 12 { (b, a) } else { (a, b) };
+            return format!("{y}-{m:02}-{d:02}");
+        }
+    }
+    s.to_string()
+}
+
 /// "FAMILY, Given", "FAMILY Given" (the family name in capitals, as
 /// consular lists write it) or "Given Family": (family, given).
 fn split_full_name(full: &str) -> (String, String) {
@@ -259,7 +292,7 @@ fn row(
         native_name: one("native_name"),
         other_names: split("other_names"),
         sex,
-        date_of_birth: one("date_of_birth"),
+        date_of_birth: one("date_of_birth").map(|d| iso_date(&d)),
         age,
         nationalities,
         passport_number: one("passport_number"),
@@ -739,4 +772,43 @@ pub fn review_queue(
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_of_birth_are_read_as_lists_write_them() {
+        for (given, iso) in [
+            ("1948-03-14", "1948-03-14"),
+            ("1948-03", "1948-03"),
+            ("1948", "1948"),
+            ("19480314", "1948-03-14"),
+            ("14/03/1948", "1948-03-14"),
+            ("14.3.1948", "1948-03-14"),
+            ("03/25/1960", "1960-03-25"),
+            ("1960-25-03", "1960-03-25"),
+            ("1960-13-14", "1960-13-14"),
+            ("yesterday", "yesterday"),
+        ] {
+            assert_eq!(iso_date(given), iso, "{given}");
+        }
+    }
+
+    #[test]
+    fn full_names_are_split_as_consular_lists_write_them() {
+        assert_eq!(split_full_name("YAMADA, Taro"), ("YAMADA".into(), "Taro".into()));
+        assert_eq!(split_full_name("YAMADA Taro"), ("YAMADA".into(), "Taro".into()));
+        assert_eq!(split_full_name("Maria Garcia Lopez"), ("Lopez".into(), "Maria Garcia".into()));
+        assert_eq!(split_full_name("GARCIA LOPEZ, Maria"), ("GARCIA LOPEZ".into(), "Maria".into()));
+    }
+
+    #[test]
+    fn nationalities_are_read_by_code_name_or_demonym() {
+        for (given, code) in [("JP", "JP"), ("JPN", "JP"), ("Japan", "JP"), ("Japanese", "JP"), ("日本", "JP"), ("Perú", "PE"), ("per", "PE")] {
+            assert_eq!(nationality("n", given).as_deref(), Ok(code), "{given}");
+        }
+        assert_eq!(nationality("n", "Atlantis").unwrap_err().field, "n");
+    }
 }
