@@ -309,6 +309,69 @@
     });
   });
 
+  // Importing a list of people (the lists page): the chosen file as the
+  // body, the choices in the query, the session's CSRF token in
+  // X-CSRF-Token; the report said on the page, refused rows by line and
+  // field. Without this script the page offers to paste the list instead.
+  document.querySelectorAll("form[data-list-upload]").forEach(function (form) {
+    var input = form.querySelector("input[type=file]");
+    var status = form.querySelector("[data-list-status]");
+    var button = form.querySelector("button");
+    var words = (form.getAttribute("data-words") || "").split("|");
+    if (!input) return;
+    form.hidden = false;
+    function say(nodes) {
+      status.textContent = "";
+      nodes.forEach(function (n) { status.appendChild(typeof n === "string" ? document.createTextNode(n) : n); });
+    }
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var file = input.files && input.files[0];
+      if (!file) return;
+      var max = Number(form.getAttribute("data-max") || "0");
+      if (max && file.size > max) { say([form.getAttribute("data-too-large")]); return; }
+      var q = new URLSearchParams();
+      q.set("source", form.querySelector("[name=source]").value);
+      q.set("role", form.querySelector("[name=role]").value);
+      q.set("take_good", form.querySelector("[name=take_good]").checked ? "true" : "false");
+      button.disabled = true;
+      say([form.getAttribute("data-sending")]);
+      var xml = /\.xml$/i.test(file.name) || /xml/.test(file.type);
+      fetch(form.getAttribute("data-list-upload") + "?" + q.toString(), {
+        method: "POST",
+        credentials: "same-origin",
+        redirect: "error",
+        headers: { "Content-Type": xml ? "application/xml" : "text/csv", "X-CSRF-Token": form.getAttribute("data-csrf") },
+        body: file
+      }).then(function (r) {
+        return r.json().then(function (b) { return { status: r.status, body: b }; });
+      }).then(function (res) {
+        var b = res.body || {};
+        var report = b.report || b;
+        if (res.status === 201 || res.status === 200) {
+          say([report.duplicate ? words[3] : report.linked + " " + words[0] + " · " + report["new"] + " " + words[1] + " · " + report.review + " " + words[2]]);
+          setTimeout(function () { location.reload(); }, 1200);
+          return;
+        }
+        var nodes = [(b.error && b.error.message) || String(res.status)];
+        if (report && report.refused && report.refused.length) {
+          var ul = document.createElement("ul");
+          report.refused.slice(0, 20).forEach(function (x) {
+            var li = document.createElement("li");
+            li.textContent = words[4] + " " + x.line + " · " + x.field + ": " + x.message;
+            ul.appendChild(li);
+          });
+          nodes.push(ul);
+        }
+        say(nodes);
+        button.disabled = false;
+      }).catch(function (e) {
+        say([form.getAttribute("data-failed") + " " + String(e)]);
+        button.disabled = false;
+      });
+    });
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
   });

@@ -31,6 +31,7 @@ pub const UPLOAD_ROUTES: &[&str] = &[
     PAGE_UPLOAD,
     // A list of people is a file too.
     "/api/v1/incidents/{id}/lists",
+    "/incidents/{id}/people/lists",
 ];
 
 /// The entry page's upload, a page route (session and CSRF header).

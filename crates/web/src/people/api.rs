@@ -259,43 +259,13 @@ pub async fn import_list(
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<axum::response::Response, ApiError> {
-    let ct = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let pfif = ct.contains("xml") || (!ct.contains("csv") && body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<'));
-    let role = match q.role.as_deref().map(str::trim) {
-        None | Some("") => honbu_domain::vocab::PersonRole::Other,
-        Some(r) => honbu_domain::vocab::PersonRole::parse("role", r)?,
-    };
-    let take_good = q.take_good.unwrap_or(false);
-    let source = q.source.trim().to_string();
-    let key = s.store.key().clone();
-    let bytes = body.to_vec();
-    let report = exec(&s, &v, move |c, ctx| {
-        // The source by id, or by its name as registered.
-        let src = match source.parse::<SourceId>() {
-            Ok(sid) => honbu_store::log::source(c, sid)?.map(|x| x.id),
-            Err(_) => honbu_store::log::sources(c)?
-                .into_iter()
-                .find(|x| x.name.eq_ignore_ascii_case(&source))
-                .map(|x| x.id),
-        };
-        // A stranger learns nothing of the incident, not even that a source is wrong.
-        honbu_store::rules::visible_incident(c, ctx, id)?;
-        let src = src.ok_or_else(|| {
-            honbu_domain::FieldError::new("source", format!("no registered source {source:?}: register it first (its kind and reliability grade the list's reports)"))
-        })?;
-        let year = people::lists::this_year(ctx);
-        let (format, read) = if pfif {
-            (people::lists::Format::Pfif, people::lists::read_pfif(&bytes, role, year)?)
-        } else {
-            (people::lists::Format::Csv, people::lists::read_csv(&bytes, role, year)?)
-        };
-        people::lists::import_list(c, ctx, &key, id, src, format, &bytes, read, take_good)
-    })
-    .await?;
+    let report = import_report(&s, &v, id, &q, &headers, body.to_vec()).await?;
+    Ok(report_response(report))
+}
+
+/// The report as the API answers it: 201 when imported, 200 when the same
+/// file came before, 422 with the refused rows when the list is held.
+pub(crate) fn report_response(report: ImportReport) -> axum::response::Response {
     use axum::response::IntoResponse;
     if report.held {
         let message = format!(
@@ -307,10 +277,58 @@ pub async fn import_list(
             field: Some("body".into()),
             message,
         };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(HeldList { error: detail, report })).into_response());
+        return (StatusCode::UNPROCESSABLE_ENTITY, Json(HeldList { error: detail, report })).into_response();
     }
     let status = if report.duplicate { StatusCode::OK } else { StatusCode::CREATED };
-    Ok((status, Json(report)).into_response())
+    (status, Json(report)).into_response()
+}
+
+/// Reads and imports a list as `v` (the API and the people page alike):
+/// CSV or PFIF by its content type (or, with none, by its first character).
+pub(crate) async fn import_report(
+    s: &AppState,
+    v: &crate::auth::Viewer,
+    id: IncidentId,
+    q: &ImportParams,
+    headers: &axum::http::HeaderMap,
+    bytes: Vec<u8>,
+) -> Result<ImportReport, ApiError> {
+    let ct = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let pfif = ct.contains("xml") || (!ct.contains("csv") && bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<'));
+    let role = match q.role.as_deref().map(str::trim) {
+        None | Some("") => honbu_domain::vocab::PersonRole::Other,
+        Some(r) => honbu_domain::vocab::PersonRole::parse("role", r)?,
+    };
+    let take_good = q.take_good.unwrap_or(false);
+    let source = q.source.trim().to_string();
+    let key = s.store.key().clone();
+    exec(s, v, move |c, ctx| {
+        // A stranger learns nothing of the incident, not even that a source is wrong.
+        honbu_store::rules::visible_incident(c, ctx, id)?;
+        // The source by id, or by its name as registered.
+        let src = match source.parse::<SourceId>() {
+            Ok(sid) => honbu_store::log::source(c, sid)?.map(|x| x.id),
+            Err(_) => honbu_store::log::sources(c)?
+                .into_iter()
+                .find(|x| x.name.eq_ignore_ascii_case(&source))
+                .map(|x| x.id),
+        };
+        let src = src.ok_or_else(|| {
+            honbu_domain::FieldError::new("source", format!("no registered source {source:?}: register it first (its kind and reliability grade the list's reports)"))
+        })?;
+        let year = people::lists::this_year(ctx);
+        let (format, read) = if pfif {
+            (people::lists::Format::Pfif, people::lists::read_pfif(&bytes, role, year)?)
+        } else {
+            (people::lists::Format::Csv, people::lists::read_csv(&bytes, role, year)?)
+        };
+        people::lists::import_list(c, ctx, &key, id, src, format, &bytes, read, take_good)
+    })
+    .await
 }
 
 /// The lists imported into the incident, newest first, with what became of

@@ -524,3 +524,133 @@ pub async fn amend(
         Err(e) => Ok(back_with_error(&to, e, &f)),
     }
 }
+
+#[derive(Template)]
+#[template(path = "lists.html")]
+struct ListsPage {
+    c: Chrome,
+    incident: IncidentId,
+    lists: Vec<honbu_store::people::lists::ListView>,
+    queue: Vec<honbu_store::people::lists::ReviewItem>,
+    clock: Clock,
+    can_import: bool,
+    sources: Vec<SourceRow>,
+    roles: &'static [PersonRole],
+    /// The report of a list just pasted, shown on the page it was pasted on.
+    report: Option<honbu_domain::people::ImportReport>,
+    max_bytes: usize,
+}
+
+impl ListsPage {
+    fn percent(p: &f64) -> String {
+        format!("{:.0} %", p * 100.0)
+    }
+    fn details_line(&self, d: &honbu_domain::people::PersonDetails) -> String {
+        let mut parts = vec![d.display_name()];
+        if !d.native_name.is_empty() {
+            parts.push(d.native_name.clone());
+        }
+        if let Some(b) = d.date_of_birth {
+            parts.push(b.to_string());
+        }
+        if !d.passport_number.is_empty() {
+            parts.push(d.passport_number.clone());
+        }
+        parts.join(" · ")
+    }
+}
+
+async fn lists_page_with(
+    s: &AppState,
+    v: &crate::auth::Viewer,
+    id: IncidentId,
+    uri: &Uri,
+    report: Option<honbu_domain::people::ImportReport>,
+) -> PageResult {
+    let frame = incident_page(s, v, id, uri).await?;
+    let (p, at) = (v.p.clone(), frame.moment.at);
+    let (lists, queue, sources) = s
+        .store
+        .read(move |c| {
+            Ok((
+                honbu_store::people::lists::lists(c, &p, id, at)?,
+                honbu_store::people::lists::review_queue(c, &p, id, at)?,
+                honbu_store::log::sources(c)?,
+            ))
+        })
+        .await?;
+    let qm = query_map(uri);
+    let c = Chrome::new(Some(v), v.lang, v.lang.t("people.lists"), &qm)
+        .tab(id, &frame.inc.title, "people")
+        .moment(&frame, uri);
+    Ok(render(ListsPage {
+        c,
+        incident: id,
+        lists,
+        queue,
+        clock: frame.clock,
+        can_import: frame.may_work(v.p.can_in_incident(id, Capability::PersonsManage)),
+        sources,
+        roles: PersonRole::ALL,
+        report,
+        max_bytes: s.config.max_attachment_bytes,
+    }))
+}
+
+pub async fn lists_page(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    PagePath(id): PagePath<IncidentId>,
+    uri: Uri,
+) -> PageResult {
+    lists_page_with(&s, &v, id, &uri, None).await
+}
+
+fn import_params(source: String, role: Option<String>, take_good: bool) -> crate::people::api::ImportParams {
+    crate::people::api::ImportParams {
+        source,
+        take_good: Some(take_good),
+        role,
+    }
+}
+
+/// A list pasted into the page (no script needed): imported, and the page
+/// drawn again with what it did, refused rows by line and field.
+pub async fn paste(
+    State(s): State<AppState>,
+    PagePath(id): PagePath<IncidentId>,
+    uri: Uri,
+    Posted(v, f): Posted,
+) -> PageResult {
+    let back = format!("/incidents/{id}/people/lists");
+    let q = import_params(f.str("source"), f.opt("role"), f.get("take_good") == Some("yes"));
+    let text = f.str("list").into_bytes();
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/csv"));
+    match crate::people::api::import_report(&s, &v, id, &q, &headers, text).await {
+        Ok(report) => lists_page_with(&s, &v, id, &uri, Some(report)).await,
+        Err(e) => Ok(back_with_error(&back, e, &f)),
+    }
+}
+
+/// The page's file upload (its script sends the file as the body, the
+/// session's CSRF token in `X-CSRF-Token`, the choices in the query):
+/// answered as the API answers.
+pub async fn upload(
+    State(s): State<AppState>,
+    PageViewer(v): PageViewer,
+    PagePath(id): PagePath<IncidentId>,
+    axum::extract::Query(q): axum::extract::Query<crate::people::api::ImportParams>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let token = headers.get("x-csrf-token").and_then(|t| t.to_str().ok());
+    if v.csrf.is_empty() || !token.is_some_and(|t| crate::auth::same(t, &v.csrf)) {
+        return ApiError::forbidden("the upload needs the session's CSRF token in X-CSRF-Token (reload the page)").into_response();
+    }
+    match crate::people::api::import_report(&s, &v, id, &q, &headers, body.to_vec()).await {
+        Ok(r) => crate::people::api::report_response(r),
+        Err(e) => e.into_response(),
+    }
+}

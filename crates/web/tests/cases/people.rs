@@ -350,3 +350,49 @@ async fn a_list_is_imported_through_the_api_and_its_bad_rows_named() {
     let (s, b) = post(format!("/api/v1/incidents/{}/lists?source=Nobody", w.incident), w.officer_token.clone(), "text/csv", csv).await;
     assert_eq!((s, b["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("source")));
 }
+
+/// The lists page: a list pasted (no script needed) is imported and its
+/// report shown, refused rows by line, and the list is listed; the raw
+/// upload needs the session's CSRF token; a stranger gets 404.
+#[tokio::test]
+async fn a_list_pasted_into_the_page_is_imported_and_its_report_shown() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let src = app.post_json("/api/v1/sources", &w.officer_token, json!({"name": "Embassy list", "kind": "embassy", "reliability": "A"})).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.post_json(&format!("/api/v1/incidents/{}/persons", w.incident), &w.officer_token, json!({"family_name": "Suzuki", "given_name": "Ichiro", "date_of_birth": "1960-01-01", "nationalities": ["JP"], "role": "hostage"})).await;
+    let page = format!("/incidents/{}/people/lists", w.incident);
+    let officer = app.login("officer").await;
+    let csrf = app.csrf_at(&officer, &page).await;
+    let list = "family_name,given_name,date_of_birth,nationality\nOkada,Jun,1960-02-30,JP\nNakamura,Emi,1982-07-19,JP\nSuzuki,Ichirou,1975,JP\n";
+    let r = officer
+        .post(app.url(&format!("{page}/paste")))
+        .form(&[("csrf", csrf.as_str()), ("source", src.as_str()), ("role", "hostage"), ("list", list), ("take_good", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("What the list did") && html.contains("has no such day"), "the report and the refused row");
+    let html = officer.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
+    let imported = between(&html, "Lists imported", "</table>");
+    assert!(imported.contains("Embassy list") && imported.contains("<td class=\"num\">3</td>"), "the list and its rows: {imported}");
+    // The raw upload without the token is refused, nothing written.
+    let before = app.journal_seq_excluding_security().await;
+    let r = officer.post(app.url(&format!("{page}?source={src}"))).header("content-type", "text/csv").body(list.to_string()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = officer
+        .post(app.url(&format!("{page}?source={src}&take_good=true")))
+        .header("content-type", "text/csv")
+        .header("x-csrf-token", csrf.as_str())
+        .body("family_name,given_name\nTanaka,Yuki\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(app.journal_seq_excluding_security().await > before);
+    let stranger = app.login("stranger").await;
+    assert_eq!(stranger.get(app.url(&page)).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}
