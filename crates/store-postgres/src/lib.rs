@@ -281,11 +281,15 @@ impl Backend for Postgres {
     /// A deleted row stays in its table's file until vacuumed and written
     /// over; `VACUUM FULL` writes the table (and its TOAST table and
     /// indexes) anew and removes the old files, so what was erased is gone
-    /// from the table. It copies over a deleted row that a transaction
-    /// begun before the delete could still see (an autovacuum's ANALYZE, a
-    /// long report), so it first waits, up to 10 s, until every other
-    /// transaction of this database began after the delete; past that it
-    /// says so rather than report a scrub it did not make. It holds the
+    /// from the table. It copies over a deleted row that some snapshot may
+    /// still need: one of this database's taken before the delete (an
+    /// autovacuum's ANALYZE, a long report), or any taken while a
+    /// transaction older than the delete ran anywhere in the cluster (a
+    /// snapshot's horizon is the oldest transaction running then, in any
+    /// database). So it first waits, up to 10 s, until no transaction older
+    /// than the delete runs in the cluster and no snapshot of this database
+    /// reaches back before it; past that it says so rather than report a
+    /// scrub it did not make. It holds the
     /// table's lock for as long as it takes: `personal_data` is small
     /// beside the log.
     fn scrub(&self, tables: &[&str]) -> Result<()> {
@@ -298,8 +302,10 @@ impl Backend for Postgres {
         loop {
             let older: i64 = client
                 .query_one(
-                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() \
-                     AND backend_xmin IS NOT NULL AND age(backend_xmin) > age((($1::bigint) % 4294967296)::text::xid)",
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND ( \
+                       (backend_xid IS NOT NULL AND age(backend_xid) > age((($1::bigint) % 4294967296)::text::xid)) \
+                       OR (datname = current_database() AND backend_xmin IS NOT NULL \
+                           AND age(backend_xmin) > age((($1::bigint) % 4294967296)::text::xid)))",
                     &[&now],
                 )
                 .map_err(db_err)?
