@@ -9,12 +9,13 @@ use honbu_domain::access::Principal;
 use honbu_domain::commands::*;
 use honbu_domain::ids::*;
 use honbu_domain::time::{parse_time, Timestamp};
-use honbu_domain::vocab::Capability;
+use honbu_domain::vocab::{Capability, PersonRole};
 use honbu_store::accounts;
 use honbu_store::headquarters;
 use honbu_store::incidents;
 use honbu_store::journal;
 use honbu_store::log;
+use honbu_store::people;
 use honbu_store::reports;
 use honbu_store::rules::Ctx;
 use honbu_store::versions::At;
@@ -194,6 +195,13 @@ enum Step<'a> {
     Cadence(&'a CadenceChange),
     Handover(usize, &'a Handover),
     Ack(usize, &'a Handover),
+    /// A list of people arrives (0: the host government's, 1: the
+    /// companies', 2: the Embassy's).
+    List(usize),
+    /// People released: the roster's members freed at this stage.
+    Released(&'static str),
+    /// The rescue's outcome.
+    Rescue,
 }
 
 impl Step<'_> {
@@ -215,6 +223,9 @@ impl Step<'_> {
             Step::Cadence(_) => 15,
             Step::Handover(..) => 13,
             Step::Ack(..) => 14,
+            Step::List(_) => 16,
+            Step::Released(_) => 17,
+            Step::Rescue => 18,
         }
     }
 }
@@ -394,6 +405,16 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
             steps.push((time(a)?, Step::Ack(i, h)));
         }
     }
+    for (i, at) in [crate::demo_people::GOVERNMENT_AT, crate::demo_people::COMPANIES_AT, crate::demo_people::EMBASSY_AT].iter().enumerate() {
+        steps.push((time(at)?, Step::List(i)));
+    }
+    for (at, _) in crate::demo_people::STAGES {
+        steps.push((time(at)?, Step::Released(at)));
+    }
+    steps.push((time(crate::demo_people::RESCUE_AT)?, Step::Rescue));
+    let roster = crate::demo_people::roster();
+    let mut people: Vec<PersonId> = vec![];
+    let mut list_sources: Vec<SourceId> = vec![];
     steps.sort_by_key(|(t, s)| (*t, s.order()));
     let total = steps.len();
     for (n, (at, step)) in steps.into_iter().enumerate() {
@@ -633,6 +654,80 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                 l.run(&r.by, at, "set a report cadence", |c, ctx| {
                     headquarters::set_cadence(c, ctx, hq, &set)
                 })?;
+            }
+            Step::List(which) => {
+                let inc = l.inc()?;
+                let who = l.who_may(&["ishikawa.yumi", "lucia.paredes", "hamada.yoko"], Capability::PersonsManage)?;
+                if list_sources.is_empty() {
+                    for (name, kind, grade) in [
+                        ("Government of Peru: list of the persons held", "host_government", "B"),
+                        ("Japanese companies in Peru: staff lists", "other", "C"),
+                        ("Embassy of Japan: consular list", "embassy", "A"),
+                    ] {
+                        let r = RegisterSource { name: name.into(), kind: kind.into(), reliability: grade.into() };
+                        list_sources.push(l.run(&who, at, "register a list's source", |c, ctx| log::register_source(c, ctx, &r))?);
+                    }
+                }
+                let text = match which {
+                    0 => crate::demo_people::government_list(&roster),
+                    1 => crate::demo_people::companies_list(&roster),
+                    _ => crate::demo_people::embassy_list(&roster),
+                };
+                let key = store.key().clone();
+                let source = list_sources[which];
+                let report = l.run(&who, at, "import a list", |c, ctx| {
+                    let bytes = text.as_bytes();
+                    let read = people::lists::read_csv(bytes, PersonRole::Hostage, 1996)?;
+                    people::lists::import_list(c, ctx, &key, inc, source, people::lists::Format::Csv, bytes, read, false)
+                })?;
+                if which == 0 {
+                    if report.new as usize != roster.len() {
+                        bail!("the government's list made {} people of {} rows", report.new, roster.len());
+                    }
+                    people = store.read_blocking(move |c| {
+                        c.query("SELECT id FROM persons WHERE incident_id = $1 ORDER BY number", &[honbu_store::sql::t(inc)])?
+                            .iter()
+                            .map(|r| r.parse(0))
+                            .collect::<honbu_store::Result<Vec<PersonId>>>()
+                    })?;
+                }
+            }
+            Step::Released(stage) => {
+                let who = l.who_may(&["ishikawa.yumi", "lucia.paredes", "hamada.yoko"], Capability::PersonsManage)?;
+                let key = store.key().clone();
+                for (i, p) in roster.iter().enumerate() {
+                    if p.released != Some(stage) {
+                        continue;
+                    }
+                    let person = *people.get(i).ok_or_else(|| anyhow!("person {i} of the roster is not in the register"))?;
+                    let r = ReportStatus {
+                        status: "released".into(),
+                        source: list_sources.first().copied(),
+                        credibility: Some(serde_json::json!(2)),
+                        reported_at: Some(stage.to_string()),
+                        note: None,
+                        hq: None,
+                    };
+                    l.run(&who, at, "report a release", |c, ctx| people::report_status(c, ctx, &key, person, &r))?;
+                }
+            }
+            Step::Rescue => {
+                let who = l.who_may(&["lucia.paredes", "hamada.yoko", "ishikawa.yumi"], Capability::PersonsManage)?;
+                let key = store.key().clone();
+                let held: Vec<usize> = (0..roster.len()).filter(|i| roster[*i].released.is_none()).collect();
+                let dead = held.iter().copied().rfind(|i| roster[*i].nationality == "PE");
+                for i in held {
+                    let person = *people.get(i).ok_or_else(|| anyhow!("person {i} of the roster is not in the register"))?;
+                    let r = ReportStatus {
+                        status: if Some(i) == dead { "deceased" } else { "released" }.into(),
+                        source: list_sources.first().copied(),
+                        credibility: Some(serde_json::json!(1)),
+                        reported_at: Some("1997-04-23T05:23:00+09:00".into()),
+                        note: None,
+                        hq: None,
+                    };
+                    l.run(&who, at, "report the rescue", |c, ctx| people::report_status(c, ctx, &key, person, &r))?;
+                }
             }
             Step::Handover(i, h) => {
                 let inc = l.inc()?;

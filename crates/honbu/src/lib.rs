@@ -2,6 +2,7 @@
 //! key, and the Lima demo scenario.
 
 pub mod demo;
+pub mod demo_people;
 
 use anyhow::{bail, Context};
 use honbu_store::journal::JournalKey;

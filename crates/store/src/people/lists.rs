@@ -524,7 +524,7 @@ pub fn import_list(
         let person_of = |b: usize| register[b].group.as_deref().and_then(|g| g.parse::<PersonId>().ok());
         for p in &l.matches {
             if let Some(person) = person_of(p.b) {
-                linked.insert(heads[p.a], (person, p.probability));
+                linked.insert(heads[p.a], (person, ppm(p.probability)));
             }
         }
         for p in &l.review {
@@ -537,7 +537,7 @@ pub fn import_list(
                 if !cands.iter().any(|c| c.person == person) && cands.len() < 5 {
                     cands.push(Candidate {
                         person,
-                        probability: p.probability,
+                        probability: ppm(p.probability),
                     });
                 }
             }
@@ -545,6 +545,8 @@ pub fn import_list(
     }
     // A cluster's new person is made from its first row.
     let mut made: HashMap<usize, PersonId> = HashMap::new();
+    // What each linked person's record holds as this import fills it in.
+    let mut enriched: HashMap<PersonId, PersonParts> = HashMap::new();
     // Where each person stands as the list's reports are judged, in order.
     let mut holding: HashMap<PersonId, Option<Holding>> = HashMap::new();
     for (i, r) in rows.iter().enumerate() {
@@ -573,6 +575,15 @@ pub fn import_list(
             made.insert(head, person);
             (MatchOutcome::New, Some(person), None, vec![])
         };
+        // A sure link fills in what the person's record lacks (a passport
+        // number, the name in its own script, an employer, a date of
+        // birth) and keeps the row's other spelling; nothing known is
+        // overwritten: a source's different value stays in its row.
+        if let (MatchOutcome::Linked, Some(p)) = (outcome, person) {
+            if let Some(ev) = enrich(c, ctx, key, incident, p, &r.parts, &mut enriched)? {
+                events.push(ev);
+            }
+        }
         // The row is kept for its person, or (in review) for the record.
         let owner = person.unwrap_or(PersonId(record.0));
         let data = data::keep(c, key, Kind::Record, owner, &r.parts.details)?;
@@ -644,6 +655,97 @@ pub fn import_list(
     }
     report.list = Some(list);
     Ok((events, report))
+}
+
+/// The amendment a sure link makes to person `p`: the fields their record
+/// lacks, taken from the row, and the row's spelling among the other
+/// names when it differs; `None` when it adds nothing.
+fn enrich(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    key: &JournalKey,
+    incident: IncidentId,
+    p: PersonId,
+    row: &PersonParts,
+    enriched: &mut HashMap<PersonId, PersonParts>,
+) -> Result<Option<Event>> {
+    let was = match enriched.get(&p) {
+        Some(x) => x.clone(),
+        None => {
+            let Some(s) = super::stored(c, p, At::Now)? else { return Ok(None) };
+            let Some(d) = super::details_of(c, &s)? else { return Ok(None) };
+            PersonParts {
+                details: d,
+                role: s.role,
+                nationalities: s.nationalities,
+                employer: s.employer,
+            }
+        }
+    };
+    let mut now = was.clone();
+    let (d, r) = (&mut now.details, &row.details);
+    let fill = |have: &mut String, give: &String| {
+        if have.is_empty() && !give.is_empty() {
+            *have = give.clone();
+        }
+    };
+    fill(&mut d.native_name, &r.native_name);
+    fill(&mut d.passport_number, &r.passport_number);
+    fill(&mut d.location, &r.location);
+    if d.date_of_birth.is_none_or(|b| b.day.is_none() && r.date_of_birth.is_some_and(|x| x.year == b.year && x.day.is_some())) {
+        d.date_of_birth = r.date_of_birth.or(d.date_of_birth);
+    }
+    if d.sex.is_none() {
+        d.sex = r.sex;
+    }
+    if d.age.is_none() && d.date_of_birth.is_none() {
+        d.age = r.age;
+    }
+    for x in &r.contacts {
+        if !d.contacts.contains(x) && d.contacts.len() < PersonDetails::MAX_LIST {
+            d.contacts.push(x.clone());
+        }
+    }
+    let spelled = r.display_name();
+    let same = |a: &str, b: &str| a.to_lowercase() == b.to_lowercase();
+    if !spelled.is_empty()
+        && !same(&spelled, &d.display_name())
+        && !d.other_names.iter().any(|o| same(o, &spelled))
+        && d.other_names.len() < PersonDetails::MAX_LIST
+    {
+        d.other_names.push(spelled);
+    }
+    if now.employer.is_none() {
+        now.employer = row.employer.clone();
+    }
+    if now.nationalities.is_empty() {
+        now.nationalities = row.nationalities.clone();
+    }
+    if now == was {
+        return Ok(None);
+    }
+    let details = (now.details != was.details)
+        .then(|| data::keep(c, key, Kind::Details, p, &now.details))
+        .transpose()?;
+    let ev = ctx.ev(
+        Some(incident),
+        Body::PersonAmended {
+            person: p,
+            role: None,
+            nationalities: (now.nationalities != was.nationalities).then(|| now.nationalities.clone()),
+            employer: (now.employer != was.employer).then(|| now.employer.clone().unwrap_or_default()),
+            details,
+        },
+    );
+    enriched.insert(p, now);
+    Ok(Some(ev))
+}
+
+/// A probability to six decimals: what the journal's JSON carries and
+/// reads back exactly (its parser is exact for so few digits), so that a
+/// replay writes the very value the live projection did.
+fn ppm(p: f64) -> f64 {
+    (p * 1e6).round() / 1e6
 }
 
 /// The year, for the dates of birth a list may give.

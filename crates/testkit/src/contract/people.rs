@@ -537,6 +537,11 @@ pub fn a_list_is_matched_to_the_register_linking_creating_and_queueing_for_revie
     // Yamada linked and released by the government's report; García new and held.
     let y = person_as(&w, "officer", yamada_id).unwrap();
     assert_eq!(y.person.status, PersonStatusVocab::Released);
+    // The list's spelling was among his other names already: not added
+    // twice; nothing known is overwritten, what was missing is filled in.
+    let d = y.person.details.clone().unwrap();
+    assert_eq!(d.other_names, ["YAMADA Tarou"]);
+    assert_eq!((d.given_name.as_str(), d.date_of_birth.map(|b| b.to_string())), ("Taro", Some("1948-03-14".to_string())), "the full date fills in the month");
     assert_eq!(y.reports[0].source_name, "Peruvian government list");
     let officer = principal(store, "officer");
     let inc = w.incident;
@@ -558,6 +563,11 @@ pub fn a_list_is_matched_to_the_register_linking_creating_and_queueing_for_revie
     let again = import(&w, "officer", gov, people::lists::Format::Csv, csv.as_bytes(), true).unwrap();
     assert!(again.duplicate && again.list == r.list);
     assert_eq!(seq(store), at);
+    // The import replays to the very same rows (probabilities included).
+    let live = store.read_blocking(honbu_store::schema::dump_read_models).unwrap();
+    store.rebuild_blocking().unwrap();
+    let rebuilt = store.read_blocking(honbu_store::schema::dump_read_models).unwrap();
+    assert_eq!(honbu_store::schema::differences(&live, &rebuilt), None);
     // A stranger imports nothing; a reader neither.
     assert!(matches!(import(&w, "stranger", gov, people::lists::Format::Csv, b"name\nX Y\n", true), Err(StoreError::NotFound)));
     assert!(matches!(import(&w, "reader", gov, people::lists::Format::Csv, b"name\nX Y\n", true), Err(StoreError::Forbidden(_))));
@@ -566,7 +576,7 @@ pub fn a_list_is_matched_to_the_register_linking_creating_and_queueing_for_revie
         people::erase_person(c, ctx, yamada_id, &ErasePerson { basis: "request".into(), reason: "asked".into() })
     })
     .unwrap();
-    assert_eq!(rows, 2, "his details and the list's row");
+    assert_eq!(rows, 3, "his details as recorded, as the list filled them in, and the list's row");
     let v = store.verify_blocking(&mut |_, _| {}).unwrap();
     assert!(matches!(v, Verdict::Intact { .. }), "{v:?}");
 }

@@ -114,9 +114,12 @@ pub async fn people_page(
         Err(e) => (PersonFilter::default(), e.message.clone()),
     };
     let f2 = filter.clone();
-    let (board, page, points) = s
+    let clock_now = frame.moment.clock;
+    let (board, page, points, end) = s
         .store
         .read(move |c| {
+            // A closed incident's chart ends where its clock stopped.
+            let end = honbu_store::incidents::incident_clock(c, id, at, clock_now)?;
             let board = people::accountability(c, &p, id, at)?;
             // Counts over time are no one's personal data: whoever sees the
             // board sees them.
@@ -125,10 +128,10 @@ pub async fn people_page(
             } else {
                 vec![]
             };
-            Ok((board, people::persons(c, &p, id, at, &f2, 1000, 0)?, points))
+            Ok((board, people::persons(c, &p, id, at, &f2, 1000, 0)?, points, end))
         })
         .await?;
-    let chart = crate::people::chart::status_chart(&points, frame.moment.clock, &frame.clock, v.lang);
+    let chart = crate::people::chart::status_chart(&points, end, &frame.clock, v.lang);
     let c = Chrome::new(Some(&v), v.lang, v.lang.t("nav.people"), &qm)
         .tab(id, &frame.inc.title, "people")
         .moment(&frame, &uri);
