@@ -509,12 +509,27 @@ pub struct StatusReportView {
     pub settled: bool,
 }
 
-/// A person with their whole history of reports, newest first.
+/// A person with their whole history of reports, newest first, and the
+/// lists they appear in (how the desk knows of them).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonRecord {
     pub person: PersonView,
     pub reports: Vec<StatusReportView>,
+    pub lists: Vec<ListMention>,
+}
+
+/// A row of an imported list that is this person.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ListMention {
+    pub list: ListId,
+    pub source_name: String,
+    pub line: i64,
+    /// linked (matched to the person), new (the row made the person)
+    pub outcome: MatchOutcome,
+    pub probability: Option<f64>,
+    pub imported_at: DateTime<Utc>,
 }
 
 /// A count of people under one heading (a status, a nationality, …).

@@ -580,7 +580,10 @@ pub fn import_list(
         // birth) and keeps the row's other spelling; nothing known is
         // overwritten: a source's different value stays in its row.
         if let (MatchOutcome::Linked, Some(p)) = (outcome, person) {
-            if let Some(ev) = enrich(c, ctx, key, incident, p, &r.parts, &mut enriched)? {
+            // A consular list's names are the passport's: the spelling the
+            // desk goes by, when the register had another.
+            let passport_names = src.kind == SourceKind::Embassy && matches!(src.reliability, Reliability::A | Reliability::B);
+            if let Some(ev) = enrich(c, ctx, key, incident, p, &r.parts, passport_names, &mut enriched)? {
                 events.push(ev);
             }
         }
@@ -667,6 +670,7 @@ fn enrich(
     incident: IncidentId,
     p: PersonId,
     row: &PersonParts,
+    passport_names: bool,
     enriched: &mut HashMap<PersonId, PersonParts>,
 ) -> Result<Option<Event>> {
     let was = match enriched.get(&p) {
@@ -706,8 +710,21 @@ fn enrich(
             d.contacts.push(x.clone());
         }
     }
-    let spelled = r.display_name();
     let same = |a: &str, b: &str| a.to_lowercase() == b.to_lowercase();
+    // The passport's spelling takes the name's place; the one it replaces
+    // is kept among the other names (in the row's case, as passports write it).
+    if passport_names && !r.family_name.is_empty() && !r.given_name.is_empty() {
+        let (family, given) = (title_case(&r.family_name), title_case(&r.given_name));
+        if !same(&family, &d.family_name) || !same(&given, &d.given_name) {
+            let old = d.display_name();
+            if !old.is_empty() && !d.other_names.iter().any(|o| same(o, &old)) && d.other_names.len() < PersonDetails::MAX_LIST {
+                d.other_names.push(old);
+            }
+            d.family_name = family;
+            d.given_name = given;
+        }
+    }
+    let spelled = r.display_name();
     if !spelled.is_empty()
         && !same(&spelled, &d.display_name())
         && !d.other_names.iter().any(|o| same(o, &spelled))
@@ -739,6 +756,22 @@ fn enrich(
     );
     enriched.insert(p, now);
     Ok(Some(ev))
+}
+
+/// "YAMADA" or "yamada" as "Yamada"; a name already in mixed case as it is.
+fn title_case(s: &str) -> String {
+    if s.chars().any(char::is_lowercase) {
+        return s.to_string();
+    }
+    s.split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A probability to six decimals: what the journal's JSON carries and

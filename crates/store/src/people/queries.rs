@@ -246,9 +246,32 @@ pub fn person(c: &mut dyn Conn, p: &Principal, person: PersonId, at: At) -> Resu
         .into_iter()
         .map(|(_, r)| r)
         .collect();
+    let (lists, records) = (at.rows(&super::LISTS), at.rows(&super::LIST_RECORDS));
+    let mentions = c
+        .query(
+            &format!(
+                "SELECT r.list_id, l.source_name, r.line, r.outcome, r.probability, l.imported_at \
+                 FROM {records} r JOIN {lists} l ON l.id = r.list_id WHERE r.person_id = $1 ORDER BY r.seq"
+            ),
+            &[t(person)],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(ListMention {
+                list: r.parse(0)?,
+                source_name: r.text(1)?,
+                line: r.int(2)?,
+                outcome: r.vocab(3, MatchOutcome::parse)?,
+                // NULL for a row that made the person (nothing to be sure of).
+                probability: r.real(4).ok(),
+                imported_at: r.time(5)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(Some(PersonRecord {
         person: view,
         reports,
+        lists: mentions,
     }))
 }
 

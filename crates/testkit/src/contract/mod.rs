@@ -104,6 +104,7 @@ macro_rules! contract_tests {
             briefs_and_sitreps_count_the_people_and_the_journal_keeps_no_name,
             a_list_is_matched_to_the_register_linking_creating_and_queueing_for_review,
             pfif_documents_from_person_finder_are_imported_as_their_sources_say,
+            a_consular_list_gives_people_their_passport_spelling,
             // moments
             every_page_as_of_any_moment_equals_the_journal_replayed_to_it,
             a_changed_row_reads_as_it_was_before_the_change,

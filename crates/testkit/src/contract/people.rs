@@ -505,6 +505,7 @@ fn import(
     })
 }
 
+use honbu_domain::vocab::MatchOutcome;
 use honbu_domain::vocab::PersonRole as PersonRoleVocab;
 
 /// A list from a source: a sure match is linked to the person, someone new
@@ -543,6 +544,10 @@ pub fn a_list_is_matched_to_the_register_linking_creating_and_queueing_for_revie
     assert_eq!(d.other_names, ["YAMADA Tarou"]);
     assert_eq!((d.given_name.as_str(), d.date_of_birth.map(|b| b.to_string())), ("Taro", Some("1948-03-14".to_string())), "the full date fills in the month");
     assert_eq!(y.reports[0].source_name, "Peruvian government list");
+    // How the desk knows of him: the list and its line.
+    assert_eq!(y.lists.len(), 1);
+    assert_eq!((y.lists[0].source_name.as_str(), y.lists[0].line, y.lists[0].outcome), ("Peruvian government list", 2, MatchOutcome::Linked));
+    assert!(y.lists[0].probability.is_some_and(|p| p >= 0.9));
     let officer = principal(store, "officer");
     let inc = w.incident;
     let (o2, q) = (officer.clone(), inc);
@@ -607,4 +612,22 @@ pub fn pfif_documents_from_person_finder_are_imported_as_their_sources_say(store
     let notes = include_bytes!("../../../formats/testdata/pfif/test.pfif-1.2-note.xml");
     let n = import(&w, "officer", src, people::lists::Format::Pfif, notes, false).unwrap();
     assert!(n.held && n.refused.len() == 2, "{n:?}");
+}
+
+/// A consular list's names are the passport's: a sure link from it gives
+/// the person their passport spelling, the register's earlier one kept
+/// among their other names; another source's spelling only joins them.
+pub fn a_consular_list_gives_people_their_passport_spelling(store: &Store) {
+    let w = world(store);
+    let gov = source(&w, "Host government", "host_government", "B");
+    let embassy = source(&w, "Embassy consular list", "embassy", "A");
+    import(&w, "officer", gov, people::lists::Format::Csv, "full_name,date_of_birth,nationality\n\"SUZUKI, Itirou\",14/03/1960,Japón\n".as_bytes(), false).unwrap();
+    let r = import(&w, "officer", embassy, people::lists::Format::Csv, "surname,given_name,date_of_birth,passport_number,nationality\nSUZUKI,ICHIRO,1960-03-14,TK7654321,JP\n".as_bytes(), false).unwrap();
+    assert_eq!(r.linked, 1, "{r:?}");
+    let p = principal(store, "officer");
+    let inc = w.incident;
+    let all = store.read_blocking(move |c| people::persons(c, &p, inc, At::Now, &PersonFilter::default(), 10, 0)).unwrap();
+    let d = all.items[0].details.clone().unwrap();
+    assert_eq!((d.family_name.as_str(), d.given_name.as_str(), d.passport_number.as_str()), ("Suzuki", "Ichiro", "TK7654321"));
+    assert_eq!(d.other_names, ["SUZUKI Itirou"]);
 }

@@ -379,6 +379,11 @@ async fn a_list_pasted_into_the_page_is_imported_and_its_report_shown() {
     let html = officer.get(app.url(&page)).send().await.unwrap().text().await.unwrap();
     let imported = between(&html, "Lists imported", "</table>");
     assert!(imported.contains("Embassy list") && imported.contains("<td class=\"num\">3</td>"), "the list and its rows: {imported}");
+    // A person made by the list says so on their page.
+    let persons = app.get_json(&format!("/api/v1/incidents/{}/persons?q=Nakamura", w.incident), &w.officer_token).await;
+    let nakamura = persons["items"][0]["id"].as_str().unwrap().to_string();
+    let html = officer.get(app.url(&format!("/incidents/{}/people/{nakamura}", w.incident))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("In these lists") && html.contains("Embassy list, line 3"), "{}", between(&html, "In these lists", "</section>"));
     // The raw upload without the token is refused, nothing written.
     let before = app.journal_seq_excluding_security().await;
     let r = officer.post(app.url(&format!("{page}?source={src}"))).header("content-type", "text/csv").body(list.to_string()).send().await.unwrap();
