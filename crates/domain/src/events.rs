@@ -342,6 +342,15 @@ pub enum Body {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         candidates: Vec<crate::people::Candidate>,
         data: String,
+        /// What the row says of the accounting (role, nationalities,
+        /// employer), which names no one: kept with the record, so that a
+        /// decision on a record in review can make a person of it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<PersonRole>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        nationalities: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        employer: Option<String>,
     },
     /// A person's personal data was erased (on request, or when its time
     /// was up): the rows are gone; the record of the incident keeps the

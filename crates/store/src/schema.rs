@@ -837,6 +837,9 @@ CREATE TABLE list_records (
     probability DOUBLE PRECISION,
     candidates TEXT NOT NULL,
     data TEXT NOT NULL,
+    role TEXT,
+    nationalities TEXT NOT NULL,
+    employer TEXT,
     seq BIGINT NOT NULL
 );
 CREATE INDEX list_records_by_list ON list_records (list_id, line);

@@ -601,6 +601,9 @@ pub fn import_list(
                 probability,
                 candidates,
                 data,
+                role: Some(r.parts.role),
+                nationalities: r.parts.nationalities.clone(),
+                employer: r.parts.employer.clone(),
             },
         ));
         match outcome {

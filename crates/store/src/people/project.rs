@@ -168,11 +168,14 @@ impl Projection {
                 probability,
                 candidates,
                 data,
+                role,
+                nationalities,
+                employer,
             } => {
                 c.exec(
-                    "INSERT INTO list_records (id, list_id, incident_id, line, outcome, person_id, probability, candidates, data, seq) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    &[t(record), t(list), incident, Value::Int(i64::from(*line)), t(outcome), Value::from(person.map(t)), probability.map(Value::Real).unwrap_or(Value::Null), json(candidates)?, data.as_str().into(), seq],
+                    "INSERT INTO list_records (id, list_id, incident_id, line, outcome, person_id, probability, candidates, data, role, nationalities, employer, seq) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                    &[t(record), t(list), incident, Value::Int(i64::from(*line)), t(outcome), Value::from(person.map(t)), probability.map(Value::Real).unwrap_or(Value::Null), json(candidates)?, data.as_str().into(), Value::from(role.map(t)), json(nationalities)?, employer.as_deref().map(Value::from).unwrap_or(Value::Null), seq],
                 )?;
             }
             Body::PersonalDataErased { person, .. } => {
