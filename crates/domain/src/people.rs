@@ -11,9 +11,9 @@
 
 use crate::ids::*;
 use crate::time::Timestamp;
-use chrono::{DateTime, Utc};
 use crate::vocab::*;
 use crate::FieldError;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 // ------------------------------------------------------------------ dates
@@ -287,7 +287,11 @@ impl PersonParts {
     }
 
     /// These parts with what `r` changes; `self` as recorded.
-    pub fn amend(&self, r: &crate::commands::AmendPerson, this_year: i32) -> Result<Self, FieldError> {
+    pub fn amend(
+        &self,
+        r: &crate::commands::AmendPerson,
+        this_year: i32,
+    ) -> Result<Self, FieldError> {
         let mut d = self.details.clone();
         if r.family_name.is_some() {
             d.family_name = short("family_name", &r.family_name, 200)?;
@@ -403,9 +407,16 @@ pub enum Outcome {
 /// 8. a doubtful or improbable report (credibility 4 or 5) that would
 ///    change the status goes to review;
 /// 9. otherwise the report holds.
-pub fn judge(current: Option<Holding>, status: PersonStatus, reported_at: Timestamp, g: Grade) -> Outcome {
+pub fn judge(
+    current: Option<Holding>,
+    status: PersonStatus,
+    reported_at: Timestamp,
+    g: Grade,
+) -> Outcome {
     use PersonStatus::*;
-    let review = |r: &str| Outcome::Review { reason: r.to_string() };
+    let review = |r: &str| Outcome::Review {
+        reason: r.to_string(),
+    };
     if status == Deceased && !(g.is_authorised() && g.credibility == Credibility::C1) {
         return review("a death is recorded only from an authorised source (embassy, government or agency, graded A or B) by a confirmed report (credibility 1)");
     }
@@ -435,7 +446,9 @@ pub fn judge(current: Option<Holding>, status: PersonStatus, reported_at: Timest
         ));
     }
     if matches!(g.credibility, Credibility::C4 | Credibility::C5) {
-        return review("a doubtful or improbable report (credibility 4 or 5) would change the status");
+        return review(
+            "a doubtful or improbable report (credibility 4 or 5) would change the status",
+        );
     }
     Outcome::Holds
 }
@@ -650,7 +663,10 @@ mod tests {
     use chrono::TimeZone;
 
     fn t(h: u32) -> Timestamp {
-        chrono::Utc.with_ymd_and_hms(1996, 12, 18, h, 0, 0).single().unwrap_or_default()
+        chrono::Utc
+            .with_ymd_and_hms(1996, 12, 18, h, 0, 0)
+            .single()
+            .unwrap_or_default()
     }
 
     const EMBASSY: Grade = Grade {
@@ -665,7 +681,10 @@ mod tests {
     };
 
     fn holding(status: PersonStatus, h: u32) -> Option<Holding> {
-        Some(Holding { status, reported_at: t(h) })
+        Some(Holding {
+            status,
+            reported_at: t(h),
+        })
     }
 
     #[test]
@@ -675,29 +694,80 @@ mod tests {
         let review = |o: Outcome| matches!(o, Outcome::Review { .. });
         let noted = |o: Outcome| matches!(o, Outcome::Noted { .. });
         assert!(holds(judge(None, Hostage, t(1), PRESS)));
-        assert!(review(judge(None, Deceased, t(1), PRESS)), "death from the press");
-        let unconfirmed = Grade { credibility: Credibility::C2, ..EMBASSY };
-        assert!(review(judge(holding(Hostage, 1), Deceased, t(2), unconfirmed)));
+        assert!(
+            review(judge(None, Deceased, t(1), PRESS)),
+            "death from the press"
+        );
+        let unconfirmed = Grade {
+            credibility: Credibility::C2,
+            ..EMBASSY
+        };
+        assert!(review(judge(
+            holding(Hostage, 1),
+            Deceased,
+            t(2),
+            unconfirmed
+        )));
         assert!(holds(judge(holding(Hostage, 1), Deceased, t(2), EMBASSY)));
-        assert!(review(judge(holding(Safe, 1), Missing, t(2), EMBASSY)), "missing after safe");
-        assert!(review(judge(holding(Safe, 1), Deceased, t(2), EMBASSY)), "dead after safe");
-        assert!(noted(judge(holding(Released, 5), Hostage, t(2), EMBASSY)), "backdated");
+        assert!(
+            review(judge(holding(Safe, 1), Missing, t(2), EMBASSY)),
+            "missing after safe"
+        );
+        assert!(
+            review(judge(holding(Safe, 1), Deceased, t(2), EMBASSY)),
+            "dead after safe"
+        );
+        assert!(
+            noted(judge(holding(Released, 5), Hostage, t(2), EMBASSY)),
+            "backdated"
+        );
         assert!(holds(judge(holding(Hostage, 1), Released, t(2), PRESS)));
         assert!(holds(judge(holding(Released, 1), Released, t(2), PRESS)));
         assert!(noted(judge(holding(Hostage, 1), Unknown, t(2), EMBASSY)));
         assert!(review(judge(holding(Deceased, 1), Safe, t(2), EMBASSY)));
-        let doubtful = Grade { credibility: Credibility::C4, ..PRESS };
+        let doubtful = Grade {
+            credibility: Credibility::C4,
+            ..PRESS
+        };
         assert!(review(judge(holding(Hostage, 1), Released, t(2), doubtful)));
-        assert!(holds(judge(holding(Unknown, 5), Safe, t(2), PRESS)), "unknown yields");
+        assert!(
+            holds(judge(holding(Unknown, 5), Safe, t(2), PRESS)),
+            "unknown yields"
+        );
     }
 
     #[test]
     fn dates_of_birth_may_be_partial() {
-        assert_eq!(PartialDate::parse("d", "1950", 2026).unwrap().to_string(), "1950");
-        assert_eq!(PartialDate::parse("d", "1950-03", 2026).unwrap().to_string(), "1950-03");
-        assert_eq!(PartialDate::parse("d", "1950-03-14", 2026).unwrap().to_string(), "1950-03-14");
-        for bad in ["1950-02-30", "50", "1950-13", "2030", "1950/03/14", "1950-03-14-1", "x"] {
-            assert_eq!(PartialDate::parse("d", bad, 2026).unwrap_err().field, "d", "{bad}");
+        assert_eq!(
+            PartialDate::parse("d", "1950", 2026).unwrap().to_string(),
+            "1950"
+        );
+        assert_eq!(
+            PartialDate::parse("d", "1950-03", 2026)
+                .unwrap()
+                .to_string(),
+            "1950-03"
+        );
+        assert_eq!(
+            PartialDate::parse("d", "1950-03-14", 2026)
+                .unwrap()
+                .to_string(),
+            "1950-03-14"
+        );
+        for bad in [
+            "1950-02-30",
+            "50",
+            "1950-13",
+            "2030",
+            "1950/03/14",
+            "1950-03-14-1",
+            "x",
+        ] {
+            assert_eq!(
+                PartialDate::parse("d", bad, 2026).unwrap_err().field,
+                "d",
+                "{bad}"
+            );
         }
     }
 

@@ -106,10 +106,13 @@ impl Credibility {
         let bad = || FieldError::new(field, "must be a credibility grade from 1 to 6");
         match v {
             None | Some(serde_json::Value::Null) => Ok(Credibility::C6),
-            Some(serde_json::Value::Number(n)) => Self::from_number(field, n.as_i64().ok_or_else(bad)?),
-            Some(serde_json::Value::String(_)) => {
-                Err(FieldError::new(field, "must be a number from 1 to 6, not a string"))
+            Some(serde_json::Value::Number(n)) => {
+                Self::from_number(field, n.as_i64().ok_or_else(bad)?)
             }
+            Some(serde_json::Value::String(_)) => Err(FieldError::new(
+                field,
+                "must be a number from 1 to 6, not a string",
+            )),
             Some(_) => Err(bad()),
         }
     }
@@ -212,7 +215,10 @@ impl PersonStatus {
     /// be elsewhere. Unknown, missing and still held are not accounted for:
     /// they are the desk's open list.
     pub fn is_accounted(self) -> bool {
-        !matches!(self, PersonStatus::Unknown | PersonStatus::Missing | PersonStatus::Hostage)
+        !matches!(
+            self,
+            PersonStatus::Unknown | PersonStatus::Missing | PersonStatus::Hostage
+        )
     }
 
     /// Accounted for and alive: a later report that they are missing, held
@@ -220,7 +226,10 @@ impl PersonStatus {
     pub fn is_known_alive(self) -> bool {
         matches!(
             self,
-            PersonStatus::Safe | PersonStatus::Released | PersonStatus::Evacuated | PersonStatus::NotInvolved
+            PersonStatus::Safe
+                | PersonStatus::Released
+                | PersonStatus::Evacuated
+                | PersonStatus::NotInvolved
         )
     }
 }
@@ -320,7 +329,13 @@ impl RoleName {
             "analyst" => &[LogWrite, TaskManage, SitrepIssue, PersonsManage],
             "family_liaison" => &[LogWrite, TaskManage, PersonsManage, PersonsIdentify],
             "logistics" => &[LogWrite, TaskManage],
-            "scribe" => &[LogWrite, DecisionRecord, TaskManage, ReportFile, PersonsManage],
+            "scribe" => &[
+                LogWrite,
+                DecisionRecord,
+                TaskManage,
+                ReportFile,
+                PersonsManage,
+            ],
             _ => return None,
         };
         Some(caps.to_vec())

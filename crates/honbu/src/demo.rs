@@ -405,7 +405,14 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
             steps.push((time(a)?, Step::Ack(i, h)));
         }
     }
-    for (i, at) in [crate::demo_people::GOVERNMENT_AT, crate::demo_people::COMPANIES_AT, crate::demo_people::EMBASSY_AT].iter().enumerate() {
+    for (i, at) in [
+        crate::demo_people::GOVERNMENT_AT,
+        crate::demo_people::COMPANIES_AT,
+        crate::demo_people::EMBASSY_AT,
+    ]
+    .iter()
+    .enumerate()
+    {
         steps.push((time(at)?, Step::List(i)));
     }
     for (at, _) in crate::demo_people::STAGES {
@@ -657,15 +664,31 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
             }
             Step::List(which) => {
                 let inc = l.inc()?;
-                let who = l.who_may(&["ishikawa.yumi", "lucia.paredes", "hamada.yoko"], Capability::PersonsManage)?;
+                let who = l.who_may(
+                    &["ishikawa.yumi", "lucia.paredes", "hamada.yoko"],
+                    Capability::PersonsManage,
+                )?;
                 if list_sources.is_empty() {
                     for (name, kind, grade) in [
-                        ("Government of Peru: list of the persons held", "host_government", "B"),
+                        (
+                            "Government of Peru: list of the persons held",
+                            "host_government",
+                            "B",
+                        ),
                         ("Japanese companies in Peru: staff lists", "other", "C"),
                         ("Embassy of Japan: consular list", "embassy", "A"),
                     ] {
-                        let r = RegisterSource { name: name.into(), kind: kind.into(), reliability: grade.into() };
-                        list_sources.push(l.run(&who, at, "register a list's source", |c, ctx| log::register_source(c, ctx, &r))?);
+                        let r = RegisterSource {
+                            name: name.into(),
+                            kind: kind.into(),
+                            reliability: grade.into(),
+                        };
+                        list_sources.push(l.run(
+                            &who,
+                            at,
+                            "register a list's source",
+                            |c, ctx| log::register_source(c, ctx, &r),
+                        )?);
                     }
                 }
                 let text = match which {
@@ -678,28 +701,50 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                 let report = l.run(&who, at, "import a list", |c, ctx| {
                     let bytes = text.as_bytes();
                     let read = people::lists::read_csv(bytes, PersonRole::Hostage, 1996)?;
-                    people::lists::import_list(c, ctx, &key, inc, source, people::lists::Format::Csv, bytes, read, false)
+                    people::lists::import_list(
+                        c,
+                        ctx,
+                        &key,
+                        inc,
+                        source,
+                        people::lists::Format::Csv,
+                        bytes,
+                        read,
+                        false,
+                    )
                 })?;
                 if which == 0 {
                     if report.new as usize != roster.len() {
-                        bail!("the government's list made {} people of {} rows", report.new, roster.len());
+                        bail!(
+                            "the government's list made {} people of {} rows",
+                            report.new,
+                            roster.len()
+                        );
                     }
                     people = store.read_blocking(move |c| {
-                        c.query("SELECT id FROM persons WHERE incident_id = $1 ORDER BY number", &[honbu_store::sql::t(inc)])?
-                            .iter()
-                            .map(|r| r.parse(0))
-                            .collect::<honbu_store::Result<Vec<PersonId>>>()
+                        c.query(
+                            "SELECT id FROM persons WHERE incident_id = $1 ORDER BY number",
+                            &[honbu_store::sql::t(inc)],
+                        )?
+                        .iter()
+                        .map(|r| r.parse(0))
+                        .collect::<honbu_store::Result<Vec<PersonId>>>()
                     })?;
                 }
             }
             Step::Released(stage) => {
-                let who = l.who_may(&["ishikawa.yumi", "lucia.paredes", "hamada.yoko"], Capability::PersonsManage)?;
+                let who = l.who_may(
+                    &["ishikawa.yumi", "lucia.paredes", "hamada.yoko"],
+                    Capability::PersonsManage,
+                )?;
                 let key = store.key().clone();
                 for (i, p) in roster.iter().enumerate() {
                     if p.released != Some(stage) {
                         continue;
                     }
-                    let person = *people.get(i).ok_or_else(|| anyhow!("person {i} of the roster is not in the register"))?;
+                    let person = *people.get(i).ok_or_else(|| {
+                        anyhow!("person {i} of the roster is not in the register")
+                    })?;
                     let r = ReportStatus {
                         status: "released".into(),
                         source: list_sources.first().copied(),
@@ -708,25 +753,44 @@ pub fn load(store: &Store, progress: &mut dyn FnMut(usize, usize)) -> anyhow::Re
                         note: None,
                         hq: None,
                     };
-                    l.run(&who, at, "report a release", |c, ctx| people::report_status(c, ctx, &key, person, &r))?;
+                    l.run(&who, at, "report a release", |c, ctx| {
+                        people::report_status(c, ctx, &key, person, &r)
+                    })?;
                 }
             }
             Step::Rescue => {
-                let who = l.who_may(&["lucia.paredes", "hamada.yoko", "ishikawa.yumi"], Capability::PersonsManage)?;
+                let who = l.who_may(
+                    &["lucia.paredes", "hamada.yoko", "ishikawa.yumi"],
+                    Capability::PersonsManage,
+                )?;
                 let key = store.key().clone();
-                let held: Vec<usize> = (0..roster.len()).filter(|i| roster[*i].released.is_none()).collect();
-                let dead = held.iter().copied().rfind(|i| roster[*i].nationality == "PE");
+                let held: Vec<usize> = (0..roster.len())
+                    .filter(|i| roster[*i].released.is_none())
+                    .collect();
+                let dead = held
+                    .iter()
+                    .copied()
+                    .rfind(|i| roster[*i].nationality == "PE");
                 for i in held {
-                    let person = *people.get(i).ok_or_else(|| anyhow!("person {i} of the roster is not in the register"))?;
+                    let person = *people.get(i).ok_or_else(|| {
+                        anyhow!("person {i} of the roster is not in the register")
+                    })?;
                     let r = ReportStatus {
-                        status: if Some(i) == dead { "deceased" } else { "released" }.into(),
+                        status: if Some(i) == dead {
+                            "deceased"
+                        } else {
+                            "released"
+                        }
+                        .into(),
                         source: list_sources.first().copied(),
                         credibility: Some(serde_json::json!(1)),
                         reported_at: Some("1997-04-23T05:23:00+09:00".into()),
                         note: None,
                         hq: None,
                     };
-                    l.run(&who, at, "report the rescue", |c, ctx| people::report_status(c, ctx, &key, person, &r))?;
+                    l.run(&who, at, "report the rescue", |c, ctx| {
+                        people::report_status(c, ctx, &key, person, &r)
+                    })?;
                 }
             }
             Step::Handover(i, h) => {

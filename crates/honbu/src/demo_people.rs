@@ -12,34 +12,124 @@ use honbu_domain::time::Timestamp;
 
 /// Japanese family names (Hepburn, kanji).
 const JP_FAMILY: &[(&str, &str)] = &[
-    ("Aoki", "青木"), ("Fujita", "藤田"), ("Hayashi", "林"), ("Ishikawa", "石川"), ("Kato", "加藤"),
-    ("Kimura", "木村"), ("Kobayashi", "小林"), ("Matsumoto", "松本"), ("Mori", "森"), ("Nakajima", "中島"),
-    ("Ogawa", "小川"), ("Okada", "岡田"), ("Saito", "斎藤"), ("Sakamoto", "坂本"), ("Shimizu", "清水"),
-    ("Suzuki", "鈴木"), ("Takahashi", "高橋"), ("Tanaka", "田中"), ("Ueda", "上田"), ("Watanabe", "渡辺"),
-    ("Yamaguchi", "山口"), ("Yoshida", "吉田"), ("Endo", "遠藤"), ("Goto", "後藤"), ("Inoue", "井上"),
-    ("Kondo", "近藤"), ("Murata", "村田"), ("Nishimura", "西村"), ("Ota", "太田"), ("Sugiyama", "杉山"),
-    ("Chiba", "千葉"), ("Fukuda", "福田"), ("Oshima", "大島"), ("Shibata", "柴田"),
+    ("Aoki", "青木"),
+    ("Fujita", "藤田"),
+    ("Hayashi", "林"),
+    ("Ishikawa", "石川"),
+    ("Kato", "加藤"),
+    ("Kimura", "木村"),
+    ("Kobayashi", "小林"),
+    ("Matsumoto", "松本"),
+    ("Mori", "森"),
+    ("Nakajima", "中島"),
+    ("Ogawa", "小川"),
+    ("Okada", "岡田"),
+    ("Saito", "斎藤"),
+    ("Sakamoto", "坂本"),
+    ("Shimizu", "清水"),
+    ("Suzuki", "鈴木"),
+    ("Takahashi", "高橋"),
+    ("Tanaka", "田中"),
+    ("Ueda", "上田"),
+    ("Watanabe", "渡辺"),
+    ("Yamaguchi", "山口"),
+    ("Yoshida", "吉田"),
+    ("Endo", "遠藤"),
+    ("Goto", "後藤"),
+    ("Inoue", "井上"),
+    ("Kondo", "近藤"),
+    ("Murata", "村田"),
+    ("Nishimura", "西村"),
+    ("Ota", "太田"),
+    ("Sugiyama", "杉山"),
+    ("Chiba", "千葉"),
+    ("Fukuda", "福田"),
+    ("Oshima", "大島"),
+    ("Shibata", "柴田"),
 ];
 /// Japanese given names (Hepburn, kanji).
 const JP_GIVEN: &[(&str, &str)] = &[
-    ("Taro", "太郎"), ("Ichiro", "一郎"), ("Shinichi", "真一"), ("Koji", "浩二"), ("Yusuke", "祐介"),
-    ("Shuji", "修二"), ("Tetsuo", "哲夫"), ("Hiroshi", "博"), ("Kazuo", "和夫"), ("Jun", "潤"),
-    ("Tsutomu", "勉"), ("Shunsuke", "俊介"), ("Yuji", "雄二"), ("Masao", "正夫"), ("Kenji", "健二"),
-    ("Toshio", "敏夫"), ("Shoichi", "昭一"), ("Akira", "明"), ("Makoto", "誠"), ("Fumio", "文雄"),
-    ("Yoichi", "洋一"), ("Chikara", "力"), ("Ryohei", "良平"), ("Kohei", "浩平"), ("Jiro", "次郎"),
-    ("Takashi", "隆"), ("Osamu", "修"), ("Minoru", "稔"), ("Noboru", "昇"), ("Shigeru", "茂"),
-    ("Yoshio", "義雄"), ("Tatsuya", "達也"), ("Kenta", "健太"), ("Satoshi", "聡"),
+    ("Taro", "太郎"),
+    ("Ichiro", "一郎"),
+    ("Shinichi", "真一"),
+    ("Koji", "浩二"),
+    ("Yusuke", "祐介"),
+    ("Shuji", "修二"),
+    ("Tetsuo", "哲夫"),
+    ("Hiroshi", "博"),
+    ("Kazuo", "和夫"),
+    ("Jun", "潤"),
+    ("Tsutomu", "勉"),
+    ("Shunsuke", "俊介"),
+    ("Yuji", "雄二"),
+    ("Masao", "正夫"),
+    ("Kenji", "健二"),
+    ("Toshio", "敏夫"),
+    ("Shoichi", "昭一"),
+    ("Akira", "明"),
+    ("Makoto", "誠"),
+    ("Fumio", "文雄"),
+    ("Yoichi", "洋一"),
+    ("Chikara", "力"),
+    ("Ryohei", "良平"),
+    ("Kohei", "浩平"),
+    ("Jiro", "次郎"),
+    ("Takashi", "隆"),
+    ("Osamu", "修"),
+    ("Minoru", "稔"),
+    ("Noboru", "昇"),
+    ("Shigeru", "茂"),
+    ("Yoshio", "義雄"),
+    ("Tatsuya", "達也"),
+    ("Kenta", "健太"),
+    ("Satoshi", "聡"),
 ];
 const PE_FAMILY: &[&str] = &[
-    "Quispe Mamani", "García Flores", "Rodríguez Vargas", "Torres Salazar", "Chávez Ramos", "Huamán Rojas",
-    "Mendoza Castillo", "Sánchez Díaz", "Romero Gutiérrez", "Paredes Núñez", "Valdivia Herrera", "Cárdenas Soto",
-    "Espinoza León", "Villanueva Ríos", "Medina Aguilar", "Zevallos Ortiz", "Benavides Cruz", "Alvarado Peña",
-    "Del Castillo Reyes", "De la Cruz Palacios", "Bustamante Lazo", "Aranda Málaga", "Olivares Tello",
+    "Quispe Mamani",
+    "García Flores",
+    "Rodríguez Vargas",
+    "Torres Salazar",
+    "Chávez Ramos",
+    "Huamán Rojas",
+    "Mendoza Castillo",
+    "Sánchez Díaz",
+    "Romero Gutiérrez",
+    "Paredes Núñez",
+    "Valdivia Herrera",
+    "Cárdenas Soto",
+    "Espinoza León",
+    "Villanueva Ríos",
+    "Medina Aguilar",
+    "Zevallos Ortiz",
+    "Benavides Cruz",
+    "Alvarado Peña",
+    "Del Castillo Reyes",
+    "De la Cruz Palacios",
+    "Bustamante Lazo",
+    "Aranda Málaga",
+    "Olivares Tello",
 ];
 const PE_GIVEN: &[&str] = &[
-    "Luis Alberto", "José Carlos", "Jorge", "Manuel", "Víctor Raúl", "Carlos Enrique", "Javier", "Ricardo",
-    "Alfredo", "Fernando", "Eduardo", "Miguel Ángel", "César Augusto", "Óscar", "Juan Pablo", "Hernán",
-    "Guillermo", "Rafael", "Gustavo", "Alberto",
+    "Luis Alberto",
+    "José Carlos",
+    "Jorge",
+    "Manuel",
+    "Víctor Raúl",
+    "Carlos Enrique",
+    "Javier",
+    "Ricardo",
+    "Alfredo",
+    "Fernando",
+    "Eduardo",
+    "Miguel Ángel",
+    "César Augusto",
+    "Óscar",
+    "Juan Pablo",
+    "Hernán",
+    "Guillermo",
+    "Rafael",
+    "Gustavo",
+    "Alberto",
 ];
 /// The other guests still in the list (nationality, family, given).
 const OTHERS: &[(&str, &str, &str)] = &[
@@ -57,8 +147,31 @@ const OTHERS: &[(&str, &str, &str)] = &[
 /// The government's spelling of a Hepburn name: long vowels written out,
 /// and Kunrei for some of them, as a clerk's typing might.
 fn gov_spelling(hepburn: &str, i: usize) -> String {
-    let kunrei = [("shi", "si"), ("chi", "ti"), ("tsu", "tu"), ("fu", "hu"), ("ji", "zi"), ("sh", "sy"), ("ch", "ty")];
-    let long = [("Yoichi", "Youichi"), ("Ota", "Oota"), ("Kohei", "Kouhei"), ("Ryohei", "Ryouhei"), ("Shoichi", "Shouichi"), ("Kato", "Katou"), ("Saito", "Saitou"), ("Goto", "Gotou"), ("Endo", "Endou"), ("Kondo", "Kondou"), ("Koji", "Kouji"), ("Yuji", "Yuuji"), ("Shuji", "Shuuji"), ("Oshima", "Ooshima")];
+    let kunrei = [
+        ("shi", "si"),
+        ("chi", "ti"),
+        ("tsu", "tu"),
+        ("fu", "hu"),
+        ("ji", "zi"),
+        ("sh", "sy"),
+        ("ch", "ty"),
+    ];
+    let long = [
+        ("Yoichi", "Youichi"),
+        ("Ota", "Oota"),
+        ("Kohei", "Kouhei"),
+        ("Ryohei", "Ryouhei"),
+        ("Shoichi", "Shouichi"),
+        ("Kato", "Katou"),
+        ("Saito", "Saitou"),
+        ("Goto", "Gotou"),
+        ("Endo", "Endou"),
+        ("Kondo", "Kondou"),
+        ("Koji", "Kouji"),
+        ("Yuji", "Yuuji"),
+        ("Shuji", "Shuuji"),
+        ("Oshima", "Ooshima"),
+    ];
     if let Some((_, l)) = long.iter().find(|(h, _)| *h == hepburn) {
         return l.to_string();
     }
@@ -68,7 +181,10 @@ fn gov_spelling(hepburn: &str, i: usize) -> String {
             s = s.replace(h, k);
         }
         let mut c = s.chars();
-        return c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default();
+        return c
+            .next()
+            .map(|f| f.to_uppercase().chain(c).collect())
+            .unwrap_or_default();
     }
     hepburn.to_string()
 }
@@ -87,7 +203,12 @@ pub struct Person {
     pub released: Option<&'static str>,
 }
 
-const COMPANIES: &[&str] = &["Nikko Trading", "Andes Mitsuwa Motors", "Pacífico Electric", "Inka Marine Insurance"];
+const COMPANIES: &[&str] = &[
+    "Nikko Trading",
+    "Andes Mitsuwa Motors",
+    "Pacífico Electric",
+    "Inka Marine Insurance",
+];
 
 /// The early releases (JST), in stages, and how many each freed.
 pub const STAGES: &[(&str, usize)] = &[
@@ -105,7 +226,9 @@ pub fn roster() -> Vec<Person> {
     let mut out = vec![];
     let mut lcg: u64 = 1996;
     let mut next = |n: usize| {
-        lcg = lcg.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        lcg = lcg
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((lcg >> 33) as usize) % n
     };
     // 34 Japanese: 24 held to the end, 10 released early.
@@ -117,9 +240,21 @@ pub fn roster() -> Vec<Person> {
             family: f.into(),
             given: g.into(),
             native: format!("{fk} {gk}"),
-            born: (1935 + next(30) as u32, 1 + next(12) as u32, 1 + next(28) as u32),
-            employer: if i % 5 == 4 { Some("Embassy of Japan") } else { Some(COMPANIES[i % COMPANIES.len()]) },
-            passport: Some(format!("T{}{:07}", ["K", "H", "R", "Z"][i % 4], 1_230_000 + i * 7919)),
+            born: (
+                1935 + next(30) as u32,
+                1 + next(12) as u32,
+                1 + next(28) as u32,
+            ),
+            employer: if i % 5 == 4 {
+                Some("Embassy of Japan")
+            } else {
+                Some(COMPANIES[i % COMPANIES.len()])
+            },
+            passport: Some(format!(
+                "T{}{:07}",
+                ["K", "H", "R", "Z"][i % 4],
+                1_230_000 + i * 7919
+            )),
             released: None,
         });
     }
@@ -129,9 +264,14 @@ pub fn roster() -> Vec<Person> {
             nationality: "PE",
             family: PE_FAMILY[i % PE_FAMILY.len()].into(),
             // No two alike: those sharing a family name get given names 7 apart.
-            given: PE_GIVEN[((i / PE_FAMILY.len()) * 7 + i % PE_FAMILY.len()) % PE_GIVEN.len()].into(),
+            given: PE_GIVEN[((i / PE_FAMILY.len()) * 7 + i % PE_FAMILY.len()) % PE_GIVEN.len()]
+                .into(),
             native: String::new(),
-            born: (1932 + next(35) as u32, 1 + next(12) as u32, 1 + next(28) as u32),
+            born: (
+                1932 + next(35) as u32,
+                1 + next(12) as u32,
+                1 + next(28) as u32,
+            ),
             employer: None,
             passport: None,
             released: None,
@@ -143,7 +283,11 @@ pub fn roster() -> Vec<Person> {
             family: f.to_string(),
             given: g.to_string(),
             native: String::new(),
-            born: (1938 + next(25) as u32, 1 + next(12) as u32, 1 + next(28) as u32),
+            born: (
+                1938 + next(25) as u32,
+                1 + next(12) as u32,
+                1 + next(28) as u32,
+            ),
             employer: None,
             passport: None,
             released: None,
@@ -215,11 +359,20 @@ pub fn government_list(r: &[Person]) -> String {
 /// The Japanese companies' staff lists (20 Dec), one file from their
 /// association: passport spellings, kanji, employers, dates as ISO.
 pub fn companies_list(r: &[Person]) -> String {
-    let mut out = String::from("family_name,given_name,native_name,date_of_birth,nationality,employer\n");
-    for p in r.iter().filter(|p| p.nationality == "JP" && p.employer.is_some_and(|e| e != "Embassy of Japan")) {
+    let mut out =
+        String::from("family_name,given_name,native_name,date_of_birth,nationality,employer\n");
+    for p in r
+        .iter()
+        .filter(|p| p.nationality == "JP" && p.employer.is_some_and(|e| e != "Embassy of Japan"))
+    {
         out.push_str(&format!(
             "{},{},{},{}-{:02}-{:02},JP,{}\n",
-            p.family, p.given, p.native, p.born.0, p.born.1, p.born.2,
+            p.family,
+            p.given,
+            p.native,
+            p.born.0,
+            p.born.1,
+            p.born.2,
             csv_field(p.employer.unwrap_or_default())
         ));
     }

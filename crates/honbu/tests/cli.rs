@@ -407,31 +407,58 @@ fn lima_demo_loads_through_the_rules_and_reads_as_of_any_moment() {
         .read_blocking(move |c| {
             let jan = honbu_domain::time::parse_time("at", "1997-01-15T00:00:00+09:00").unwrap();
             let jan = honbu_store::versions::At::of_time(c, inc, &jan)?;
-            let all = honbu_store::people::persons(c, &p, inc, honbu_store::versions::At::Now, &Default::default(), 1000, 0)?;
-            let held_in_january: std::collections::HashSet<_> = honbu_store::people::persons(c, &p, inc, jan, &Default::default(), 1000, 0)?
-                .items
-                .into_iter()
-                .filter(|x| x.status == honbu_domain::vocab::PersonStatus::Hostage)
-                .map(|x| x.id)
-                .collect();
+            let all = honbu_store::people::persons(
+                c,
+                &p,
+                inc,
+                honbu_store::versions::At::Now,
+                &Default::default(),
+                1000,
+                0,
+            )?;
+            let held_in_january: std::collections::HashSet<_> =
+                honbu_store::people::persons(c, &p, inc, jan, &Default::default(), 1000, 0)?
+                    .items
+                    .into_iter()
+                    .filter(|x| x.status == honbu_domain::vocab::PersonStatus::Hostage)
+                    .map(|x| x.id)
+                    .collect();
             let freed_jp = all
                 .items
                 .iter()
-                .filter(|x| held_in_january.contains(&x.id) && x.status == honbu_domain::vocab::PersonStatus::Released && x.nationalities == ["JP"])
+                .filter(|x| {
+                    held_in_january.contains(&x.id)
+                        && x.status == honbu_domain::vocab::PersonStatus::Released
+                        && x.nationalities == ["JP"]
+                })
                 .count();
             Ok((
                 honbu_store::people::lists::lists(c, &p, inc, honbu_store::versions::At::Now)?,
-                honbu_store::people::lists::review_queue(c, &p, inc, honbu_store::versions::At::Now)?,
+                honbu_store::people::lists::review_queue(
+                    c,
+                    &p,
+                    inc,
+                    honbu_store::versions::At::Now,
+                )?,
                 honbu_store::people::accountability(c, &p, inc, honbu_store::versions::At::Now)?,
                 honbu_store::people::accountability(c, &p, inc, jan)?,
                 freed_jp,
             ))
         })
         .unwrap();
-    assert_eq!(lists.len(), 3, "the host government's, the companies', the Embassy's");
+    assert_eq!(
+        lists.len(),
+        3,
+        "the host government's, the companies', the Embassy's"
+    );
     assert!(!queue.is_empty(), "a record waits for an officer");
     assert_eq!((january.unaccounted, now.total), (72, 102));
-    let count = |k: &str| now.by_status.iter().find(|c| c.key == k).map_or(0, |c| c.count);
+    let count = |k: &str| {
+        now.by_status
+            .iter()
+            .find(|c| c.key == k)
+            .map_or(0, |c| c.count)
+    };
     assert_eq!((count("deceased"), freed_jp), (1, 24));
     assert!(matches!(
         store.verify_blocking(&mut |_, _| {}).unwrap(),

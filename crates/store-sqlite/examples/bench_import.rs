@@ -36,7 +36,12 @@ fn csv(s: &generate::Synthetic) -> String {
     out
 }
 
-fn import(store: &honbu_store::Store, w: &contract::World, source: honbu_domain::ids::SourceId, text: &str) -> honbu_domain::people::ImportReport {
+fn import(
+    store: &honbu_store::Store,
+    w: &contract::World,
+    source: honbu_domain::ids::SourceId,
+    text: &str,
+) -> honbu_domain::people::ImportReport {
     let p = contract::principal(store, "officer");
     let key = store.key().clone();
     let inc = w.incident;
@@ -55,8 +60,14 @@ fn import(store: &honbu_store::Store, w: &contract::World, source: honbu_domain:
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let (n_reg, n_list) = (args.first().copied().unwrap_or(20_000), args.get(1).copied().unwrap_or(10_000));
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let (n_reg, n_list) = (
+        args.first().copied().unwrap_or(20_000),
+        args.get(1).copied().unwrap_or(10_000),
+    );
     let (register, list) = generate::registry_and_list(n_reg, n_list, 0.75, 11);
     let (reg_csv, list_csv) = (csv(&register), csv(&list));
     let temp = honbu_testkit::sqlite(honbu_store_sqlite::Durability::Full);
@@ -85,7 +96,12 @@ fn main() {
     if std::env::var("HONBU_BENCH_REFUSED").is_ok() {
         let mut why: std::collections::BTreeMap<String, usize> = Default::default();
         for x in &first.refused {
-            *why.entry(format!("{}: {}", x.field, x.message.chars().take(60).collect::<String>())).or_default() += 1;
+            *why.entry(format!(
+                "{}: {}",
+                x.field,
+                x.message.chars().take(60).collect::<String>()
+            ))
+            .or_default() += 1;
         }
         for (k, n) in why.iter().rev().take(12) {
             println!("  refused {n}: {k}");
@@ -115,7 +131,11 @@ fn main() {
     times.sort_by(f64::total_cmp);
     let p = officer.clone();
     let t = Instant::now();
-    let queue = temp.read_blocking(move |c| honbu_store::people::lists::review_queue(c, &p, inc, honbu_store::versions::At::Now)).unwrap();
+    let queue = temp
+        .read_blocking(move |c| {
+            honbu_store::people::lists::review_queue(c, &p, inc, honbu_store::versions::At::Now)
+        })
+        .unwrap();
     println!(
         "the people page's reads at {} persons (board, 1,000 of the register, the chart): median {:.0} ms of 5; the review queue ({} shown): {:.0} ms",
         first.new + r.new,
@@ -131,7 +151,8 @@ fn main() {
     let t = Instant::now();
     let tx = db.unchecked_transaction().unwrap();
     for line in list_csv.lines().skip(1) {
-        tx.execute("INSERT INTO rows (body) VALUES (?1)", [line]).unwrap();
+        tx.execute("INSERT INTO rows (body) VALUES (?1)", [line])
+            .unwrap();
     }
     tx.commit().unwrap();
     let base = t.elapsed().as_secs_f64();

@@ -124,8 +124,7 @@ pub fn board(
     let tasks = tasks_at(c, id, at, false, now)?;
     let decisions = decisions(c, p, id, at, BOARD_DECISIONS as i64, 0)?;
     let hqs = hq_views_at(c, id, at, now)?;
-    let (people, people_unaccounted, people_in_review) =
-        crate::people::counts(c, id, at)?;
+    let (people, people_unaccounted, people_in_review) = crate::people::counts(c, id, at)?;
     let counts = Counts {
         people,
         people_unaccounted,

@@ -522,7 +522,9 @@ fn walk(
                         });
                     }
                 }
-                if files && (r[4].text().starts_with("person") || r[4].text() == "list_record_matched") {
+                if files
+                    && (r[4].text().starts_with("person") || r[4].text() == "list_record_matched")
+                {
                     note_personal(seq, r[5].text(), &mut named, &mut erased);
                 }
                 prev.clear();
@@ -603,7 +605,9 @@ fn note_personal(
         })
     };
     match serde_json::from_str::<Body>(payload) {
-        Ok(Body::PersonRecorded { person, details, .. }) => name(person, Kind::Details, &details),
+        Ok(Body::PersonRecorded {
+            person, details, ..
+        }) => name(person, Kind::Details, &details),
         Ok(Body::PersonAmended {
             person,
             details: Some(d),
@@ -615,8 +619,15 @@ fn note_personal(
             ..
         }) => name(person, Kind::Note, &n),
         Ok(Body::ListRecordMatched {
-            record, person, data, ..
-        }) => name(person.unwrap_or(honbu_domain::ids::PersonId(record.0)), Kind::Record, &data),
+            record,
+            person,
+            data,
+            ..
+        }) => name(
+            person.unwrap_or(honbu_domain::ids::PersonId(record.0)),
+            Kind::Record,
+            &data,
+        ),
         Ok(Body::PersonalDataErased { person, .. }) => {
             erased.insert(person, seq);
         }

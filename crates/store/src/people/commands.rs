@@ -118,7 +118,9 @@ pub fn amend_person(
     let nationalities = (now.nationalities != was.nationalities).then(|| now.nationalities.clone());
     let employer = (now.employer != was.employer).then(|| now.employer.clone().unwrap_or_default());
     if details.is_none() && role.is_none() && nationalities.is_none() && employer.is_none() {
-        return Err(StoreError::Conflict("nothing changes: that is what is recorded".into()));
+        return Err(StoreError::Conflict(
+            "nothing changes: that is what is recorded".into(),
+        ));
     }
     Ok((
         vec![ctx.ev(
@@ -153,7 +155,13 @@ pub fn report_status(
     person: PersonId,
     r: &ReportStatus,
 ) -> Result<(Vec<Event>, Reported)> {
-    let p = person_for(c, ctx, person, Capability::PersonsManage, "report on people")?;
+    let p = person_for(
+        c,
+        ctx,
+        person,
+        Capability::PersonsManage,
+        "report on people",
+    )?;
     let status = PersonStatus::parse("status", &r.status)?;
     let credibility = Credibility::from_json("credibility", &r.credibility)?;
     let reported_at = opt_time("reported_at", &r.reported_at, ctx.now)?;
@@ -216,7 +224,10 @@ pub fn report_status(
                 outcome: outcome.clone(),
             },
         )],
-        Reported { id: report, outcome },
+        Reported {
+            id: report,
+            outcome,
+        },
     ))
 }
 
@@ -228,7 +239,13 @@ pub fn settle_status(
     person: PersonId,
     r: &SettleStatus,
 ) -> Result<(Vec<Event>, ())> {
-    let p = person_for(c, ctx, person, Capability::PersonsManage, "settle people's status")?;
+    let p = person_for(
+        c,
+        ctx,
+        person,
+        Capability::PersonsManage,
+        "settle people's status",
+    )?;
     let why = reason(&r.reason)?;
     let Some(report) = super::report_status_of(c, person, r.report)? else {
         return Err(FieldError::new("report", "is not a report on this person").into());

@@ -54,23 +54,27 @@ pub fn keep(
     let body = serde_json::to_string(value)
         .map_err(|e| StoreError::Decode(format!("personal data: {e}")))?;
     let d = digest(key, kind, person, &body);
-    if c
-        .query_one("SELECT 1 FROM personal_data WHERE digest = $1", &[d.as_str().into()])?
-        .is_none()
+    if c.query_one(
+        "SELECT 1 FROM personal_data WHERE digest = $1",
+        &[d.as_str().into()],
+    )?
+    .is_none()
     {
         c.exec(
             "INSERT INTO personal_data (digest, person_id, kind, body) VALUES ($1, $2, $3, $4)",
-            &[d.as_str().into(), t(person), kind.as_str().into(), body.into()],
+            &[
+                d.as_str().into(),
+                t(person),
+                kind.as_str().into(),
+                body.into(),
+            ],
         )?;
     }
     Ok(d)
 }
 
 /// The values named by `digests` that are still kept, by digest.
-pub fn read<T: DeserializeOwned>(
-    c: &mut dyn Conn,
-    digests: &[&str],
-) -> Result<HashMap<String, T>> {
+pub fn read<T: DeserializeOwned>(c: &mut dyn Conn, digests: &[&str]) -> Result<HashMap<String, T>> {
     let mut out = HashMap::new();
     for chunk in digests.chunks(500) {
         let params: Vec<Value> = chunk.iter().map(|d| Value::Text(d.to_string())).collect();
@@ -95,7 +99,10 @@ pub fn read<T: DeserializeOwned>(
 /// write-ahead log or a table's dead space still holds is scrubbed after
 /// commit ([`crate::Store::scrub_blocking`]).
 pub fn erase(c: &mut dyn Conn, person: PersonId) -> Result<u64> {
-    c.exec("DELETE FROM personal_data WHERE person_id = $1", &[t(person)])
+    c.exec(
+        "DELETE FROM personal_data WHERE person_id = $1",
+        &[t(person)],
+    )
 }
 
 /// A value the journal names by its digest: as `journal verify` checks it.
@@ -117,7 +124,10 @@ pub(crate) fn problems(
     erased: &HashMap<PersonId, i64>,
 ) -> Result<Option<(i64, String)>> {
     for chunk in named.chunks(500) {
-        let params: Vec<Value> = chunk.iter().map(|n| Value::Text(n.digest.clone())).collect();
+        let params: Vec<Value> = chunk
+            .iter()
+            .map(|n| Value::Text(n.digest.clone()))
+            .collect();
         let mut kept: HashMap<String, (String, String, String)> = HashMap::new();
         for r in c.query(
             &format!(

@@ -15,7 +15,9 @@ use chrono::Datelike;
 use honbu_domain::commands::NewPerson;
 use honbu_domain::events::{Body, Event};
 use honbu_domain::ids::*;
-use honbu_domain::people::{judge, Candidate, Grade, Holding, ImportReport, Outcome, PersonDetails, PersonParts, RefusedRow};
+use honbu_domain::people::{
+    judge, Candidate, Grade, Holding, ImportReport, Outcome, PersonDetails, PersonParts, RefusedRow,
+};
 use honbu_domain::vocab::*;
 use honbu_domain::FieldError;
 use honbu_matching::Record;
@@ -78,7 +80,10 @@ pub fn nationality(field: &str, v: &str) -> std::result::Result<String, FieldErr
     if let Some(c) = honbu_maps::country(&n) {
         return Ok(c.alpha2.to_string());
     }
-    if let Some(c) = honbu_maps::countries().iter().find(|c| c.alpha3.eq_ignore_ascii_case(v)) {
+    if let Some(c) = honbu_maps::countries()
+        .iter()
+        .find(|c| c.alpha3.eq_ignore_ascii_case(v))
+    {
         return Ok(c.alpha2.to_string());
     }
     let key = honbu_maps::search_key(v);
@@ -94,7 +99,10 @@ pub fn nationality(field: &str, v: &str) -> std::result::Result<String, FieldErr
     }
     Err(FieldError::new(
         field,
-        format!("{:?} is not a country (an ISO code or a country's name)", v.chars().take(40).collect::<String>()),
+        format!(
+            "{:?} is not a country (an ISO code or a country's name)",
+            v.chars().take(40).collect::<String>()
+        ),
     ))
 }
 
@@ -143,7 +151,9 @@ fn split_full_name(full: &str) -> (String, String) {
         [] => (String::new(), String::new()),
         [one] => (one.to_string(), String::new()),
         [first, rest @ ..]
-            if first.chars().count() > 1 && first.chars().all(|c| !c.is_lowercase()) && first.chars().any(char::is_alphabetic) =>
+            if first.chars().count() > 1
+                && first.chars().all(|c| !c.is_lowercase())
+                && first.chars().any(char::is_alphabetic) =>
         {
             (first.to_string(), rest.join(" "))
         }
@@ -155,8 +165,11 @@ fn split_full_name(full: &str) -> (String, String) {
 fn column(h: &str) -> Option<&'static str> {
     let h = h.trim().to_lowercase().replace([' ', '-'], "_");
     Some(match h.as_str() {
-        "family_name" | "surname" | "last_name" | "family" | "apellido" | "apellidos" => "family_name",
-        "given_name" | "first_name" | "given" | "forename" | "given_names" | "nombre" | "nombres" => "given_name",
+        "family_name" | "surname" | "last_name" | "family" | "apellido" | "apellidos" => {
+            "family_name"
+        }
+        "given_name" | "first_name" | "given" | "forename" | "given_names" | "nombre"
+        | "nombres" => "given_name",
         "full_name" | "name" => "full_name",
         "native_name" | "name_native" | "kanji" | "native" => "native_name",
         "other_names" | "alternate_names" | "alias" | "aliases" => "other_names",
@@ -170,7 +183,9 @@ fn column(h: &str) -> Option<&'static str> {
         "status" => "status",
         "status_at" | "as_of" | "reported_at" => "status_at",
         "location" | "last_known_location" | "whereabouts" => "location",
-        "phone" | "telephone" | "mobile" | "email" | "e_mail" | "contact" | "contacts" => "contacts",
+        "phone" | "telephone" | "mobile" | "email" | "e_mail" | "contact" | "contacts" => {
+            "contacts"
+        }
         "note" | "notes" | "remarks" | "comment" => "note",
         _ => return None,
     })
@@ -179,19 +194,36 @@ fn column(h: &str) -> Option<&'static str> {
 /// Reads a CSV list: the header names the columns (see [`column`]; others
 /// are ignored), each row is checked as a person entered by hand, its
 /// errors named by line and field.
-pub fn read_csv(bytes: &[u8], default_role: PersonRole, this_year: i32) -> std::result::Result<Read, FieldError> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|e| FieldError::new("body", format!("is not UTF-8 text (at byte {})", e.valid_up_to())))?;
+pub fn read_csv(
+    bytes: &[u8],
+    default_role: PersonRole,
+    this_year: i32,
+) -> std::result::Result<Read, FieldError> {
+    let text =
+        std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| {
+            FieldError::new(
+                "body",
+                format!("is not UTF-8 text (at byte {})", e.valid_up_to()),
+            )
+        })?;
     let mut rd = csv::ReaderBuilder::new()
         .flexible(false)
         .has_headers(true)
         .from_reader(text.as_bytes());
     let headers = rd
         .headers()
-        .map_err(|e| FieldError::new("body", format!("line 1: the header does not read as CSV: {e}")))?
+        .map_err(|e| {
+            FieldError::new(
+                "body",
+                format!("line 1: the header does not read as CSV: {e}"),
+            )
+        })?
         .clone();
     let cols: Vec<Option<&'static str>> = headers.iter().map(column).collect();
-    if !cols.iter().any(|c| matches!(c, Some("family_name" | "given_name" | "full_name"))) {
+    if !cols
+        .iter()
+        .any(|c| matches!(c, Some("family_name" | "given_name" | "full_name")))
+    {
         return Err(FieldError::new(
             "body",
             "line 1: no column of names (family_name, given_name or full_name; surname, first_name, name are read too)",
@@ -200,7 +232,10 @@ pub fn read_csv(bytes: &[u8], default_role: PersonRole, this_year: i32) -> std::
     let mut out = Read::default();
     for (i, rec) in rd.records().enumerate() {
         if i >= MAX_ROWS {
-            return Err(FieldError::new("body", format!("more than {MAX_ROWS} rows: split the list")));
+            return Err(FieldError::new(
+                "body",
+                format!("more than {MAX_ROWS} rows: split the list"),
+            ));
         }
         let line = rec
             .as_ref()
@@ -214,7 +249,9 @@ pub fn read_csv(bytes: &[u8], default_role: PersonRole, this_year: i32) -> std::
                     line: e.position().map_or(line, |p| p.line() as u32),
                     field: "row".into(),
                     message: match e.kind() {
-                        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => {
                             format!("{len} fields where the header has {expected_len}")
                         }
                         _ => e.to_string(),
@@ -275,11 +312,21 @@ fn row(
         .unwrap_or_default();
     let split = |k: &str| -> Vec<String> {
         all.get(k)
-            .map(|v| v.iter().flat_map(|s| s.split(['|', ';', '\n'])).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+            .map(|v| {
+                v.iter()
+                    .flat_map(|s| s.split(['|', ';', '\n']))
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let age = one("age")
-        .map(|a| a.trim().parse::<u16>().map_err(|_| FieldError::new("age", "must be a whole number of years")))
+        .map(|a| {
+            a.trim()
+                .parse::<u16>()
+                .map_err(|_| FieldError::new("age", "must be a whole number of years"))
+        })
         .transpose()?;
     let sex = one("sex").map(|s| match s.trim().to_lowercase().as_str() {
         "m" | "male" | "man" | "h" | "hombre" | "男" | "男性" => "male".to_string(),
@@ -322,9 +369,14 @@ fn row(
 /// status, by source date, the row's status); records PFIF reports as bad
 /// are refused by line. A document that cannot be read at all is the
 /// field's error.
-pub fn read_pfif(bytes: &[u8], default_role: PersonRole, this_year: i32) -> std::result::Result<Read, FieldError> {
+pub fn read_pfif(
+    bytes: &[u8],
+    default_role: PersonRole,
+    this_year: i32,
+) -> std::result::Result<Read, FieldError> {
     use honbu_formats::pfif;
-    let doc = pfif::read_pfif(bytes, &pfif::Limits::default()).map_err(|e| FieldError::new("body", e.to_string()))?;
+    let doc = pfif::read_pfif(bytes, &pfif::Limits::default())
+        .map_err(|e| FieldError::new("body", e.to_string()))?;
     let mut out = Read::default();
     for p in &doc.problems {
         out.refused.push(RefusedRow {
@@ -352,7 +404,11 @@ pub fn read_pfif(bytes: &[u8], default_role: PersonRole, this_year: i32) -> std:
         let line = i as u32 + 1;
         let mut all: HashMap<&str, Vec<String>> = HashMap::new();
         let mut put = |k: &'static str, v: &Option<String>| {
-            if let Some(v) = v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
+            if let Some(v) = v
+                .as_ref()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+            {
                 all.entry(k).or_default().push(v);
             }
         };
@@ -364,7 +420,10 @@ pub fn read_pfif(bytes: &[u8], default_role: PersonRole, this_year: i32) -> std:
         put("age", &p.age.clone().filter(|a| a.parse::<u16>().is_ok()));
         put("nationality", &p.home_country);
         let status_note = p.status_note();
-        put("location", &status_note.and_then(|n| n.last_known_location.clone()));
+        put(
+            "location",
+            &status_note.and_then(|n| n.last_known_location.clone()),
+        );
         put("note", &status_note.and_then(|n| n.text.clone()));
         for a in &p.alternate_names {
             all.entry("other_names").or_default().push(a.clone());
@@ -373,7 +432,10 @@ pub fn read_pfif(bytes: &[u8], default_role: PersonRole, this_year: i32) -> std:
         let mut r = match row(line, &one, &all, default_role, this_year) {
             Ok(r) => r,
             Err(e) => {
-                out.refused.push(refuse(line, FieldError::new(e.field, format!("{}: {}", p.person_record_id, e.message))));
+                out.refused.push(refuse(
+                    line,
+                    FieldError::new(e.field, format!("{}: {}", p.person_record_id, e.message)),
+                ));
                 continue;
             }
         };
@@ -392,7 +454,12 @@ pub fn read_pfif(bytes: &[u8], default_role: PersonRole, this_year: i32) -> std:
 }
 
 /// A person's details as the engine compares them.
-pub(crate) fn record(id: String, group: Option<String>, d: &PersonDetails, nationalities: &[String]) -> Record {
+pub(crate) fn record(
+    id: String,
+    group: Option<String>,
+    d: &PersonDetails,
+    nationalities: &[String],
+) -> Record {
     let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
     Record {
         id,
@@ -402,11 +469,18 @@ pub(crate) fn record(id: String, group: Option<String>, d: &PersonDetails, natio
         native_name: some(&d.native_name),
         date_of_birth: d.date_of_birth.map(|b| b.to_string()),
         age: d.age.map(|a| a.to_string()),
-        sex: d.sex.filter(|s| *s != Sex::Unknown).map(|s| s.as_str().to_string()),
+        sex: d
+            .sex
+            .filter(|s| *s != Sex::Unknown)
+            .map(|s| s.as_str().to_string()),
         nationality: nationalities.first().cloned(),
         passport_number: some(&d.passport_number),
         email: d.contacts.iter().find(|c| c.contains('@')).cloned(),
-        phone: d.contacts.iter().find(|c| c.chars().filter(char::is_ascii_digit).count() >= 6 && !c.contains('@')).cloned(),
+        phone: d
+            .contacts
+            .iter()
+            .find(|c| c.chars().filter(char::is_ascii_digit).count() >= 6 && !c.contains('@'))
+            .cloned(),
         ..Default::default()
     }
 }
@@ -422,7 +496,10 @@ fn register(c: &mut dyn Conn, incident: IncidentId) -> Result<Vec<Record>> {
     for r in &rows {
         spellings.push((r.text(0)?, r.text(1)?, r.json(2)?));
     }
-    let nats: HashMap<String, Vec<String>> = spellings.iter().map(|(p, _, n)| (p.clone(), n.clone())).collect();
+    let nats: HashMap<String, Vec<String>> = spellings
+        .iter()
+        .map(|(p, _, n)| (p.clone(), n.clone()))
+        .collect();
     for r in c.query(
         "SELECT r.person_id, r.data FROM list_records r JOIN persons p ON p.id = r.person_id \
          WHERE r.incident_id = $1 AND r.person_id IS NOT NULL AND p.erased_at IS NULL ORDER BY r.seq",
@@ -438,7 +515,8 @@ fn register(c: &mut dyn Conn, incident: IncidentId) -> Result<Vec<Record>> {
         .iter()
         .enumerate()
         .filter_map(|(i, (person, digest, nats))| {
-            kept.get(digest).map(|d| record(format!("r{i}"), Some(person.clone()), d, nats))
+            kept.get(digest)
+                .map(|d| record(format!("r{i}"), Some(person.clone()), d, nats))
         })
         .collect())
 }
@@ -460,7 +538,8 @@ pub fn import_list(
     take_good: bool,
 ) -> Result<(Vec<Event>, ImportReport)> {
     visible_incident(c, ctx, incident)?;
-    let src = log::source(c, source)?.ok_or_else(|| FieldError::new("source", "is not a registered source"))?;
+    let src = log::source(c, source)?
+        .ok_or_else(|| FieldError::new("source", "is not a registered source"))?;
     let hq = acting_hq(c, ctx, incident, None, Capability::PersonsManage)?;
     not_closed(c, incident)?;
     let sha256 = hex::encode(Sha256::digest(bytes));
@@ -507,7 +586,14 @@ pub fn import_list(
     let list_records: Vec<Record> = rows
         .iter()
         .enumerate()
-        .map(|(i, r)| record(format!("l{i}"), None, &r.parts.details, &r.parts.nationalities))
+        .map(|(i, r)| {
+            record(
+                format!("l{i}"),
+                None,
+                &r.parts.details,
+                &r.parts.nationalities,
+            )
+        })
         .collect();
     let clusters = honbu_matching::dedupe(&list_records).cluster;
     let mut heads: Vec<usize> = clusters.clone();
@@ -521,7 +607,12 @@ pub fn import_list(
     if !register.is_empty() {
         let left: Vec<Record> = heads.iter().map(|h| list_records[*h].clone()).collect();
         let l = honbu_matching::link(&left, &register);
-        let person_of = |b: usize| register[b].group.as_deref().and_then(|g| g.parse::<PersonId>().ok());
+        let person_of = |b: usize| {
+            register[b]
+                .group
+                .as_deref()
+                .and_then(|g| g.parse::<PersonId>().ok())
+        };
         for p in &l.matches {
             if let Some(person) = person_of(p.b) {
                 linked.insert(heads[p.a], (person, ppm(p.probability)));
@@ -555,7 +646,12 @@ pub fn import_list(
         let (outcome, person, probability, candidates) = if let Some((p, pr)) = linked.get(&head) {
             (MatchOutcome::Linked, Some(*p), Some(*pr), vec![])
         } else if let Some(cands) = review.get(&head) {
-            (MatchOutcome::Review, None, cands.first().map(|c| c.probability), cands.clone())
+            (
+                MatchOutcome::Review,
+                None,
+                cands.first().map(|c| c.probability),
+                cands.clone(),
+            )
         } else if let Some(p) = made.get(&head) {
             (MatchOutcome::Linked, Some(*p), None, vec![])
         } else {
@@ -582,8 +678,18 @@ pub fn import_list(
         if let (MatchOutcome::Linked, Some(p)) = (outcome, person) {
             // A consular list's names are the passport's: the spelling the
             // desk goes by, when the register had another.
-            let passport_names = src.kind == SourceKind::Embassy && matches!(src.reliability, Reliability::A | Reliability::B);
-            if let Some(ev) = enrich(c, ctx, key, incident, p, &r.parts, passport_names, &mut enriched)? {
+            let passport_names = src.kind == SourceKind::Embassy
+                && matches!(src.reliability, Reliability::A | Reliability::B);
+            if let Some(ev) = enrich(
+                c,
+                ctx,
+                key,
+                incident,
+                p,
+                &r.parts,
+                passport_names,
+                &mut enriched,
+            )? {
                 events.push(ev);
             }
         }
@@ -636,7 +742,13 @@ pub fn import_list(
                 },
             );
             if outcome == Outcome::Holds {
-                holding.insert(person, Some(Holding { status, reported_at }));
+                holding.insert(
+                    person,
+                    Some(Holding {
+                        status,
+                        reported_at,
+                    }),
+                );
             } else {
                 holding.insert(person, current);
             }
@@ -679,8 +791,12 @@ fn enrich(
     let was = match enriched.get(&p) {
         Some(x) => x.clone(),
         None => {
-            let Some(s) = super::stored(c, p, At::Now)? else { return Ok(None) };
-            let Some(d) = super::details_of(c, &s)? else { return Ok(None) };
+            let Some(s) = super::stored(c, p, At::Now)? else {
+                return Ok(None);
+            };
+            let Some(d) = super::details_of(c, &s)? else {
+                return Ok(None);
+            };
             PersonParts {
                 details: d,
                 role: s.role,
@@ -699,7 +815,11 @@ fn enrich(
     fill(&mut d.native_name, &r.native_name);
     fill(&mut d.passport_number, &r.passport_number);
     fill(&mut d.location, &r.location);
-    if d.date_of_birth.is_none_or(|b| b.day.is_none() && r.date_of_birth.is_some_and(|x| x.year == b.year && x.day.is_some())) {
+    if d.date_of_birth.is_none_or(|b| {
+        b.day.is_none()
+            && r.date_of_birth
+                .is_some_and(|x| x.year == b.year && x.day.is_some())
+    }) {
         d.date_of_birth = r.date_of_birth.or(d.date_of_birth);
     }
     if d.sex.is_none() {
@@ -720,7 +840,10 @@ fn enrich(
         let (family, given) = (title_case(&r.family_name), title_case(&r.given_name));
         if !same(&family, &d.family_name) || !same(&given, &d.given_name) {
             let old = d.display_name();
-            if !old.is_empty() && !d.other_names.iter().any(|o| same(o, &old)) && d.other_names.len() < PersonDetails::MAX_LIST {
+            if !old.is_empty()
+                && !d.other_names.iter().any(|o| same(o, &old))
+                && d.other_names.len() < PersonDetails::MAX_LIST
+            {
                 d.other_names.push(old);
             }
             d.family_name = family;
@@ -752,8 +875,10 @@ fn enrich(
         Body::PersonAmended {
             person: p,
             role: None,
-            nationalities: (now.nationalities != was.nationalities).then(|| now.nationalities.clone()),
-            employer: (now.employer != was.employer).then(|| now.employer.clone().unwrap_or_default()),
+            nationalities: (now.nationalities != was.nationalities)
+                .then(|| now.nationalities.clone()),
+            employer: (now.employer != was.employer)
+                .then(|| now.employer.clone().unwrap_or_default()),
             details,
         },
     );
@@ -770,7 +895,11 @@ fn title_case(s: &str) -> String {
         .map(|w| {
             let mut c = w.chars();
             c.next()
-                .map(|f| f.to_uppercase().chain(c.flat_map(char::to_lowercase)).collect::<String>())
+                .map(|f| {
+                    f.to_uppercase()
+                        .chain(c.flat_map(char::to_lowercase))
+                        .collect::<String>()
+                })
                 .unwrap_or_default()
         })
         .collect::<Vec<_>>()
@@ -808,7 +937,12 @@ pub struct ListView {
 
 /// The lists imported into the incident by `at`, newest first (for whoever
 /// may see the incident: a list's counts name no one).
-pub fn lists(c: &mut dyn Conn, p: &honbu_domain::access::Principal, incident: IncidentId, at: At) -> Result<Vec<ListView>> {
+pub fn lists(
+    c: &mut dyn Conn,
+    p: &honbu_domain::access::Principal,
+    incident: IncidentId,
+    at: At,
+) -> Result<Vec<ListView>> {
     if !p.can_see_incident(incident) {
         return Ok(vec![]);
     }
@@ -936,15 +1070,35 @@ mod tests {
 
     #[test]
     fn full_names_are_split_as_consular_lists_write_them() {
-        assert_eq!(split_full_name("YAMADA, Taro"), ("YAMADA".into(), "Taro".into()));
-        assert_eq!(split_full_name("YAMADA Taro"), ("YAMADA".into(), "Taro".into()));
-        assert_eq!(split_full_name("Maria Garcia Lopez"), ("Lopez".into(), "Maria Garcia".into()));
-        assert_eq!(split_full_name("GARCIA LOPEZ, Maria"), ("GARCIA LOPEZ".into(), "Maria".into()));
+        assert_eq!(
+            split_full_name("YAMADA, Taro"),
+            ("YAMADA".into(), "Taro".into())
+        );
+        assert_eq!(
+            split_full_name("YAMADA Taro"),
+            ("YAMADA".into(), "Taro".into())
+        );
+        assert_eq!(
+            split_full_name("Maria Garcia Lopez"),
+            ("Lopez".into(), "Maria Garcia".into())
+        );
+        assert_eq!(
+            split_full_name("GARCIA LOPEZ, Maria"),
+            ("GARCIA LOPEZ".into(), "Maria".into())
+        );
     }
 
     #[test]
     fn nationalities_are_read_by_code_name_or_demonym() {
-        for (given, code) in [("JP", "JP"), ("JPN", "JP"), ("Japan", "JP"), ("Japanese", "JP"), ("日本", "JP"), ("Perú", "PE"), ("per", "PE")] {
+        for (given, code) in [
+            ("JP", "JP"),
+            ("JPN", "JP"),
+            ("Japan", "JP"),
+            ("Japanese", "JP"),
+            ("日本", "JP"),
+            ("Perú", "PE"),
+            ("per", "PE"),
+        ] {
             assert_eq!(nationality("n", given).as_deref(), Ok(code), "{given}");
         }
         assert_eq!(nationality("n", "Atlantis").unwrap_err().field, "n");

@@ -72,7 +72,11 @@ impl Projection {
                 if let Some(x) = employer {
                     set.push((
                         "employer",
-                        if x.is_empty() { Value::Null } else { x.as_str().into() },
+                        if x.is_empty() {
+                            Value::Null
+                        } else {
+                            x.as_str().into()
+                        },
                     ));
                 }
                 if let Some(d) = details {
@@ -106,7 +110,16 @@ impl Projection {
                 )?;
                 match outcome {
                     Outcome::Holds => {
-                        status_holds(c, ev.seq, person, *status, report, reported_at.into(), at, false)?;
+                        status_holds(
+                            c,
+                            ev.seq,
+                            person,
+                            *status,
+                            report,
+                            reported_at.into(),
+                            at,
+                            false,
+                        )?;
                     }
                     Outcome::Review { reason } => {
                         versions::update(
@@ -138,7 +151,16 @@ impl Projection {
                     })?;
                 let status = r.vocab(0, PersonStatus::parse)?;
                 let reported_at = Value::Text(r.text(1)?);
-                status_holds(c, ev.seq, person, status, report, reported_at, at.clone(), true)?;
+                status_holds(
+                    c,
+                    ev.seq,
+                    person,
+                    status,
+                    report,
+                    reported_at,
+                    at.clone(),
+                    true,
+                )?;
                 c.exec(
                     "INSERT INTO person_settlements (person_id, report_id, reason, at, actor, seq) VALUES ($1, $2, $3, $4, $5, $6)",
                     &[t(person), t(report), reason.as_str().into(), at, actor, seq],

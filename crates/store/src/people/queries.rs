@@ -70,9 +70,12 @@ fn stored_row(r: &Row) -> Result<Stored> {
 /// The person as stored at `at`, whoever asks (callers check the viewer).
 pub fn stored(c: &mut dyn Conn, person: PersonId, at: At) -> Result<Option<Stored>> {
     let persons = at.rows(&PERSONS);
-    c.query_one(&format!("SELECT {COLS} FROM {persons} p WHERE p.id = $1"), &[t(person)])?
-        .map(|r| stored_row(&r))
-        .transpose()
+    c.query_one(
+        &format!("SELECT {COLS} FROM {persons} p WHERE p.id = $1"),
+        &[t(person)],
+    )?
+    .map(|r| stored_row(&r))
+    .transpose()
 }
 
 /// The person's details as kept; `None` once erased.
@@ -98,7 +101,11 @@ pub fn report_status_of(
 }
 
 /// The incident a person belongs to, if the viewer may know the person.
-pub fn person_incident(c: &mut dyn Conn, p: &Principal, person: PersonId) -> Result<Option<IncidentId>> {
+pub fn person_incident(
+    c: &mut dyn Conn,
+    p: &Principal,
+    person: PersonId,
+) -> Result<Option<IncidentId>> {
     Ok(stored(c, person, At::Now)?
         .map(|s| s.incident)
         .filter(|i| p.can_see_incident(*i)))
@@ -106,7 +113,12 @@ pub fn person_incident(c: &mut dyn Conn, p: &Principal, person: PersonId) -> Res
 
 /// The views of `rows` for viewer `p`: details read in one go, masked or
 /// withheld as the viewer's rights say.
-fn views(c: &mut dyn Conn, p: &Principal, incident: IncidentId, rows: Vec<Stored>) -> Result<Vec<PersonView>> {
+fn views(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    rows: Vec<Stored>,
+) -> Result<Vec<PersonView>> {
     let personal = may_read_personal(p, incident);
     let identifying = may_identify(p, incident);
     let digests: Vec<&str> = if personal {
@@ -216,7 +228,11 @@ pub fn persons(
     let limit = limit.clamp(1, MAX_LIMIT);
     if f.words.is_empty() || !may_read_personal(p, incident) {
         let total = rows.len() as i64;
-        let page: Vec<Stored> = rows.into_iter().skip(offset.max(0) as usize).take(limit as usize).collect();
+        let page: Vec<Stored> = rows
+            .into_iter()
+            .skip(offset.max(0) as usize)
+            .take(limit as usize)
+            .collect();
         return Ok(Page::at_offset(views(c, p, incident, page)?, total, offset));
     }
     let all = views(c, p, incident, rows)?;
@@ -225,14 +241,23 @@ pub fn persons(
         .filter(|v| v.details.as_ref().is_some_and(|d| names_hold(d, &f.words)))
         .collect();
     let total = hits.len() as i64;
-    let items = hits.into_iter().skip(offset.max(0) as usize).take(limit as usize).collect();
+    let items = hits
+        .into_iter()
+        .skip(offset.max(0) as usize)
+        .take(limit as usize)
+        .collect();
     Ok(Page::at_offset(items, total, offset))
 }
 
 /// A person and their reports, newest first, as the viewer may see them at
 /// `at`; `None` if the viewer may not know the person or they were not yet
 /// recorded then.
-pub fn person(c: &mut dyn Conn, p: &Principal, person: PersonId, at: At) -> Result<Option<PersonRecord>> {
+pub fn person(
+    c: &mut dyn Conn,
+    p: &Principal,
+    person: PersonId,
+    at: At,
+) -> Result<Option<PersonRecord>> {
     let Some(s) = stored(c, person, at)? else {
         return Ok(None);
     };
@@ -337,7 +362,10 @@ fn report_views(
                 reported_at: r.time(2)?,
                 source: r.opt_parse(3)?,
                 source_name: r.text(4)?,
-                source_kind: r.opt_text(5)?.map(|k| SourceKind::parse("source_kind", &k)).transpose()?,
+                source_kind: r
+                    .opt_text(5)?
+                    .map(|k| SourceKind::parse("source_kind", &k))
+                    .transpose()?,
                 reliability: r.vocab(6, Reliability::parse)?,
                 credibility: r.vocab(7, Credibility::parse)?,
                 outcome: match r.text(8)?.as_str() {
@@ -379,7 +407,10 @@ pub fn reports_by_person(
 pub const BOARD_LIST: usize = 200;
 
 fn counted(m: BTreeMap<String, i64>) -> Vec<Count> {
-    let mut v: Vec<Count> = m.into_iter().map(|(key, count)| Count { key, count }).collect();
+    let mut v: Vec<Count> = m
+        .into_iter()
+        .map(|(key, count)| Count { key, count })
+        .collect();
     v.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
     v
 }
@@ -387,7 +418,12 @@ fn counted(m: BTreeMap<String, i64>) -> Vec<Count> {
 /// The accountability board of the incident at `at`: counts by status,
 /// nationality, employer and role, and the people not yet accounted for,
 /// longest in that state first.
-pub fn accountability(c: &mut dyn Conn, p: &Principal, incident: IncidentId, at: At) -> Result<Accountability> {
+pub fn accountability(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    at: At,
+) -> Result<Accountability> {
     let rows = if p.can_see_incident(incident) {
         all_stored(c, incident, at)?
     } else {
@@ -404,13 +440,22 @@ pub fn accountability(c: &mut dyn Conn, p: &Principal, incident: IncidentId, at:
         if r.nationalities.is_empty() {
             *nat.entry(String::new()).or_default() += 1;
         }
-        *emp.entry(r.employer.clone().unwrap_or_default()).or_default() += 1;
+        *emp.entry(r.employer.clone().unwrap_or_default())
+            .or_default() += 1;
         *role.entry(r.role.as_str().to_string()).or_default() += 1;
         in_review += i64::from(r.review.is_some());
     }
     let accounted = rows.iter().filter(|r| r.status.is_accounted()).count() as i64;
-    let mut open: Vec<Stored> = rows.iter().filter(|r| !r.status.is_accounted()).cloned().collect();
-    open.sort_by(|a, b| a.status_since.cmp(&b.status_since).then(a.number.cmp(&b.number)));
+    let mut open: Vec<Stored> = rows
+        .iter()
+        .filter(|r| !r.status.is_accounted())
+        .cloned()
+        .collect();
+    open.sort_by(|a, b| {
+        a.status_since
+            .cmp(&b.status_since)
+            .then(a.number.cmp(&b.number))
+    });
     open.truncate(BOARD_LIST);
     Ok(Accountability {
         total: rows.len() as i64,
@@ -458,16 +503,29 @@ fn mention(s: &Stored) -> Mention {
 }
 
 /// The people as a brief for the shift since `since` names them, at `at`.
-pub fn shift_people(c: &mut dyn Conn, incident: IncidentId, at: At, since: Timestamp) -> Result<ShiftPeople> {
+pub fn shift_people(
+    c: &mut dyn Conn,
+    incident: IncidentId,
+    at: At,
+    since: Timestamp,
+) -> Result<ShiftPeople> {
     let rows = all_stored(c, incident, at)?;
     let accounted = rows.iter().filter(|r| r.status.is_accounted()).count() as i64;
     let mut newly: Vec<&Stored> = rows
         .iter()
         .filter(|r| r.status.is_accounted() && r.status_since > since)
         .collect();
-    newly.sort_by(|a, b| b.status_since.cmp(&a.status_since).then(a.number.cmp(&b.number)));
+    newly.sort_by(|a, b| {
+        b.status_since
+            .cmp(&a.status_since)
+            .then(a.number.cmp(&b.number))
+    });
     let mut still: Vec<&Stored> = rows.iter().filter(|r| !r.status.is_accounted()).collect();
-    still.sort_by(|a, b| a.status_since.cmp(&b.status_since).then(a.number.cmp(&b.number)));
+    still.sort_by(|a, b| {
+        a.status_since
+            .cmp(&b.status_since)
+            .then(a.number.cmp(&b.number))
+    });
     Ok(ShiftPeople {
         total: rows.len() as i64,
         accounted,
@@ -537,7 +595,11 @@ pub struct StatusPoint {
 
 /// How many people stood at each status after each change, up to `at`
 /// (from the versions the register keeps: no second reading of events).
-pub fn status_over_time(c: &mut dyn Conn, incident: IncidentId, at: At) -> Result<Vec<StatusPoint>> {
+pub fn status_over_time(
+    c: &mut dyn Conn,
+    incident: IncidentId,
+    at: At,
+) -> Result<Vec<StatusPoint>> {
     let upto = match at {
         At::Now => i64::MAX,
         At::Seq(s) => s,
@@ -551,7 +613,10 @@ pub fn status_over_time(c: &mut dyn Conn, incident: IncidentId, at: At) -> Resul
     let mut deltas: BTreeMap<i64, Vec<(usize, i64)>> = BTreeMap::new();
     for r in &rows {
         let status = r.vocab(0, PersonStatus::parse)?;
-        let i = PersonStatus::ALL.iter().position(|s| *s == status).unwrap_or(0);
+        let i = PersonStatus::ALL
+            .iter()
+            .position(|s| *s == status)
+            .unwrap_or(0);
         let (from, to) = (r.int(1)?, r.opt_int(2)?);
         if from > upto {
             continue;
@@ -568,7 +633,8 @@ pub fn status_over_time(c: &mut dyn Conn, incident: IncidentId, at: At) -> Resul
     let seqs: Vec<i64> = deltas.keys().copied().collect();
     let mut times: HashMap<i64, Timestamp> = HashMap::new();
     for chunk in seqs.chunks(500) {
-        let params: Vec<crate::sql::Value> = chunk.iter().map(|s| crate::sql::Value::Int(*s)).collect();
+        let params: Vec<crate::sql::Value> =
+            chunk.iter().map(|s| crate::sql::Value::Int(*s)).collect();
         for r in c.query(
             &format!(
                 "SELECT seq, at FROM journal WHERE seq IN ({})",
@@ -585,7 +651,9 @@ pub fn status_over_time(c: &mut dyn Conn, incident: IncidentId, at: At) -> Resul
         for (i, d) in ds {
             counts[i] += d;
         }
-        let Some(at) = times.get(&seq).copied() else { continue };
+        let Some(at) = times.get(&seq).copied() else {
+            continue;
+        };
         match out.last_mut() {
             // Changes at the same instant are one point.
             Some(last) if last.at == at => last.counts = counts.clone(),

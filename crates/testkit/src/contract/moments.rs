@@ -464,7 +464,15 @@ pub fn every_page_as_of_any_moment_equals_the_journal_replayed_to_it(store: &Sto
         // Deadlines measured a while after the event, so that some fall due.
         let clock = times[(s - 1) as usize] + Duration::hours(3);
         let read = |c: &mut dyn honbu_store::sql::Conn| {
-            pages(c, &viewers, incident, &entry_ids, &person_ids, At::Now, clock)
+            pages(
+                c,
+                &viewers,
+                incident,
+                &entry_ids,
+                &person_ids,
+                At::Now,
+                clock,
+            )
         };
         let then = replayed(store, s, &read);
         let (v, ids, pids) = (viewers.clone(), entry_ids.clone(), person_ids.clone());

@@ -94,7 +94,10 @@ pub async fn record_person(
     ApiJson(r): ApiJson<NewPerson>,
 ) -> Result<impl IntoResponse, ApiError> {
     let key = s.store.key().clone();
-    let p = exec(&s, &v, move |c, ctx| people::record_person(c, ctx, &key, id, &r)).await?;
+    let p = exec(&s, &v, move |c, ctx| {
+        people::record_person(c, ctx, &key, id, &r)
+    })
+    .await?;
     Ok(created(p.0))
 }
 
@@ -147,7 +150,10 @@ pub async fn amend_person(
     ApiJson(r): ApiJson<AmendPerson>,
 ) -> Result<StatusCode, ApiError> {
     let key = s.store.key().clone();
-    exec(&s, &v, move |c, ctx| people::amend_person(c, ctx, &key, person, &r)).await?;
+    exec(&s, &v, move |c, ctx| {
+        people::amend_person(c, ctx, &key, person, &r)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -163,7 +169,10 @@ pub async fn report_status(
     ApiJson(r): ApiJson<ReportStatus>,
 ) -> Result<impl IntoResponse, ApiError> {
     let key = s.store.key().clone();
-    let out = exec(&s, &v, move |c, ctx| people::report_status(c, ctx, &key, person, &r)).await?;
+    let out = exec(&s, &v, move |c, ctx| {
+        people::report_status(c, ctx, &key, person, &r)
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(out)))
 }
 
@@ -177,7 +186,10 @@ pub async fn settle_status(
     ApiPath(person): ApiPath<PersonId>,
     ApiJson(r): ApiJson<SettleStatus>,
 ) -> Result<StatusCode, ApiError> {
-    exec(&s, &v, move |c, ctx| people::settle_status(c, ctx, person, &r)).await?;
+    exec(&s, &v, move |c, ctx| {
+        people::settle_status(c, ctx, person, &r)
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -277,9 +289,20 @@ pub(crate) fn report_response(report: ImportReport) -> axum::response::Response 
             field: Some("body".into()),
             message,
         };
-        return (StatusCode::UNPROCESSABLE_ENTITY, Json(HeldList { error: detail, report })).into_response();
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(HeldList {
+                error: detail,
+                report,
+            }),
+        )
+            .into_response();
     }
-    let status = if report.duplicate { StatusCode::OK } else { StatusCode::CREATED };
+    let status = if report.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
     (status, Json(report)).into_response()
 }
 
@@ -298,7 +321,8 @@ pub(crate) async fn import_report(
         .and_then(|h| h.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let pfif = ct.contains("xml") || (!ct.contains("csv") && bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<'));
+    let pfif = ct.contains("xml")
+        || (!ct.contains("csv") && bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<'));
     let role = match q.role.as_deref().map(str::trim) {
         None | Some("") => honbu_domain::vocab::PersonRole::Other,
         Some(r) => honbu_domain::vocab::PersonRole::parse("role", r)?,
@@ -342,7 +366,12 @@ pub async fn list_lists(
     ApiQuery(q): ApiQuery<crate::api::AtParam>,
 ) -> Result<Json<Vec<people::lists::ListView>>, ApiError> {
     let at = q.time()?;
-    Ok(Json(in_incident_at(&s, v, id, at, move |c, p, m| people::lists::lists(c, p, id, m.at)).await?))
+    Ok(Json(
+        in_incident_at(&s, v, id, at, move |c, p, m| {
+            people::lists::lists(c, p, id, m.at)
+        })
+        .await?,
+    ))
 }
 
 /// The records of imported lists waiting for an officer, each with the
@@ -356,5 +385,10 @@ pub async fn review_queue(
     ApiQuery(q): ApiQuery<crate::api::AtParam>,
 ) -> Result<Json<Vec<people::lists::ReviewItem>>, ApiError> {
     let at = q.time()?;
-    Ok(Json(in_incident_at(&s, v, id, at, move |c, p, m| people::lists::review_queue(c, p, id, m.at)).await?))
+    Ok(Json(
+        in_incident_at(&s, v, id, at, move |c, p, m| {
+            people::lists::review_queue(c, p, id, m.at)
+        })
+        .await?,
+    ))
 }

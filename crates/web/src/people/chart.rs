@@ -31,7 +31,14 @@ const BANDS: &[(&str, &[PersonStatus])] = &[
     ("personstatus.unknown", &[PersonStatus::Unknown]),
 ];
 
-const CLASSES: &[&str] = &["b-dead", "b-injured", "b-safe", "b-held", "b-missing", "b-unknown"];
+const CLASSES: &[&str] = &[
+    "b-dead",
+    "b-injured",
+    "b-safe",
+    "b-held",
+    "b-missing",
+    "b-unknown",
+];
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -50,7 +57,12 @@ fn band_count(counts: &[i64], statuses: &[PersonStatus]) -> i64 {
 
 /// The chart of `points` up to `end`, times in the HQ's zone; empty when
 /// there is nothing to draw.
-pub fn status_chart(points: &[StatusPoint], end: Timestamp, clock: &Clock, lang: &Catalogue) -> String {
+pub fn status_chart(
+    points: &[StatusPoint],
+    end: Timestamp,
+    clock: &Clock,
+    lang: &Catalogue,
+) -> String {
     let Some(first) = points.first() else {
         return String::new();
     };
@@ -168,7 +180,12 @@ mod tests {
 
     #[test]
     fn the_chart_stacks_each_band_and_names_it() {
-        let t = |h| chrono::Utc.with_ymd_and_hms(1996, 12, 18, h, 0, 0).single().unwrap();
+        let t = |h| {
+            chrono::Utc
+                .with_ymd_and_hms(1996, 12, 18, h, 0, 0)
+                .single()
+                .unwrap()
+        };
         let at = |h, held, safe| {
             let mut counts = vec![0; PersonStatus::ALL.len()];
             counts[3] = held;
@@ -179,9 +196,18 @@ mod tests {
             hq: honbu_domain::time::Zone::parse("z", "Asia/Tokyo").unwrap(),
             local: honbu_domain::time::Zone::parse("z", "America/Lima").unwrap(),
         };
-        let svg = status_chart(&[at(1, 10, 0), at(5, 6, 4)], t(9), &clock, crate::i18n::english());
+        let svg = status_chart(
+            &[at(1, 10, 0), at(5, 6, 4)],
+            t(9),
+            &clock,
+            crate::i18n::english(),
+        );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert_eq!(svg.matches("<polygon").count(), 2, "held and safe; empty bands are not drawn");
+        assert_eq!(
+            svg.matches("<polygon").count(),
+            2,
+            "held and safe; empty bands are not drawn"
+        );
         assert!(svg.contains("class=\"b-held\"") && svg.contains("class=\"b-safe\""));
         assert!(svg.contains(">10<"), "the scale's top");
         assert!(status_chart(&[], t(9), &clock, crate::i18n::english()).is_empty());

@@ -25,11 +25,19 @@ pub(crate) async fn register(
     at: Option<Timestamp>,
 ) -> Result<(Vec<PersonView>, Zone), ApiError> {
     in_incident_at(s, v, id, at, move |c, p, m| {
-        let zone = honbu_store::incidents::incident(c, p, id, m.at)?
-            .map_or(Zone::UTC, |i| i.time_zone);
+        let zone =
+            honbu_store::incidents::incident(c, p, id, m.at)?.map_or(Zone::UTC, |i| i.time_zone);
         let mut all = vec![];
         loop {
-            let page = people::persons(c, p, id, m.at, &PersonFilter::default(), MAX_LIMIT, all.len() as i64)?;
+            let page = people::persons(
+                c,
+                p,
+                id,
+                m.at,
+                &PersonFilter::default(),
+                MAX_LIMIT,
+                all.len() as i64,
+            )?;
             let n = page.items.len();
             all.extend(page.items);
             if n < MAX_LIMIT as usize {
@@ -131,7 +139,11 @@ pub async fn persons_csv(
 /// them (their number alone otherwise), what PFIF has no field for (role,
 /// nationalities, employer) in the description, and each status report as
 /// a note (our statuses as PFIF's, with the word PFIF lacks in the text).
-fn pfif_person(p: &PersonView, reports: &[honbu_domain::people::StatusReportView], source: &str) -> pfif::Person {
+fn pfif_person(
+    p: &PersonView,
+    reports: &[honbu_domain::people::StatusReportView],
+    source: &str,
+) -> pfif::Person {
     let id = format!("{PFIF_DOMAIN}/person.{}", p.id);
     let d = p.details.clone().unwrap_or_default();
     let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
@@ -161,10 +173,17 @@ fn pfif_person(p: &PersonView, reports: &[honbu_domain::people::StatusReportView
             }
             match &r.outcome {
                 honbu_domain::people::Outcome::Holds => {}
-                honbu_domain::people::Outcome::Noted { reason } => text.push(format!("kept as history: {reason}")),
-                honbu_domain::people::Outcome::Review { reason } => text.push(format!("in review: {reason}")),
+                honbu_domain::people::Outcome::Noted { reason } => {
+                    text.push(format!("kept as history: {reason}"))
+                }
+                honbu_domain::people::Outcome::Review { reason } => {
+                    text.push(format!("in review: {reason}"))
+                }
             }
-            text.push(format!("source {} ({}{})", r.source_name, r.reliability, r.credibility));
+            text.push(format!(
+                "source {} ({}{})",
+                r.source_name, r.reliability, r.credibility
+            ));
             if let Some(n) = &r.note {
                 text.push(n.clone());
             }
@@ -175,7 +194,11 @@ fn pfif_person(p: &PersonView, reports: &[honbu_domain::people::StatusReportView
                 author_name: Some(r.source_name.clone()),
                 source_date: Some(r.reported_at),
                 // Only a report that holds says where the person stands.
-                status: if r.outcome == honbu_domain::people::Outcome::Holds { status } else { None },
+                status: if r.outcome == honbu_domain::people::Outcome::Holds {
+                    status
+                } else {
+                    None
+                },
                 text: Some(text.join(". ")),
                 ..Default::default()
             }
@@ -197,7 +220,9 @@ fn pfif_person(p: &PersonView, reports: &[honbu_domain::people::StatusReportView
             honbu_domain::vocab::Sex::Other => Some(pfif::Sex::Other),
             honbu_domain::vocab::Sex::Unknown => None,
         }),
-        date_of_birth: d.date_of_birth.and_then(|b| pfif::DateOfBirth::parse(&b.to_string())),
+        date_of_birth: d
+            .date_of_birth
+            .and_then(|b| pfif::DateOfBirth::parse(&b.to_string())),
         age: d.age.map(|a| a.to_string()),
         notes,
         ..Default::default()
@@ -229,7 +254,13 @@ pub async fn persons_pfif(
     let source = format!("honbu: {title}");
     let persons: Vec<pfif::Person> = all
         .iter()
-        .map(|p| pfif_person(p, reports.get(&p.id).map_or(&[][..], Vec::as_slice), &source))
+        .map(|p| {
+            pfif_person(
+                p,
+                reports.get(&p.id).map_or(&[][..], Vec::as_slice),
+                &source,
+            )
+        })
         .collect();
     Ok(download(
         pfif::write_pfif14(&persons, &[]),

@@ -18,11 +18,20 @@ pub(crate) fn pages(r: Router<AppState>) -> Router<AppState> {
         "/incidents/{id}/people",
         get(views::people_page).post(views::record),
     )
-    .route("/incidents/{id}/people/lists", get(views::lists_page).post(views::upload))
+    .route(
+        "/incidents/{id}/people/lists",
+        get(views::lists_page).post(views::upload),
+    )
     .route("/incidents/{id}/people/lists/paste", post(views::paste))
     .route("/incidents/{id}/people/{person}", get(views::person_page))
-    .route("/incidents/{id}/people/{person}/reports", post(views::report))
-    .route("/incidents/{id}/people/{person}/settle", post(views::settle))
+    .route(
+        "/incidents/{id}/people/{person}/reports",
+        post(views::report),
+    )
+    .route(
+        "/incidents/{id}/people/{person}/settle",
+        post(views::settle),
+    )
     .route("/incidents/{id}/people/{person}/erase", post(views::erase))
     .route("/incidents/{id}/people/{person}/amend", post(views::amend))
 }

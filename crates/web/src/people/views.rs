@@ -128,7 +128,12 @@ pub async fn people_page(
             } else {
                 vec![]
             };
-            Ok((board, people::persons(c, &p, id, at, &f2, 1000, 0)?, points, end))
+            Ok((
+                board,
+                people::persons(c, &p, id, at, &f2, 1000, 0)?,
+                points,
+                end,
+            ))
         })
         .await?;
     let chart = crate::people::chart::status_chart(&points, end, &frame.clock, v.lang);
@@ -152,7 +157,10 @@ pub async fn people_page(
             .map(|h| (h.id, h.name.clone()))
             .collect(),
         q: qm.get("q").cloned().unwrap_or_default(),
-        status: filter.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
+        status: filter
+            .status
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
         unaccounted: filter.unaccounted,
         review: filter.in_review,
         filter_error,
@@ -231,7 +239,10 @@ pub async fn record(
     })
     .await
     {
-        Ok(p) => Ok(done(&format!("/incidents/{id}/people/{p}"), "ok.person_recorded")),
+        Ok(p) => Ok(done(
+            &format!("/incidents/{id}/people/{p}"),
+            "ok.person_recorded",
+        )),
         Err(e) => Ok(back_with_error(&back, e, &f)),
     }
 }
@@ -341,7 +352,8 @@ pub async fn person_page(
         // Erasure is not new work: a closed incident's people are erased
         // when their time is up.
         can_erase: frame.may(
-            v.p.can_in_incident(id, Capability::PersonalDataErase) && rec.person.erased_at.is_none(),
+            v.p.can_in_incident(id, Capability::PersonalDataErase)
+                && rec.person.erased_at.is_none(),
         ),
         statuses: PersonStatus::ALL,
         sources,
@@ -408,7 +420,10 @@ pub async fn report(
                         .parse::<i64>()
                         .map(serde_json::Value::from)
                         .map_err(|_| {
-                            ApiError::invalid("credibility", "must be a credibility grade from 1 to 6")
+                            ApiError::invalid(
+                                "credibility",
+                                "must be a credibility grade from 1 to 6",
+                            )
                         })
                 })
                 .transpose()?,
@@ -457,10 +472,12 @@ pub async fn settle(
         report,
         reason: f.str("reason"),
     };
-    Ok(submit(&s, &v, &f, &to, "ok.status_settled", &to, move |c, ctx| {
-        people::settle_status(c, ctx, person, &r)
-    })
-    .await)
+    Ok(
+        submit(&s, &v, &f, &to, "ok.status_settled", &to, move |c, ctx| {
+            people::settle_status(c, ctx, person, &r)
+        })
+        .await,
+    )
 }
 
 pub async fn erase(
@@ -473,7 +490,10 @@ pub async fn erase(
     if f.get("confirm") != Some("yes") {
         return Ok(back_with_error(
             &to,
-            ApiError::invalid("confirm", "tick the box to confirm: erasure cannot be undone"),
+            ApiError::invalid(
+                "confirm",
+                "tick the box to confirm: erasure cannot be undone",
+            ),
             &f,
         ));
     }
@@ -609,7 +629,11 @@ pub async fn lists_page(
     lists_page_with(&s, &v, id, &uri, None).await
 }
 
-fn import_params(source: String, role: Option<String>, take_good: bool) -> crate::people::api::ImportParams {
+fn import_params(
+    source: String,
+    role: Option<String>,
+    take_good: bool,
+) -> crate::people::api::ImportParams {
     crate::people::api::ImportParams {
         source,
         take_good: Some(take_good),
@@ -626,10 +650,17 @@ pub async fn paste(
     Posted(v, f): Posted,
 ) -> PageResult {
     let back = format!("/incidents/{id}/people/lists");
-    let q = import_params(f.str("source"), f.opt("role"), f.get("take_good") == Some("yes"));
+    let q = import_params(
+        f.str("source"),
+        f.opt("role"),
+        f.get("take_good") == Some("yes"),
+    );
     let text = f.str("list").into_bytes();
     let mut headers = axum::http::HeaderMap::new();
-    headers.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/csv"));
+    headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/csv"),
+    );
     match crate::people::api::import_report(&s, &v, id, &q, &headers, text).await {
         Ok(report) => lists_page_with(&s, &v, id, &uri, Some(report)).await,
         Err(e) => Ok(back_with_error(&back, e, &f)),
@@ -650,7 +681,10 @@ pub async fn upload(
     use axum::response::IntoResponse;
     let token = headers.get("x-csrf-token").and_then(|t| t.to_str().ok());
     if v.csrf.is_empty() || !token.is_some_and(|t| crate::auth::same(t, &v.csrf)) {
-        return ApiError::forbidden("the upload needs the session's CSRF token in X-CSRF-Token (reload the page)").into_response();
+        return ApiError::forbidden(
+            "the upload needs the session's CSRF token in X-CSRF-Token (reload the page)",
+        )
+        .into_response();
     }
     match crate::people::api::import_report(&s, &v, id, &q, &headers, body.to_vec()).await {
         Ok(r) => crate::people::api::report_response(r),

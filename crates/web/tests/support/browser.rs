@@ -696,7 +696,10 @@ async fn the_accountability_board_changes_live_as_reports_come_in() {
         .unwrap()
         .to_string();
     let took = wait_for(&a, "P-1 OKADA Jun", Duration::from_secs(5)).await;
-    assert!(took < Duration::from_secs(3), "recorded elsewhere, seen here in {took:?}");
+    assert!(
+        took < Duration::from_secs(3),
+        "recorded elsewhere, seen here in {took:?}"
+    );
     wait_for(&a, "1 not yet accounted for", Duration::from_secs(5)).await;
     app.post_json(
         &format!("/api/v1/persons/{id}/reports"),
@@ -705,8 +708,17 @@ async fn the_accountability_board_changes_live_as_reports_come_in() {
     )
     .await;
     wait_for(&a, "0 not yet accounted for", Duration::from_secs(5)).await;
-    let body = a.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
-    assert!(body.contains("People by status over time"), "the chart is drawn");
+    let body = a
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        body.contains("People by status over time"),
+        "the chart is drawn"
+    );
     a.close().await.unwrap();
 }
 
@@ -720,20 +732,44 @@ async fn an_officer_imports_a_list_from_a_file_and_sees_what_it_did() {
     }
     let app = spawn_app().await;
     let w = world(&app).await;
-    app.post_json("/api/v1/sources", &w.officer_token, json!({"name": "Nikko Trading HR", "kind": "other", "reliability": "B"})).await;
+    app.post_json(
+        "/api/v1/sources",
+        &w.officer_token,
+        json!({"name": "Nikko Trading HR", "kind": "other", "reliability": "B"}),
+    )
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("staff.csv");
     std::fs::write(&file, "family_name,given_name,date_of_birth,nationality,employer\nOkada,Jun,1960-02-11,JP,Nikko Trading\nMori,Aya,1971-09-30,Japanese,Nikko Trading\n").unwrap();
     let d = chromedriver().await;
     let a = browser(&d).await;
     sign_in(&a, &app, "officer").await;
-    a.goto(&app.url(&format!("/incidents/{}/people/lists", w.incident))).await.unwrap();
-    let input = appears(&a, "form[data-list-upload] input[type=file]", "the upload form is not shown").await;
+    a.goto(&app.url(&format!("/incidents/{}/people/lists", w.incident)))
+        .await
+        .unwrap();
+    let input = appears(
+        &a,
+        "form[data-list-upload] input[type=file]",
+        "the upload form is not shown",
+    )
+    .await;
     input.send_keys(&file.display().to_string()).await.unwrap();
-    a.find(Locator::Css("form[data-list-upload] button")).await.unwrap().click().await.unwrap();
-    wait_for(&a, "0 linked · 2 new · 0 in review", Duration::from_secs(10)).await;
+    a.find(Locator::Css("form[data-list-upload] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for(
+        &a,
+        "0 linked · 2 new · 0 in review",
+        Duration::from_secs(10),
+    )
+    .await;
     wait_for(&a, "Nikko Trading HR csv", Duration::from_secs(10)).await;
-    a.goto(&app.url(&format!("/incidents/{}/people", w.incident))).await.unwrap();
+    a.goto(&app.url(&format!("/incidents/{}/people", w.incident)))
+        .await
+        .unwrap();
     wait_for(&a, "P-2 MORI Aya", Duration::from_secs(5)).await;
     a.close().await.unwrap();
 }
