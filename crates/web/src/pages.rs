@@ -338,6 +338,37 @@ impl FormData {
     pub fn checked(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
+    /// The words of a field typed as "JP, PE" or "JP PE".
+    pub fn words(&self, name: &str) -> Vec<String> {
+        self.str(name)
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+    /// The registered source a form names (`source`), if any.
+    pub fn source(&self) -> Result<Option<honbu_domain::ids::SourceId>, ApiError> {
+        self.opt("source")
+            .map(|h| {
+                h.parse()
+                    .map_err(|_| ApiError::invalid("source", "is not a registered source"))
+            })
+            .transpose()
+    }
+    /// The credibility a form gives (`credibility`): a form sends text, the
+    /// API takes a number, as its schema says.
+    pub fn credibility(&self) -> Result<Option<serde_json::Value>, ApiError> {
+        self.opt("credibility")
+            .map(|s| {
+                s.trim()
+                    .parse::<i64>()
+                    .map(serde_json::Value::from)
+                    .map_err(|_| {
+                        ApiError::invalid("credibility", "must be a credibility grade from 1 to 6")
+                    })
+            })
+            .transpose()
+    }
     /// Refuses a form without the session's CSRF token.
     pub fn check(&self, v: &Viewer) -> Result<(), Response> {
         match self.get("csrf") {
@@ -525,6 +556,18 @@ pub async fn submit<T: Send + 'static>(
         Ok(_) => done(ok_to, ok_key),
         Err(e) => back_with_error(err_to, e, f),
     }
+}
+
+/// Refuses a page's scripted upload (a file sent as the body, the session
+/// in its cookie) without the session's CSRF token in `X-CSRF-Token`.
+pub fn csrf_header(v: &Viewer, headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    let token = headers.get("x-csrf-token").and_then(|t| t.to_str().ok());
+    if v.csrf.is_empty() || !token.is_some_and(|t| auth::same(t, &v.csrf)) {
+        return Err(ApiError::forbidden(
+            "the upload needs the session's CSRF token in X-CSRF-Token (reload the page)",
+        ));
+    }
+    Ok(())
 }
 
 pub fn done(to: &str, ok_key: &str) -> Response {

@@ -1,7 +1,6 @@
 //! Attachments on the entry page: the list, and the upload its script sends.
 
 use crate::auth::PageViewer;
-use crate::error::ApiError;
 use crate::pages::PagePath;
 use crate::AppState;
 use axum::body::Body;
@@ -55,12 +54,8 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let token = headers.get("x-csrf-token").and_then(|t| t.to_str().ok());
-    if v.csrf.is_empty() || !token.is_some_and(|t| crate::auth::same(t, &v.csrf)) {
-        return ApiError::forbidden(
-            "the upload needs the session's CSRF token in X-CSRF-Token (reload the page)",
-        )
-        .into_response();
+    if let Err(refused) = crate::pages::csrf_header(&v, &headers) {
+        return refused.into_response();
     }
     match super::receive(&s, &v, entry, &headers, body).await {
         Ok(created) => created.into_response(),

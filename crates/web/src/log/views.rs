@@ -340,28 +340,8 @@ pub async fn create(
                 .transpose()?,
             occurred_at: local_time(&f, "occurred_at", zone)?,
             reported_at: local_time(&f, "reported_at", zone)?,
-            source: f
-                .opt("source")
-                .map(|h| {
-                    h.parse()
-                        .map_err(|_| ApiError::invalid("source", "is not a registered source"))
-                })
-                .transpose()?,
-            // A form sends text; the API takes a number, as its schema says.
-            credibility: f
-                .opt("credibility")
-                .map(|s| {
-                    s.trim()
-                        .parse::<i64>()
-                        .map(serde_json::Value::from)
-                        .map_err(|_| {
-                            ApiError::invalid(
-                                "credibility",
-                                "must be a credibility grade from 1 to 6",
-                            )
-                        })
-                })
-                .transpose()?,
+            source: f.source()?,
+            credibility: f.credibility()?,
             category: f.opt("category"),
             release: f.opt("release"),
             significant: Some(f.checked("significant")),

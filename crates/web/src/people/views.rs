@@ -207,13 +207,7 @@ fn new_person(f: &FormData) -> Result<NewPerson, ApiError> {
                     .map_err(|_| ApiError::invalid("age", "must be from 0 to 130"))
             })
             .transpose()?,
-        // Codes as typed: "JP, PE" or "JP PE".
-        nationalities: f
-            .str("nationalities")
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
+        nationalities: f.words("nationalities"),
         passport_number: f.opt("passport_number"),
         employer: f.opt("employer"),
         role: f.str("role"),
@@ -406,27 +400,8 @@ pub async fn report(
     let parsed = (|| {
         Ok::<_, ApiError>(ReportStatus {
             status: f.str("status"),
-            source: f
-                .opt("source")
-                .map(|h| {
-                    h.parse()
-                        .map_err(|_| ApiError::invalid("source", "is not a registered source"))
-                })
-                .transpose()?,
-            credibility: f
-                .opt("credibility")
-                .map(|s| {
-                    s.trim()
-                        .parse::<i64>()
-                        .map(serde_json::Value::from)
-                        .map_err(|_| {
-                            ApiError::invalid(
-                                "credibility",
-                                "must be a credibility grade from 1 to 6",
-                            )
-                        })
-                })
-                .transpose()?,
+            source: f.source()?,
+            credibility: f.credibility()?,
             reported_at: local_time(&f, "reported_at", zone)?,
             note: f.opt("note"),
             hq: None,
@@ -524,13 +499,7 @@ pub async fn amend(
         native_name: Some(f.str("native_name")),
         other_names: Some(lines(&f, "other_names")),
         date_of_birth: Some(f.str("date_of_birth")),
-        nationalities: Some(
-            f.str("nationalities")
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
-        ),
+        nationalities: Some(f.words("nationalities")),
         passport_number: f.get("passport_number").map(str::to_string),
         employer: Some(f.str("employer")),
         role: f.opt("role"),
@@ -679,12 +648,8 @@ pub async fn upload(
     body: axum::body::Bytes,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let token = headers.get("x-csrf-token").and_then(|t| t.to_str().ok());
-    if v.csrf.is_empty() || !token.is_some_and(|t| crate::auth::same(t, &v.csrf)) {
-        return ApiError::forbidden(
-            "the upload needs the session's CSRF token in X-CSRF-Token (reload the page)",
-        )
-        .into_response();
+    if let Err(refused) = crate::pages::csrf_header(&v, &headers) {
+        return refused.into_response();
     }
     match crate::people::api::import_report(&s, &v, id, &q, &headers, body.to_vec()).await {
         Ok(r) => crate::people::api::report_response(r),
