@@ -1022,18 +1022,22 @@ pub fn review_queue(
     } else {
         HashMap::new()
     };
+    let cands: Vec<Vec<Candidate>> = rows.iter().map(|r| r.json(4)).collect::<Result<_>>()?;
+    let ids: Vec<PersonId> = cands.iter().flatten().map(|c| c.person).collect();
+    let seen = super::person_views(c, p, incident, at, &ids)?;
     let mut out = vec![];
     for (i, r) in rows.iter().enumerate() {
-        let cands: Vec<Candidate> = r.json(4)?;
-        let mut candidates = vec![];
-        for cand in cands {
-            if let Some(rec) = super::person(c, p, cand.person, at)? {
-                candidates.push(ReviewCandidate {
-                    person: rec.person,
-                    probability: cand.probability,
-                });
-            }
-        }
+        let candidates = cands[i]
+            .iter()
+            .filter_map(|cand| {
+                seen.get(&cand.person)
+                    .cloned()
+                    .map(|person| ReviewCandidate {
+                        person,
+                        probability: cand.probability,
+                    })
+            })
+            .collect();
         out.push(ReviewItem {
             record: r.parse(0)?,
             list: r.parse(1)?,

@@ -570,18 +570,33 @@ pub fn labels(
     incident: IncidentId,
     persons: &[PersonId],
 ) -> Result<HashMap<PersonId, String>> {
-    let mut out = HashMap::new();
-    if !p.can_see_incident(incident) {
-        return Ok(out);
-    }
-    let rows: Vec<Stored> = all_stored(c, incident, At::Now)?
+    Ok(person_views(c, p, incident, At::Now, persons)?
         .into_iter()
-        .filter(|r| persons.contains(&r.id))
-        .collect();
-    for v in views(c, p, incident, rows)? {
-        out.insert(v.id, v.label());
+        .map(|(id, v)| (id, v.label()))
+        .collect())
+}
+
+/// The views of `persons` of the incident at `at`, as viewer `p` may see
+/// them, in one read of the register (those not of the incident are left out).
+pub fn person_views(
+    c: &mut dyn Conn,
+    p: &Principal,
+    incident: IncidentId,
+    at: At,
+    persons: &[PersonId],
+) -> Result<HashMap<PersonId, PersonView>> {
+    if !p.can_see_incident(incident) || persons.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(out)
+    let wanted: std::collections::HashSet<&PersonId> = persons.iter().collect();
+    let rows: Vec<Stored> = all_stored(c, incident, at)?
+        .into_iter()
+        .filter(|r| wanted.contains(&r.id))
+        .collect();
+    Ok(views(c, p, incident, rows)?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect())
 }
 
 /// One point of the incident's people over time: after the journal event
